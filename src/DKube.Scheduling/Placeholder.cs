@@ -1,0 +1,3 @@
+namespace DKube.Scheduling;
+
+internal static class Placeholder;
