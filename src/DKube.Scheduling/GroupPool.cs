@@ -1,0 +1,344 @@
+namespace DKube.Scheduling;
+
+/// <summary>
+/// A group's GPU pool: its quota, what runs, what waits and the clusters it may draw on. Every operation
+/// that can free capacity re-evaluates the queue before returning, so between calls no waiting request
+/// could start under the policy; time alone never makes one startable, it only ages the head.
+/// </summary>
+public sealed class GroupPool
+{
+    private readonly SortedDictionary<string, ClusterInventory> clusters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Admission> running = new(StringComparer.Ordinal);
+    private readonly LinkedList<QueuedRequest> queue = new();
+    private readonly Dictionary<string, LinkedListNode<QueuedRequest>> queued = new(StringComparer.Ordinal);
+
+    /// <param name="clusters">Copied, so nothing outside the pool can change its books behind its back.</param>
+    public GroupPool(int size, QueuePolicy policy, TimeSpan maxHeadAge, IEnumerable<ClusterInventory> clusters)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxHeadAge, TimeSpan.Zero);
+        if (!Enum.IsDefined(policy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(policy));
+        }
+
+        ArgumentNullException.ThrowIfNull(clusters);
+        Size = size;
+        Policy = policy;
+        MaxHeadAge = maxHeadAge;
+        foreach (var cluster in clusters)
+        {
+            if (!this.clusters.TryAdd(cluster.Name, ClusterInventory.Restore(cluster.Snapshot())))
+            {
+                throw new ArgumentException($"Cluster '{cluster.Name}' is given twice.", nameof(clusters));
+            }
+        }
+    }
+
+    public int Size { get; private set; }
+
+    public QueuePolicy Policy { get; }
+
+    public TimeSpan MaxHeadAge { get; }
+
+    /// <summary>GPUs held by running requests; may exceed <see cref="Size"/> after a shrink, which never evicts.</summary>
+    public int Used { get; private set; }
+
+    public int Free => Math.Max(0, Size - Used);
+
+    public int QueueLength => queue.Count;
+
+    public IReadOnlyList<string> ClusterNames => clusters.Keys.ToList();
+
+    /// <summary>Running requests, oldest first.</summary>
+    public IReadOnlyList<Admission> Running =>
+        running.Values
+            .OrderBy(a => a.AdmittedAt)
+            .ThenBy(a => a.Request.Id, StringComparer.Ordinal)
+            .ToList();
+
+    public static GroupPool Restore(GroupPoolSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var pool = new GroupPool(snapshot.Size, snapshot.Policy, snapshot.MaxHeadAge, []);
+        foreach (var cluster in snapshot.Clusters)
+        {
+            if (!pool.clusters.TryAdd(cluster.Name, ClusterInventory.Restore(cluster)))
+            {
+                throw new ArgumentException($"Cluster '{cluster.Name}' appears twice in the snapshot.", nameof(snapshot));
+            }
+        }
+
+        foreach (var admission in snapshot.Running)
+        {
+            pool.RestoreRunning(admission);
+        }
+
+        foreach (var waiting in snapshot.Queue)
+        {
+            if (pool.running.ContainsKey(waiting.Request.Id) || pool.queued.ContainsKey(waiting.Request.Id))
+            {
+                throw new ArgumentException($"Request '{waiting.Request.Id}' appears twice in the snapshot.", nameof(snapshot));
+            }
+
+            pool.queued.Add(waiting.Request.Id, pool.queue.AddLast(waiting));
+        }
+
+        return pool;
+    }
+
+    public GroupPoolSnapshot Snapshot() =>
+        new(Size, Policy, MaxHeadAge, clusters.Values.Select(c => c.Snapshot()).ToList(), Running, queue.ToList());
+
+    /// <summary>
+    /// Admits, queues or rejects a request. Submitting an id that already runs or waits returns its current
+    /// decision and takes nothing more.
+    /// </summary>
+    public AdmissionDecision Submit(GpuRequest request, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        // Deserialized requests can carry a null id despite the annotation; it is refused below as invalid.
+        var id = request.Id ?? string.Empty;
+        if (running.TryGetValue(id, out var existing))
+        {
+            return new AdmittedDecision(existing);
+        }
+
+        if (queued.ContainsKey(id))
+        {
+            return new QueuedDecision(QueueView(now).First(e => e.Request.Id == id));
+        }
+
+        if (RequestValidator.Problem(request) is { } problem)
+        {
+            return new RejectedDecision(id, RejectionReason.InvalidRequest, problem);
+        }
+
+        if (request.Cluster is not null && !clusters.ContainsKey(request.Cluster))
+        {
+            return new RejectedDecision(id, RejectionReason.UnknownCluster, $"The group may not use cluster '{request.Cluster}'.");
+        }
+
+        if (request.StartWithAvailableGpus)
+        {
+            return new AdmittedDecision(AdmitWithAvailable(request, now));
+        }
+
+        if (request.TotalGpus > Size)
+        {
+            return new RejectedDecision(
+                id, RejectionReason.ExceedsPoolSize, $"The request needs {request.TotalGpus} GPUs but the group's pool holds {Size}.");
+        }
+
+        if (request.TotalGpus > 0 && !Candidates(request).Any(c => c.CanEverPlace(request)))
+        {
+            return new RejectedDecision(
+                id, RejectionReason.Unplaceable, "No cluster has the nodes, labels or GPUs per node this request needs.");
+        }
+
+        if (MayPassQueue(now) && TryAdmit(request, now) is { } admission)
+        {
+            return new AdmittedDecision(admission);
+        }
+
+        var entry = new QueuedRequest(request, now);
+        queued.Add(id, queue.AddLast(entry));
+        var estimates = StartTimeEstimator.Estimate(Size, Policy, running.Values, queue, now);
+        return new QueuedDecision(new QueueEntry(request, queue.Count, now, estimates[^1]));
+    }
+
+    /// <summary>
+    /// Frees what the request took (a running request's GPUs, or a waiting request's place in the queue) and
+    /// returns what got admitted as a consequence. Unknown or already released ids are a no-op.
+    /// </summary>
+    public IReadOnlyList<Admission> Release(string requestId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        if (running.Remove(requestId, out var admission))
+        {
+            if (clusters.TryGetValue(admission.Placement.Cluster, out var cluster))
+            {
+                cluster.Release(requestId);
+            }
+
+            Used -= admission.Gpus;
+        }
+        else if (queued.Remove(requestId, out var node))
+        {
+            queue.Remove(node);
+        }
+        else
+        {
+            return [];
+        }
+
+        return Reevaluate(now);
+    }
+
+    /// <summary>Changes the quota. Shrinking below what is used evicts nothing; it only holds admission back.</summary>
+    public IReadOnlyList<Admission> Resize(int size, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        Size = size;
+        return Reevaluate(now);
+    }
+
+    /// <summary>
+    /// Replaces a cluster's capacity view (adding the cluster if the group had none by that name). Allocations on
+    /// nodes that went away stay accounted until released.
+    /// </summary>
+    public IReadOnlyList<Admission> SetClusterNodes(string cluster, IEnumerable<NodeSpec> nodes, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
+        if (clusters.TryGetValue(cluster, out var inventory))
+        {
+            inventory.SetNodes(nodes);
+        }
+        else
+        {
+            clusters.Add(cluster, new ClusterInventory(cluster, nodes));
+        }
+
+        return Reevaluate(now);
+    }
+
+    /// <summary>Starts every waiting request the policy allows to start now, in queue order.</summary>
+    public IReadOnlyList<Admission> Reevaluate(DateTimeOffset now)
+    {
+        var admitted = new List<Admission>();
+        while (queue.First is { } head && TryAdmit(head.Value.Request, now) is { } admission)
+        {
+            Dequeue(head);
+            admitted.Add(admission);
+        }
+
+        // Under strict FIFO, or once the head is too old, the blocked head ends the pass: no scan of a long queue.
+        if (!MayPassQueue(now))
+        {
+            return admitted;
+        }
+
+        for (var node = queue.First?.Next; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Request.TotalGpus <= Free && TryAdmit(node.Value.Request, now) is { } passed)
+            {
+                Dequeue(node);
+                admitted.Add(passed);
+            }
+
+            node = next;
+        }
+
+        return admitted;
+    }
+
+    /// <summary>The queue in order, each entry with its 1-based position and estimated start.</summary>
+    public IReadOnlyList<QueueEntry> QueueView(DateTimeOffset now)
+    {
+        var estimates = StartTimeEstimator.Estimate(Size, Policy, running.Values, queue, now);
+        var view = new List<QueueEntry>(queue.Count);
+        foreach (var waiting in queue)
+        {
+            view.Add(new QueueEntry(waiting.Request, view.Count + 1, waiting.EnqueuedAt, estimates[view.Count]));
+        }
+
+        return view;
+    }
+
+    /// <summary>Whether a request behind the head (or not yet queued) may start before it.</summary>
+    private bool MayPassQueue(DateTimeOffset now) =>
+        queue.First is not { } head
+        || (Policy == QueuePolicy.BestEffortFifo && now - head.Value.EnqueuedAt <= MaxHeadAge);
+
+    private Admission? TryAdmit(GpuRequest request, DateTimeOffset now)
+    {
+        if (request.TotalGpus > Free)
+        {
+            return null;
+        }
+
+        if (request.TotalGpus == 0)
+        {
+            return Commit(request, EmptyPlacement(request), now);
+        }
+
+        // Clusters come in name order, so the first that places the request now wins deterministically.
+        foreach (var cluster in Candidates(request))
+        {
+            if (cluster.TryPlace(request) is { } placement)
+            {
+                return Commit(request, placement, now);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Start-with-available never waits: it takes the largest share of its request that is free in the quota
+    /// and placeable, zero included. A queue the policy forbids passing leaves it nothing, so it cannot
+    /// jump a head that is waiting for those very GPUs.
+    /// </summary>
+    private Admission AdmitWithAvailable(GpuRequest request, DateTimeOffset now)
+    {
+        var cap = MayPassQueue(now) ? Math.Min(request.TotalGpus, Free) : 0;
+        Placement? best = null;
+        foreach (var cluster in Candidates(request))
+        {
+            var placement = cluster.TryPlaceUpTo(request, cap);
+            if (best is null || placement.TotalGpus > best.TotalGpus)
+            {
+                best = placement;
+            }
+        }
+
+        return Commit(request, best ?? EmptyPlacement(request), now);
+    }
+
+    private Admission Commit(GpuRequest request, Placement placement, DateTimeOffset now)
+    {
+        if (placement.Workers.Count > 0 && !clusters[placement.Cluster].Reserve(request.Id, placement))
+        {
+            throw new InvalidOperationException($"Cluster '{placement.Cluster}' already holds GPUs for request '{request.Id}'.");
+        }
+
+        var admission = new Admission(request, placement, now);
+        running.Add(request.Id, admission);
+        Used += admission.Gpus;
+        return admission;
+    }
+
+    private void RestoreRunning(Admission admission)
+    {
+        var id = admission.Request.Id;
+        if (running.ContainsKey(id))
+        {
+            throw new ArgumentException($"Request '{id}' appears twice in the snapshot.", nameof(admission));
+        }
+
+        // The inventories and the running list are persisted separately; refuse a snapshot where they disagree.
+        if (admission.Gpus > 0
+            && !(clusters.TryGetValue(admission.Placement.Cluster, out var cluster) && cluster.Holds(id)))
+        {
+            throw new ArgumentException($"Request '{id}' runs but its cluster holds no GPUs for it.", nameof(admission));
+        }
+
+        running.Add(id, admission);
+        Used += admission.Gpus;
+    }
+
+    private void Dequeue(LinkedListNode<QueuedRequest> node)
+    {
+        queue.Remove(node);
+        queued.Remove(node.Value.Request.Id);
+    }
+
+    private IEnumerable<ClusterInventory> Candidates(GpuRequest request) =>
+        request.Cluster is null
+            ? clusters.Values
+            : clusters.TryGetValue(request.Cluster, out var named) ? [named] : [];
+
+    private Placement EmptyPlacement(GpuRequest request) =>
+        new(request.Cluster ?? clusters.Keys.FirstOrDefault() ?? string.Empty, []);
+}

@@ -1,3 +1,0 @@
-namespace DKube.Scheduling;
-
-internal static class Placeholder;
