@@ -1,0 +1,24 @@
+using System.Text.Json;
+using DKube.Abstractions.Tenancy;
+
+namespace DKube.Abstractions.Common;
+
+/// <summary>
+/// The read side of the system: who a token belongs to and paginated, visibility-filtered
+/// listings. Backed by the PostgreSQL read model the grains keep current.
+/// </summary>
+public interface IResourceDirectory
+{
+    /// <summary>The caller whose token hashes to <paramref name="tokenHash"/>, or null.</summary>
+    Task<Caller?> FindCallerAsync(byte[] tokenHash, CancellationToken cancellationToken);
+
+    /// <summary>The resources of <paramref name="kind"/> that <paramref name="caller"/> may see.</summary>
+    Task<Page<JsonElement>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken);
+
+    Task<Page<UserView>> ListUsersAsync(int limit, string? cursor, CancellationToken cancellationToken);
+
+    Task<Page<GroupView>> ListGroupsAsync(Caller caller, int limit, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>Whether the database answers.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}

@@ -1,0 +1,10 @@
+namespace DKube.Abstractions.Common;
+
+/// <summary>The kinds of resource kept in the listing read model.</summary>
+public static class ResourceKinds
+{
+    public const string Project = "project";
+    public const string Run = "run";
+    public const string Ide = "ide";
+    public const string Template = "template";
+}

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DKube.Api.Endpoints;
+using DKube.Api.Problems;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DKube.Api;
+
+/// <summary>Registers and maps the HTTP front: JSON conventions, problem details, OpenAPI and every endpoint group.</summary>
+public static class DKubeApi
+{
+    public const string BasePath = "/api/v1";
+
+    /// <summary>Request bodies larger than this are refused with 413 (uploads have their own limit).</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static IServiceCollection AddDKubeApi(this IServiceCollection services)
+    {
+        services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ExceptionProblemMapper>();
+        services.AddOpenApi();
+        return services;
+    }
+
+    /// <summary>camelCase, enums as strings, and unknown fields refused rather than silently dropped.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MaxDepth = 32;
+    }
+
+    public static WebApplication MapDKubeApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthEndpoints();
+
+        var api = app.MapGroup(BasePath);
+        api.MapUserEndpoints();
+        api.MapGroupEndpoints();
+        api.MapProjectEndpoints();
+        return app;
+    }
+}

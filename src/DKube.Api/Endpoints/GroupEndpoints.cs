@@ -1,0 +1,77 @@
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Tenancy;
+using DKube.Api.Auth;
+using DKube.Api.Contracts;
+using DKube.Api.Validation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace DKube.Api.Endpoints;
+
+/// <summary>Groups and their members: the operator manages them, members may read their own.</summary>
+public static class GroupEndpoints
+{
+    /// <summary>A pool larger than this is a typo, not a cluster.</summary>
+    public const int MaxGpus = 100_000;
+
+    public static void MapGroupEndpoints(this RouteGroupBuilder api)
+    {
+        var read = api.MapGroup("/groups").WithTags("Groups").RequireCaller();
+        read.MapGet("/", ListGroups).WithSummary("List the groups the caller belongs to (all, for the operator).");
+        read.MapGet("/{group}", GetGroup).WithSummary("Get a group the caller belongs to.");
+
+        var admin = api.MapGroup("/groups").WithTags("Groups").RequireOperator();
+        admin.MapPost("/", CreateGroup).WithSummary("Create a group with a GPU pool of `gpus` GPUs.");
+        admin.MapPut("/{group}", ResizeGroup).WithSummary("Resize the group's GPU pool; queued work is re-evaluated.");
+        admin.MapPut("/{group}/members/{user}", AddMember).WithSummary("Add a user to the group.");
+        admin.MapDelete("/{group}/members/{user}", RemoveMember).WithSummary("Remove a user from the group.");
+    }
+
+    private static async Task<Created<GroupView>> CreateGroup(CreateGroupRequest request, IGrainFactory grains)
+    {
+        var validator = new RequestValidator()
+            .Name("name", request.Name)
+            .Range("gpus", request.Gpus, 0, MaxGpus);
+        foreach (var cluster in request.Clusters ?? [])
+        {
+            validator.Name("clusters", cluster);
+        }
+
+        validator.ThrowIfInvalid();
+        var view = await grains.GetGrain<IGroupGrain>(request.Name!).Create(request.Gpus!.Value, request.Clusters?.Distinct().ToList() ?? []);
+        return TypedResults.Created($"/api/v1/groups/{view.Name}", view);
+    }
+
+    private static async Task<Ok<GroupView>> ResizeGroup(string group, ResizeGroupRequest request, IGrainFactory grains)
+    {
+        new RequestValidator().Range("gpus", request.Gpus, 0, MaxGpus).ThrowIfInvalid();
+        return TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).Resize(request.Gpus!.Value));
+    }
+
+    private static async Task<Ok<GroupView>> AddMember(string group, string user, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).AddMember(user));
+
+    private static async Task<Ok<GroupView>> RemoveMember(string group, string user, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).RemoveMember(user));
+
+    private static async Task<Ok<ItemsPage<GroupView>>> ListGroups(HttpContext http, IResourceDirectory directory, int? limit, string? cursor)
+    {
+        var query = ListParameters.Parse(limit, cursor, null, null);
+        var page = await directory.ListGroupsAsync(http.Caller(), query.Limit, query.Cursor, http.RequestAborted);
+        return TypedResults.Ok(new ItemsPage<GroupView>(page.Items, page.NextCursor));
+    }
+
+    private static async Task<Ok<GroupView>> GetGroup(string group, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.Caller();
+        if (!caller.IsOperator && !caller.Groups.Contains(group))
+        {
+            throw DomainException.NotFound("Group", group);
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).Get() ?? throw DomainException.NotFound("Group", group));
+    }
+}

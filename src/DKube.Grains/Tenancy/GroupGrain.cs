@@ -1,0 +1,81 @@
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Tenancy;
+using DKube.Storage.ReadModel;
+
+namespace DKube.Grains.Tenancy;
+
+/// <summary>A group: the single writer of its pool size, clusters and member set.</summary>
+public sealed class GroupGrain(
+    [PersistentState("group")] IPersistentState<GroupState> state,
+    ReadModelWriter readModel,
+    TimeProvider time) : Grain, IGroupGrain
+{
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<GroupView> Create(int gpus, IReadOnlyList<string> clusters)
+    {
+        if (state.State.Exists)
+        {
+            throw DomainException.Conflict("name-taken", $"Group '{Name}' already exists.");
+        }
+
+        state.State = new GroupState { Exists = true, Gpus = gpus, Clusters = [.. clusters], CreatedAt = time.GetUtcNow() };
+        await SaveAsync();
+        return View();
+    }
+
+    public async Task<GroupView> Resize(int gpus)
+    {
+        RequireExists();
+        state.State.Gpus = gpus;
+        await SaveAsync();
+        return View();
+    }
+
+    public async Task<GroupView> AddMember(string user)
+    {
+        RequireExists();
+        if (await GrainFactory.GetGrain<IUserGrain>(user).Get() is null)
+        {
+            throw DomainException.NotFound("User", user);
+        }
+
+        if (state.State.Members.Add(user))
+        {
+            await SaveAsync();
+        }
+
+        return View();
+    }
+
+    public async Task<GroupView> RemoveMember(string user)
+    {
+        RequireExists();
+        if (!state.State.Members.Remove(user))
+        {
+            throw DomainException.NotFound("Member", user);
+        }
+
+        await SaveAsync();
+        return View();
+    }
+
+    public Task<GroupView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    private GroupView View() =>
+        new(Name, state.State.Gpus, state.State.Clusters, [.. state.State.Members], state.State.CreatedAt);
+
+    private void RequireExists()
+    {
+        if (!state.State.Exists)
+        {
+            throw DomainException.NotFound("Group", Name);
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        await readModel.UpsertGroupAsync(Name, state.State.Gpus, state.State.Clusters, state.State.Members, state.State.CreatedAt);
+    }
+}

@@ -1,0 +1,21 @@
+namespace DKube.Grains.Tenancy;
+
+[GenerateSerializer]
+[Alias("dkube.state.group")]
+public sealed class GroupState
+{
+    [Id(0)]
+    public bool Exists { get; set; }
+
+    [Id(1)]
+    public int Gpus { get; set; }
+
+    [Id(2)]
+    public List<string> Clusters { get; set; } = [];
+
+    [Id(3)]
+    public SortedSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(4)]
+    public DateTimeOffset CreatedAt { get; set; }
+}

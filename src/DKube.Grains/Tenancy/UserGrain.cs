@@ -1,0 +1,76 @@
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Tenancy;
+using DKube.Storage.ReadModel;
+
+namespace DKube.Grains.Tenancy;
+
+public sealed class UserGrain(
+    [PersistentState("user")] IPersistentState<UserState> state,
+    ReadModelWriter readModel,
+    TimeProvider time) : Grain, IUserGrain
+{
+    private string Name => this.GetPrimaryKeyString();
+
+    public async Task<string> Create(IReadOnlyList<string> roles)
+    {
+        if (state.State.Exists)
+        {
+            throw DomainException.Conflict("name-taken", $"User '{Name}' already exists.");
+        }
+
+        var token = Tokens.New();
+        state.State = new UserState { Exists = true, Roles = [.. roles], TokenHash = Tokens.Hash(token), CreatedAt = time.GetUtcNow() };
+        await SaveAsync();
+        return token;
+    }
+
+    public async Task Ensure(IReadOnlyList<string> roles, string token)
+    {
+        var hash = Tokens.Hash(token);
+        if (state.State.Exists && state.State.Roles.SequenceEqual(roles) && state.State.TokenHash.AsSpan().SequenceEqual(hash))
+        {
+            // Still re-project: the read model may have been lost while the grain state was not.
+            await ProjectAsync();
+            return;
+        }
+
+        state.State.Exists = true;
+        state.State.Roles = [.. roles];
+        state.State.TokenHash = hash;
+        if (state.State.CreatedAt == default)
+        {
+            state.State.CreatedAt = time.GetUtcNow();
+        }
+
+        await SaveAsync();
+    }
+
+    public async Task<string> RotateToken()
+    {
+        RequireExists();
+        var token = Tokens.New();
+        state.State.TokenHash = Tokens.Hash(token);
+        await SaveAsync();
+        return token;
+    }
+
+    public Task<UserView?> Get() =>
+        Task.FromResult(state.State.Exists ? new UserView(Name, state.State.Roles, state.State.CreatedAt) : null);
+
+    private void RequireExists()
+    {
+        if (!state.State.Exists)
+        {
+            throw DomainException.NotFound("User", Name);
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        await ProjectAsync();
+    }
+
+    private Task ProjectAsync() =>
+        readModel.UpsertUserAsync(Name, state.State.Roles, state.State.TokenHash, state.State.CreatedAt);
+}

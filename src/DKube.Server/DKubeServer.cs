@@ -1,0 +1,134 @@
+using System.Net;
+using DKube.Abstractions.Common;
+using DKube.Api;
+using DKube.Storage.Postgres;
+using DKube.Storage.ReadModel;
+using Npgsql;
+using Orleans.Configuration;
+using OpenTelemetry.Metrics;
+
+namespace DKube.Server;
+
+/// <summary>
+/// One running process of DKube.Orleans in its configured role: owns the embedded database (if
+/// any), the silo or cluster client, and the HTTP front.
+/// </summary>
+public sealed class DKubeServer : IAsyncDisposable
+{
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    private readonly EmbeddedPostgres? _embedded;
+    private readonly NpgsqlDataSource _dataSource;
+
+    private DKubeServer(WebApplication app, NpgsqlDataSource dataSource, EmbeddedPostgres? embedded, DKubeOptions options)
+    {
+        App = app;
+        _dataSource = dataSource;
+        _embedded = embedded;
+        Options = options;
+    }
+
+    public WebApplication App { get; }
+
+    public DKubeOptions Options { get; }
+
+    public string OperatorToken { get; private set; } = "";
+
+    /// <summary>The first address the HTTP front listens on.</summary>
+    public Uri Url => new(App.Urls.First());
+
+    public static async Task<DKubeServer> StartAsync(string[] args, TextWriter console, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
+        builder.Configuration.AddEnvironmentVariables("DKUBE_");
+        builder.Configuration.AddCommandLine(args);
+        var options = DKubeOptions.From(builder.Configuration);
+        if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        var (connectionString, embedded) = await DatabaseBootstrap.ResolveAsync(options, cancellationToken);
+        try
+        {
+            await DatabaseBootstrap.MigrateAsync(connectionString, cancellationToken);
+            var dataSource = NpgsqlDataSource.Create(connectionString);
+            Configure(builder, options, connectionString, dataSource);
+            var app = builder.Build();
+            app.MapDKubeApi();
+            app.MapPrometheusScrapingEndpoint("/metrics");
+            await app.StartAsync(cancellationToken);
+
+            var server = new DKubeServer(app, dataSource, embedded, options);
+            server.OperatorToken = await OperatorBootstrap.EnsureAsync(app.Services.GetRequiredService<IGrainFactory>(), options, console);
+            return server;
+        }
+        catch
+        {
+            if (embedded is not null)
+            {
+                await embedded.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await App.StopAsync();
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            await _dataSource.DisposeAsync();
+            if (_embedded is not null)
+            {
+                await _embedded.DisposeAsync();
+            }
+        }
+    }
+
+    private static void Configure(WebApplicationBuilder builder, DKubeOptions options, string connectionString, NpgsqlDataSource dataSource)
+    {
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton<ReadModelWriter>();
+        builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
+        builder.Services.AddDKubeApi();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddAspNetCoreInstrumentation()
+            .AddMeter("Microsoft.Orleans")
+            .AddMeter(DKubeMeters.Name)
+            .AddPrometheusExporter());
+
+        const string invariant = "Npgsql";
+        if (options.Role == ServerRole.Api)
+        {
+            builder.UseOrleansClient(client => client
+                .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId))
+                .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString)));
+            return;
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+            silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // Declare a killed silo dead in seconds rather than the default minute, so its
+                // grains come back elsewhere quickly; probes are cheap on a LAN.
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 2;
+            });
+        });
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace DKube.Storage.Postgres;
+
+/// <summary>
+/// A PostgreSQL instance owned by this process in its data folder: created with initdb on first
+/// start, started on a free loopback port, reused on the next start, stopped on dispose.
+/// PostgreSQL refuses to run as root, so as root the cluster is owned by and run as the
+/// unprivileged <c>postgres</c> system user.
+/// </summary>
+public sealed class EmbeddedPostgres : IAsyncDisposable
+{
+    private const string SuperUser = "dkube";
+    private readonly string _dataDir;
+    private readonly string _socketDir;
+    private readonly PostgresBinaries _binaries;
+    private readonly string? _runAsUser;
+
+    private EmbeddedPostgres(string root, PostgresBinaries binaries, int port)
+    {
+        _dataDir = Path.Combine(root, "data");
+        _socketDir = root;
+        _binaries = binaries;
+        Port = port;
+        _runAsUser = Environment.UserName == "root" ? "postgres" : null;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = SuperUser,
+        Database = "postgres",
+        Pooling = true,
+        MaxPoolSize = 100,
+    }.ConnectionString;
+
+    /// <summary>Starts (initialising when needed) the instance that lives in <paramref name="root"/>.</summary>
+    public static async Task<EmbeddedPostgres> StartAsync(string root, CancellationToken cancellationToken = default)
+    {
+        var binaries = PostgresBinaries.Find() ?? throw new InvalidOperationException(PostgresBinaries.InstallHint);
+        root = Path.GetFullPath(root);
+        Directory.CreateDirectory(root);
+        var pg = new EmbeddedPostgres(root, binaries, FreeLoopbackPort());
+        await pg.InitialiseAsync(cancellationToken);
+        await pg.RunPgCtlAsync(cancellationToken, "start", "-w", "-t", "60", "-l", Path.Combine(root, "postgres.log"),
+            "-o", $"-p {pg.Port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on");
+        await pg.CreateDatabaseAsync("dkube", cancellationToken);
+        return pg;
+    }
+
+    /// <summary>The connection string of a database on this instance.</summary>
+    public string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString;
+
+    /// <summary>Creates a database when it does not exist yet.</summary>
+    public async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
+        exists.Parameters.AddWithValue("name", database);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+        {
+            // Identifiers cannot be parameters; the name is quoted after rejecting quotes.
+            if (database.Contains('"', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("Database names may not contain quotes.", nameof(database));
+            }
+
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await RunPgCtlAsync(CancellationToken.None, "stop", "-m", "fast", "-w", "-t", "30");
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped: nothing to release.
+        }
+    }
+
+    private async Task InitialiseAsync(CancellationToken cancellationToken)
+    {
+        if (File.Exists(Path.Combine(_dataDir, "PG_VERSION")))
+        {
+            // A server killed without a clean stop leaves its pid file behind; pg_ctl start copes
+            // with a stale one, so nothing to do here.
+            return;
+        }
+
+        Directory.CreateDirectory(_dataDir);
+        if (_runAsUser is not null)
+        {
+            await RunAsync("chown", cancellationToken, "-R", $"{_runAsUser}:", _socketDir);
+        }
+
+        await RunAsync(_binaries.InitDb, cancellationToken, "-D", _dataDir, "-A", "trust", "-U", SuperUser, "-E", "UTF8", "--no-sync");
+    }
+
+    private Task RunPgCtlAsync(CancellationToken cancellationToken, params string[] args) =>
+        RunAsync(_binaries.PgCtl, cancellationToken, ["-D", _dataDir, .. args]);
+
+    private async Task RunAsync(string program, CancellationToken cancellationToken, params string[] args)
+    {
+        var info = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (_runAsUser is not null && program != "chown")
+        {
+            info.FileName = "runuser";
+            info.ArgumentList.Add("-u");
+            info.ArgumentList.Add(_runAsUser);
+            info.ArgumentList.Add("--");
+            info.ArgumentList.Add(program);
+        }
+        else
+        {
+            info.FileName = program;
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(program)} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text;
+using System.Text.Json;
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Tenancy;
+using Npgsql;
+
+namespace DKube.Storage.ReadModel;
+
+/// <summary>Listings and token look-ups over the read model, one query each.</summary>
+public sealed class PostgresResourceDirectory(NpgsqlDataSource dataSource) : IResourceDirectory
+{
+    public async Task<Caller?> FindCallerAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT u.name, u.token_hash, u.roles,
+                   coalesce(array_agg(m.group_name ORDER BY m.group_name) FILTER (WHERE m.group_name IS NOT NULL), '{}')
+            FROM dkube_users u LEFT JOIN dkube_memberships m ON m.user_name = u.name
+            WHERE u.token_hash = @hash
+            GROUP BY u.name
+            """);
+        command.Parameters.AddWithValue("hash", tokenHash);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        // The index found the row; compare the hash in constant time anyway so that the
+        // decision itself leaks nothing about how much of a guess matched.
+        var stored = (byte[])reader.GetValue(1);
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(stored, tokenHash))
+        {
+            return null;
+        }
+
+        return new Caller(reader.GetString(0), reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3));
+    }
+
+    public async Task<Page<JsonElement>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder("SELECT body, created_at, id FROM dkube_resources WHERE kind = @kind");
+        await using var command = dataSource.CreateCommand();
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("me", caller.Name);
+        command.Parameters.AddWithValue("groups", caller.Groups.ToArray());
+        sql.Append(query.Scope switch
+        {
+            Scope.Mine => " AND owner = @me",
+            Scope.Shared => " AND owner <> @me AND group_name = ANY(@groups)",
+            _ when caller.IsOperator => "",
+            _ => " AND (owner = @me OR group_name = ANY(@groups))",
+        });
+        if (query.Project is not null)
+        {
+            sql.Append(" AND project = @project");
+            command.Parameters.AddWithValue("project", query.Project);
+        }
+
+        if (query.Group is not null)
+        {
+            sql.Append(" AND group_name = @group");
+            command.Parameters.AddWithValue("group", query.Group);
+        }
+
+        if (Cursor.Decode(query.Cursor) is { } after)
+        {
+            sql.Append(" AND (created_at, id) > (@afterCreated, @afterId)");
+            command.Parameters.AddWithValue("afterCreated", after.CreatedAt);
+            command.Parameters.AddWithValue("afterId", after.Id);
+        }
+
+        sql.Append(" ORDER BY created_at, id LIMIT @limit");
+        command.Parameters.AddWithValue("limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+
+        var page = await ReadPageAsync(command, query.Limit, r => (Body: ParseBody(r.GetString(0)), Key: new Cursor(r.GetFieldValue<DateTimeOffset>(1), r.GetString(2))),
+            row => row.Key, cancellationToken);
+        return new Page<JsonElement>(page.Items.Select(row => row.Body).ToList(), page.NextCursor);
+    }
+
+    public async Task<Page<UserView>> ListUsersAsync(int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT name, roles, created_at FROM dkube_users
+            WHERE (@after::text IS NULL OR (created_at, name) > (@afterCreated, @after))
+            ORDER BY created_at, name LIMIT @limit
+            """);
+        AddKeyset(command, cursor, limit);
+        return await ReadPageAsync(command, limit, r => new UserView(r.GetString(0), r.GetFieldValue<string[]>(1), r.GetFieldValue<DateTimeOffset>(2)),
+            v => new Cursor(v.CreatedAt, v.Name), cancellationToken);
+    }
+
+    public async Task<Page<GroupView>> ListGroupsAsync(Caller caller, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT g.name, g.gpus, g.clusters, g.created_at,
+                   coalesce((SELECT array_agg(user_name ORDER BY user_name) FROM dkube_memberships m WHERE m.group_name = g.name), '{}')
+            FROM dkube_groups g
+            WHERE (@operator OR g.name = ANY(@groups))
+              AND (@after::text IS NULL OR (g.created_at, g.name) > (@afterCreated, @after))
+            ORDER BY g.created_at, g.name LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("operator", caller.IsOperator);
+        command.Parameters.AddWithValue("groups", caller.Groups.ToArray());
+        AddKeyset(command, cursor, limit);
+        return await ReadPageAsync(command, limit,
+            r => new GroupView(r.GetString(0), r.GetInt32(1), r.GetFieldValue<string[]>(2), r.GetFieldValue<string[]>(4), r.GetFieldValue<DateTimeOffset>(3)),
+            v => new Cursor(v.CreatedAt, v.Name), cancellationToken);
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static JsonElement ParseBody(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    private static void AddKeyset(NpgsqlCommand command, string? cursor, int limit)
+    {
+        var after = Cursor.Decode(cursor);
+        command.Parameters.AddWithValue("after", NpgsqlTypes.NpgsqlDbType.Text, (object?)after?.Id ?? DBNull.Value);
+        command.Parameters.AddWithValue("afterCreated", after?.CreatedAt ?? DateTimeOffset.MinValue.ToUniversalTime());
+        command.Parameters.AddWithValue("limit", limit + 1);
+    }
+
+    private static async Task<Page<T>> ReadPageAsync<T>(
+        NpgsqlCommand command, int limit, Func<NpgsqlDataReader, T> map, Func<T, Cursor> keyOf, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (items.Count == limit)
+            {
+                return new Page<T>(items, keyOf(items[^1]).Encode());
+            }
+
+            items.Add(map(reader));
+        }
+
+        return new Page<T>(items, null);
+    }
+}
