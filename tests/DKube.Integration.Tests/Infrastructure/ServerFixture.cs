@@ -1,0 +1,44 @@
+using DKube.Server;
+
+namespace DKube.Integration.Tests.Infrastructure;
+
+/// <summary>One co-hosted server on a fresh database, shared by the tests of a class.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    private DKubeServer? _server;
+    private int _names;
+
+    public DKubeServer Server => _server ?? throw new InvalidOperationException("Not started.");
+
+    public ApiClient Operator => new(Server.Url, ServerHandle.OperatorToken);
+
+    public string DataDir { get; } = ServerHandle.NewDataDir();
+
+    public async Task InitializeAsync() =>
+        _server = await ServerHandle.StartAsync(await SharedPostgres.NewDatabaseAsync(), DataDir);
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        SharedPostgres.TryDelete(DataDir);
+    }
+
+    /// <summary>A name no other test of this fixture uses.</summary>
+    public string UniqueName(string prefix) => $"{prefix}-{Interlocked.Increment(ref _names)}";
+
+    /// <summary>Creates a group with <paramref name="gpus"/> GPUs and a member of it; returns the member's client.</summary>
+    public async Task<(string Group, string User, ApiClient Client)> NewTenantAsync(int gpus = 4)
+    {
+        var group = UniqueName("g");
+        var user = UniqueName("u");
+        using var op = Operator;
+        (await op.Post("groups", new { name = group, gpus })).Expect(System.Net.HttpStatusCode.Created);
+        var token = (await op.Post("users", new { name = user })).Expect(System.Net.HttpStatusCode.Created)["token"];
+        (await op.Put($"groups/{group}/members/{user}")).Expect(System.Net.HttpStatusCode.OK);
+        return (group, user, new ApiClient(Server.Url, token));
+    }
+}
