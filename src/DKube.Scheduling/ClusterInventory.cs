@@ -10,7 +10,7 @@ public sealed class ClusterInventory
     private readonly Dictionary<string, NodeEntry> nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<int>> heldByNode = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Placement> reservations = new(StringComparer.Ordinal);
-    private List<NodeSpec> nodeList = [];
+    private IReadOnlyList<NodeSpec> nodeList = [];
 
     public ClusterInventory(string name, IEnumerable<NodeSpec> nodes)
     {
@@ -66,7 +66,7 @@ public sealed class ClusterInventory
             nodes.Add(name, entry);
         }
 
-        nodeList = list;
+        nodeList = list.AsReadOnly();
     }
 
     /// <summary>GPUs on a node that no request holds; zero for a node not in the current view.</summary>
