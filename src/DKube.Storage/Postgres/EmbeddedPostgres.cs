@@ -103,6 +103,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Directory.CreateDirectory(_dataDir);
         if (_runAsUser is not null)
         {
+            GrantTraversal(_socketDir);
             await RunAsync("chown", cancellationToken, "-R", $"{_runAsUser}:", _socketDir);
         }
 
@@ -146,6 +147,28 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             throw new InvalidOperationException(
                 $"{Path.GetFileName(program)} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+
+    /// <summary>
+    /// The unprivileged server user must be able to walk down to its folder; a root-owned
+    /// ancestor without search permission for others (e.g. a 0700 temp folder or /root) gets
+    /// only that bit added, never read or write.
+    /// </summary>
+    private static void GrantTraversal(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        for (var dir = Path.GetDirectoryName(folder); !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))
+        {
+            var mode = File.GetUnixFileMode(dir);
+            if (!mode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                File.SetUnixFileMode(dir, mode | UnixFileMode.OtherExecute);
+            }
         }
     }
 
