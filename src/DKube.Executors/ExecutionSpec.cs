@@ -1,0 +1,28 @@
+namespace DKube.Executors;
+
+/// <summary>
+/// Everything a backend needs to run one piece of work (a run or an IDE): what to run, with
+/// which resources, where, and for how long. Backends ignore what they cannot express and say
+/// so in their validation errors rather than silently.
+/// </summary>
+public sealed record ExecutionSpec(
+    string Id,
+    WorkloadKind Kind,
+    string User,
+    string Group,
+    string? Image,
+    string Command,
+    IReadOnlyDictionary<string, string> Environment,
+    int GpusPerWorker,
+    int Workers,
+    IReadOnlyList<AssignedWorker> Placement,
+    double CpusPerWorker,
+    int MemoryGiBPerWorker,
+    IReadOnlyList<string> NodeAffinity,
+    IReadOnlyList<VolumeMount> Mounts,
+    TimeSpan? TimeLimit,
+    IReadOnlyDictionary<string, string> BackendOptions)
+{
+    /// <summary>Workers plus the master: DKube counts a distributed run as workers + 1 pods.</summary>
+    public int WorkerCount => Workers + 1;
+}

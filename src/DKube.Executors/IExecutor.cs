@@ -1,0 +1,27 @@
+namespace DKube.Executors;
+
+/// <summary>
+/// One backend where work runs. Every operation is idempotent per work id, so a retry after a
+/// crash never starts anything twice; status changes are pushed to the sink the executor was
+/// built with, never polled by the caller.
+/// </summary>
+public interface IExecutor
+{
+    /// <summary>The cluster kind this executor serves: <c>local</c>, <c>kubernetes</c> or <c>slurm</c>.</summary>
+    string Kind { get; }
+
+    /// <summary>Starts the work, or does nothing if work with this id already exists. Returns the backend's id for it.</summary>
+    Task<string> SubmitAsync(ExecutionSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Asks the work to end (SIGTERM, cancel, delete), forcing it after <paramref name="grace"/>. Unknown ids are ignored.</summary>
+    Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken);
+
+    /// <summary>The work's log from the start; with <paramref name="follow"/> it goes on until the work ends or the token is cancelled.</summary>
+    IAsyncEnumerable<string> ReadLogAsync(string id, bool follow, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// After a restart: the current state of each of <paramref name="ids"/> (adopting what still
+    /// runs and watching it again; <see cref="ExecutionState.Lost"/> for what vanished).
+    /// </summary>
+    Task<IReadOnlyList<ExecutionStatus>> ReconcileAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+}
