@@ -37,12 +37,19 @@ public static class DKubeApi
         options.MaxDepth = 32;
     }
 
-    public static WebApplication MapDKubeApi(this WebApplication app)
+    /// <summary>What every role serves: error handling and the health probes.</summary>
+    public static WebApplication MapDKubeHealth(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();
+        return app;
+    }
+
+    /// <summary>The REST API of API.md and its OpenAPI document (after <see cref="MapDKubeHealth"/>).</summary>
+    public static WebApplication MapDKubeApi(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
 
         var api = app.MapGroup(BasePath);
         api.MapUserEndpoints();

@@ -17,6 +17,12 @@ public sealed class DKubeServer : IAsyncDisposable
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
+    /// <summary>
+    /// Grain calls here are short; a call that has not answered in this time is stuck on a dead
+    /// silo, and the caller is better served by a 503 it can retry than by waiting Orleans' 30 s.
+    /// </summary>
+    private static readonly TimeSpan GrainCallTimeout = TimeSpan.FromSeconds(10);
+
     private readonly EmbeddedPostgres? _embedded;
     private readonly NpgsqlDataSource _dataSource;
 
@@ -55,7 +61,12 @@ public sealed class DKubeServer : IAsyncDisposable
             var dataSource = NpgsqlDataSource.Create(connectionString);
             Configure(builder, options, connectionString, dataSource);
             var app = builder.Build();
-            app.MapDKubeApi();
+            app.MapDKubeHealth();
+            if (options.Role != ServerRole.Silo)
+            {
+                app.MapDKubeApi();
+            }
+
             app.MapPrometheusScrapingEndpoint("/metrics");
             await app.StartAsync(cancellationToken);
 
@@ -111,6 +122,7 @@ public sealed class DKubeServer : IAsyncDisposable
         {
             builder.UseOrleansClient(client => client
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId))
+                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout)
                 .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString)));
             return;
         }
@@ -122,6 +134,7 @@ public sealed class DKubeServer : IAsyncDisposable
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its
