@@ -24,4 +24,11 @@ public interface IExecutor
     /// runs and watching it again; <see cref="ExecutionState.Lost"/> for what vanished).
     /// </summary>
     Task<IReadOnlyList<ExecutionStatus>> ReconcileAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The metric records the work wrote (one JSON object per line of its metrics file). Backends
+    /// that cannot reach the work's files report none.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReadMetricsAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
 }

@@ -115,4 +115,20 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
             throw DomainException.Conflict("name-taken", $"A {kind} named '{name}' already exists.");
         }
     }
+
+    /// <summary>Ids of the resources of <paramref name="kind"/> whose status is one of <paramref name="statuses"/> (start-up recovery).</summary>
+    public async Task<IReadOnlyList<string>> FindByStatusAsync(string kind, IReadOnlyCollection<string> statuses, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM dkube_resources WHERE kind = @kind AND status = ANY(@statuses) ORDER BY created_at");
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("statuses", statuses.ToArray());
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
 }

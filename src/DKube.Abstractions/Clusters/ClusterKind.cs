@@ -1,0 +1,8 @@
+namespace DKube.Abstractions.Clusters;
+
+public enum ClusterKind
+{
+    Local,
+    Kubernetes,
+    Slurm,
+}

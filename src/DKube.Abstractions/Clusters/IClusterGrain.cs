@@ -1,0 +1,37 @@
+using Orleans.Concurrency;
+using DKube.Abstractions.Workloads;
+
+namespace DKube.Abstractions.Clusters;
+
+/// <summary>
+/// A cluster, keyed by name: its nodes and the physical GPUs reserved on them. Reservation is
+/// the second phase of allocation and idempotent per workload id, so a replayed message never
+/// takes a GPU twice.
+/// </summary>
+[Alias("dkube.IClusterGrain")]
+public interface IClusterGrain : IGrainWithStringKey
+{
+    [Alias("Register")]
+    Task<ClusterView> Register(ClusterSpec spec);
+
+    [Alias("Get")]
+    [ReadOnly]
+    Task<ClusterView?> Get();
+
+    /// <summary>The registered spec with its settings, for the silo-side executor (never for the API).</summary>
+    [Alias("GetSpec")]
+    [ReadOnly]
+    Task<ClusterSpec?> GetSpec();
+
+    /// <summary>
+    /// Reserves the GPUs of <paramref name="wanted"/> for <paramref name="id"/>: the same
+    /// allocation if its GPUs are free, another of the same shape if they were taken meanwhile,
+    /// or null when the cluster cannot hold it now. Asking again for an id returns what it holds.
+    /// </summary>
+    [Alias("Reserve")]
+    Task<Allocation?> Reserve(string id, Allocation wanted, IReadOnlyList<string> affinity);
+
+    /// <summary>Frees what <paramref name="id"/> holds; a no-op when it holds nothing.</summary>
+    [Alias("Release")]
+    Task Release(string id);
+}

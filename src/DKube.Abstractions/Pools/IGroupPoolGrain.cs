@@ -1,0 +1,31 @@
+using Orleans.Concurrency;
+namespace DKube.Abstractions.Pools;
+
+/// <summary>
+/// The admission point of one group (keyed by group name): its GPU quota, its queue and what it
+/// has granted. Every turn is computation on memory plus one state write; admissions that a
+/// release or resize causes are told to their workloads by one-way calls after the write.
+/// </summary>
+[Alias("dkube.IGroupPoolGrain")]
+public interface IGroupPoolGrain : IGrainWithStringKey
+{
+    /// <summary>Admits, queues or rejects; idempotent per request id.</summary>
+    [Alias("Submit")]
+    Task<PoolDecision> Submit(PoolRequest request);
+
+    /// <summary>Gives back what <paramref name="id"/> holds, or withdraws it from the queue; a no-op when unknown.</summary>
+    [Alias("Release")]
+    Task Release(string id);
+
+    /// <summary>Sets the pool size and policy; queued work is re-evaluated.</summary>
+    [Alias("Configure")]
+    Task Configure(int gpus, QueuePolicy policy, TimeSpan maxHeadAge);
+
+    /// <summary>Reloads the nodes of the clusters the group draws on (after a cluster was registered or changed).</summary>
+    [Alias("RefreshClusters")]
+    Task RefreshClusters();
+
+    [Alias("GetView")]
+    [ReadOnly]
+    Task<PoolView> GetView();
+}

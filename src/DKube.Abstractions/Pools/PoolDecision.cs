@@ -1,0 +1,14 @@
+using DKube.Abstractions.Workloads;
+
+namespace DKube.Abstractions.Pools;
+
+/// <summary>The pool's answer to a request: admitted with an allocation, queued at a position, or rejected with a reason.</summary>
+[GenerateSerializer]
+[Alias("dkube.pool-decision")]
+public sealed record PoolDecision(
+    [property: Id(0)] PoolOutcome Outcome,
+    [property: Id(1)] Allocation? Allocation,
+    [property: Id(2)] int? Position,
+    [property: Id(3)] DateTimeOffset? EstimatedStart,
+    [property: Id(4)] string? RejectionCode,
+    [property: Id(5)] string? Message);

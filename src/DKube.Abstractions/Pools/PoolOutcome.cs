@@ -1,0 +1,8 @@
+namespace DKube.Abstractions.Pools;
+
+public enum PoolOutcome
+{
+    Admitted,
+    Queued,
+    Rejected,
+}

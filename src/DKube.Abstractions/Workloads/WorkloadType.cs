@@ -1,0 +1,7 @@
+namespace DKube.Abstractions.Workloads;
+
+public enum WorkloadType
+{
+    Run,
+    Ide,
+}

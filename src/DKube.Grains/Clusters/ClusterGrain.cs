@@ -1,0 +1,120 @@
+using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Workloads;
+using DKube.Scheduling;
+
+namespace DKube.Grains.Clusters;
+
+/// <summary>A cluster: its nodes and the authoritative book of which GPU indices each workload holds.</summary>
+public sealed class ClusterGrain(
+    [PersistentState("cluster")] IPersistentState<ClusterState> state,
+    TimeProvider time) : Grain, IClusterGrain
+{
+    private ClusterInventory? _inventory;
+
+    private string Name => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Spec is { } spec)
+        {
+            _inventory = BuildInventory(spec, state.State.Reservations);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ClusterView> Register(ClusterSpec spec)
+    {
+        if (state.State.Spec is not null)
+        {
+            throw DomainException.Conflict("name-taken", $"Cluster '{Name}' already exists.");
+        }
+
+        state.State.Spec = spec;
+        state.State.CreatedAt = time.GetUtcNow();
+        _inventory = BuildInventory(spec, state.State.Reservations);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).Add(Name);
+        return View();
+    }
+
+    public Task<ClusterView?> Get() => Task.FromResult(state.State.Spec is null ? null : View());
+
+    public Task<ClusterSpec?> GetSpec() => Task.FromResult(state.State.Spec);
+
+    public async Task<Allocation?> Reserve(string id, Allocation wanted, IReadOnlyList<string> affinity)
+    {
+        if (state.State.Reservations.TryGetValue(id, out var held))
+        {
+            return held;
+        }
+
+        var inventory = _inventory ?? throw DomainException.NotFound("Cluster", Name);
+        var placement = SchedulingMapper.ToPlacement(wanted);
+        if (!IsFree(inventory, placement))
+        {
+            // Another group took these GPUs since the pool decided: find the same shape elsewhere.
+            var workers = wanted.Workers.Count;
+            var perWorker = workers == 0 ? 0 : wanted.Workers[0].Gpus.Count;
+            var spread = workers > 1 && wanted.Workers.Select(w => w.Node).Distinct().Count() == workers;
+            var shape = new GpuRequest(id, "", perWorker, workers - 1,
+                spread ? Scheduling.DistributionMode.Manual : Scheduling.DistributionMode.Auto, affinity, false, TimeSpan.Zero, Name);
+            placement = inventory.TryPlace(shape);
+            if (placement is null)
+            {
+                return null;
+            }
+        }
+
+        inventory.Reserve(id, placement);
+        var allocation = SchedulingMapper.ToAllocation(placement);
+        state.State.Reservations[id] = allocation;
+        await state.WriteStateAsync();
+        return allocation;
+    }
+
+    public async Task Release(string id)
+    {
+        if (state.State.Reservations.Remove(id))
+        {
+            _inventory?.Release(id);
+            await state.WriteStateAsync();
+        }
+    }
+
+    private static bool IsFree(ClusterInventory inventory, Placement placement)
+    {
+        foreach (var worker in placement.Workers)
+        {
+            var node = inventory.Nodes.FirstOrDefault(n => n.Name == worker.Node);
+            if (node is null || worker.GpuIndices.Any(i => i >= node.Gpus))
+            {
+                return false;
+            }
+        }
+
+        var taken = inventory.Reservations
+            .SelectMany(r => r.Placement.Workers.SelectMany(w => w.GpuIndices.Select(i => (w.Node, i))))
+            .ToHashSet();
+        return placement.Workers.All(w => w.GpuIndices.All(i => !taken.Contains((w.Node, i))));
+    }
+
+    private ClusterView View()
+    {
+        var spec = state.State.Spec!;
+        return new ClusterView(spec.Name, spec.Kind, spec.Nodes, spec.Nodes.Sum(n => n.Gpus),
+            state.State.Reservations.Values.Sum(a => a.TotalGpus), "ok", state.State.CreatedAt);
+    }
+
+    private ClusterInventory BuildInventory(ClusterSpec spec, Dictionary<string, Allocation> reservations)
+    {
+        var inventory = new ClusterInventory(Name, spec.Nodes.Select(SchedulingMapper.ToNode));
+        foreach (var (id, allocation) in reservations)
+        {
+            inventory.Reserve(id, SchedulingMapper.ToPlacement(allocation));
+        }
+
+        return inventory;
+    }
+}

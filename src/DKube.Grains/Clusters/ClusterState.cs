@@ -1,0 +1,19 @@
+using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Workloads;
+
+namespace DKube.Grains.Clusters;
+
+[GenerateSerializer]
+[Alias("dkube.state.cluster")]
+public sealed class ClusterState
+{
+    [Id(0)]
+    public ClusterSpec? Spec { get; set; }
+
+    [Id(1)]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Workload id to the GPUs it holds here.</summary>
+    [Id(2)]
+    public Dictionary<string, Allocation> Reservations { get; set; } = new(StringComparer.Ordinal);
+}

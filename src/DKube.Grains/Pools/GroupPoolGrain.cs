@@ -1,0 +1,155 @@
+using System.Text.Json;
+using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Pools;
+using DKube.Abstractions.Tenancy;
+using DKube.Abstractions.Workloads;
+using DKube.Grains.Clusters;
+using DKube.Scheduling;
+
+namespace DKube.Grains.Pools;
+
+/// <summary>
+/// The admission point of one group. Each turn is computation on the in-memory
+/// <see cref="GroupPool"/> plus one state write; workloads admitted as a consequence of a release
+/// or resize are told by one-way calls after that write (and find out on their own through
+/// <see cref="IWorkloadGrain.Recover"/> if such a message is lost).
+/// </summary>
+public sealed class GroupPoolGrain(
+    [PersistentState("pool")] IPersistentState<PoolState> state,
+    TimeProvider time) : Grain, IGroupPoolGrain
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+    private readonly Dictionary<string, int> _clusterGpus = new(StringComparer.Ordinal);
+    private GroupPool _pool = new(0, Scheduling.QueuePolicy.BestEffortFifo, PoolDefaults.MaxHeadAge, []);
+
+    private string Group => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.SnapshotJson is { } json)
+        {
+            _pool = GroupPool.Restore(JsonSerializer.Deserialize<GroupPoolSnapshot>(json, Json)!);
+        }
+
+        if (!state.State.Configured && await GrainFactory.GetGrain<IGroupGrain>(Group).Get() is { } group)
+        {
+            _pool = Rebuild(group.Gpus, state.State.Policy, state.State.MaxHeadAge);
+        }
+
+        await LoadClustersAsync();
+    }
+
+    public async Task<PoolDecision> Submit(PoolRequest request)
+    {
+        var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow());
+        if (decision is not RejectedDecision)
+        {
+            state.State.Kinds[request.Id] = request.Kind;
+            await SaveAsync();
+        }
+
+        return decision switch
+        {
+            AdmittedDecision admitted => new PoolDecision(PoolOutcome.Admitted, SchedulingMapper.ToAllocation(admitted.Admission.Placement), null, null, null, null),
+            QueuedDecision queued => new PoolDecision(PoolOutcome.Queued, null, queued.Entry.Position, queued.Entry.EstimatedStart, null, null),
+            RejectedDecision rejected => new PoolDecision(PoolOutcome.Rejected, null, null, null, CodeOf(rejected.Reason), rejected.Message),
+            _ => throw new InvalidOperationException($"Unknown decision {decision}."),
+        };
+    }
+
+    public async Task Release(string id)
+    {
+        var admitted = _pool.Release(id, time.GetUtcNow());
+        if (state.State.Kinds.Remove(id) || admitted.Count > 0)
+        {
+            await SaveAsync();
+        }
+
+        Notify(admitted);
+    }
+
+    public async Task Configure(int gpus, Abstractions.Pools.QueuePolicy policy, TimeSpan maxHeadAge)
+    {
+        state.State.Configured = true;
+        state.State.Policy = policy;
+        state.State.MaxHeadAge = maxHeadAge;
+        var before = _pool.Running.Select(a => a.Request.Id).ToHashSet();
+        _pool = Rebuild(gpus, policy, maxHeadAge);
+        await SaveAsync();
+        Notify(_pool.Running.Where(a => !before.Contains(a.Request.Id)).ToList());
+    }
+
+    public async Task RefreshClusters()
+    {
+        var admitted = await LoadClustersAsync();
+        await SaveAsync();
+        Notify(admitted);
+    }
+
+    public Task<PoolView> GetView()
+    {
+        var now = time.GetUtcNow();
+        var queue = _pool.QueueView(now)
+            .Select(e => new PoolQueueEntry(e.Request.Id, KindOf(e.Request.Id), e.Request.Owner, e.Request.TotalGpus, e.Position, e.EnqueuedAt, e.EstimatedStart))
+            .ToList();
+        var running = _pool.Running
+            .Select(a => new PoolRunningEntry(a.Request.Id, KindOf(a.Request.Id), a.Request.Owner, a.Gpus, a.Placement.Cluster, a.AdmittedAt))
+            .ToList();
+        var clusters = _pool.ClusterNames
+            .Select(c => new PoolClusterUse(c, running.Where(r => r.Cluster == c).Sum(r => r.Gpus), _clusterGpus.GetValueOrDefault(c)))
+            .ToList();
+        return Task.FromResult(new PoolView(Group, _pool.Size, _pool.Used, _pool.Free, state.State.Policy, queue, running, clusters));
+    }
+
+    private string KindOf(string id) => state.State.Kinds.GetValueOrDefault(id, "run");
+
+    /// <summary>The clusters the group draws on (its own list, or every registered one) with their current nodes.</summary>
+    private async Task<IReadOnlyList<Admission>> LoadClustersAsync()
+    {
+        var group = await GrainFactory.GetGrain<IGroupGrain>(Group).Get();
+        IReadOnlyList<string> names = group is { Clusters.Count: > 0 }
+            ? group.Clusters
+            : await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List();
+        var admitted = new List<Admission>();
+        foreach (var name in names)
+        {
+            if (await GrainFactory.GetGrain<IClusterGrain>(name).GetSpec() is { } spec)
+            {
+                _clusterGpus[name] = spec.Nodes.Sum(n => n.Gpus);
+                admitted.AddRange(_pool.SetClusterNodes(name, spec.Nodes.Select(SchedulingMapper.ToNode), time.GetUtcNow()));
+            }
+        }
+
+        return admitted;
+    }
+
+    private GroupPool Rebuild(int gpus, Abstractions.Pools.QueuePolicy policy, TimeSpan maxHeadAge)
+    {
+        var snapshot = _pool.Snapshot() with { Size = gpus, Policy = SchedulingMapper.ToPolicy(policy), MaxHeadAge = maxHeadAge };
+        var pool = GroupPool.Restore(snapshot);
+        pool.Reevaluate(time.GetUtcNow());
+        return pool;
+    }
+
+    private void Notify(IReadOnlyList<Admission> admitted)
+    {
+        foreach (var admission in admitted)
+        {
+            GrainFactory.GetGrain<IWorkloadGrain>(admission.Request.Id).Admitted(SchedulingMapper.ToAllocation(admission.Placement)).Ignore();
+        }
+    }
+
+    private Task SaveAsync()
+    {
+        state.State.SnapshotJson = JsonSerializer.Serialize(_pool.Snapshot(), Json);
+        return state.WriteStateAsync();
+    }
+
+    private static string CodeOf(RejectionReason reason) => reason switch
+    {
+        RejectionReason.ExceedsPoolSize => "exceeds-pool",
+        RejectionReason.UnknownCluster => "unknown-cluster",
+        RejectionReason.Unplaceable => "unplaceable",
+        _ => "invalid-request",
+    };
+}

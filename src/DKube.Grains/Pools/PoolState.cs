@@ -1,0 +1,25 @@
+using DKube.Abstractions.Pools;
+
+namespace DKube.Grains.Pools;
+
+[GenerateSerializer]
+[Alias("dkube.state.pool")]
+public sealed class PoolState
+{
+    /// <summary>The scheduling model's snapshot as JSON: the pure library carries no serializer attributes.</summary>
+    [Id(0)]
+    public string? SnapshotJson { get; set; }
+
+    /// <summary>Request id to the workload kind, for the pool view.</summary>
+    [Id(1)]
+    public Dictionary<string, string> Kinds { get; set; } = new(StringComparer.Ordinal);
+
+    [Id(2)]
+    public bool Configured { get; set; }
+
+    [Id(3)]
+    public QueuePolicy Policy { get; set; } = QueuePolicy.BestEffortFifo;
+
+    [Id(4)]
+    public TimeSpan MaxHeadAge { get; set; } = PoolDefaults.MaxHeadAge;
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using DKube.Abstractions.Workloads;
+using DKube.Executors;
+
+namespace DKube.Grains.Workloads;
+
+/// <summary>Turns an admitted workload into what its executor runs.</summary>
+public static class ExecutionSpecFactory
+{
+    public const double DefaultCpusPerWorker = 1;
+    public const int DefaultMemoryGiBPerWorker = 2;
+
+    public static ExecutionSpec Create(WorkloadView view, string executionId)
+    {
+        var spec = view.Spec;
+        // With startWithAvailableGpus the allocation may be smaller than asked: run with what was given.
+        // Hyperparameters reach the code both as environment variables (their names upper-cased,
+        // as DKube does) and as one JSON file.
+        var environment = spec.Hyperparameters.ToDictionary(h => h.Key.ToUpperInvariant(), h => h.Value, StringComparer.Ordinal);
+        var backendOptions = new Dictionary<string, string>(spec.BackendOptions, StringComparer.Ordinal)
+        {
+            ["hyperparameters.json"] = JsonSerializer.Serialize(spec.Hyperparameters),
+        };
+        var placement = view.Allocation?.Workers.Select(w => new AssignedWorker(w.Node, w.Gpus)).ToList() ?? [];
+        return new ExecutionSpec(
+            executionId,
+            view.Type == WorkloadType.Ide ? WorkloadKind.Ide : WorkloadKind.Run,
+            view.Owner,
+            view.Group,
+            spec.Image,
+            spec.Command,
+            environment,
+            placement.Count > 0 ? placement[0].GpuIndices.Count : spec.Gpus,
+            spec.Workers,
+            placement,
+            DefaultCpusPerWorker,
+            DefaultMemoryGiBPerWorker,
+            spec.Affinity,
+            [],
+            null,
+            backendOptions);
+    }
+}

@@ -1,0 +1,290 @@
+using System.Runtime.CompilerServices;
+using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Pools;
+using DKube.Abstractions.Workloads;
+using DKube.Executors;
+using DKube.Grains.Execution;
+using DKube.Storage.ReadModel;
+using Microsoft.Extensions.Logging;
+
+namespace DKube.Grains.Workloads;
+
+/// <summary>
+/// A run or an IDE: the single writer of its lifecycle. Every change is persisted (and projected
+/// into the read model) before anyone is told. Backend calls run off the grain's turn, so a slow
+/// backend never holds up a status read; their outcome comes back as a <see cref="Report"/>.
+/// </summary>
+public sealed class WorkloadGrain(
+    [PersistentState("workload")] IPersistentState<WorkloadState> state,
+    ReadModelWriter readModel,
+    IExecutorRegistry executors,
+    TimeProvider time,
+    ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
+{
+    /// <summary>How long a stopped process gets between SIGTERM and SIGKILL.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private WorkloadView View => state.State.View ?? throw DomainException.NotFound("Workload", Id);
+
+    private IGroupPoolGrain Pool => GrainFactory.GetGrain<IGroupPoolGrain>(View.Group);
+
+    private string ExecutionId => ExecutionIds.For(Id, View.Attempt);
+
+    public async Task<WorkloadView> Create(WorkloadType type, WorkloadSpec spec, string owner, string? clonedFrom, string? template)
+    {
+        if (state.State.View is { } existing)
+        {
+            return existing.Owner == owner && existing.Spec == spec
+                ? existing
+                : throw DomainException.Conflict("already-exists", $"Workload '{Id}' already exists.");
+        }
+
+        await SaveAsync(new WorkloadView(Id, spec.Name, type, spec.Kind, owner, spec.Group, spec.Project, WorkloadStatus.Queued,
+            null, null, null, null, time.GetUtcNow(), null, null, spec, clonedFrom, template, 1));
+        return await SubmitToPoolAsync(forgetIfRejected: true);
+    }
+
+    public Task<WorkloadView?> Get() => Task.FromResult(state.State.View);
+
+    public async Task<WorkloadView> Stop()
+    {
+        switch (View.Status)
+        {
+            case WorkloadStatus.Queued or WorkloadStatus.WaitingForGpus when View.Allocation is null:
+                await Pool.Release(Id);
+                return await SaveAsync(View with { Status = WorkloadStatus.Stopped, QueuePosition = null, EndedAt = time.GetUtcNow(), Reason = "stopped while waiting" });
+            case WorkloadStatus.Queued or WorkloadStatus.Starting or WorkloadStatus.Running:
+                var view = await SaveAsync(View with { Status = WorkloadStatus.Stopping });
+                OffTurn("stop", executor => executor.StopAsync(ExecutionId, StopGrace, CancellationToken.None));
+                return view;
+            default:
+                return View;
+        }
+    }
+
+    public async Task<WorkloadView> Start()
+    {
+        if (View.Type != WorkloadType.Ide)
+        {
+            throw DomainException.Conflict("invalid-state", "A run cannot be started again; clone it instead.");
+        }
+
+        if (!View.Status.IsFinal())
+        {
+            return View;
+        }
+
+        await SaveAsync(View with
+        {
+            Status = WorkloadStatus.Queued, Attempt = View.Attempt + 1, Allocation = null, Reason = null, ExitCode = null,
+            StartedAt = null, EndedAt = null,
+        });
+        return await SubmitToPoolAsync(forgetIfRejected: false);
+    }
+
+    public async Task Delete()
+    {
+        if (!View.Status.IsFinal())
+        {
+            throw DomainException.Conflict("invalid-state", $"'{Id}' is {View.Status}; stop it before deleting it.");
+        }
+
+        var kind = KindOf(View.Type);
+        await state.ClearStateAsync();
+        await readModel.DeleteResourceAsync(kind, Id);
+        DeactivateOnIdle();
+    }
+
+    public async Task Admitted(Allocation allocation)
+    {
+        if (state.State.View is not { Status: WorkloadStatus.Queued or WorkloadStatus.WaitingForGpus, Allocation: null })
+        {
+            return;
+        }
+
+        var reserved = await GrainFactory.GetGrain<IClusterGrain>(allocation.Cluster).Reserve(Id, allocation, View.Spec.Affinity);
+        if (reserved is null)
+        {
+            // The pool's view of the cluster was stale (another group took the GPUs): give the
+            // quota back and wait for the next admission instead of running on GPUs in use.
+            await Pool.Release(Id);
+            await SaveAsync(View with { Status = WorkloadStatus.Error, Reason = $"cluster '{allocation.Cluster}' had no free GPUs of that shape", EndedAt = time.GetUtcNow() });
+            return;
+        }
+
+        await SaveAsync(View with { Status = WorkloadStatus.Starting, Allocation = reserved, QueuePosition = null });
+        Launch();
+    }
+
+    public async Task Report(ExecutionReport report)
+    {
+        if (state.State.View is not { } view || report.Attempt != view.Attempt || view.Status.IsFinal())
+        {
+            return;
+        }
+
+        if (!report.Status.IsFinal())
+        {
+            if (report.Status == WorkloadStatus.Running && view.Status != WorkloadStatus.Stopping)
+            {
+                await SaveAsync(view with { Status = WorkloadStatus.Running, StartedAt = view.StartedAt ?? report.At, Reason = null });
+            }
+            else if (report.Status == WorkloadStatus.Queued && view.Status == WorkloadStatus.Starting)
+            {
+                // Admitted here but waiting in the backend's own queue (e.g. Slurm PENDING): say why.
+                await SaveAsync(view with { Reason = report.Reason });
+            }
+
+            return;
+        }
+
+        var status = view.Status == WorkloadStatus.Stopping ? WorkloadStatus.Stopped : report.Status;
+        await SaveAsync(view with { Status = status, ExitCode = report.ExitCode, Reason = report.Reason, EndedAt = report.At });
+        await ReleaseGpusAsync();
+    }
+
+    public async Task Recover()
+    {
+        if (state.State.View is not { } view || view.Status.IsFinal())
+        {
+            return;
+        }
+
+        if (view.Allocation is null)
+        {
+            await SubmitToPoolAsync(forgetIfRejected: false);
+            return;
+        }
+
+        var executor = await ExecutorAsync();
+        var status = (await executor.ReconcileAsync([ExecutionId], CancellationToken.None)).FirstOrDefault();
+        if (status is null || status.State == ExecutionState.Lost)
+        {
+            await Report(new ExecutionReport(view.Attempt, WorkloadStatus.Failed, time.GetUtcNow(), status?.ExitCode,
+                status?.Reason ?? "the process ended while the server was down"));
+        }
+        else if (view.Status == WorkloadStatus.Stopping && !status.IsFinal)
+        {
+            OffTurn("stop", e => e.StopAsync(ExecutionId, StopGrace, CancellationToken.None));
+        }
+        else
+        {
+            await Report(new ExecutionReport(view.Attempt, WorkloadStatusSink.Map(status), status.At, status.ExitCode, status.Reason));
+        }
+    }
+
+    public async IAsyncEnumerable<string> ReadLog(bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (state.State.View is not { Allocation: not null } view)
+        {
+            yield break;
+        }
+
+        var executor = await ExecutorAsync();
+        await foreach (var line in executor.ReadLogAsync(ExecutionIds.For(Id, view.Attempt), follow && !view.Status.IsFinal(), cancellationToken))
+        {
+            yield return line;
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ReadMetrics()
+    {
+        if (state.State.View is not { Allocation: not null } view)
+        {
+            return [];
+        }
+
+        return await (await ExecutorAsync()).ReadMetricsAsync(ExecutionIds.For(Id, view.Attempt), CancellationToken.None);
+    }
+
+    private async Task<WorkloadView> SubmitToPoolAsync(bool forgetIfRejected)
+    {
+        var spec = View.Spec;
+        var decision = await Pool.Submit(new PoolRequest(Id, spec.Kind, View.Owner, spec.Gpus, spec.Workers,
+            spec.Distribution?.Mode ?? DistributionMode.Auto, spec.Affinity, spec.StartWithAvailableGpus, spec.ExpectedDuration, spec.Cluster));
+        switch (decision.Outcome)
+        {
+            case PoolOutcome.Admitted:
+                await Admitted(decision.Allocation!);
+                return View;
+            case PoolOutcome.Queued:
+                return await SaveAsync(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
+            default:
+                var error = DomainException.Unprocessable(decision.RejectionCode ?? "rejected", decision.Message ?? "The pool refused the request.");
+                if (forgetIfRejected)
+                {
+                    // Never acknowledged: leave no trace.
+                    await state.ClearStateAsync();
+                    await readModel.DeleteResourceAsync(KindOf(View.Type), Id);
+                }
+                else
+                {
+                    await SaveAsync(View with { Status = WorkloadStatus.Error, Reason = error.Message, EndedAt = time.GetUtcNow() });
+                }
+
+                throw error;
+        }
+    }
+
+    private void Launch()
+    {
+        var spec = ExecutionSpecFactory.Create(View, ExecutionId);
+        OffTurn("start", executor => executor.SubmitAsync(spec, CancellationToken.None));
+    }
+
+    private async Task ReleaseGpusAsync()
+    {
+        if (View.Allocation is { } allocation)
+        {
+            await GrainFactory.GetGrain<IClusterGrain>(allocation.Cluster).Release(Id);
+        }
+
+        await Pool.Release(Id);
+    }
+
+    /// <summary>
+    /// Runs a backend call on the thread pool, outside this grain's turn; a failure comes back to
+    /// the grain as an <see cref="WorkloadStatus.Error"/> report of the current attempt.
+    /// </summary>
+    private void OffTurn(string what, Func<IExecutor, Task> call)
+    {
+        var self = this.AsReference<IWorkloadGrain>();
+        var attempt = View.Attempt;
+        var executorTask = ExecutorAsync();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await call(await executorTask);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Backend {What} of {Id} failed", what, Id);
+                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, $"{what} failed: {e.Message}"));
+            }
+        });
+    }
+
+    private async Task<IExecutor> ExecutorAsync()
+    {
+        var cluster = View.Allocation?.Cluster ?? throw new InvalidOperationException($"'{Id}' has no cluster yet.");
+        var spec = await GrainFactory.GetGrain<IClusterGrain>(cluster).GetSpec()
+            ?? throw new InvalidOperationException($"Cluster '{cluster}' is not registered.");
+        return executors.For(spec);
+    }
+
+    private async Task<WorkloadView> SaveAsync(WorkloadView view)
+    {
+        state.State.View = view;
+        await state.WriteStateAsync();
+        await readModel.UpsertResourceAsync(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
+            view.Project, view.Status.ToString(), view.CreatedAt, view));
+        return view;
+    }
+
+    private static string KindOf(WorkloadType type) => type == WorkloadType.Ide ? ResourceKinds.Ide : ResourceKinds.Run;
+}
