@@ -309,10 +309,9 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         {
             // Disposed: stop watching; the process lives on for the next server to adopt.
         }
-#pragma warning disable CA1031 // A watcher is fire-and-forget: whatever fails is logged, never left unobserved.
         catch (Exception e)
-#pragma warning restore CA1031
         {
+            // A watcher is fire-and-forget: whatever fails is logged, never left unobserved.
             _logger.LogError(e, "Watching local run {RunId} failed", run.Id);
         }
     }
@@ -396,10 +395,9 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         {
             throw;
         }
-#pragma warning disable CA1031 // The run goes on whatever the sink does; the failure is logged.
         catch (Exception e)
-#pragma warning restore CA1031
         {
+            // The run goes on whatever the sink does; the failure is logged.
             _logger.LogError(e, "Reporting {State} of local run {RunId} failed", status.State, status.Id);
         }
     }

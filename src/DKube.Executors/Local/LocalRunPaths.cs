@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace DKube.Executors.Local;
 
 /// <summary>
@@ -13,10 +15,8 @@ internal sealed class LocalRunPaths(string root, string id)
     public const string HyperparametersFileName = "hyperparameters.json";
 
     /// <summary>Top-level names a mount may not take, because the executor writes them.</summary>
-    public static readonly IReadOnlySet<string> ReservedNames = new HashSet<string>(StringComparer.Ordinal)
-    {
-        ControlFolderName, LogFileName, MetricsFileName, TensorBoardFolderName, HyperparametersFileName,
-    };
+    public static readonly FrozenSet<string> ReservedNames = FrozenSet.Create(
+        StringComparer.Ordinal, ControlFolderName, LogFileName, MetricsFileName, TensorBoardFolderName, HyperparametersFileName);
 
     public string WorkDir { get; } = Path.Combine(Path.GetFullPath(root), id);
 
