@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace DKube.Executors.Local;
+
+/// <summary>Builds a run's environment: a few inherited server variables, the caller's, then DKube's own (which win).</summary>
+internal static class LocalEnvironment
+{
+    public static Dictionary<string, string> Build(
+        ExecutionSpec spec,
+        LocalRunPaths paths,
+        LocalExecutorOptions options,
+        bool hasHyperparameters)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in options.InheritedEnvironment)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+                env[name] = value;
+        }
+
+        foreach (var (name, value) in spec.Environment)
+            env[name] = value;
+
+        // Set last so a caller cannot impersonate another run, user or GPU set.
+        env["DKUBE_RUN_ID"] = spec.Id;
+        env["DKUBE_USER"] = spec.User;
+        env["DKUBE_GROUP"] = spec.Group;
+        env["DKUBE_WORK_DIR"] = paths.WorkDir;
+        env["DKUBE_TENSORBOARD_DIR"] = paths.TensorBoardDir;
+        env["DKUBE_METRICS_FILE"] = paths.MetricsFile;
+        env["DKUBE_SHELL"] = options.ShellPath;
+        env["CUDA_VISIBLE_DEVICES"] = spec.Placement.Count == 0
+            ? string.Empty
+            : string.Join(',', spec.Placement[0].GpuIndices.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        if (hasHyperparameters)
+            env["DKUBE_HYPERPARAMETERS_FILE"] = paths.HyperparametersFile;
+        else
+            env.Remove("DKUBE_HYPERPARAMETERS_FILE");
+
+        return env;
+    }
+}

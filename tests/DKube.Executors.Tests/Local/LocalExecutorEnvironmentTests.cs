@@ -1,0 +1,125 @@
+using System.Text.Json;
+
+namespace DKube.Executors.Tests.Local;
+
+public sealed class LocalExecutorEnvironmentTests : IAsyncLifetime
+{
+    private readonly LocalHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task The_run_gets_the_callers_variables_and_dkubes_own()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec(
+            "env > env.txt",
+            environment: new Dictionary<string, string> { ["LEARNING_RATE"] = "0.01", ["DKUBE_RUN_ID"] = "someone-else" });
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+        var env = await ReadEnvironmentAsync(spec.Id);
+
+        Assert.Equal("0.01", env["LEARNING_RATE"]);
+        Assert.Equal(spec.Id, env["DKUBE_RUN_ID"]);
+        Assert.Equal("alice", env["DKUBE_USER"]);
+        Assert.Equal("vision", env["DKUBE_GROUP"]);
+        Assert.Equal(_harness.WorkDir(spec.Id), env["DKUBE_WORK_DIR"]);
+        Assert.Equal(string.Empty, env["CUDA_VISIBLE_DEVICES"]);
+        Assert.True(Directory.Exists(env["DKUBE_TENSORBOARD_DIR"]));
+        Assert.StartsWith(_harness.WorkDir(spec.Id), env["DKUBE_TENSORBOARD_DIR"], StringComparison.Ordinal);
+        Assert.StartsWith(_harness.WorkDir(spec.Id), env["DKUBE_METRICS_FILE"], StringComparison.Ordinal);
+        Assert.False(env.ContainsKey("DKUBE_HYPERPARAMETERS_FILE"));
+    }
+
+    [Fact]
+    public async Task The_server_environment_is_not_handed_to_runs()
+    {
+        var secret = $"DKUBE_TEST_SECRET_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(secret, "hunter2");
+        try
+        {
+            var executor = _harness.NewExecutor();
+            var spec = LocalHarness.Spec("env > env.txt");
+
+            await executor.SubmitAsync(spec, CancellationToken.None);
+            await _harness.Sink.FinalAsync(spec.Id);
+
+            Assert.False((await ReadEnvironmentAsync(spec.Id)).ContainsKey(secret));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(secret, null);
+        }
+    }
+
+    [Fact]
+    public async Task Cuda_visible_devices_lists_the_first_workers_gpus()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec("env > env.txt", placement: [new AssignedWorker("node-a", [2, 5])]);
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        await _harness.Sink.FinalAsync(spec.Id);
+
+        Assert.Equal("2,5", (await ReadEnvironmentAsync(spec.Id))["CUDA_VISIBLE_DEVICES"]);
+    }
+
+    [Fact]
+    public async Task The_metrics_file_collects_the_lines_the_run_appends()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec(
+            """echo '{"step":1,"loss":0.5}' >> "$DKUBE_METRICS_FILE"; echo '{"step":2,"loss":0.25}' >> "$DKUBE_METRICS_FILE" """);
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+        var lines = await File.ReadAllLinesAsync(_harness.FileOf(spec.Id, "metrics.jsonl"));
+
+        Assert.Equal([0.5, 0.25], lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("loss").GetDouble()));
+    }
+
+    [Fact]
+    public async Task Hyperparameters_are_written_to_a_file_the_run_is_told_about()
+    {
+        var executor = _harness.NewExecutor();
+        const string hyperparameters = """{"lr":0.1,"layers":[64,64]}""";
+        var spec = LocalHarness.Spec(
+            "cp \"$DKUBE_HYPERPARAMETERS_FILE\" seen.json",
+            backendOptions: new Dictionary<string, string> { ["hyperparameters.json"] = hyperparameters });
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+
+        Assert.Equal(hyperparameters, await File.ReadAllTextAsync(_harness.FileOf(spec.Id, "seen.json")));
+    }
+
+    [Fact]
+    public async Task A_mount_makes_its_source_visible_at_the_mount_path()
+    {
+        var source = Directory.CreateTempSubdirectory("dkube-source-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(source, "hello.txt"), "hello from the dataset");
+            var executor = _harness.NewExecutor();
+            var spec = LocalHarness.Spec("cat data/in/hello.txt > seen.txt", mounts: [new VolumeMount(source, "/data/in", ReadOnly: true)]);
+
+            await executor.SubmitAsync(spec, CancellationToken.None);
+            Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+
+            Assert.Equal("hello from the dataset", await File.ReadAllTextAsync(_harness.FileOf(spec.Id, "seen.txt")));
+        }
+        finally
+        {
+            Directory.Delete(source, recursive: true);
+        }
+    }
+
+    private async Task<Dictionary<string, string>> ReadEnvironmentAsync(string id) =>
+        (await File.ReadAllLinesAsync(_harness.FileOf(id, "env.txt")))
+            .Where(l => l.Contains('=', StringComparison.Ordinal))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+}

@@ -1,0 +1,80 @@
+using DKube.Executors.Local;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DKube.Executors.Tests.Local;
+
+/// <summary>
+/// A fresh root folder per test, executors over it, and a cleanup that kills whatever a test left
+/// running (runs outlive their executor by design, so disposing the executor is not enough).
+/// </summary>
+internal sealed class LocalHarness : IAsyncDisposable
+{
+    private readonly List<LocalExecutor> _executors = [];
+
+    public string Root { get; } = Directory.CreateTempSubdirectory("dkube-local-").FullName;
+
+    public RecordingSink Sink { get; } = new();
+
+    public LocalExecutor NewExecutor(RecordingSink? sink = null)
+    {
+        var options = new LocalExecutorOptions
+        {
+            RootPath = Root,
+            AdoptedPollInterval = TimeSpan.FromMilliseconds(100),
+            LogPollInterval = TimeSpan.FromMilliseconds(50),
+            TimeLimitGrace = TimeSpan.FromSeconds(5),
+        };
+        var executor = new LocalExecutor(options, sink ?? Sink, TimeProvider.System, NullLogger<LocalExecutor>.Instance);
+        _executors.Add(executor);
+        return executor;
+    }
+
+    public string WorkDir(string id) => Path.Combine(Root, id);
+
+    public string FileOf(string id, string name) => Path.Combine(WorkDir(id), name);
+
+    public static ExecutionSpec Spec(
+        string command,
+        string? id = null,
+        WorkloadKind kind = WorkloadKind.Run,
+        IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<AssignedWorker>? placement = null,
+        IReadOnlyList<VolumeMount>? mounts = null,
+        IReadOnlyDictionary<string, string>? backendOptions = null,
+        TimeSpan? timeLimit = null,
+        int workers = 0) =>
+        new(
+            id ?? $"run-{Guid.NewGuid():N}",
+            kind,
+            "alice",
+            "vision",
+            null,
+            command,
+            environment ?? new Dictionary<string, string>(),
+            1,
+            workers,
+            placement ?? [],
+            1,
+            1,
+            [],
+            mounts ?? [],
+            timeLimit,
+            backendOptions ?? new Dictionary<string, string>());
+
+    public static bool IsAlive(int pid) => ProcFs.ReadStat(pid) is { IsRunning: true };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var executor in _executors)
+            await executor.DisposeAsync();
+
+        foreach (var pidFile in Directory.EnumerateFiles(Root, "pid", SearchOption.AllDirectories))
+        {
+            var pid = int.Parse((await File.ReadAllTextAsync(pidFile)).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            if (ProcFs.GroupHasLiveMembers(pid))
+                PosixSignals.SignalGroup(pid, PosixSignals.SigKill);
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
+}
