@@ -17,9 +17,9 @@ public interface IGroupPoolGrain : IGrainWithStringKey
     [Alias("Release")]
     Task Release(string id);
 
-    /// <summary>Sets the pool size and policy; queued work is re-evaluated.</summary>
+    /// <summary>Sets the pool size and (when given) its policy; queued work is re-evaluated.</summary>
     [Alias("Configure")]
-    Task Configure(int gpus, QueuePolicy policy, TimeSpan maxHeadAge);
+    Task Configure(int gpus, QueuePolicy? policy, TimeSpan? maxHeadAge);
 
     /// <summary>Reloads the nodes of the clusters the group draws on (after a cluster was registered or changed).</summary>
     [Alias("RefreshClusters")]

@@ -1,14 +1,18 @@
+using DKube.Abstractions.Pools;
+
 namespace DKube.Abstractions.Tenancy;
 
 /// <summary>A group, keyed by name: its GPU pool size, the clusters it draws on and its members.</summary>
 [Alias("dkube.IGroupGrain")]
 public interface IGroupGrain : IGrainWithStringKey
 {
+    /// <summary>Creates the group and configures its GPU pool (policy defaults to best-effort FIFO).</summary>
     [Alias("Create")]
-    Task<GroupView> Create(int gpus, IReadOnlyList<string> clusters);
+    Task<GroupView> Create(int gpus, IReadOnlyList<string> clusters, QueuePolicy? policy, TimeSpan? maxHeadAge);
 
+    /// <summary>Resizes the pool (and changes its policy when given); queued work is re-evaluated.</summary>
     [Alias("Resize")]
-    Task<GroupView> Resize(int gpus);
+    Task<GroupView> Resize(int gpus, QueuePolicy? policy, TimeSpan? maxHeadAge);
 
     [Alias("AddMember")]
     Task<GroupView> AddMember(string user);

@@ -1,3 +1,5 @@
+using DKube.Abstractions.Pools;
+
 namespace DKube.Api.Contracts;
 
 /// <summary>POST /users. Roles default to data-scientist.</summary>
@@ -7,10 +9,10 @@ public sealed record CreateUserRequest(string? Name, IReadOnlyList<string>? Role
 public sealed record CreatedUser(string Name, IReadOnlyList<string> Roles, string Token);
 
 /// <summary>POST /groups.</summary>
-public sealed record CreateGroupRequest(string? Name, int? Gpus, IReadOnlyList<string>? Clusters);
+public sealed record CreateGroupRequest(string? Name, int? Gpus, IReadOnlyList<string>? Clusters, QueuePolicy? QueuePolicy, int? MaxHeadAgeMinutes);
 
 /// <summary>PUT /groups/{group}.</summary>
-public sealed record ResizeGroupRequest(int? Gpus);
+public sealed record ResizeGroupRequest(int? Gpus, QueuePolicy? QueuePolicy, int? MaxHeadAgeMinutes);
 
 /// <summary>GET /me.</summary>
 public sealed record MeView(string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups);

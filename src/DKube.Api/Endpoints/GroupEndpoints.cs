@@ -17,6 +17,11 @@ public static class GroupEndpoints
     /// <summary>A pool larger than this is a typo, not a cluster.</summary>
     public const int MaxGpus = 100_000;
 
+    /// <summary>A week: longer than that, a best-effort queue is simply unfair.</summary>
+    public const int MaxHeadAgeMinutes = 7 * 24 * 60;
+
+    private static TimeSpan? MaxHeadAge(int? minutes) => minutes is { } m ? TimeSpan.FromMinutes(m) : null;
+
     public static void MapGroupEndpoints(this RouteGroupBuilder api)
     {
         var read = api.MapGroup("/groups").WithTags("Groups").RequireCaller();
@@ -34,21 +39,26 @@ public static class GroupEndpoints
     {
         var validator = new RequestValidator()
             .Name("name", request.Name)
-            .Range("gpus", request.Gpus, 0, MaxGpus);
+            .Range("gpus", request.Gpus, 0, MaxGpus)
+            .Range("maxHeadAgeMinutes", request.MaxHeadAgeMinutes, 0, MaxHeadAgeMinutes, required: false);
         foreach (var cluster in request.Clusters ?? [])
         {
             validator.Name("clusters", cluster);
         }
 
         validator.ThrowIfInvalid();
-        var view = await grains.GetGrain<IGroupGrain>(request.Name!).Create(request.Gpus!.Value, request.Clusters?.Distinct().ToList() ?? []);
+        var view = await grains.GetGrain<IGroupGrain>(request.Name!).Create(
+            request.Gpus!.Value, request.Clusters?.Distinct().ToList() ?? [], request.QueuePolicy, MaxHeadAge(request.MaxHeadAgeMinutes));
         return TypedResults.Created($"/api/v1/groups/{view.Name}", view);
     }
 
     private static async Task<Ok<GroupView>> ResizeGroup(string group, ResizeGroupRequest request, IGrainFactory grains)
     {
-        new RequestValidator().Range("gpus", request.Gpus, 0, MaxGpus).ThrowIfInvalid();
-        return TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).Resize(request.Gpus!.Value));
+        new RequestValidator()
+            .Range("gpus", request.Gpus, 0, MaxGpus)
+            .Range("maxHeadAgeMinutes", request.MaxHeadAgeMinutes, 0, MaxHeadAgeMinutes, required: false)
+            .ThrowIfInvalid();
+        return TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).Resize(request.Gpus!.Value, request.QueuePolicy, MaxHeadAge(request.MaxHeadAgeMinutes)));
     }
 
     private static async Task<Ok<GroupView>> AddMember(string group, string user, IGrainFactory grains) =>

@@ -118,6 +118,21 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         await TerminateAsync(run, grace, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<string>> ReadMetricsAsync(string id, CancellationToken cancellationToken)
+    {
+        LocalSpecValidator.ValidateId(id);
+        var file = PathsOf(id).MetricsFile;
+        if (!File.Exists(file))
+        {
+            return [];
+        }
+
+        // A run may be writing its last line right now: keep only complete lines.
+        var text = await File.ReadAllTextAsync(file, cancellationToken);
+        var end = text.LastIndexOf('\n');
+        return end < 0 ? [] : text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
     public async IAsyncEnumerable<string> ReadLogAsync(string id, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         LocalSpecValidator.ValidateId(id);

@@ -68,13 +68,13 @@ public sealed class GroupPoolGrain(
         Notify(admitted);
     }
 
-    public async Task Configure(int gpus, Abstractions.Pools.QueuePolicy policy, TimeSpan maxHeadAge)
+    public async Task Configure(int gpus, Abstractions.Pools.QueuePolicy? policy, TimeSpan? maxHeadAge)
     {
         state.State.Configured = true;
-        state.State.Policy = policy;
-        state.State.MaxHeadAge = maxHeadAge;
+        state.State.Policy = policy ?? state.State.Policy;
+        state.State.MaxHeadAge = maxHeadAge ?? state.State.MaxHeadAge;
         var before = _pool.Running.Select(a => a.Request.Id).ToHashSet();
-        _pool = Rebuild(gpus, policy, maxHeadAge);
+        _pool = Rebuild(gpus, state.State.Policy, state.State.MaxHeadAge);
         await SaveAsync();
         Notify(_pool.Running.Where(a => !before.Contains(a.Request.Id)).ToList());
     }

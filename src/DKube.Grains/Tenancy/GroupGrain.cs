@@ -1,3 +1,4 @@
+using DKube.Abstractions.Pools;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
 using DKube.Storage.ReadModel;
@@ -12,7 +13,9 @@ public sealed class GroupGrain(
 {
     private string Name => this.GetPrimaryKeyString();
 
-    public async Task<GroupView> Create(int gpus, IReadOnlyList<string> clusters)
+    private IGroupPoolGrain Pool => GrainFactory.GetGrain<IGroupPoolGrain>(Name);
+
+    public async Task<GroupView> Create(int gpus, IReadOnlyList<string> clusters, QueuePolicy? policy, TimeSpan? maxHeadAge)
     {
         if (state.State.Exists)
         {
@@ -21,14 +24,16 @@ public sealed class GroupGrain(
 
         state.State = new GroupState { Exists = true, Gpus = gpus, Clusters = [.. clusters], CreatedAt = time.GetUtcNow() };
         await SaveAsync();
+        await Pool.Configure(gpus, policy, maxHeadAge);
         return View();
     }
 
-    public async Task<GroupView> Resize(int gpus)
+    public async Task<GroupView> Resize(int gpus, QueuePolicy? policy, TimeSpan? maxHeadAge)
     {
         RequireExists();
         state.State.Gpus = gpus;
         await SaveAsync();
+        await Pool.Configure(gpus, policy, maxHeadAge);
         return View();
     }
 

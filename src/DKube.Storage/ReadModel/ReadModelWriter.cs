@@ -131,4 +131,18 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
 
         return ids;
     }
+
+    /// <summary>Every group's name (to tell their pools that a cluster changed).</summary>
+    public async Task<IReadOnlyList<string>> ListGroupNamesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT name FROM dkube_groups ORDER BY name");
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
 }

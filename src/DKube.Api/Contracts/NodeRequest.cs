@@ -1,0 +1,3 @@
+namespace DKube.Api.Contracts;
+
+public sealed record NodeRequest(string? Name, int? Gpus, int? Cpus, int? MemoryGiB, IReadOnlyList<string>? Labels);
