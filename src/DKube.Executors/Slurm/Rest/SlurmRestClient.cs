@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Json;
+using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -39,7 +40,10 @@ internal sealed class SlurmRestClient
     public async Task<long> SubmitAsync(SlurmJobSubmitDto submission, CancellationToken cancellationToken)
     {
         using var request = NewRequest(HttpMethod.Post, "/job/submit");
-        request.Content = JsonContent.Create(submission, options: Json);
+        // slurmrestd 22.05 refuses "application/json; charset=utf-8" (its header parser fails
+        // and answers a malformed 400), so the content type goes without parameters.
+        request.Content = new StringContent(JsonSerializer.Serialize(submission, Json), Encoding.UTF8);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var answer = await SendAsync<SlurmSubmitResponseDto>(request, "job submission", cancellationToken);
         return answer.JobId ?? throw new HttpRequestException("slurmrestd accepted a submission without a job_id");
     }
