@@ -1,0 +1,17 @@
+namespace DKube.Executors.Slurm.Rest;
+
+/// <summary>The few fields of a slurmrestd job the executor uses.</summary>
+internal sealed class SlurmJobDto
+{
+    public long JobId { get; init; }
+    public string? Name { get; init; }
+    public string? JobState { get; init; }
+    public string? StateReason { get; init; }
+    public string? StateDescription { get; init; }
+
+    /// <summary>A wait(2) status: exit code in bits 8..15, terminating signal in bits 0..6.</summary>
+    public int? ExitCode { get; init; }
+
+    public string? StandardOutput { get; init; }
+    public string? Comment { get; init; }
+}
