@@ -55,6 +55,10 @@ public static class DKubeApi
         api.MapUserEndpoints();
         api.MapGroupEndpoints();
         api.MapProjectEndpoints();
+        api.MapClusterEndpoints();
+        api.MapRunEndpoints();
+        api.MapIdeEndpoints();
+        api.MapTemplateEndpoints();
         return app;
     }
 }

@@ -42,6 +42,10 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("SILO_CLUSTER")]
     public string SiloCluster { get; set; } = "local";
 
+    /// <summary>GPUs of the <c>local</c> cluster's one node; unset: as many as nvidia-smi lists.</summary>
+    [ConfigurationKeyName("LOCAL_GPUS")]
+    public int? LocalGpus { get; set; }
+
     public static DKubeOptions From(IConfiguration configuration)
     {
         var options = new DKubeOptions();

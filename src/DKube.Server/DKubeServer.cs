@@ -1,6 +1,10 @@
 using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Api;
+using DKube.Executors;
+using DKube.Executors.Local;
+using DKube.Grains.Execution;
+using DKube.Grains.Workloads;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using Npgsql;
@@ -71,7 +75,13 @@ public sealed class DKubeServer : IAsyncDisposable
             await app.StartAsync(cancellationToken);
 
             var server = new DKubeServer(app, dataSource, embedded, options);
-            server.OperatorToken = await OperatorBootstrap.EnsureAsync(app.Services.GetRequiredService<IGrainFactory>(), options, console);
+            var grains = app.Services.GetRequiredService<IGrainFactory>();
+            server.OperatorToken = await OperatorBootstrap.EnsureAsync(grains, options, console);
+            if (options.Role != ServerRole.Api)
+            {
+                await LocalClusterBootstrap.EnsureAsync(grains, options);
+            }
+
             return server;
         }
         catch
@@ -102,6 +112,18 @@ public sealed class DKubeServer : IAsyncDisposable
         }
     }
 
+    /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
+    private static void AddExecution(IServiceCollection services, DKubeOptions options)
+    {
+        services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
+        services.AddSingleton<LocalExecutor>();
+        services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
+        services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
+        services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
+        services.AddSingleton<WorkloadRecovery>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
+    }
+
     private static void Configure(WebApplicationBuilder builder, DKubeOptions options, string connectionString, NpgsqlDataSource dataSource)
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
@@ -127,6 +149,7 @@ public sealed class DKubeServer : IAsyncDisposable
             return;
         }
 
+        AddExecution(builder.Services, options);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));

@@ -4,7 +4,8 @@ namespace DKube.Api.Contracts;
 
 /// <summary>
 /// POST /clusters. <c>local</c> clusters declare their nodes; <c>slurm</c> ones give
-/// <c>endpoint, user, token, partition?, apiVersion?</c>; <c>kubernetes</c> ones <c>kubeconfig?, namespace?</c>.
+/// <c>endpoint, user, token, partition?, apiVersion?, outputDirectory?, jobCompLog?</c> (the last two: folders
+/// the silo shares with the Slurm nodes, for logs and final states); <c>kubernetes</c> ones <c>kubeconfig?, namespace?</c>.
 /// </summary>
 public sealed record CreateClusterRequest(
     string? Name,
@@ -16,4 +17,6 @@ public sealed record CreateClusterRequest(
     string? Partition,
     string? ApiVersion,
     string? Kubeconfig,
-    string? Namespace);
+    string? Namespace,
+    string? OutputDirectory,
+    string? JobCompLog);

@@ -13,4 +13,7 @@ public sealed record OutputRequest(string? Model, string? Dataset, string? Featu
 public sealed record DistributionRequest(DistributionMode? Mode, int? Workers);
 
 /// <summary>The Slurm fields DKube exposes; passed to the Slurm executor, ignored elsewhere.</summary>
-public sealed record SlurmRequest(string? Partition, string? Account, string? Qos, int? TimeLimitMinutes, IReadOnlyList<string>? SbatchOptions);
+public sealed record SlurmRequest(string? Partition, string? Account, string? Qos, int? TimeLimitMinutes, SbatchRequest? Sbatch);
+
+/// <summary>The extra sbatch options a run may set (an allow-list: nothing that changes who or where it runs as).</summary>
+public sealed record SbatchRequest(string? Constraint, string? Reservation, int? Nice, string? Wckey, bool? Requeue);

@@ -184,23 +184,31 @@ public static partial class WorkloadSpecBuilder
             if (value is not null)
             {
                 validator.Check(value.Length <= 128 && SlurmWordPattern().IsMatch(value), $"slurm.{key}", "must be a plain Slurm name.");
-                options["slurm." + key] = value;
+                options[key] = value;
             }
         }
 
+        // The keys the Slurm executor reads (see SlurmBackendOptions).
         Set("partition", slurm.Partition);
         Set("account", slurm.Account);
         Set("qos", slurm.Qos);
-        if (slurm.TimeLimitMinutes is { } limit)
+        Set("sbatch.constraint", slurm.Sbatch?.Constraint);
+        Set("sbatch.reservation", slurm.Sbatch?.Reservation);
+        Set("sbatch.wckey", slurm.Sbatch?.Wckey);
+        validator.Range("slurm.sbatch.nice", slurm.Sbatch?.Nice, -10000, 10000, required: false);
+        if (slurm.Sbatch?.Nice is { } nice)
         {
-            options["slurm.timeLimitMinutes"] = limit.ToString(CultureInfo.InvariantCulture);
+            options["sbatch.nice"] = nice.ToString(CultureInfo.InvariantCulture);
         }
 
-        if (slurm.SbatchOptions is { Count: > 0 } extra)
+        if (slurm.Sbatch?.Requeue is { } requeue)
         {
-            validator.Check(extra.All(o => o.Length <= 256 && o.StartsWith("--", StringComparison.Ordinal) && !o.Contains('\n', StringComparison.Ordinal)),
-                "slurm.sbatchOptions", "each must be one --option[=value].");
-            options["slurm.sbatchOptions"] = string.Join('\n', extra);
+            options["sbatch.requeue"] = requeue ? "true" : "false";
+        }
+
+        if (slurm.TimeLimitMinutes is { } limit)
+        {
+            options[BackendOptionKeys.TimeLimitMinutes] = limit.ToString(CultureInfo.InvariantCulture);
         }
 
         return options;

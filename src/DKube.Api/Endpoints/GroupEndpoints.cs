@@ -1,3 +1,4 @@
+using DKube.Abstractions.Pools;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
@@ -27,6 +28,7 @@ public static class GroupEndpoints
         var read = api.MapGroup("/groups").WithTags("Groups").RequireCaller();
         read.MapGet("/", ListGroups).WithSummary("List the groups the caller belongs to (all, for the operator).");
         read.MapGet("/{group}", GetGroup).WithSummary("Get a group the caller belongs to.");
+        read.MapGet("/{group}/pool", GetPool).WithSummary("The group's GPU pool: size, use per cluster, what runs and the queue in order with positions and estimated starts.");
 
         var admin = api.MapGroup("/groups").WithTags("Groups").RequireOperator();
         admin.MapPost("/", CreateGroup).WithSummary("Create a group with a GPU pool of `gpus` GPUs.");
@@ -74,14 +76,22 @@ public static class GroupEndpoints
         return TypedResults.Ok(new ItemsPage<GroupView>(page.Items, page.NextCursor));
     }
 
-    private static async Task<Ok<GroupView>> GetGroup(string group, HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<GroupView>> GetGroup(string group, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(await VisibleGroupAsync(group, http.Caller(), grains));
+
+    private static async Task<Ok<PoolView>> GetPool(string group, HttpContext http, IGrainFactory grains)
     {
-        var caller = http.Caller();
+        await VisibleGroupAsync(group, http.Caller(), grains);
+        return TypedResults.Ok(await grains.GetGrain<IGroupPoolGrain>(group).GetView());
+    }
+
+    private static async Task<GroupView> VisibleGroupAsync(string group, Caller caller, IGrainFactory grains)
+    {
         if (!caller.IsOperator && !caller.Groups.Contains(group))
         {
             throw DomainException.NotFound("Group", group);
         }
 
-        return TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).Get() ?? throw DomainException.NotFound("Group", group));
+        return await grains.GetGrain<IGroupGrain>(group).Get() ?? throw DomainException.NotFound("Group", group);
     }
 }

@@ -1,3 +1,4 @@
+using DKube.Grains.Execution;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Workloads;
@@ -8,6 +9,7 @@ namespace DKube.Grains.Clusters;
 /// <summary>A cluster: its nodes and the authoritative book of which GPU indices each workload holds.</summary>
 public sealed class ClusterGrain(
     [PersistentState("cluster")] IPersistentState<ClusterState> state,
+    IExecutorRegistry executors,
     TimeProvider time) : Grain, IClusterGrain
 {
     private ClusterInventory? _inventory;
@@ -31,9 +33,9 @@ public sealed class ClusterGrain(
             throw DomainException.Conflict("name-taken", $"Cluster '{Name}' already exists.");
         }
 
-        state.State.Spec = spec;
+        state.State.Spec = spec with { Nodes = await DiscoverNodesAsync(spec) };
         state.State.CreatedAt = time.GetUtcNow();
-        _inventory = BuildInventory(spec, state.State.Reservations);
+        _inventory = BuildInventory(state.State.Spec, state.State.Reservations);
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).Add(Name);
         return View();
@@ -80,6 +82,20 @@ public sealed class ClusterGrain(
         {
             _inventory?.Release(id);
             await state.WriteStateAsync();
+        }
+    }
+
+    /// <summary>Remote clusters report their own nodes; an unreachable or refusing one is a 422, not a 500.</summary>
+    private async Task<IReadOnlyList<NodeInfo>> DiscoverNodesAsync(ClusterSpec spec)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            return await executors.DiscoverNodesAsync(spec, timeout.Token);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
+        {
+            throw DomainException.Unprocessable("cluster-unreachable", $"Could not read the nodes of {spec.Kind} cluster '{spec.Name}': {e.Message}");
         }
     }
 

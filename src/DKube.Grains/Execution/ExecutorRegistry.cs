@@ -19,9 +19,15 @@ public sealed class ExecutorRegistry(IExecutor local, IEnumerable<IRemoteExecuto
             return local;
         }
 
-        return _remote.GetOrAdd(cluster.Name, _ =>
-            (factories.FirstOrDefault(f => f.Kind == cluster.Kind)
-                ?? throw new InvalidOperationException($"This silo has no executor for {cluster.Kind} clusters."))
-            .Create(cluster));
+        return _remote.GetOrAdd(cluster.Name, _ => FactoryFor(cluster).Create(cluster));
     }
+
+    public Task<IReadOnlyList<NodeInfo>> DiscoverNodesAsync(ClusterSpec cluster, CancellationToken cancellationToken) =>
+        cluster.Kind == ClusterKind.Local
+            ? Task.FromResult(cluster.Nodes)
+            : FactoryFor(cluster).DiscoverNodesAsync(cluster, cancellationToken);
+
+    private IRemoteExecutorFactory FactoryFor(ClusterSpec cluster) =>
+        factories.FirstOrDefault(f => f.Kind == cluster.Kind)
+            ?? throw new InvalidOperationException($"This silo has no executor for {cluster.Kind} clusters.");
 }

@@ -7,4 +7,7 @@ namespace DKube.Grains.Execution;
 public interface IExecutorRegistry
 {
     IExecutor For(ClusterSpec cluster);
+
+    /// <summary>The nodes of a remote cluster, read from its API; a local cluster's are declared, so returned as they are.</summary>
+    Task<IReadOnlyList<NodeInfo>> DiscoverNodesAsync(ClusterSpec cluster, CancellationToken cancellationToken);
 }

@@ -9,4 +9,7 @@ public interface IRemoteExecutorFactory
     ClusterKind Kind { get; }
 
     IExecutor Create(ClusterSpec cluster);
+
+    /// <summary>The cluster's nodes as its own API reports them (remote clusters are not declared by hand).</summary>
+    Task<IReadOnlyList<NodeInfo>> DiscoverNodesAsync(ClusterSpec cluster, CancellationToken cancellationToken);
 }

@@ -10,6 +10,12 @@ public static class ExecutionSpecFactory
     public const double DefaultCpusPerWorker = 1;
     public const int DefaultMemoryGiBPerWorker = 2;
 
+    /// <summary>An IDE without a command runs what its kind's image runs.</summary>
+    public static string CommandOf(WorkloadView view) =>
+        view.Type == WorkloadType.Ide && string.IsNullOrWhiteSpace(view.Spec.Command)
+            ? IdeKinds.DefaultCommands.GetValueOrDefault(view.Spec.Kind, "")
+            : view.Spec.Command;
+
     public static ExecutionSpec Create(WorkloadView view, string executionId)
     {
         var spec = view.Spec;
@@ -28,7 +34,7 @@ public static class ExecutionSpecFactory
             view.Owner,
             view.Group,
             spec.Image,
-            spec.Command,
+            CommandOf(view),
             environment,
             placement.Count > 0 ? placement[0].GpuIndices.Count : spec.Gpus,
             spec.Workers,
@@ -37,7 +43,9 @@ public static class ExecutionSpecFactory
             DefaultMemoryGiBPerWorker,
             spec.Affinity,
             [],
-            null,
+            spec.BackendOptions.TryGetValue(BackendOptionKeys.TimeLimitMinutes, out var limit)
+                ? TimeSpan.FromMinutes(int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture))
+                : null,
             backendOptions);
     }
 }

@@ -1,0 +1,44 @@
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Workloads;
+using DKube.Api.Auth;
+using DKube.Api.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace DKube.Api.Endpoints;
+
+/// <summary>IDEs: long-lived JupyterLab or RStudio servers that queue for GPUs like runs.</summary>
+public static class IdeEndpoints
+{
+    public static void MapIdeEndpoints(this RouteGroupBuilder api)
+    {
+        var ides = api.MapGroup("/ides").WithTags("IDEs").RequireCaller();
+        ides.MapPost("/", Create).WithSummary("Open an IDE (jupyterlab or rstudio; also by `cloneFrom`).");
+        ides.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
+            Workloads.ListAsync(ResourceKinds.Ide, http, directory, limit, cursor, scope, project)).WithSummary("List visible IDEs.");
+        ides.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await Workloads.VisibleAsync(id, WorkloadType.Ide, http.Caller(), grains))).WithSummary("An IDE.");
+        ides.MapPost("/{id}/start", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Ide, http.Caller(), grains)).Start()))
+            .WithSummary("Start a stopped IDE again; it queues for GPUs like a new one.");
+        ides.MapPost("/{id}/stop", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Ide, http.Caller(), grains)).Stop()))
+            .WithSummary("Stop an IDE (its GPUs go back to the pool).");
+        ides.MapDelete("/{id}", (string id, HttpContext http, IGrainFactory grains) => Workloads.DeleteAsync(id, WorkloadType.Ide, http.Caller(), grains))
+            .WithSummary("Delete a stopped IDE; 409 while it runs.");
+        ides.MapGet("/{id}/logs", (string id, bool? follow, HttpContext http, IGrainFactory grains) =>
+            Workloads.WriteLogAsync(id, WorkloadType.Ide, follow ?? false, http, grains))
+            .WithSummary("The IDE server's log as text.").Produces<string>(contentType: "text/plain");
+    }
+
+    private static async Task<Created<WorkloadView>> Create(CreateIdeRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.Caller();
+        var basis = request.CloneFrom is { } source ? (await Workloads.VisibleAsync(source, WorkloadType.Ide, caller, grains)).Spec : null;
+        var spec = await WorkloadSpecBuilder.ForIdeAsync(request, basis, caller, grains);
+        var view = await grains.GetGrain<IWorkloadGrain>(ResourceIds.New("i")).Create(WorkloadType.Ide, spec, caller.Name, request.CloneFrom, null);
+        return TypedResults.Created($"/api/v1/ides/{view.Id}", view);
+    }
+}

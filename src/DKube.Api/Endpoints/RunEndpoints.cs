@@ -1,0 +1,77 @@
+using System.Text.Json;
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Workloads;
+using DKube.Api.Auth;
+using DKube.Api.Contracts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace DKube.Api.Endpoints;
+
+/// <summary>Runs: training and preprocessing work that queues for its group's GPUs.</summary>
+public static class RunEndpoints
+{
+    public static void MapRunEndpoints(this RouteGroupBuilder api)
+    {
+        var runs = api.MapGroup("/runs").WithTags("Runs").RequireCaller();
+        runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool.");
+        runs.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
+            Workloads.ListAsync(ResourceKinds.Run, http, directory, limit, cursor, scope, project)).WithSummary("List visible runs (`scope`, `project`, `limit`, `cursor`).");
+        runs.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await Workloads.VisibleAsync(id, WorkloadType.Run, http.Caller(), grains))).WithSummary("A run with its status, allocation and queue position.");
+        runs.MapPost("/{id}/stop", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Run, http.Caller(), grains)).Stop()))
+            .WithSummary("Stop a run: withdraw it from the queue, or SIGTERM then SIGKILL it.");
+        runs.MapDelete("/{id}", (string id, HttpContext http, IGrainFactory grains) => Workloads.DeleteAsync(id, WorkloadType.Run, http.Caller(), grains))
+            .WithSummary("Delete an ended run; 409 while it is queued or running.");
+        runs.MapGet("/{id}/logs", (string id, bool? follow, HttpContext http, IGrainFactory grains) =>
+            Workloads.WriteLogAsync(id, WorkloadType.Run, follow ?? false, http, grains))
+            .WithSummary("The run's stdout and stderr as text; `follow=true` streams until it ends.").Produces<string>(contentType: "text/plain");
+        runs.MapGet("/{id}/metrics", Metrics).WithSummary("The metric records the run wrote to DKUBE_METRICS_FILE.");
+    }
+
+    private static async Task<Created<WorkloadView>> Create(CreateRunRequest request, HttpContext http, IGrainFactory grains)
+    {
+        var caller = http.Caller();
+        WorkloadSpec? basis = null;
+        if (request.Template is { } template)
+        {
+            basis = (await TemplateEndpoints.VisibleAsync(template, caller, grains)).Spec;
+        }
+
+        if (request.CloneFrom is { } source)
+        {
+            basis = (await Workloads.VisibleAsync(source, WorkloadType.Run, caller, grains)).Spec;
+        }
+
+        var spec = await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains);
+        var view = await grains.GetGrain<IWorkloadGrain>(ResourceIds.New("r")).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
+        return TypedResults.Created($"/api/v1/runs/{view.Id}", view);
+    }
+
+    private static async Task<Ok<ItemsPage<JsonElement>>> Metrics(string id, HttpContext http, IGrainFactory grains)
+    {
+        await Workloads.VisibleAsync(id, WorkloadType.Run, http.Caller(), grains);
+        var records = new List<JsonElement>();
+        foreach (var line in await grains.GetGrain<IWorkloadGrain>(id).ReadMetrics())
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    records.Add(document.RootElement.Clone());
+                }
+            }
+            catch (JsonException)
+            {
+                // A line the run wrote badly is its own business: skip it rather than fail the read.
+            }
+        }
+
+        return TypedResults.Ok(new ItemsPage<JsonElement>(records, null));
+    }
+}

@@ -1,0 +1,65 @@
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Tenancy;
+using DKube.Abstractions.Workloads;
+using DKube.Api.Contracts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DKube.Api.Endpoints;
+
+/// <summary>What runs and IDEs share at the HTTP front: look-up with visibility, stop, delete, logs, lists.</summary>
+public static class Workloads
+{
+    /// <summary>The workload of <paramref name="type"/>, or 404 when missing, of the other type, or not visible.</summary>
+    public static async Task<WorkloadView> VisibleAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
+    {
+        var view = ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IWorkloadGrain>(id).Get() : null;
+        if (view is null || view.Type != type || !caller.CanSee(view.Owner, view.Group))
+        {
+            throw DomainException.NotFound(type.ToString(), id);
+        }
+
+        return view;
+    }
+
+    /// <summary>Like <see cref="VisibleAsync"/>, and the caller must own it (or be an operator) to change it.</summary>
+    public static async Task<IWorkloadGrain> OwnedAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
+    {
+        var view = await VisibleAsync(id, type, caller, grains);
+        if (view.Owner != caller.Name && !caller.IsOperator)
+        {
+            throw new DomainException(ErrorKind.Forbidden, "forbidden", $"Only the owner of '{id}' may change it.");
+        }
+
+        return grains.GetGrain<IWorkloadGrain>(id);
+    }
+
+    public static async Task<Ok<ItemsPage<System.Text.Json.JsonElement>>> ListAsync(
+        string kind, HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project)
+    {
+        var page = await directory.ListAsync(kind, Auth.CallerContext.Caller(http), ListParameters.Parse(limit, cursor, scope, project), http.RequestAborted);
+        return TypedResults.Ok(new ItemsPage<System.Text.Json.JsonElement>(page.Items, page.NextCursor));
+    }
+
+    public static async Task<NoContent> DeleteAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
+    {
+        await (await OwnedAsync(id, type, caller, grains)).Delete();
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Writes the log as text; with <paramref name="follow"/> the answer streams until the workload ends or the client leaves.</summary>
+    public static async Task WriteLogAsync(string id, WorkloadType type, bool follow, HttpContext http, IGrainFactory grains)
+    {
+        await VisibleAsync(id, type, Auth.CallerContext.Caller(http), grains);
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        await foreach (var line in grains.GetGrain<IWorkloadGrain>(id).ReadLog(follow, http.RequestAborted).WithCancellation(http.RequestAborted))
+        {
+            await http.Response.WriteAsync(line + "\n", http.RequestAborted);
+            if (follow)
+            {
+                await http.Response.Body.FlushAsync(http.RequestAborted);
+            }
+        }
+    }
+}
