@@ -17,9 +17,12 @@ public interface IGroupPoolGrain : IGrainWithStringKey
     [Alias("Release")]
     Task Release(string id);
 
-    /// <summary>Sets the pool size and (when given) its policy; queued work is re-evaluated.</summary>
+    /// <summary>
+    /// Sets the pool size, the clusters it draws on (none: every registered cluster) and, when
+    /// given, its policy; queued work is re-evaluated. Only the group grain calls this.
+    /// </summary>
     [Alias("Configure")]
-    Task Configure(int gpus, QueuePolicy? policy, TimeSpan? maxHeadAge);
+    Task Configure(int gpus, IReadOnlyList<string> clusters, QueuePolicy? policy, TimeSpan? maxHeadAge);
 
     /// <summary>Reloads the nodes of the clusters the group draws on (after a cluster was registered or changed).</summary>
     [Alias("RefreshClusters")]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Pools;
-using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Clusters;
 using DKube.Scheduling;
@@ -29,11 +28,6 @@ public sealed class GroupPoolGrain(
         if (state.State.SnapshotJson is { } json)
         {
             _pool = GroupPool.Restore(JsonSerializer.Deserialize<GroupPoolSnapshot>(json, Json)!);
-        }
-
-        if (!state.State.Configured && await GrainFactory.GetGrain<IGroupGrain>(Group).Get() is { } group)
-        {
-            _pool = Rebuild(group.Gpus, state.State.Policy, state.State.MaxHeadAge);
         }
 
         await LoadClustersAsync();
@@ -68,13 +62,19 @@ public sealed class GroupPoolGrain(
         Notify(admitted);
     }
 
-    public async Task Configure(int gpus, Abstractions.Pools.QueuePolicy? policy, TimeSpan? maxHeadAge)
+    public async Task Configure(int gpus, IReadOnlyList<string> clusters, Abstractions.Pools.QueuePolicy? policy, TimeSpan? maxHeadAge)
     {
-        state.State.Configured = true;
+        var reload = !clusters.SequenceEqual(state.State.Clusters);
+        state.State.Clusters = [.. clusters];
         state.State.Policy = policy ?? state.State.Policy;
         state.State.MaxHeadAge = maxHeadAge ?? state.State.MaxHeadAge;
         var before = _pool.Running.Select(a => a.Request.Id).ToHashSet();
         _pool = Rebuild(gpus, state.State.Policy, state.State.MaxHeadAge);
+        if (reload)
+        {
+            await LoadClustersAsync();
+        }
+
         await SaveAsync();
         Notify(_pool.Running.Where(a => !before.Contains(a.Request.Id)).ToList());
     }
@@ -106,9 +106,9 @@ public sealed class GroupPoolGrain(
     /// <summary>The clusters the group draws on (its own list, or every registered one) with their current nodes.</summary>
     private async Task<IReadOnlyList<Admission>> LoadClustersAsync()
     {
-        var group = await GrainFactory.GetGrain<IGroupGrain>(Group).Get();
-        IReadOnlyList<string> names = group is { Clusters.Count: > 0 }
-            ? group.Clusters
+        // Never the group grain: it calls Configure and waits, so calling it back would deadlock.
+        IReadOnlyList<string> names = state.State.Clusters.Count > 0
+            ? state.State.Clusters
             : await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List();
         var admitted = new List<Admission>();
         foreach (var name in names)

@@ -14,8 +14,9 @@ public sealed class PoolState
     [Id(1)]
     public Dictionary<string, string> Kinds { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The clusters the group draws on; empty means every registered cluster.</summary>
     [Id(2)]
-    public bool Configured { get; set; }
+    public List<string> Clusters { get; set; } = [];
 
     [Id(3)]
     public QueuePolicy Policy { get; set; } = QueuePolicy.BestEffortFifo;

@@ -24,7 +24,7 @@ public sealed class GroupGrain(
 
         state.State = new GroupState { Exists = true, Gpus = gpus, Clusters = [.. clusters], CreatedAt = time.GetUtcNow() };
         await SaveAsync();
-        await Pool.Configure(gpus, policy, maxHeadAge);
+        await Pool.Configure(gpus, state.State.Clusters, policy, maxHeadAge);
         return View();
     }
 
@@ -33,7 +33,7 @@ public sealed class GroupGrain(
         RequireExists();
         state.State.Gpus = gpus;
         await SaveAsync();
-        await Pool.Configure(gpus, policy, maxHeadAge);
+        await Pool.Configure(gpus, state.State.Clusters, policy, maxHeadAge);
         return View();
     }
 

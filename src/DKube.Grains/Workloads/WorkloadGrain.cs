@@ -59,7 +59,8 @@ public sealed class WorkloadGrain(
                 return await SaveAsync(View with { Status = WorkloadStatus.Stopped, QueuePosition = null, EndedAt = time.GetUtcNow(), Reason = "stopped while waiting" });
             case WorkloadStatus.Queued or WorkloadStatus.Starting or WorkloadStatus.Running:
                 var view = await SaveAsync(View with { Status = WorkloadStatus.Stopping });
-                OffTurn("stop", executor => executor.StopAsync(ExecutionId, StopGrace, CancellationToken.None));
+                var executionId = ExecutionId;
+                OffTurn("stop", executor => executor.StopAsync(executionId, StopGrace, CancellationToken.None));
                 return view;
             default:
                 return View;
@@ -169,7 +170,8 @@ public sealed class WorkloadGrain(
         }
         else if (view.Status == WorkloadStatus.Stopping && !status.IsFinal)
         {
-            OffTurn("stop", e => e.StopAsync(ExecutionId, StopGrace, CancellationToken.None));
+            var executionId = ExecutionId;
+            OffTurn("stop", e => e.StopAsync(executionId, StopGrace, CancellationToken.None));
         }
         else
         {
@@ -218,8 +220,9 @@ public sealed class WorkloadGrain(
                 if (forgetIfRejected)
                 {
                     // Never acknowledged: leave no trace.
+                    var kind = KindOf(View.Type);
                     await state.ClearStateAsync();
-                    await readModel.DeleteResourceAsync(KindOf(View.Type), Id);
+                    await readModel.DeleteResourceAsync(kind, Id);
                 }
                 else
                 {
@@ -248,12 +251,13 @@ public sealed class WorkloadGrain(
 
     /// <summary>
     /// Runs a backend call on the thread pool, outside this grain's turn; a failure comes back to
-    /// the grain as an <see cref="WorkloadStatus.Error"/> report of the current attempt.
+    /// the grain as an <see cref="WorkloadStatus.Error"/> report of the current attempt. The call
+    /// must not touch the grain: everything it needs is captured before it leaves.
     /// </summary>
     private void OffTurn(string what, Func<IExecutor, Task> call)
     {
         var self = this.AsReference<IWorkloadGrain>();
-        var attempt = View.Attempt;
+        var (id, attempt) = (Id, View.Attempt);
         var executorTask = ExecutorAsync();
         _ = Task.Run(async () =>
         {
@@ -263,7 +267,7 @@ public sealed class WorkloadGrain(
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Backend {What} of {Id} failed", what, Id);
+                logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
                 await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, $"{what} failed: {e.Message}"));
             }
         });

@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace DKube.Integration.Tests.Infrastructure;
+
+/// <summary>A server with a local cluster of virtual GPUs; each test takes a group of its own on it.</summary>
+public sealed class LabFixture : IAsyncLifetime
+{
+    private readonly ServerFixture _server = new();
+
+    public ServerFixture Server => _server;
+
+    public const string Cluster = "lab";
+
+    public async Task InitializeAsync()
+    {
+        await _server.InitializeAsync();
+        using var op = _server.Operator;
+        (await op.Post("clusters", new
+        {
+            name = Cluster,
+            kind = "local",
+            nodes = new object[]
+            {
+                new { name = "n1", gpus = 64, cpus = 64, memoryGiB = 256, labels = new[] { "gpu" } },
+                new { name = "n2", gpus = 64, cpus = 64, memoryGiB = 256, labels = new[] { "gpu", "production" } },
+            },
+        })).Expect(HttpStatusCode.Created);
+    }
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    /// <summary>A group with a pool of <paramref name="gpus"/> on the lab cluster and one member.</summary>
+    public async Task<Tenant> NewTenantAsync(int gpus = 4, string policy = "BestEffortFifo")
+    {
+        var group = _server.UniqueName("g");
+        var user = _server.UniqueName("u");
+        using var op = _server.Operator;
+        (await op.Post("groups", new { name = group, gpus, clusters = new[] { Cluster }, queuePolicy = policy })).Expect(HttpStatusCode.Created);
+        var token = (await op.Post("users", new { name = user })).Expect(HttpStatusCode.Created)["token"];
+        (await op.Put($"groups/{group}/members/{user}")).Expect(HttpStatusCode.OK);
+        return new Tenant(group, user, new ApiClient(_server.Server.Url, token));
+    }
+}
+
+public sealed record Tenant(string Group, string User, ApiClient Client) : IDisposable
+{
+    public void Dispose() => Client.Dispose();
+
+    public Task<Reply> Submit(string name, int gpus, string command = "sleep 600", object? extra = null)
+    {
+        var body = new Dictionary<string, object?> { ["name"] = name, ["kind"] = "training", ["command"] = command, ["gpus"] = gpus };
+        foreach (var property in extra?.GetType().GetProperties() ?? [])
+        {
+            body[property.Name] = property.GetValue(extra);
+        }
+
+        return Client.Post("runs", body);
+    }
+
+    public Task<string> StatusOf(string id, string path = "runs") => Client.Get($"{path}/{id}").ContinueWith(t => t.Result["status"]);
+
+    public Task<string> WaitForStatus(string id, string status, string path = "runs") =>
+        Eventually.Until(() => StatusOf(id, path), s => s == status, what: $"{id} {status}");
+}
