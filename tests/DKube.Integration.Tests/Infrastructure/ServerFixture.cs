@@ -24,6 +24,7 @@ public sealed class ServerFixture : IAsyncLifetime
             await _server.DisposeAsync();
         }
 
+        RunProcesses.KillAll(DataDir);
         SharedPostgres.TryDelete(DataDir);
     }
 
