@@ -48,6 +48,7 @@ public static class DKubeApi
         api.MapUserEndpoints();
         api.MapGroupEndpoints();
         api.MapProjectEndpoints();
+        api.MapRepoEndpoints();
         return app;
     }
 }

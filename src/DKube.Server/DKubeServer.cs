@@ -1,6 +1,8 @@
 using System.Net;
 using DKube.Abstractions.Common;
+using DKube.Abstractions.Repos;
 using DKube.Api;
+using DKube.Grains.Repos;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using Npgsql;
@@ -100,6 +102,7 @@ public sealed class DKubeServer : IAsyncDisposable
         builder.Services.AddSingleton<ReadModelWriter>();
         builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         builder.Services.AddDKubeApi();
+        builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, new RepoSettings(options.MaxUploadBytes, options.AllowFileGitUrls));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")
