@@ -59,6 +59,7 @@ public static class DKubeApi
         api.MapRunEndpoints();
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
+        api.MapRepoEndpoints();
         return app;
     }
 }

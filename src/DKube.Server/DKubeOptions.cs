@@ -46,6 +46,18 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("LOCAL_GPUS")]
     public int? LocalGpus { get; set; }
 
+    /// <summary>Base64 of the 256-bit key that seals stored credentials; unset means <c>DATA_DIR/secrets.key</c>, made on first start.</summary>
+    [ConfigurationKeyName("SECRETS_KEY")]
+    public string? SecretsKey { get; set; }
+
+    /// <summary>The largest version upload (archive and unpacked content), in bytes.</summary>
+    [ConfigurationKeyName("MAX_UPLOAD_BYTES")]
+    public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>Accept <c>file://</c> git remotes (tests, single-machine setups): they can read any repository on the server's disk.</summary>
+    [ConfigurationKeyName("ALLOW_FILE_GIT_URLS")]
+    public bool AllowFileGitUrls { get; set; }
+
     public static DKubeOptions From(IConfiguration configuration)
     {
         var options = new DKubeOptions();

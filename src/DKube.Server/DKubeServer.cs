@@ -1,10 +1,12 @@
 using System.Net;
 using DKube.Abstractions.Common;
+using DKube.Abstractions.Repos;
 using DKube.Api;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Execution;
 using DKube.Grains.Workloads;
+using DKube.Grains.Repos;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using Npgsql;
@@ -133,6 +135,7 @@ public sealed class DKubeServer : IAsyncDisposable
         builder.Services.AddSingleton<ReadModelWriter>();
         builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         builder.Services.AddDKubeApi();
+        builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, new RepoSettings(options.MaxUploadBytes, options.AllowFileGitUrls));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")

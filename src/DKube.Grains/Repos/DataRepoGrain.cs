@@ -1,0 +1,125 @@
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Repos;
+using DKube.Storage.ReadModel;
+
+namespace DKube.Grains.Repos;
+
+public sealed class DataRepoGrain(
+    [PersistentState("data")] IPersistentState<DataRepoState> state,
+    ReadModelWriter readModel,
+    NameRegistry names,
+    TimeProvider time) : Grain, IDataRepoGrain
+{
+    public async Task<DataRepoView> Create(DataRepoSpec spec)
+    {
+        if (state.State.View is { } existing)
+        {
+            return existing.Name == spec.Name && existing.Owner == spec.Owner && existing.Kind == spec.Kind
+                ? existing
+                : throw DomainException.Conflict("already-exists", $"Repository '{existing.Id}' already exists.");
+        }
+
+        var id = this.GetPrimaryKeyString();
+        await readModel.ClaimNameAsync(RepoKinds.Of(spec.Kind), spec.Owner, spec.Name, id);
+        return await SaveAsync(new DataRepoView(
+            id, spec.Kind, spec.Name, spec.Owner, spec.Group, spec.Project, spec.Description, spec.Versioned,
+            spec.Location, spec.Tags, spec.Features, 0, time.GetUtcNow()));
+    }
+
+    public Task<DataRepoView> Update(DataRepoChange change)
+    {
+        var current = Current();
+        if (change.Features is not null && current.Kind != RepoKind.FeatureSet)
+        {
+            throw DomainException.Validation("featureSpec", "only featuresets have a feature specification.");
+        }
+
+        return SaveAsync(current with
+        {
+            Description = change.Description ?? current.Description,
+            Project = change.Project ?? current.Project,
+            Tags = change.Tags ?? current.Tags,
+            Features = change.Features ?? current.Features,
+        });
+    }
+
+    public async Task Delete()
+    {
+        var current = Current();
+        await state.ClearStateAsync();
+        state.State = new DataRepoState();
+        await readModel.DeleteResourceAsync(RepoKinds.Of(current.Kind), current.Id);
+        await names.ReleaseAsync(RepoKinds.Of(current.Kind), current.Owner, current.Name, current.Id);
+    }
+
+    public Task<DataRepoView?> Get() => Task.FromResult(state.State.View);
+
+    public async Task<VersionView> AddVersion(NewVersion version)
+    {
+        var current = Current();
+        if (!current.Versioned)
+        {
+            throw DomainException.Unprocessable("not-versioned", $"Repository '{current.Id}' points at an external location and keeps no versions.");
+        }
+
+        var number = state.State.Versions.Count + 1;
+        var view = new VersionView(
+            number, version.Digest, version.Size, version.FileCount, version.Creator, version.Lineage?.RunId, time.GetUtcNow(),
+            version.Lineage, [], current.Kind == RepoKind.Model ? ModelStage.Development : null, null);
+        state.State.Versions.Add(view);
+        await SaveAsync(current with { LatestVersion = number });
+        return view;
+    }
+
+    public Task<IReadOnlyList<VersionView>> GetVersions() => Task.FromResult<IReadOnlyList<VersionView>>([.. state.State.Versions]);
+
+    public Task<VersionView?> GetVersion(int version) => Task.FromResult(Find(version));
+
+    public async Task RecordUsage(int version, string runId)
+    {
+        var current = Current();
+        var view = Find(version) ?? throw DomainException.NotFound($"Version {version} of", current.Id);
+        if (!view.UsedBy.Contains(runId))
+        {
+            state.State.Versions[version - 1] = view with { UsedBy = [.. view.UsedBy, runId] };
+            await state.WriteStateAsync();
+        }
+    }
+
+    public async Task<VersionView> SetStage(int version, ModelStage stage, ServingSpec? serving)
+    {
+        var current = Current();
+        if (current.Kind != RepoKind.Model)
+        {
+            throw DomainException.Unprocessable("not-a-model", "Only model versions have stages.");
+        }
+
+        var view = Find(version) ?? throw DomainException.NotFound($"Version {version} of", current.Id);
+        serving ??= view.Serving;
+        var changed = stage switch
+        {
+            ModelStage.Published when serving is null =>
+                throw DomainException.Validation("servingImage", "is required to publish a model version."),
+            ModelStage.Deployed when view.Stage is not (ModelStage.Published or ModelStage.Deployed) =>
+                throw DomainException.Conflict("invalid-stage-change", $"Version {version} must be published before it is deployed."),
+            _ => view with { Stage = stage, Serving = serving },
+        };
+        state.State.Versions[version - 1] = changed;
+        await state.WriteStateAsync();
+        return changed;
+    }
+
+    private VersionView? Find(int version) =>
+        version >= 1 && version <= state.State.Versions.Count ? state.State.Versions[version - 1] : null;
+
+    private DataRepoView Current() => state.State.View ?? throw DomainException.NotFound("Repository", this.GetPrimaryKeyString());
+
+    private async Task<DataRepoView> SaveAsync(DataRepoView view)
+    {
+        state.State.View = view;
+        await state.WriteStateAsync();
+        await readModel.UpsertResourceAsync(new ResourceRow(
+            RepoKinds.Of(view.Kind), view.Id, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view));
+        return view;
+    }
+}

@@ -1,0 +1,16 @@
+using DKube.Abstractions.Repos;
+
+namespace DKube.Grains.Repos;
+
+[GenerateSerializer]
+[Alias("dkube.state.data-repo")]
+public sealed class DataRepoState
+{
+    /// <summary>The repository as it stands; null until created (and again once deleted).</summary>
+    [Id(0)]
+    public DataRepoView? View { get; set; }
+
+    /// <summary>Versions in order: version n is at index n - 1. Versions are never removed or renumbered.</summary>
+    [Id(1)]
+    public List<VersionView> Versions { get; set; } = [];
+}

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Repos;
+
+namespace DKube.Grains.Repos;
+
+/// <summary>
+/// Runs the git client. Credentials never appear on a command line: a password or token is
+/// handed to git through an askpass script that reads it from the child's environment, and an
+/// SSH key is a 0600 file named by GIT_SSH_COMMAND, all in a private scratch folder removed afterwards.
+/// </summary>
+internal static class GitProcess
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
+
+    // Prints the user name or the secret, whichever git asks for, from the environment.
+    private const string AskPass = """
+        #!/bin/sh
+        case "$1" in
+          Username*) printf '%s\n' "$DKUBE_GIT_USERNAME" ;;
+          *) printf '%s\n' "$DKUBE_GIT_SECRET" ;;
+        esac
+        """;
+
+    public static async Task<string> RunAsync(AccessCredentials? credentials, bool allowFile, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var scratch = Directory.CreateTempSubdirectory("dkube-git-");
+        try
+        {
+            var start = new ProcessStartInfo("git")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                RedirectStandardInput = true,
+                UseShellExecute = false,
+            };
+
+            // No helper, prompt or config of the server's own user may take part.
+            foreach (var argument in (string[])["-c", "credential.helper=", "-c", "core.hooksPath=/dev/null", .. arguments])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var environment = start.Environment;
+            environment["GIT_TERMINAL_PROMPT"] = "0";
+            environment["GIT_CONFIG_NOSYSTEM"] = "1";
+            environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+            environment["HOME"] = scratch.FullName;
+            environment["GIT_ALLOW_PROTOCOL"] = allowFile ? "https:ssh:file" : "https:ssh";
+            var ssh = $"ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile={scratch.FullName}/known_hosts";
+            switch (credentials)
+            {
+                case { Kind: CredentialKind.SshKey }:
+                    var key = Path.Combine(scratch.FullName, "id");
+                    await WritePrivateAsync(key, credentials.Secret.ReplaceLineEndings("\n").TrimEnd() + "\n", cancellationToken);
+                    ssh += $" -o IdentitiesOnly=yes -i {key}";
+                    break;
+                case { Kind: CredentialKind.Password or CredentialKind.Token }:
+                    var script = Path.Combine(scratch.FullName, "askpass");
+                    await WritePrivateAsync(script, AskPass + "\n", cancellationToken, executable: true);
+                    environment["GIT_ASKPASS"] = script;
+                    environment["DKUBE_GIT_USERNAME"] = credentials.Username ?? "x-access-token";
+                    environment["DKUBE_GIT_SECRET"] = credentials.Secret;
+                    break;
+            }
+
+            environment["GIT_SSH_COMMAND"] = ssh;
+            return await RunProcessAsync(start, arguments[0], cancellationToken);
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> RunProcessAsync(ProcessStartInfo start, string verb, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("git did not start.");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+        var error = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw DomainException.Unprocessable("git-failed", $"git {verb} did not finish in time.");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            var message = (await error).Trim();
+            throw DomainException.Unprocessable("git-failed", $"git {verb} failed: {(message.Length > 500 ? message[..500] : message)}");
+        }
+
+        return await output;
+    }
+
+    private static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken, bool executable = false)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | (executable ? UnixFileMode.UserExecute : 0);
+        }
+
+        await using var stream = new FileStream(path, options);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync(content.AsMemory(), cancellationToken);
+    }
+}

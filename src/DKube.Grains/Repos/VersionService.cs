@@ -1,0 +1,116 @@
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Repos;
+using DKube.Storage.Versions;
+
+namespace DKube.Grains.Repos;
+
+/// <summary>
+/// Moves version content between the outside world (archives, run folders) and the version
+/// store; the repository grain only numbers and records versions whose bytes are already stored.
+/// </summary>
+public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoSettings settings) : IDataVersions, IVersionArchives
+{
+    public async Task<VersionView> ImportAsync(RepoKind kind, string repoId, Stream archive, ArchiveFormat format, string creator, CancellationToken cancellationToken)
+    {
+        var repo = await RequireVersionedAsync(kind, repoId);
+        StagedVersion staged;
+        await using (var staging = new VersionStaging(store, settings.MaxUploadBytes))
+        {
+            var body = new LimitedReadStream(archive, settings.MaxUploadBytes);
+            if (format == ArchiveFormat.Zip)
+            {
+                var spool = staging.NewScratchFile();
+                await using (var file = new FileStream(spool, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
+                {
+                    await body.CopyToAsync(file, 1024 * 1024, cancellationToken);
+                }
+
+                await ArchiveReader.ReadZipAsync(spool, staging, cancellationToken);
+            }
+            else
+            {
+                await ArchiveReader.ReadTarAsync(body, staging, cancellationToken);
+            }
+
+            staged = await staging.CommitAsync(cancellationToken);
+        }
+
+        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, creator, null));
+    }
+
+    public async Task ExportAsync(RepoKind kind, string repoId, int version, Stream destination, CancellationToken cancellationToken)
+    {
+        var found = await RequireVersionAsync(kind, repoId, version);
+        var manifest = await VersionManifest.LoadAsync(store, found.Digest, cancellationToken);
+        await ArchiveWriter.WriteTarAsync(manifest, store, destination, cancellationToken);
+    }
+
+    public async Task<int?> MaterializeAsync(RepoKind kind, string repoId, int? version, string targetFolder, CancellationToken cancellationToken = default)
+    {
+        var view = await RequireRepoAsync(kind, repoId);
+        if (!view.Versioned)
+        {
+            // A non-versioned repository is only a pointer: link its folder instead of copying it.
+            if (view.Location is not { } location || !Path.IsPathRooted(location) || !Directory.Exists(location))
+            {
+                throw DomainException.Unprocessable("not-materializable", $"Repository '{repoId}' points at '{view.Location}', which is not a folder of this server.");
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(targetFolder))!);
+            Directory.CreateSymbolicLink(targetFolder, location);
+            return null;
+        }
+
+        var number = version ?? view.LatestVersion;
+        var found = await RequireVersionAsync(kind, repoId, number);
+        var manifest = await VersionManifest.LoadAsync(store, found.Digest, cancellationToken);
+        await Materializer.WriteAsync(manifest, store, targetFolder, cancellationToken);
+        return number;
+    }
+
+    public async Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, CancellationToken cancellationToken = default)
+    {
+        var repo = await RequireVersionedAsync(kind, repoId);
+        StagedVersion staged;
+        await using (var staging = new VersionStaging(store, long.MaxValue))
+        {
+            await FolderReader.ReadAsync(sourceFolder, staging, cancellationToken);
+            staged = await staging.CommitAsync(cancellationToken);
+        }
+
+        var created = await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, lineage.Creator, lineage));
+        foreach (var input in lineage.Inputs)
+        {
+            await RecordUsageAsync(input.Kind, input.RepoId, input.Version, lineage.RunId, cancellationToken);
+        }
+
+        return created;
+    }
+
+    public async Task RecordUsageAsync(RepoKind kind, string repoId, int version, string runId, CancellationToken cancellationToken = default)
+    {
+        await RequireRepoAsync(kind, repoId);
+        await grains.GetGrain<IDataRepoGrain>(repoId).RecordUsage(version, runId);
+    }
+
+    private async Task<DataRepoView> RequireRepoAsync(RepoKind kind, string repoId)
+    {
+        var view = await grains.GetGrain<IDataRepoGrain>(repoId).Get();
+        return view is not null && view.Kind == kind ? view : throw DomainException.NotFound(kind.ToString(), repoId);
+    }
+
+    private async Task<IDataRepoGrain> RequireVersionedAsync(RepoKind kind, string repoId)
+    {
+        var view = await RequireRepoAsync(kind, repoId);
+        return view.Versioned
+            ? grains.GetGrain<IDataRepoGrain>(repoId)
+            : throw DomainException.Unprocessable("not-versioned", $"Repository '{repoId}' points at an external location and keeps no versions.");
+    }
+
+    private async Task<VersionView> RequireVersionAsync(RepoKind kind, string repoId, int version)
+    {
+        await RequireRepoAsync(kind, repoId);
+        return await grains.GetGrain<IDataRepoGrain>(repoId).GetVersion(version)
+            ?? throw DomainException.NotFound($"Version {version} of", repoId);
+    }
+}

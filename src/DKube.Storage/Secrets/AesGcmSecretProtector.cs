@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace DKube.Storage.Secrets;
+
+/// <summary>
+/// AES-256-GCM: <c>version(1) | nonce(12) | tag(16) | ciphertext</c>. A fresh random nonce per
+/// seal; the tag makes any change to stored bytes (or a different key) fail loudly on unseal.
+/// </summary>
+public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
+{
+    public const string KeyFileName = "secrets.key";
+    private const byte Version = 1;
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+
+    // Binds every sealed value to its purpose, so a DKube secret cannot be replayed as some other AES-GCM message.
+    private static readonly byte[] AssociatedData = Encoding.ASCII.GetBytes("dkube-credentials-v1");
+
+    private readonly AesGcm _aes;
+
+    public AesGcmSecretProtector(byte[] key)
+    {
+        if (key.Length != 32)
+        {
+            throw new ArgumentException("The secrets key must be 32 bytes (256 bits).", nameof(key));
+        }
+
+        _aes = new AesGcm(key, TagSize);
+    }
+
+    /// <summary>
+    /// The key from <paramref name="base64Key"/> (DKUBE_SECRETS_KEY) when set, else from
+    /// <c>secrets.key</c> in <paramref name="dataDir"/>, made on first start and readable by the owner only.
+    /// </summary>
+    public static AesGcmSecretProtector FromConfiguration(string? base64Key, string dataDir)
+    {
+        if (!string.IsNullOrWhiteSpace(base64Key))
+        {
+            return new AesGcmSecretProtector(Convert.FromBase64String(base64Key.Trim()));
+        }
+
+        var file = Path.Combine(dataDir, KeyFileName);
+        if (File.Exists(file))
+        {
+            return new AesGcmSecretProtector(Convert.FromBase64String(File.ReadAllText(file).Trim()));
+        }
+
+        Directory.CreateDirectory(dataDir);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Created 0600 rather than chmod-ed afterwards, so the key is never readable by others even briefly.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(file, options))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(Convert.ToBase64String(key));
+        }
+
+        return new AesGcmSecretProtector(key);
+    }
+
+    public byte[] Seal(ReadOnlySpan<byte> plaintext)
+    {
+        var output = new byte[1 + NonceSize + TagSize + plaintext.Length];
+        output[0] = Version;
+        var nonce = output.AsSpan(1, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        _aes.Encrypt(nonce, plaintext, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), AssociatedData);
+        return output;
+    }
+
+    public byte[] Unseal(ReadOnlySpan<byte> sealedData)
+    {
+        if (sealedData.Length < 1 + NonceSize + TagSize || sealedData[0] != Version)
+        {
+            throw new CryptographicException("Not a sealed DKube secret.");
+        }
+
+        var plaintext = new byte[sealedData.Length - 1 - NonceSize - TagSize];
+        _aes.Decrypt(sealedData.Slice(1, NonceSize), sealedData[(1 + NonceSize + TagSize)..], sealedData.Slice(1 + NonceSize, TagSize), plaintext, AssociatedData);
+        return plaintext;
+    }
+
+    public void Dispose() => _aes.Dispose();
+}
