@@ -11,5 +11,5 @@ public sealed record Lineage(
     [property: Id(4)] string? Image,
     [property: Id(5)] string? Command,
     [property: Id(6)] IReadOnlyDictionary<string, string> Hyperparameters,
-    [property: Id(7)] IReadOnlyList<VersionRef> Inputs,
+    [property: Id(7)] IReadOnlyList<VersionId> Inputs,
     [property: Id(8)] IReadOnlyDictionary<string, double>? Metrics = null);

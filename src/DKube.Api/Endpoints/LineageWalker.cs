@@ -10,12 +10,12 @@ public static class LineageWalker
     /// <summary>Lineage graphs are small; this bounds the walk should one ever be huge or (by a bug) cyclic.</summary>
     public const int MaxNodes = 500;
 
-    public static async Task<LineageGraph> WalkAsync(VersionRef root, Caller caller, IGrainFactory grains)
+    public static async Task<LineageGraph> WalkAsync(VersionId root, Caller caller, IGrainFactory grains)
     {
         var nodes = new List<LineageNode>();
         var edges = new List<LineageEdge>();
-        var seen = new HashSet<VersionRef> { root };
-        var queue = new Queue<VersionRef>([root]);
+        var seen = new HashSet<VersionId> { root };
+        var queue = new Queue<VersionId>([root]);
         while (queue.TryDequeue(out var at) && nodes.Count < MaxNodes)
         {
             var grain = grains.GetGrain<IDataRepoGrain>(at.RepoId);

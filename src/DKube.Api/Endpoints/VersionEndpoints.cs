@@ -37,7 +37,7 @@ public static class VersionEndpoints
         {
             var caller = http.Caller();
             await RepoAccess.VisibleVersionAsync(kind, id, version, caller, grains);
-            return TypedResults.Ok(await LineageWalker.WalkAsync(new VersionRef(kind, id, version), caller, grains));
+            return TypedResults.Ok(await LineageWalker.WalkAsync(new VersionId(kind, id, version), caller, grains));
         }).WithSummary("The graph of runs and versions this version was made from, back to uploaded roots.");
     }
 

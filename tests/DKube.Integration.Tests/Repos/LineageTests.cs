@@ -47,14 +47,14 @@ public sealed class LineageTests(RepoFixture fixture)
             await versions.RecordUsageAsync(RepoKind.Dataset, raw, 1, "run-prep");
             var prepOut = NewOutput(("clean.csv", "1,2"));
             var cleanV1 = await versions.CommitOutputAsync(RepoKind.Dataset, clean, prepOut, new Lineage(
-                "run-prep", user, null, null, "python:3.12", "python prep.py", new Dictionary<string, string>(), [new VersionRef(RepoKind.Dataset, raw, 1)]));
+                "run-prep", user, null, null, "python:3.12", "python prep.py", new Dictionary<string, string>(), [new VersionId(RepoKind.Dataset, raw, 1)]));
             Assert.Equal(1, cleanV1.Version);
 
             // A training run reads clean v1 and writes model v1.
             var trainOut = NewOutput(("model.pt", "weights"), ("metrics/acc.txt", "0.97"));
             var modelV1 = await versions.CommitOutputAsync(RepoKind.Model, model, trainOut, new Lineage(
                 "run-train", user, "cr-000000000001", "abc1234", "pytorch:2", "python train.py",
-                new Dictionary<string, string> { ["lr"] = "0.01" }, [new VersionRef(RepoKind.Dataset, clean, 1)], new Dictionary<string, double> { ["accuracy"] = 0.97 }));
+                new Dictionary<string, string> { ["lr"] = "0.01" }, [new VersionId(RepoKind.Dataset, clean, 1)], new Dictionary<string, double> { ["accuracy"] = 0.97 }));
             Assert.Equal(2, modelV1.FileCount);
 
             var version = (await alice.Get($"models/{model}/versions/1")).Expect(HttpStatusCode.OK).Json;
