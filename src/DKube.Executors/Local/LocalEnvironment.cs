@@ -32,6 +32,11 @@ internal static class LocalEnvironment
         env["CUDA_VISIBLE_DEVICES"] = spec.Placement.Count == 0
             ? string.Empty
             : string.Join(',', spec.Placement[0].GpuIndices.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        // A distributed run on the local machine is one process, the master: it learns of its
+        // workers' nodes and GPUs here and launches them itself (e.g. torchrun), as its launcher would.
+        env["DKUBE_NUM_WORKERS"] = spec.WorkerCount.ToString(CultureInfo.InvariantCulture);
+        env["DKUBE_WORKER_PLACEMENT"] = string.Join(';', spec.Placement.Select(w =>
+            $"{w.Node}:{string.Join(',', w.GpuIndices.Select(i => i.ToString(CultureInfo.InvariantCulture)))}"));
         if (hasHyperparameters)
             env["DKUBE_HYPERPARAMETERS_FILE"] = paths.HyperparametersFile;
         else

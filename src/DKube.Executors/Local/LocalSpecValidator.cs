@@ -37,10 +37,6 @@ internal static class LocalSpecValidator
             throw new ArgumentException($"Run '{spec.Id}' has an empty command: the local executor runs a shell command.", nameof(spec));
         if (spec.Command.Contains('\0', StringComparison.Ordinal))
             throw new ArgumentException($"Run '{spec.Id}' has a NUL character in its command.", nameof(spec));
-        if (spec.Workers > 0)
-            throw new ArgumentException(
-                $"Run '{spec.Id}' asks for {spec.Workers} workers besides the master: the local executor runs one process; use a Kubernetes or Slurm cluster for distributed runs.",
-                nameof(spec));
         if (spec.TimeLimit is { } limit && limit <= TimeSpan.Zero)
             throw new ArgumentException($"Run '{spec.Id}' has a time limit that is not positive ({limit}).", nameof(spec));
 

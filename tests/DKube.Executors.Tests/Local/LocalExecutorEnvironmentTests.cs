@@ -68,6 +68,21 @@ public sealed class LocalExecutorEnvironmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_distributed_run_is_one_master_process_told_where_its_workers_are()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec("env > env.txt", workers: 1, placement: [new AssignedWorker("n1", [0, 1]), new AssignedWorker("n2", [3, 4])]);
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+
+        var env = await ReadEnvironmentAsync(spec.Id);
+        Assert.Equal("0,1", env["CUDA_VISIBLE_DEVICES"]);
+        Assert.Equal("2", env["DKUBE_NUM_WORKERS"]);
+        Assert.Equal("n1:0,1;n2:3,4", env["DKUBE_WORKER_PLACEMENT"]);
+    }
+
+    [Fact]
     public async Task The_metrics_file_collects_the_lines_the_run_appends()
     {
         var executor = _harness.NewExecutor();

@@ -38,16 +38,6 @@ public sealed class LocalExecutorValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_distributed_run_is_rejected_with_a_reason()
-    {
-        var executor = _harness.NewExecutor();
-
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => executor.SubmitAsync(LocalHarness.Spec("exit 0", workers: 2), CancellationToken.None));
-
-        Assert.Contains("distributed", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task Hyperparameters_that_are_not_json_are_rejected()
     {
         var executor = _harness.NewExecutor();

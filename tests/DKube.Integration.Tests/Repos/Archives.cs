@@ -48,7 +48,10 @@ public static class Archives
         using var http = NewHttp(client);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        using var response = await http.PostAsync(path.StartsWith('/') ? path : "/api/v1/" + path, content);
+        // As a well-behaved uploader does: ask first, so a refusal (413) arrives before the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, path.StartsWith('/') ? path : "/api/v1/" + path) { Content = content };
+        request.Headers.ExpectContinue = true;
+        using var response = await http.SendAsync(request);
         return new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
     }
 
