@@ -78,10 +78,10 @@ public sealed class DKubeServer : IAsyncDisposable
 
             var server = new DKubeServer(app, dataSource, embedded, options);
             var grains = app.Services.GetRequiredService<IGrainFactory>();
-            server.OperatorToken = await OperatorBootstrap.EnsureAsync(grains, options, console);
+            server.OperatorToken = await StartupRetry.RunAsync(() => OperatorBootstrap.EnsureAsync(grains, options, console));
             if (options.Role != ServerRole.Api)
             {
-                await LocalClusterBootstrap.EnsureAsync(grains, options);
+                await StartupRetry.RunAsync(() => LocalClusterBootstrap.EnsureAsync(grains, options));
             }
 
             return server;

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Pools;
+using DKube.Abstractions.Tenancy;
+using DKube.Abstractions.Workloads;
+using DKube.Benchmarks.Admission;
+using DKube.Server;
+
+// Admission benchmark: submits runs across G groups and prints admissions per second and the
+// submit-to-admit latency (p50/p99), for G = 1 and G = 100, at three depths:
+//   pool      IGroupPoolGrain.Submit alone (the admission point);
+//   workload  IWorkloadGrain.Create: persistence, read model, pool, cluster reservation, process start;
+//   http      POST /api/v1/runs through the real HTTP front.
+// Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission [poolN] [workloadN] [httpN]
+var poolN = args.Length > 0 ? int.Parse(args[0]) : 20_000;
+var workloadN = args.Length > 1 ? int.Parse(args[1]) : 1_000;
+var httpN = args.Length > 2 ? int.Parse(args[2]) : 500;
+const int Concurrency = 64;
+
+var dataDir = Directory.CreateTempSubdirectory("dkube-bench-").FullName;
+await using var server = await DKubeServer.StartAsync(
+    ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Warning", "--SILO_PORT=21111", "--GATEWAY_PORT=32000"], TextWriter.Null);
+var grains = server.App.Services.GetRequiredService<IGrainFactory>();
+Console.WriteLine($"DKube.Orleans admission benchmark: {Environment.ProcessorCount} cores, concurrency {Concurrency}");
+
+// A cluster large enough that nothing queues: this measures the admission path, not waiting.
+var nodes = Enumerable.Range(0, 64).Select(i => new NodeInfo($"n{i}", 1024, 64, 512, [])).ToList();
+await grains.GetGrain<IClusterGrain>("bench").Register(new ClusterSpec("bench", ClusterKind.Local, nodes, new Dictionary<string, string>()));
+
+foreach (var groups in new[] { 1, 100 })
+{
+    var names = Enumerable.Range(0, groups).Select(g => $"bench-{groups}-{g}").ToList();
+    foreach (var name in names)
+    {
+        await grains.GetGrain<IGroupGrain>(name).Create(1_000_000, ["bench"], QueuePolicy.BestEffortFifo, null);
+    }
+
+    var pool = await MeasureAsync(poolN, i =>
+        grains.GetGrain<IGroupPoolGrain>(names[i % groups]).Submit(new PoolRequest($"p{groups}-{i}", "training", "bench", 1, 0,
+            DistributionMode.Auto, [], false, TimeSpan.FromHours(1), null)));
+    Console.WriteLine(pool.Latencies.Report($"pool     G={groups}", pool.Wall));
+
+    var workload = await MeasureAsync(workloadN, i =>
+        grains.GetGrain<IWorkloadGrain>($"r-b{groups:D3}{i:D8}").Create(WorkloadType.Run, Spec(names[i % groups], i), "bench", null, null));
+    Console.WriteLine(workload.Latencies.Report($"workload G={groups}", workload.Wall));
+}
+
+// HTTP: one tenant, runs of `true` on the local executor.
+using var http = new HttpClient { BaseAddress = server.Url };
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.OperatorToken);
+await grains.GetGrain<IGroupGrain>("bench-http").Create(1_000_000, ["bench"], null, null);
+var userToken = await grains.GetGrain<IUserGrain>("bench-user").Create([Roles.DataScientist]);
+await grains.GetGrain<IGroupGrain>("bench-http").AddMember("bench-user");
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
+var overHttp = await MeasureAsync(httpN, async i =>
+{
+    using var response = await http.PostAsJsonAsync("/api/v1/runs", new { name = $"h{i}", kind = "training", command = "true", gpus = 1, group = "bench-http" });
+    response.EnsureSuccessStatusCode();
+});
+Console.WriteLine(overHttp.Latencies.Report("http     G=1 (POST /runs)", overHttp.Wall));
+Console.WriteLine($"process working set after the runs: {Process.GetCurrentProcess().WorkingSet64 / (1 << 20)} MiB");
+return 0;
+
+static WorkloadSpec Spec(string group, int i) => new($"b{i}", "training", group, null, null, null, "true", [], null,
+    new Dictionary<string, string>(), 1, false, null, null, [], TimeSpan.FromHours(1), new Dictionary<string, string>());
+
+static async Task<(Latencies Latencies, TimeSpan Wall)> MeasureAsync(int count, Func<int, Task> operation)
+{
+    var latencies = new Latencies();
+    var next = -1;
+    var wall = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await operation(i);
+            latencies.Add(Stopwatch.GetElapsedTime(start));
+        }
+    }));
+    return (latencies, wall.Elapsed);
+}
