@@ -76,7 +76,8 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
             ct => client.CoreV1.DeleteNamespacedPodAsync(
                 id, options.Namespace, new V1DeleteOptions { PropagationPolicy = "Foreground", GracePeriodSeconds = graceSeconds }, cancellationToken: ct),
             cancellationToken);
-        deleted |= await DeleteAsync(ct => client.CoreV1.DeleteNamespacedServiceAsync(id, options.Namespace, foreground, cancellationToken: ct), cancellationToken);
+        // A Service has no dependents; it goes at once, before the IDE's pod is gone.
+        deleted |= await DeleteAsync(ct => client.CoreV1.DeleteNamespacedServiceAsync(id, options.Namespace, cancellationToken: ct), cancellationToken);
         logger.LogInformation("Stop of work {Id}: {Outcome}", id, deleted ? "deleting" : "nothing to delete");
         if (!deleted)
         {

@@ -37,6 +37,13 @@ public sealed class KubernetesOptions
     /// <summary>Pause before a watch is opened again after it failed (API server down, network).</summary>
     public TimeSpan WatchRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long the report of a failed run may wait for its pods' exit code. Jobs and pods come
+    /// through separate watches, so the Job's Failed condition can arrive before the failed pod;
+    /// past this wait the failure is reported without an exit code.
+    /// </summary>
+    public TimeSpan ExitCodeWait { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often a followed log looks again for a pod that has not started yet.</summary>
     public TimeSpan LogPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

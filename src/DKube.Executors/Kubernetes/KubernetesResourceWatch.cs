@@ -46,11 +46,6 @@ internal sealed class KubernetesResourceWatch<T>
         this.logger = logger;
     }
 
-    /// <summary>Completes when the first list has been handed to <c>onList</c>.</summary>
-    public Task Synced => synced.Task;
-
-    private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         string? version = null;
@@ -62,7 +57,6 @@ internal sealed class KubernetesResourceWatch<T>
                 {
                     var (items, listVersion) = await list(cancellationToken);
                     await onList(items, cancellationToken);
-                    synced.TrySetResult();
                     version = listVersion ?? "";
                     logger.LogDebug("Listed {Count} {What} at resourceVersion {Version}", items.Count, what, version);
                 }

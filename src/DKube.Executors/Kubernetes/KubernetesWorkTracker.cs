@@ -28,6 +28,8 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly KubernetesResourceWatch<V1Job> jobWatch;
     private readonly KubernetesResourceWatch<V1Pod> podWatch;
+    private bool jobsListed;
+    private bool podsListed;
     private Task? loops;
     private int started;
 
@@ -191,6 +193,7 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
                 Saw(id, WorkloadKind.Run);
             }
 
+            jobsListed = true;
             await EvaluateAllAsync(cancellationToken);
         }, cancellationToken);
 
@@ -241,6 +244,7 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
                 Vanished(vanished, WorkloadKind.Ide);
             }
 
+            podsListed = true;
             await EvaluateAllAsync(cancellationToken);
         }, cancellationToken);
 
@@ -306,6 +310,13 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
 
     private async Task EvaluateAsync(string id, CancellationToken cancellationToken)
     {
+        // Until both watches have listed once, a Job without pods may only mean the pods are not
+        // listed yet; the second list evaluates everything.
+        if (!jobsListed || !podsListed)
+        {
+            return;
+        }
+
         if (!watched.TryGetValue(id, out var entry) || Status(id, entry) is not { } status)
         {
             return;
@@ -350,11 +361,61 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
         }
 
         var podsOfWork = pods.TryGetValue(id, out var of) ? of.Values : (IReadOnlyCollection<V1Pod>)[];
-        return entry.Kind switch
+        if (entry.Kind == WorkloadKind.Ide)
         {
-            WorkloadKind.Run => jobs.TryGetValue(id, out var job) ? KubernetesStatusMapper.ForJob(id, job, podsOfWork, now) : null,
-            _ => podsOfWork.FirstOrDefault(p => p.Metadata?.Name == id) is { } pod ? KubernetesStatusMapper.ForIdePod(id, pod, now) : null,
-        };
+            return podsOfWork.FirstOrDefault(p => p.Metadata?.Name == id) is { } pod ? KubernetesStatusMapper.ForIdePod(id, pod, now) : null;
+        }
+
+        if (!jobs.TryGetValue(id, out var job))
+        {
+            return null;
+        }
+
+        var status = KubernetesStatusMapper.ForJob(id, job, podsOfWork, now);
+        return AwaitsExitCode(id, entry, status, podsOfWork, now) ? null : status;
+    }
+
+    // The Job failed but no pod we hold has failed yet: the pod watch has not caught up (or the
+    // pods are gone). Wait for it a bounded time, then report without the code.
+    private bool AwaitsExitCode(string id, Watched entry, ExecutionStatus status, IReadOnlyCollection<V1Pod> podsOfWork, DateTimeOffset now)
+    {
+        if (status is not { State: ExecutionState.Failed, ExitCode: null } || status.Reason == "time limit"
+            || podsOfWork.Any(p => p.Status?.Phase == "Failed"))
+        {
+            return false;
+        }
+
+        entry.FailureSeenAt ??= now;
+        var remaining = entry.FailureSeenAt.Value + options.ExitCodeWait - now;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        if (!entry.RecheckScheduled)
+        {
+            entry.RecheckScheduled = true;
+            _ = RecheckAsync(id, remaining, stopping.Token);
+        }
+
+        return true;
+    }
+
+    private async Task RecheckAsync(string id, TimeSpan after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(after, time, cancellationToken);
+            await UnderGateAsync(() => EvaluateAsync(id, cancellationToken), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
     }
 
     private async Task UnderGateAsync(Func<Task> action, CancellationToken cancellationToken)
@@ -382,5 +443,10 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
         public bool Gone { get; set; }
 
         public bool Stopping { get; set; }
+
+        /// <summary>When the Job was first seen failed while its exit code was not known yet.</summary>
+        public DateTimeOffset? FailureSeenAt { get; set; }
+
+        public bool RecheckScheduled { get; set; }
     }
 }
