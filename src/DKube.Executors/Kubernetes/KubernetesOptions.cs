@@ -1,0 +1,49 @@
+namespace DKube.Executors.Kubernetes;
+
+/// <summary>
+/// How to reach one Kubernetes cluster and where DKube's work lives in it (bound from
+/// <c>DKUBE_Kubernetes__*</c>).
+/// </summary>
+public sealed class KubernetesOptions
+{
+    /// <summary>
+    /// A kubeconfig as YAML text. When null the silo uses its in-cluster service account, which
+    /// is the normal case: the grain that talks to a cluster runs on a silo inside it.
+    /// </summary>
+    public string? Kubeconfig { get; init; }
+
+    /// <summary>The kubeconfig context to use (null: its current-context).</summary>
+    public string? Context { get; init; }
+
+    /// <summary>The namespace that receives every Job, Pod and Service of this executor.</summary>
+    public string Namespace { get; init; } = "default";
+
+    /// <summary>Port an IDE server listens on, exposed by its Service, unless the spec's <c>port</c> option says otherwise.</summary>
+    public int IdePort { get; init; } = 8888;
+
+    /// <summary>
+    /// The pods' terminationGracePeriodSeconds: the time between SIGTERM and SIGKILL when a run is
+    /// stopped. A Job's pods are deleted by the garbage collector, which honours this rather
+    /// than the grace given to the delete call.
+    /// </summary>
+    public TimeSpan TerminationGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the API server keeps one watch open before ending it; the executor then resumes
+    /// from the last resourceVersion it saw, so nothing is lost between the two.
+    /// </summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Pause before a watch is opened again after it failed (API server down, network).</summary>
+    public TimeSpan WatchRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long the report of a failed run may wait for its pods' exit code. Jobs and pods come
+    /// through separate watches, so the Job's Failed condition can arrive before the failed pod;
+    /// past this wait the failure is reported without an exit code.
+    /// </summary>
+    public TimeSpan ExitCodeWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a followed log looks again for a pod that has not started yet.</summary>
+    public TimeSpan LogPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

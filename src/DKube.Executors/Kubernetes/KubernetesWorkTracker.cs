@@ -1,0 +1,452 @@
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace DKube.Executors.Kubernetes;
+
+/// <summary>
+/// Follows DKube's Jobs and pods in the namespace through two watches (label <c>dkube.io/run</c>),
+/// keeps the latest of each in memory and pushes the status of every watched work to the sink
+/// when it changes. Status is derived from the Job and its pods together: the Job says how a run
+/// ended, its pods whether it waits (and why) or runs, and the failed pod's exit code.
+/// </summary>
+internal sealed class KubernetesWorkTracker : IAsyncDisposable
+{
+    private readonly IKubernetes client;
+    private readonly KubernetesOptions options;
+    private readonly IExecutionStatusSink sink;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+
+    // Everything below is read and written only while holding the gate: the two watch loops and
+    // the executor's calls interleave, and each report must see a consistent picture.
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Dictionary<string, V1Job> jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, V1Pod>> pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Watched> watched = new(StringComparer.Ordinal);
+
+    private readonly CancellationTokenSource stopping = new();
+    private readonly KubernetesResourceWatch<V1Job> jobWatch;
+    private readonly KubernetesResourceWatch<V1Pod> podWatch;
+    private bool jobsListed;
+    private bool podsListed;
+    private Task? loops;
+    private int started;
+
+    public KubernetesWorkTracker(
+        IKubernetes client, KubernetesOptions options, IExecutionStatusSink sink, TimeProvider time, ILogger logger)
+    {
+        this.client = client;
+        this.options = options;
+        this.sink = sink;
+        this.time = time;
+        this.logger = logger;
+        var timeout = (int)Math.Ceiling(options.WatchTimeout.TotalSeconds);
+        jobWatch = new KubernetesResourceWatch<V1Job>(
+            "jobs",
+            async ct =>
+            {
+                var list = await client.BatchV1.ListNamespacedJobAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: ct);
+                return ([.. list.Items], list.Metadata?.ResourceVersion);
+            },
+            (version, onError, ct) => client.BatchV1.WatchListNamespacedJobAsync(
+                options.Namespace, allowWatchBookmarks: true, labelSelector: KubernetesLabels.AnyWork,
+                resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            OnJobListAsync,
+            OnJobEventAsync,
+            options,
+            time,
+            logger);
+        podWatch = new KubernetesResourceWatch<V1Pod>(
+            "pods",
+            async ct =>
+            {
+                var list = await client.CoreV1.ListNamespacedPodAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: ct);
+                return ([.. list.Items], list.Metadata?.ResourceVersion);
+            },
+            (version, onError, ct) => client.CoreV1.WatchListNamespacedPodAsync(
+                options.Namespace, allowWatchBookmarks: true, labelSelector: KubernetesLabels.AnyWork,
+                resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
+            OnPodListAsync,
+            OnPodEventAsync,
+            options,
+            time,
+            logger);
+    }
+
+    /// <summary>
+    /// Watches <paramref name="id"/>; <paramref name="known"/> is what the caller already knows
+    /// (e.g. from a reconcile), so it is not reported again. Reports at once what the watches
+    /// already know of it.
+    /// </summary>
+    public async Task WatchAsync(string id, WorkloadKind kind, ExecutionStatus? known, CancellationToken cancellationToken)
+    {
+        Start();
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!watched.ContainsKey(id))
+            {
+                watched[id] = new Watched(kind) { LastReported = known, Seen = known is not null };
+            }
+
+            await EvaluateAsync(id, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>From now on the work's end is reported as Stopped, once its objects are gone.</summary>
+    public async Task MarkStoppingAsync(string id, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (watched.TryGetValue(id, out var entry))
+            {
+                entry.Stopping = true;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The API server no longer has the work's objects (a delete answered 404).</summary>
+    public async Task MarkGoneAsync(string id, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (watched.TryGetValue(id, out var entry))
+            {
+                entry.Gone = true;
+                await EvaluateAsync(id, cancellationToken);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Whether the work is watched and has not ended yet (a followed log waits for such work).</summary>
+    public async Task<bool> IsActiveAsync(string id, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return watched.ContainsKey(id);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        if (loops is not null)
+        {
+            try
+            {
+                await loops;
+            }
+            catch (OperationCanceledException)
+            {
+                // Expected on shutdown.
+            }
+        }
+
+        stopping.Dispose();
+        gate.Dispose();
+    }
+
+    private void Start()
+    {
+        if (Interlocked.Exchange(ref started, 1) == 0)
+        {
+            loops = Task.WhenAll(
+                Task.Run(() => jobWatch.RunAsync(stopping.Token)),
+                Task.Run(() => podWatch.RunAsync(stopping.Token)));
+        }
+    }
+
+    private Task OnJobListAsync(IReadOnlyList<V1Job> list, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            var listed = list.Where(j => KubernetesLabels.RunIdOf(j.Metadata) is not null)
+                .ToDictionary(j => KubernetesLabels.RunIdOf(j.Metadata)!, StringComparer.Ordinal);
+            foreach (var vanished in jobs.Keys.Where(id => !listed.ContainsKey(id)).ToList())
+            {
+                jobs.Remove(vanished);
+                Vanished(vanished, WorkloadKind.Run);
+            }
+
+            foreach (var (id, job) in listed)
+            {
+                jobs[id] = job;
+                Saw(id, WorkloadKind.Run);
+            }
+
+            jobsListed = true;
+            await EvaluateAllAsync(cancellationToken);
+        }, cancellationToken);
+
+    private Task OnJobEventAsync(WatchEventType type, V1Job job, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            if (KubernetesLabels.RunIdOf(job.Metadata) is not { } id)
+            {
+                return;
+            }
+
+            if (type == WatchEventType.Deleted)
+            {
+                // A newer Job of the same name may exist already; only the one we hold is gone.
+                if (jobs.TryGetValue(id, out var held) && held.Metadata?.Uid != job.Metadata?.Uid)
+                {
+                    return;
+                }
+
+                jobs.Remove(id);
+                Vanished(id, WorkloadKind.Run);
+            }
+            else
+            {
+                jobs[id] = job;
+                Saw(id, WorkloadKind.Run);
+            }
+
+            await EvaluateAsync(id, cancellationToken);
+        }, cancellationToken);
+
+    private Task OnPodListAsync(IReadOnlyList<V1Pod> list, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            var before = pods.Keys.ToList();
+            pods.Clear();
+            foreach (var pod in list)
+            {
+                if (KubernetesLabels.RunIdOf(pod.Metadata) is { } id && pod.Metadata?.Name is { } name)
+                {
+                    PodsOf(id)[name] = pod;
+                    Saw(id, WorkloadKind.Ide);
+                }
+            }
+
+            foreach (var vanished in before.Where(id => !pods.ContainsKey(id)))
+            {
+                Vanished(vanished, WorkloadKind.Ide);
+            }
+
+            podsListed = true;
+            await EvaluateAllAsync(cancellationToken);
+        }, cancellationToken);
+
+    private Task OnPodEventAsync(WatchEventType type, V1Pod pod, CancellationToken cancellationToken) =>
+        UnderGateAsync(async () =>
+        {
+            if (KubernetesLabels.RunIdOf(pod.Metadata) is not { } id || pod.Metadata?.Name is not { } name)
+            {
+                return;
+            }
+
+            if (type == WatchEventType.Deleted)
+            {
+                if (pods.TryGetValue(id, out var of) && of.Remove(name) && of.Count == 0)
+                {
+                    pods.Remove(id);
+                    Vanished(id, WorkloadKind.Ide);
+                }
+            }
+            else
+            {
+                PodsOf(id)[name] = pod;
+                Saw(id, WorkloadKind.Ide);
+            }
+
+            await EvaluateAsync(id, cancellationToken);
+        }, cancellationToken);
+
+    private Dictionary<string, V1Pod> PodsOf(string id)
+    {
+        if (!pods.TryGetValue(id, out var of))
+        {
+            pods[id] = of = new Dictionary<string, V1Pod>(StringComparer.Ordinal);
+        }
+
+        return of;
+    }
+
+    // The object that stands for the work (a run's Job, an IDE's pod) exists.
+    private void Saw(string id, WorkloadKind kind)
+    {
+        if (watched.TryGetValue(id, out var entry) && entry.Kind == kind)
+        {
+            entry.Seen = true;
+        }
+    }
+
+    private void Vanished(string id, WorkloadKind kind)
+    {
+        if (watched.TryGetValue(id, out var entry) && entry.Kind == kind && entry.Seen)
+        {
+            entry.Gone = true;
+        }
+    }
+
+    private async Task EvaluateAllAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in watched.Keys.ToList())
+        {
+            await EvaluateAsync(id, cancellationToken);
+        }
+    }
+
+    private async Task EvaluateAsync(string id, CancellationToken cancellationToken)
+    {
+        // Until both watches have listed once, a Job without pods may only mean the pods are not
+        // listed yet; the second list evaluates everything.
+        if (!jobsListed || !podsListed)
+        {
+            return;
+        }
+
+        if (!watched.TryGetValue(id, out var entry) || Status(id, entry) is not { } status)
+        {
+            return;
+        }
+
+        if (entry.LastReported is { } last && last.State == status.State && last.ExitCode == status.ExitCode && last.Reason == status.Reason)
+        {
+            return;
+        }
+
+        try
+        {
+            await sink.ReportAsync(status, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not remembered as reported, so the next event about this work tries again.
+            logger.LogWarning(e, "Reporting {State} of work {Id} failed", status.State, id);
+            return;
+        }
+
+        entry.LastReported = status;
+        if (status.IsFinal)
+        {
+            watched.Remove(id);
+        }
+    }
+
+    private ExecutionStatus? Status(string id, Watched entry)
+    {
+        var now = time.GetUtcNow();
+        if (entry.Gone)
+        {
+            return new ExecutionStatus(id, ExecutionState.Stopped, now, Reason: entry.Stopping ? "stopped" : "deleted outside DKube", BackendId: id);
+        }
+
+        // Being deleted: its pods may still hold GPUs. Foreground deletion removes the owner
+        // last, so the Job's DELETED event is the moment its resources are free.
+        if (entry.Stopping)
+        {
+            return null;
+        }
+
+        var podsOfWork = pods.TryGetValue(id, out var of) ? of.Values : (IReadOnlyCollection<V1Pod>)[];
+        if (entry.Kind == WorkloadKind.Ide)
+        {
+            return podsOfWork.FirstOrDefault(p => p.Metadata?.Name == id) is { } pod ? KubernetesStatusMapper.ForIdePod(id, pod, now) : null;
+        }
+
+        if (!jobs.TryGetValue(id, out var job))
+        {
+            return null;
+        }
+
+        var status = KubernetesStatusMapper.ForJob(id, job, podsOfWork, now);
+        return AwaitsExitCode(id, entry, status, podsOfWork, now) ? null : status;
+    }
+
+    // The Job failed but no pod we hold has failed yet: the pod watch has not caught up (or the
+    // pods are gone). Wait for it a bounded time, then report without the code.
+    private bool AwaitsExitCode(string id, Watched entry, ExecutionStatus status, IReadOnlyCollection<V1Pod> podsOfWork, DateTimeOffset now)
+    {
+        if (status is not { State: ExecutionState.Failed, ExitCode: null } || status.Reason == "time limit"
+            || podsOfWork.Any(p => p.Status?.Phase == "Failed"))
+        {
+            return false;
+        }
+
+        entry.FailureSeenAt ??= now;
+        var remaining = entry.FailureSeenAt.Value + options.ExitCodeWait - now;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        if (!entry.RecheckScheduled)
+        {
+            entry.RecheckScheduled = true;
+            _ = RecheckAsync(id, remaining, stopping.Token);
+        }
+
+        return true;
+    }
+
+    private async Task RecheckAsync(string id, TimeSpan after, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(after, time, cancellationToken);
+            await UnderGateAsync(() => EvaluateAsync(id, cancellationToken), cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task UnderGateAsync(Func<Task> action, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await action();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private sealed class Watched(WorkloadKind kind)
+    {
+        public WorkloadKind Kind { get; } = kind;
+
+        public ExecutionStatus? LastReported { get; set; }
+
+        /// <summary>Its object was seen, so its absence now means it was deleted (not "not created yet").</summary>
+        public bool Seen { get; set; }
+
+        public bool Gone { get; set; }
+
+        public bool Stopping { get; set; }
+
+        /// <summary>When the Job was first seen failed while its exit code was not known yet.</summary>
+        public DateTimeOffset? FailureSeenAt { get; set; }
+
+        public bool RecheckScheduled { get; set; }
+    }
+}
