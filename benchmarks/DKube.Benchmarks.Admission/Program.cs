@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using DKube.Abstractions.Clusters;
@@ -7,6 +8,7 @@ using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 using DKube.Benchmarks.Admission;
 using DKube.Server;
+using Microsoft.Extensions.DependencyInjection;
 
 // Admission benchmark: submits runs across G groups and prints admissions per second and the
 // submit-to-admit latency (p50/p99), for G = 1 and G = 100, at three depths:
@@ -43,7 +45,7 @@ foreach (var groups in new[] { 1, 100 })
     Console.WriteLine(pool.Latencies.Report($"pool     G={groups}", pool.Wall));
 
     var workload = await MeasureAsync(workloadN, i =>
-        grains.GetGrain<IWorkloadGrain>($"r-b{groups:D3}{i:D8}").Create(WorkloadType.Run, Spec(names[i % groups], i), "bench", null, null));
+        grains.GetGrain<IWorkloadGrain>("r-b" + groups.ToString("D3", CultureInfo.InvariantCulture) + i.ToString("D8", CultureInfo.InvariantCulture)).Create(WorkloadType.Run, Spec(names[i % groups], i), "bench", null, null));
     Console.WriteLine(workload.Latencies.Report($"workload G={groups}", workload.Wall));
 }
 

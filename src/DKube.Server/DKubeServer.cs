@@ -121,6 +121,7 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton<LocalExecutor>();
         services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
         services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
+        services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<WorkloadRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
