@@ -123,6 +123,8 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
+        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
+        services.AddSingleton<RunDataFlow>();
         services.AddSingleton<WorkloadRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
     }

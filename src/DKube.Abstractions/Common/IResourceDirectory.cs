@@ -19,6 +19,9 @@ public interface IResourceDirectory
 
     Task<Page<GroupView>> ListGroupsAsync(Caller caller, int limit, string? cursor, CancellationToken cancellationToken);
 
+    /// <summary>The id of the resource of <paramref name="kind"/> named <paramref name="name"/> within <paramref name="scope"/> (an owner or a group), or null.</summary>
+    Task<string?> FindIdByNameAsync(string kind, string scope, string name, CancellationToken cancellationToken);
+
     /// <summary>Whether the database answers.</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }

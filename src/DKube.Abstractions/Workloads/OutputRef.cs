@@ -5,4 +5,5 @@ namespace DKube.Abstractions.Workloads;
 [Alias("dkube.output-ref")]
 public sealed record OutputRef(
     [property: Id(0)] string Kind,
-    [property: Id(1)] string Name);
+    [property: Id(1)] string Name,
+    [property: Id(2)] string? RepoId = null);

@@ -1,10 +1,15 @@
 namespace DKube.Abstractions.Workloads;
 
-/// <summary>An input of a run: a dataset, featureset or model version (latest when not named) mounted at a path.</summary>
+/// <summary>
+/// An input of a run: a dataset, featureset or model version (latest when not named) mounted at
+/// a path. <see cref="Name"/> is what the user wrote (a name or an id); <see cref="RepoId"/> is
+/// what the API resolved it to.
+/// </summary>
 [GenerateSerializer]
 [Alias("dkube.version-ref")]
 public sealed record VersionRef(
     [property: Id(0)] string Kind,
     [property: Id(1)] string Name,
     [property: Id(2)] int? Version,
-    [property: Id(3)] string MountPath);
+    [property: Id(3)] string MountPath,
+    [property: Id(4)] string? RepoId = null);

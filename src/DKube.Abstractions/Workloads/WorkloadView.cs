@@ -22,4 +22,6 @@ public sealed record WorkloadView(
     [property: Id(15)] WorkloadSpec Spec,
     [property: Id(16)] string? ClonedFrom,
     [property: Id(17)] string? Template,
-    [property: Id(18)] int Attempt);
+    [property: Id(18)] int Attempt,
+    [property: Id(19)] IReadOnlyList<Repos.VersionId>? InputVersions = null,
+    [property: Id(20)] int? OutputVersion = null);

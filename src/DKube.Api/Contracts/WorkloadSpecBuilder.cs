@@ -35,7 +35,7 @@ public static partial class WorkloadSpecBuilder
         validator.Range("expectedMinutes", request.ExpectedMinutes, 1, 525_600, required: false);
         var distribution = request.Distribution is { } d ? new Distribution(d.Mode ?? DistributionMode.Auto, d.Workers ?? 1) : basis?.Distribution;
         var backend = SlurmOptions(request.Slurm, validator) ?? basis?.BackendOptions ?? new Dictionary<string, string>();
-        var common = await CommonAsync(request.Name, request.Group, request.Project, request.Image, request.Hyperparameters, request.Gpus,
+        var common = await CommonAsync(request.Name, request.Group, request.Project, request.Code, request.Image, request.Hyperparameters, request.Gpus,
             request.Cluster, request.Affinity, request.Inputs, basis, caller, grains, validator);
         return common with
         {
@@ -55,7 +55,7 @@ public static partial class WorkloadSpecBuilder
         var kind = request.Ide ?? basis?.Kind ?? "jupyterlab";
         validator.Check(IdeKinds.Contains(kind), "ide", "must be jupyterlab or rstudio.");
         validator.Text("command", request.Command, MaxCommandLength);
-        var common = await CommonAsync(request.Name, request.Group, request.Project, request.Image, request.Hyperparameters, request.Gpus,
+        var common = await CommonAsync(request.Name, request.Group, request.Project, request.Code, request.Image, request.Hyperparameters, request.Gpus,
             request.Cluster, request.Affinity, request.Inputs, basis, caller, grains, validator);
         return common with
         {
@@ -68,7 +68,7 @@ public static partial class WorkloadSpecBuilder
     }
 
     private static async Task<WorkloadSpec> CommonAsync(
-        string? name, string? group, string? project, string? image, Dictionary<string, JsonElement>? hyperparameters, int? gpus,
+        string? name, string? group, string? project, CodeRequest? code, string? image, Dictionary<string, JsonElement>? hyperparameters, int? gpus,
         string? cluster, IReadOnlyList<string>? affinity, InputsRequest? inputs, WorkloadSpec? basis, Caller caller, IGrainFactory grains,
         RequestValidator validator)
     {
@@ -82,6 +82,12 @@ public static partial class WorkloadSpecBuilder
         foreach (var label in affinity ?? [])
         {
             validator.Check(label.Length is > 0 and <= 63 && LabelPattern().IsMatch(label), "affinity", $"'{label}' is not a node label.");
+        }
+
+        if (code is not null)
+        {
+            validator.Text("code.repo", code.Repo, 64, required: true)
+                .Check(code.Commit is null || CommitPattern().IsMatch(code.Commit), "code.commit", "must be a commit hash (7 to 64 hex digits).");
         }
 
         var parameters = Hyperparameters(hyperparameters, validator) ?? basis?.Hyperparameters ?? new Dictionary<string, string>();
@@ -98,7 +104,7 @@ public static partial class WorkloadSpecBuilder
 
         var resolvedGroup = CallerGroups.Resolve(caller, group ?? projectGroup ?? basis?.Group);
         return new WorkloadSpec(
-            name ?? basis!.Name, "", resolvedGroup, projectId, basis?.Code, image ?? basis?.Image, "", inputList, null, parameters,
+            name ?? basis!.Name, "", resolvedGroup, projectId, code is null ? basis?.Code : new CodeRef(code.Repo!, code.Commit), image ?? basis?.Image, "", inputList, null, parameters,
             gpus ?? basis?.Gpus ?? 0, false, null, cluster ?? basis?.Cluster, affinity ?? basis?.Affinity ?? [], TimeSpan.FromHours(1),
             new Dictionary<string, string>());
     }
@@ -213,6 +219,9 @@ public static partial class WorkloadSpecBuilder
 
         return options;
     }
+
+    [GeneratedRegex("^[0-9a-f]{7,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CommitPattern();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ParameterPattern();

@@ -1,4 +1,5 @@
 using DKube.Abstractions.Common;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
@@ -33,11 +34,14 @@ public static class IdeEndpoints
             .WithSummary("The IDE server's log as text.").Produces<string>(contentType: "text/plain");
     }
 
-    private static async Task<Created<WorkloadView>> Create(CreateIdeRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Created<WorkloadView>> Create(
+        CreateIdeRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)
     {
         var caller = http.Caller();
         var basis = request.CloneFrom is { } source ? (await Workloads.VisibleAsync(source, WorkloadType.Ide, caller, grains)).Spec : null;
-        var spec = await WorkloadSpecBuilder.ForIdeAsync(request, basis, caller, grains);
+        // An IDE always works on the latest commit: it is resolved again at every start.
+        var spec = await RunReferences.ResolveAsync(
+            await WorkloadSpecBuilder.ForIdeAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
         var view = await grains.GetGrain<IWorkloadGrain>(ResourceIds.New("i")).Create(WorkloadType.Ide, spec, caller.Name, request.CloneFrom, null);
         return TypedResults.Created($"/api/v1/ides/{view.Id}", view);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
@@ -33,7 +34,8 @@ public static class RunEndpoints
         runs.MapGet("/{id}/metrics", Metrics).WithSummary("The metric records the run wrote to DKUBE_METRICS_FILE.");
     }
 
-    private static async Task<Created<WorkloadView>> Create(CreateRunRequest request, HttpContext http, IGrainFactory grains)
+    private static async Task<Created<WorkloadView>> Create(
+        CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)
     {
         var caller = http.Caller();
         WorkloadSpec? basis = null;
@@ -47,7 +49,8 @@ public static class RunEndpoints
             basis = (await Workloads.VisibleAsync(source, WorkloadType.Run, caller, grains)).Spec;
         }
 
-        var spec = await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains);
+        var spec = await RunReferences.ResolveAsync(
+            await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
         var view = await grains.GetGrain<IWorkloadGrain>(ResourceIds.New("r")).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
         return TypedResults.Created($"/api/v1/runs/{view.Id}", view);
     }

@@ -3,6 +3,7 @@ using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Pools;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Executors;
 using DKube.Grains.Execution;
@@ -20,6 +21,7 @@ public sealed class WorkloadGrain(
     [PersistentState("workload")] IPersistentState<WorkloadState> state,
     ReadModelWriter readModel,
     IExecutorRegistry executors,
+    RunDataFlow dataFlow,
     TimeProvider time,
     ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
 {
@@ -117,7 +119,7 @@ public sealed class WorkloadGrain(
             return;
         }
 
-        await SaveAsync(View with { Status = WorkloadStatus.Starting, Allocation = reserved, QueuePosition = null });
+        await SaveAsync(View with { Status = WorkloadStatus.Starting, Allocation = reserved, QueuePosition = null, InputVersions = await PinInputsAsync() });
         Launch();
     }
 
@@ -144,7 +146,13 @@ public sealed class WorkloadGrain(
         }
 
         var status = view.Status == WorkloadStatus.Stopping ? WorkloadStatus.Stopped : report.Status;
-        await SaveAsync(view with { Status = status, ExitCode = report.ExitCode, Reason = report.Reason, EndedAt = report.At });
+        var ended = view with { Status = status, ExitCode = report.ExitCode, Reason = report.Reason, EndedAt = report.At };
+        if (status == WorkloadStatus.Complete && view.Spec.Output is not null)
+        {
+            ended = await KeepOutputAsync(ended);
+        }
+
+        await SaveAsync(ended);
         await ReleaseGpusAsync();
     }
 
@@ -235,8 +243,45 @@ public sealed class WorkloadGrain(
 
     private void Launch()
     {
-        var spec = ExecutionSpecFactory.Create(View, ExecutionId);
-        OffTurn("start", executor => executor.SubmitAsync(spec, CancellationToken.None));
+        var view = View;
+        var spec = ExecutionSpecFactory.Create(view, ExecutionId);
+        OffTurn("start", async executor =>
+        {
+            var prepared = await dataFlow.PrepareAsync(view, spec, CancellationToken.None);
+            await dataFlow.RecordUsageAsync(view, CancellationToken.None);
+            await executor.SubmitAsync(prepared, CancellationToken.None);
+        });
+    }
+
+    /// <summary>The exact version of every input, fixed when the run is admitted (latest when it named none).</summary>
+    private async Task<IReadOnlyList<VersionId>> PinInputsAsync()
+    {
+        var pinned = new List<VersionId>();
+        foreach (var input in View.Spec.Inputs.Where(i => i.RepoId is not null))
+        {
+            var version = input.Version ?? (await GrainFactory.GetGrain<IDataRepoGrain>(input.RepoId!).Get())?.LatestVersion ?? 0;
+            if (version > 0)
+            {
+                pinned.Add(new VersionId(RunDataFlow.RepoKindOf(input.Kind), input.RepoId!, version));
+            }
+        }
+
+        return pinned;
+    }
+
+    /// <summary>A completed run's output folder becomes the next version of its output repository; if that fails, so did the run.</summary>
+    private async Task<WorkloadView> KeepOutputAsync(WorkloadView ended)
+    {
+        try
+        {
+            var metrics = await (await ExecutorAsync()).ReadMetricsAsync(ExecutionId, CancellationToken.None);
+            return ended with { OutputVersion = await dataFlow.CommitOutputAsync(ended, ExecutionId, metrics, CancellationToken.None) };
+        }
+        catch (Exception e) when (e is IOException or DomainException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Output of {Id} could not be kept", Id);
+            return ended with { Status = WorkloadStatus.Failed, Reason = $"the output could not be saved: {e.Message}" };
+        }
     }
 
     private async Task ReleaseGpusAsync()

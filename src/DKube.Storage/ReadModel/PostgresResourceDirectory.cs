@@ -108,6 +108,15 @@ public sealed class PostgresResourceDirectory(NpgsqlDataSource dataSource) : IRe
             v => new Cursor(v.CreatedAt, v.Name), cancellationToken);
     }
 
+    public async Task<string?> FindIdByNameAsync(string kind, string scope, string name, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM dkube_names WHERE kind = @kind AND scope = @scope AND name = @name");
+        command.Parameters.AddWithValue("kind", kind);
+        command.Parameters.AddWithValue("scope", scope);
+        command.Parameters.AddWithValue("name", name);
+        return (string?)await command.ExecuteScalarAsync(cancellationToken);
+    }
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         try

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using DKube.Abstractions.Repos;
+using DKube.Abstractions.Workloads;
+using DKube.Executors;
+
+namespace DKube.Grains.Workloads;
+
+/// <summary>
+/// Feeds a run its data and keeps what it makes: inputs (exact versions) appear read-only at
+/// their mount paths, the code is checked out at its commit, and on success the output folder
+/// becomes the next version of the output repository, with the run's lineage.
+/// </summary>
+public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunFolders folders)
+{
+    public const string CodeMount = "code";
+    public const string OutputMount = "output";
+
+    /// <summary>The mounts and environment of one execution; runs off the grain's turn (it copies data).</summary>
+    public async Task<ExecutionSpec> PrepareAsync(WorkloadView view, ExecutionSpec spec, CancellationToken cancellationToken)
+    {
+        var mounts = new List<VolumeMount>(spec.Mounts);
+        var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
+        foreach (var input in view.Spec.Inputs)
+        {
+            var used = view.InputVersions?.FirstOrDefault(v => v.RepoId == input.RepoId);
+            var target = folders.Input(spec.Id, input.MountPath);
+            if (!Directory.Exists(target))
+            {
+                await versions.MaterializeAsync(RepoKindOf(input.Kind), input.RepoId!, used?.Version ?? input.Version, target, cancellationToken);
+            }
+
+            mounts.Add(new VolumeMount(target, input.MountPath, ReadOnly: true));
+        }
+
+        if (view.Spec.Code is { RepoId: { } repoId } codeRef)
+        {
+            var target = folders.Code(spec.Id);
+            if (!Directory.Exists(target))
+            {
+                // An IDE always works on the latest commit; a run on the one fixed at submission.
+                var commit = view.Type == WorkloadType.Ide ? await code.ResolveCommitAsync(repoId, null, cancellationToken) : codeRef.Commit!;
+                await code.CheckoutAsync(repoId, commit, target, cancellationToken);
+            }
+
+            mounts.Add(new VolumeMount(target, CodeMount, ReadOnly: false));
+            environment["DKUBE_CODE_DIR"] = target;
+        }
+
+        if (view.Spec.Output is not null)
+        {
+            var output = folders.Output(spec.Id);
+            Directory.CreateDirectory(output);
+            mounts.Add(new VolumeMount(output, OutputMount, ReadOnly: false));
+            environment["DKUBE_OUTPUT_DIR"] = output;
+        }
+
+        return spec with { Mounts = mounts, Environment = environment };
+    }
+
+    /// <summary>Records that the run used its input versions (runs without an output too).</summary>
+    public async Task RecordUsageAsync(WorkloadView view, CancellationToken cancellationToken)
+    {
+        foreach (var used in view.InputVersions ?? [])
+        {
+            await versions.RecordUsageAsync(used.Kind, used.RepoId, used.Version, view.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>Makes the next version of the run's output repository from its output folder; null when it has no output.</summary>
+    public async Task<int?> CommitOutputAsync(WorkloadView view, string executionId, IReadOnlyList<string> metricRecords, CancellationToken cancellationToken)
+    {
+        if (view.Spec.Output is not { RepoId: { } repoId } output)
+        {
+            return null;
+        }
+
+        var spec = view.Spec;
+        var lineage = new Lineage(view.Id, view.Owner, spec.Code?.RepoId, spec.Code?.Commit, spec.Image, spec.Command,
+            spec.Hyperparameters, view.InputVersions ?? [], LastMetrics(metricRecords));
+        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, folders.Output(executionId), lineage, cancellationToken);
+        return version.Version;
+    }
+
+    /// <summary>The numeric values of the run's last metric record (what a model comparison shows).</summary>
+    private static Dictionary<string, double>? LastMetrics(IReadOnlyList<string> records)
+    {
+        for (var i = records.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(records[i]);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    return document.RootElement.EnumerateObject()
+                        .Where(p => p.Value.ValueKind == JsonValueKind.Number)
+                        .ToDictionary(p => p.Name, p => p.Value.GetDouble(), StringComparer.Ordinal);
+                }
+            }
+            catch (JsonException)
+            {
+                // A malformed record says nothing; look at the one before it.
+            }
+        }
+
+        return null;
+    }
+
+    public static RepoKind RepoKindOf(string kind) => kind switch
+    {
+        "dataset" => RepoKind.Dataset,
+        "featureset" => RepoKind.FeatureSet,
+        _ => RepoKind.Model,
+    };
+}
