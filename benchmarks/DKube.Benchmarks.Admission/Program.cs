@@ -12,11 +12,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 // Admission benchmark: submits runs across G groups and prints admissions per second and the
 // submit-to-admit latency (p50/p99), for G = 1 and G = 100, at three depths:
-//   pool      IGroupPoolGrain.Submit alone (the admission point);
+//   pool      IGroupPoolGrain.Submit and Release (the admission point, with its state writes);
 //   workload  IWorkloadGrain.Create: persistence, read model, pool, cluster reservation, process start;
 //   http      POST /api/v1/runs through the real HTTP front.
 // Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission [poolN] [workloadN] [httpN]
-var poolN = args.Length > 0 ? int.Parse(args[0]) : 20_000;
+var poolN = args.Length > 0 ? int.Parse(args[0]) : 5_000;
 var workloadN = args.Length > 1 ? int.Parse(args[1]) : 1_000;
 var httpN = args.Length > 2 ? int.Parse(args[2]) : 500;
 const int Concurrency = 64;
@@ -39,9 +39,15 @@ foreach (var groups in new[] { 1, 100 })
         await grains.GetGrain<IGroupGrain>(name).Create(1_000_000, ["bench"], QueuePolicy.BestEffortFifo, null);
     }
 
-    var pool = await MeasureAsync(poolN, i =>
-        grains.GetGrain<IGroupPoolGrain>(names[i % groups]).Submit(new PoolRequest($"p{groups}-{i}", "training", "bench", 1, 0,
-            DistributionMode.Auto, [], false, TimeSpan.FromHours(1), null)));
+    // Each operation is one admission and its release, so what runs stays bounded as in a real
+    // pool (the pool persists its running set and queue on every turn).
+    var pool = await MeasureAsync(poolN, async i =>
+    {
+        var group = grains.GetGrain<IGroupPoolGrain>(names[i % groups]);
+        var id = "p" + groups.ToString(CultureInfo.InvariantCulture) + "-" + i.ToString(CultureInfo.InvariantCulture);
+        await group.Submit(new PoolRequest(id, "training", "bench", 1, 0, DistributionMode.Auto, [], false, TimeSpan.FromHours(1), null));
+        await group.Release(id);
+    });
     Console.WriteLine(pool.Latencies.Report($"pool     G={groups}", pool.Wall));
 
     var workload = await MeasureAsync(workloadN, i =>

@@ -5,6 +5,7 @@ using DKube.Api;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Execution;
+using DKube.Grains.Telemetry;
 using DKube.Grains.Workloads;
 using DKube.Grains.Repos;
 using DKube.Storage.Postgres;
@@ -123,6 +124,7 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
+        services.AddSingleton<DKubeMetrics>();
         services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
         services.AddSingleton<RunDataFlow>();
         services.AddSingleton<WorkloadRecovery>();

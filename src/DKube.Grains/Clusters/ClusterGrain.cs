@@ -1,4 +1,6 @@
 using DKube.Grains.Execution;
+using DKube.Grains.Persistence;
+using Orleans.Concurrency;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Workloads;
@@ -6,13 +8,19 @@ using DKube.Scheduling;
 
 namespace DKube.Grains.Clusters;
 
-/// <summary>A cluster: its nodes and the authoritative book of which GPU indices each workload holds.</summary>
+/// <summary>
+/// A cluster: its nodes and the authoritative book of which GPU indices each workload holds.
+/// Reentrant with group-committed writes: every group's admissions pass through here, so
+/// reservations made while a write is in flight share the next one.
+/// </summary>
+[Reentrant]
 public sealed class ClusterGrain(
     [PersistentState("cluster")] IPersistentState<ClusterState> state,
     IExecutorRegistry executors,
     TimeProvider time) : Grain, IClusterGrain
 {
     private ClusterInventory? _inventory;
+    private CoalescedWriter? _writer;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -36,7 +44,7 @@ public sealed class ClusterGrain(
         state.State.Spec = spec with { Nodes = await DiscoverNodesAsync(spec) };
         state.State.CreatedAt = time.GetUtcNow();
         _inventory = BuildInventory(state.State.Spec, state.State.Reservations);
-        await state.WriteStateAsync();
+        await SaveAsync();
         await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).Add(Name);
         return View();
     }
@@ -72,7 +80,7 @@ public sealed class ClusterGrain(
         inventory.Reserve(id, placement);
         var allocation = SchedulingMapper.ToAllocation(placement);
         state.State.Reservations[id] = allocation;
-        await state.WriteStateAsync();
+        await SaveAsync();
         return allocation;
     }
 
@@ -81,8 +89,14 @@ public sealed class ClusterGrain(
         if (state.State.Reservations.Remove(id))
         {
             _inventory?.Release(id);
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
+    }
+
+    private Task SaveAsync()
+    {
+        _writer ??= new CoalescedWriter(() => state.WriteStateAsync(), DeactivateOnIdle);
+        return _writer.WriteAsync();
     }
 
     /// <summary>Remote clusters report their own nodes; an unreachable or refusing one is a 422, not a 500.</summary>

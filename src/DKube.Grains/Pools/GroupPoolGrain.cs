@@ -1,8 +1,11 @@
+using Orleans.Concurrency;
 using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Clusters;
+using DKube.Grains.Persistence;
+using DKube.Grains.Telemetry;
 using DKube.Scheduling;
 
 namespace DKube.Grains.Pools;
@@ -11,15 +14,20 @@ namespace DKube.Grains.Pools;
 /// The admission point of one group. Each turn is computation on the in-memory
 /// <see cref="GroupPool"/> plus one state write; workloads admitted as a consequence of a release
 /// or resize are told by one-way calls after that write (and find out on their own through
-/// <see cref="IWorkloadGrain.Recover"/> if such a message is lost).
+/// <see cref="IWorkloadGrain.Recover"/> if such a message is lost). It is reentrant so that
+/// decisions made while a write is in flight share the next write (group commit); a decision
+/// is computed without awaiting, so interleaving never splits one.
 /// </summary>
+[Reentrant]
 public sealed class GroupPoolGrain(
     [PersistentState("pool")] IPersistentState<PoolState> state,
+    DKubeMetrics metrics,
     TimeProvider time) : Grain, IGroupPoolGrain
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
     private readonly Dictionary<string, int> _clusterGpus = new(StringComparer.Ordinal);
     private GroupPool _pool = new(0, Scheduling.QueuePolicy.BestEffortFifo, PoolDefaults.MaxHeadAge, []);
+    private CoalescedWriter? _writer;
 
     private string Group => this.GetPrimaryKeyString();
 
@@ -139,10 +147,24 @@ public sealed class GroupPoolGrain(
         }
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.PoolGone(Group);
+        return Task.CompletedTask;
+    }
+
     private Task SaveAsync()
     {
-        state.State.SnapshotJson = JsonSerializer.Serialize(_pool.Snapshot(), Json);
-        return state.WriteStateAsync();
+        metrics.Pool(Group, _pool.Size, _pool.Used, _pool.QueueLength);
+        _writer ??= new CoalescedWriter(
+            () =>
+            {
+                // The snapshot is taken when the write starts, so it holds every change made so far.
+                state.State.SnapshotJson = JsonSerializer.Serialize(_pool.Snapshot(), Json);
+                return state.WriteStateAsync();
+            },
+            DeactivateOnIdle);
+        return _writer.WriteAsync();
     }
 
     private static string CodeOf(RejectionReason reason) => reason switch

@@ -7,6 +7,7 @@ using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Executors;
 using DKube.Grains.Execution;
+using DKube.Grains.Telemetry;
 using DKube.Storage.ReadModel;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,7 @@ public sealed class WorkloadGrain(
     ReadModelWriter readModel,
     IExecutorRegistry executors,
     RunDataFlow dataFlow,
+    DKubeMetrics metrics,
     TimeProvider time,
     ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
 {
@@ -328,8 +330,18 @@ public sealed class WorkloadGrain(
 
     private async Task<WorkloadView> SaveAsync(WorkloadView view)
     {
+        var before = state.State.View;
         state.State.View = view;
         await state.WriteStateAsync();
+        if (before?.Status != view.Status)
+        {
+            metrics.Transition(view.Type, view.Status);
+            if (view.Status == WorkloadStatus.Starting)
+            {
+                metrics.Admitted(time.GetUtcNow() - view.CreatedAt);
+            }
+        }
+
         await readModel.UpsertResourceAsync(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
             view.Project, view.Status.ToString(), view.CreatedAt, view));
         return view;

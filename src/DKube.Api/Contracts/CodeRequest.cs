@@ -1,0 +1,5 @@
+using DKube.Abstractions.Workloads;
+
+namespace DKube.Api.Contracts;
+
+public sealed record CodeRequest(string? Repo, string? Commit);

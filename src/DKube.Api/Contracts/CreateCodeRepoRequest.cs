@@ -1,0 +1,8 @@
+using DKube.Abstractions.Repos;
+
+namespace DKube.Api.Contracts;
+
+/// <summary>POST /code. With <c>useLastCredentials</c>, the owner's last credentials for the host (of <c>credentials.kind</c>, if given) are used.</summary>
+public sealed record CreateCodeRepoRequest(
+    string? Name, string? Url, string? Branch, string? Commit, string? Description, string? Project, string? Group,
+    CredentialsRequest? Credentials, bool? UseLastCredentials);

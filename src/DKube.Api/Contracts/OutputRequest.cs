@@ -1,0 +1,5 @@
+using DKube.Abstractions.Workloads;
+
+namespace DKube.Api.Contracts;
+
+public sealed record OutputRequest(string? Model, string? Dataset, string? Featureset);

@@ -1,0 +1,7 @@
+using DKube.Abstractions.Repos;
+
+namespace DKube.Api.Contracts;
+
+/// <summary>PATCH /code/{id}. An empty <c>commit</c> unpins the repository (runs then use the branch's latest).</summary>
+public sealed record UpdateCodeRepoRequest(
+    string? Url, string? Branch, string? Commit, string? Description, string? Project, CredentialsRequest? Credentials, bool? RemoveCredentials);

@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace DKube.Integration.Tests.Infrastructure;
+
+/// <summary>An HTTP answer with its JSON, for assertions.</summary>
+public sealed record Reply(HttpStatusCode Status, string? ContentType, string Text)
+{
+    public JsonNode Json => JsonNode.Parse(Text) ?? throw new InvalidOperationException("Empty body.");
+
+    public string this[string property] => Json[property]?.ToString() ?? throw new KeyNotFoundException($"No '{property}' in {Text}");
+
+    public JsonArray Items => Json["items"]!.AsArray();
+
+    public Reply Expect(HttpStatusCode status)
+    {
+        Assert.True(status == Status, $"Expected {(int)status} but got {(int)Status}: {Text}");
+        return this;
+    }
+
+    /// <summary>Asserts a problem-details answer with <paramref name="status"/>.</summary>
+    public Reply ExpectProblem(HttpStatusCode status)
+    {
+        Expect(status);
+        Assert.Equal("application/problem+json", ContentType);
+        Assert.Equal((int)status, Json["status"]!.GetValue<int>());
+        Assert.False(string.IsNullOrEmpty(Json["type"]?.ToString()));
+        return this;
+    }
+
+    public override string ToString() => $"{(int)Status} {Text}";
+}
