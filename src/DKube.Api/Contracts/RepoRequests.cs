@@ -5,14 +5,18 @@ namespace DKube.Api.Contracts;
 /// <summary>Credentials in a request: <c>kind</c> and the field that kind needs (<c>sshKey</c>, <c>username</c>+<c>password</c>, or <c>token</c>).</summary>
 public sealed record CredentialsRequest(CredentialKind? Kind, string? Username, string? Password, string? Token, string? SshKey);
 
-/// <summary>POST /code. With <c>useLastCredentials</c>, the owner's last credentials for the host (of <c>credentials.kind</c>, if given) are used.</summary>
+/// <summary>
+/// POST /code. With <c>useLastCredentials</c>, the owner's last credentials for the host (of <c>credentials.kind</c>, if given) are used.
+/// <c>knownHosts</c> (lines of an ssh known_hosts file) pins the host keys of an ssh remote; without it the server's setting applies.
+/// </summary>
 public sealed record CreateCodeRepoRequest(
     string? Name, string? Url, string? Branch, string? Commit, string? Description, string? Project, string? Group,
-    CredentialsRequest? Credentials, bool? UseLastCredentials);
+    CredentialsRequest? Credentials, bool? UseLastCredentials, string? KnownHosts = null);
 
-/// <summary>PATCH /code/{id}. An empty <c>commit</c> unpins the repository (runs then use the branch's latest).</summary>
+/// <summary>PATCH /code/{id}. An empty <c>commit</c> unpins the repository (runs then use the branch's latest); empty <c>knownHosts</c> drops the pinned host keys.</summary>
 public sealed record UpdateCodeRepoRequest(
-    string? Url, string? Branch, string? Commit, string? Description, string? Project, CredentialsRequest? Credentials, bool? RemoveCredentials);
+    string? Url, string? Branch, string? Commit, string? Description, string? Project, CredentialsRequest? Credentials, bool? RemoveCredentials,
+    string? KnownHosts = null);
 
 /// <summary>GET /code/credentials answer: what was last used for a host, without secrets.</summary>
 public sealed record CredentialHintsAnswer(string Host, IReadOnlyList<CredentialsView> Items);
