@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace DKube.Integration.Tests.Repos.Ssh;
+namespace DKube.Integration.Tests.Repos.Private;
 
 /// <summary>Runs a tool of the test machine (ssh-keygen, apt-get) to completion; a failure fails the test with its output.</summary>
 public static class ProcessRunner

@@ -1,20 +1,21 @@
-namespace DKube.Integration.Tests.Repos.Ssh;
+namespace DKube.Integration.Tests.Repos.Private;
 
-/// <summary>A bare repository served by <see cref="SshGitHost"/>, with a working clone that pushes to it over the file system.</summary>
-public sealed class SshRepository
+/// <summary>A bare repository (<c>folder/remote.git</c>) served by a test git host, with a working clone that pushes to it over the file system.</summary>
+public sealed class HostedRepository
 {
     private readonly string _folder;
 
-    public SshRepository(string folder, string sshBase)
+    /// <param name="url">Where the host serves <c>folder/remote.git</c>.</param>
+    public HostedRepository(string folder, Func<string, string> url)
     {
         _folder = folder;
         Directory.CreateDirectory(folder);
         LocalGit.Run(folder, "init", "--quiet", "--bare", "-b", "main", "remote.git");
         LocalGit.Run(folder, "init", "--quiet", "-b", "main", "work");
-        Url = $"{sshBase}{Path.Combine(folder, "remote.git")}";
+        Url = url(Path.Combine(folder, "remote.git"));
     }
 
-    /// <summary>What the product is given: <c>ssh://root@127.0.0.1:port/absolute/path/remote.git</c>.</summary>
+    /// <summary>What the product is given, e.g. <c>ssh://root@127.0.0.1:port/absolute/path/remote.git</c>.</summary>
     public string Url { get; }
 
     /// <summary>Commits <paramref name="content"/> as <paramref name="file"/> and pushes it to main; returns the commit id.</summary>

@@ -3,11 +3,11 @@ using System.Text;
 using DKube.Abstractions.Repos;
 using DKube.Integration.Tests.Infrastructure;
 
-namespace DKube.Integration.Tests.Repos.Ssh;
+namespace DKube.Integration.Tests.Repos.Private;
 
 /// <summary>Real keys that were really used over ssh leave no trace in API answers, the server's log or the database.</summary>
-[Collection(SshCollection.Name)]
-public sealed class SshSecretTests(SshRepoFixture fixture)
+[Collection(PrivateRepoCollection.Name)]
+public sealed class SshSecretTests(PrivateRepoFixture fixture)
 {
     [Fact]
     public async Task No_key_material_appears_in_any_answer_the_log_or_the_database_after_real_use()

@@ -4,22 +4,26 @@ using DKube.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace DKube.Integration.Tests.Repos.Ssh;
+namespace DKube.Integration.Tests.Repos.Private;
 
 /// <summary>
-/// A real sshd serving bare repositories, and a co-hosted server of its own whose log is kept
-/// (at Information) so tests can search it for key material. Host keys are checked the way
-/// production checks them by default (accept-new, the server's known_hosts in its data folder).
+/// Git hosts that demand credentials (a real sshd, and git http-backend behind Basic auth) and a
+/// co-hosted server of its own whose log is kept (at Information) so tests can search it for
+/// secrets. Host keys are checked the way production checks them by default (accept-new, the
+/// server's known_hosts in its data folder); plain http:// remotes are allowed for the http host.
 /// </summary>
-public sealed class SshRepoFixture : IAsyncLifetime
+public sealed class PrivateRepoFixture : IAsyncLifetime
 {
     private DKubeServer? _server;
     private SshGitHost? _host;
+    private GitHttpHost? _http;
     private int _names;
 
     public DKubeServer Server => _server ?? throw new InvalidOperationException("Not started.");
 
     public SshGitHost Host => _host ?? throw new InvalidOperationException("Not started.");
+
+    public GitHttpHost Http => _http ?? throw new InvalidOperationException("Not started.");
 
     public LogCapture Log { get; } = new();
 
@@ -30,9 +34,10 @@ public sealed class SshRepoFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await SshGitHost.StartAsync();
+        _http = await GitHttpHost.StartAsync();
         ConnectionString = await SharedPostgres.NewDatabaseAsync();
         _server = await ServerHandle.StartAsync(ConnectionString, DataDir,
-            "--Logging:LogLevel:Default=Information", "--Logging:Console:LogLevel:Default=Warning");
+            "--Logging:LogLevel:Default=Information", "--Logging:Console:LogLevel:Default=Warning", "--ALLOW_HTTP_GIT_URLS=true");
         Server.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(Log);
     }
 
@@ -41,6 +46,11 @@ public sealed class SshRepoFixture : IAsyncLifetime
         if (_server is not null)
         {
             await _server.DisposeAsync();
+        }
+
+        if (_http is not null)
+        {
+            await _http.DisposeAsync();
         }
 
         if (_host is not null)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using DKube.Integration.Tests.Infrastructure;
 
-namespace DKube.Integration.Tests.Repos.Ssh;
+namespace DKube.Integration.Tests.Repos.Private;
 
 /// <summary>
 /// A real OpenSSH server on a free loopback port, as a git host for tests: its own config, host
@@ -44,7 +44,7 @@ public sealed class SshGitHost : IAsyncDisposable
     }
 
     /// <summary>An ssh URL for a new bare repository named <paramref name="name"/> (with a working clone that pushes to it over file://).</summary>
-    public SshRepository NewRepository(string name) => new(Path.Combine(_root.FullName, "repos", name), $"ssh://root@127.0.0.1:{Port}");
+    public HostedRepository NewRepository(string name) => new(Path.Combine(_root.FullName, "repos", name), bare => $"ssh://root@127.0.0.1:{Port}{bare}");
 
     /// <summary>Makes a key pair with ssh-keygen (<paramref name="arguments"/> pick type and format) and returns the private key's text.</summary>
     public async Task<string> NewKeyAsync(bool authorize, params string[] arguments)

@@ -1,11 +1,11 @@
 using System.Net;
 using DKube.Api.Problems;
 
-namespace DKube.Integration.Tests.Repos.Ssh;
+namespace DKube.Integration.Tests.Repos.Private;
 
 /// <summary>Host keys are checked: a repository's own known_hosts pins them, else the server records a host's first key and refuses a changed one.</summary>
-[Collection(SshCollection.Name)]
-public sealed class SshHostKeyTests(SshRepoFixture fixture)
+[Collection(PrivateRepoCollection.Name)]
+public sealed class SshHostKeyTests(PrivateRepoFixture fixture)
 {
     [Fact]
     public async Task A_repository_pinned_to_the_right_host_key_works_and_to_another_key_is_refused_with_422()

@@ -3,11 +3,11 @@ using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
 using DKube.Api.Problems;
 
-namespace DKube.Integration.Tests.Repos.Ssh;
+namespace DKube.Integration.Tests.Repos.Private;
 
 /// <summary>Private code repositories reached with an ssh key, through the real git client and a real sshd on loopback.</summary>
-[Collection(SshCollection.Name)]
-public sealed class SshKeyAccessTests(SshRepoFixture fixture)
+[Collection(PrivateRepoCollection.Name)]
+public sealed class SshKeyAccessTests(PrivateRepoFixture fixture)
 {
     [Theory]
     [InlineData("-t rsa -b 2048 -m PEM", "-----BEGIN RSA PRIVATE KEY-----")]
