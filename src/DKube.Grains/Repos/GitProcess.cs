@@ -45,6 +45,9 @@ internal static class GitProcess
 
             var environment = start.Environment;
             environment["GIT_TERMINAL_PROMPT"] = "0";
+
+            // GitFailure reads git's and ssh's messages, so they must not come translated.
+            environment["LC_ALL"] = "C";
             environment["GIT_CONFIG_NOSYSTEM"] = "1";
             environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
             environment["HOME"] = scratch.FullName;
