@@ -1,3 +1,4 @@
+using DKube.Abstractions.Repos;
 using Microsoft.Extensions.Configuration;
 
 namespace DKube.Server;
@@ -57,6 +58,36 @@ public sealed class DKubeOptions
     /// <summary>Accept <c>file://</c> git remotes (tests, single-machine setups): they can read any repository on the server's disk.</summary>
     [ConfigurationKeyName("ALLOW_FILE_GIT_URLS")]
     public bool AllowFileGitUrls { get; set; }
+
+    /// <summary>Accept plain <c>http://</c> git remotes (tests only: a password or token would cross the network in the clear).</summary>
+    [ConfigurationKeyName("ALLOW_HTTP_GIT_URLS")]
+    public bool AllowHttpGitUrls { get; set; }
+
+    /// <summary>
+    /// ssh's StrictHostKeyChecking for git remotes whose repository pins no host keys: <c>yes</c> (only known hosts),
+    /// <c>accept-new</c> (record a host's first key, refuse a changed one) or <c>no</c> (tests only).
+    /// </summary>
+    [ConfigurationKeyName("GIT_SSH_STRICT_HOST_KEY_CHECKING")]
+    public string GitSshStrictHostKeyChecking { get; set; } = "accept-new";
+
+    /// <summary>The server's known_hosts file for git over ssh; unset means <c>DATA_DIR/git/known_hosts</c>.</summary>
+    [ConfigurationKeyName("GIT_SSH_KNOWN_HOSTS")]
+    public string? GitSshKnownHosts { get; set; }
+
+    /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
+    public RepoSettings RepoSettings()
+    {
+        var checking = GitSshStrictHostKeyChecking.Trim().ToLowerInvariant() switch
+        {
+            "yes" => SshHostKeyChecking.Yes,
+            "accept-new" => SshHostKeyChecking.AcceptNew,
+            "no" => SshHostKeyChecking.No,
+            _ => throw new InvalidOperationException(
+                $"DKUBE_GIT_SSH_STRICT_HOST_KEY_CHECKING must be yes, accept-new or no, not '{GitSshStrictHostKeyChecking}'."),
+        };
+        var knownHosts = Path.GetFullPath(GitSshKnownHosts ?? Path.Combine(DataDir, "git", "known_hosts"));
+        return new RepoSettings(MaxUploadBytes, AllowFileGitUrls, checking, knownHosts, AllowHttpGitUrls);
+    }
 
     public static DKubeOptions From(IConfiguration configuration)
     {

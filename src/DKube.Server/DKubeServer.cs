@@ -140,7 +140,7 @@ public sealed class DKubeServer : IAsyncDisposable
         builder.Services.AddSingleton<ReadModelWriter>();
         builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         builder.Services.AddDKubeApi();
-        builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, new RepoSettings(options.MaxUploadBytes, options.AllowFileGitUrls));
+        builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")

@@ -7,4 +7,5 @@ public sealed record CodeAccess(
     [property: Id(0)] string Url,
     [property: Id(1)] string Branch,
     [property: Id(2)] string? Commit,
-    [property: Id(3)] byte[]? SealedCredentials);
+    [property: Id(3)] byte[]? SealedCredentials,
+    [property: Id(4)] string? KnownHosts = null);

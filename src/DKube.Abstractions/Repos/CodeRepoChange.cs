@@ -1,6 +1,6 @@
 namespace DKube.Abstractions.Repos;
 
-/// <summary>A partial update of a code repository: null fields are left as they are; an empty commit unpins it.</summary>
+/// <summary>A partial update of a code repository: null fields are left as they are; an empty commit unpins it and empty known hosts drop the pinned host keys.</summary>
 [GenerateSerializer]
 [Alias("dkube.code-repo-change")]
 public sealed record CodeRepoChange(
@@ -10,4 +10,5 @@ public sealed record CodeRepoChange(
     [property: Id(3)] string? Description,
     [property: Id(4)] string? Project,
     [property: Id(5)] AccessCredentials? Credentials,
-    [property: Id(6)] bool RemoveCredentials);
+    [property: Id(6)] bool RemoveCredentials,
+    [property: Id(7)] string? KnownHosts = null);

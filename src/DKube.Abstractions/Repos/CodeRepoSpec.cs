@@ -1,6 +1,6 @@
 namespace DKube.Abstractions.Repos;
 
-/// <summary>A new code repository, as validated by the API.</summary>
+/// <summary>A new code repository, as validated by the API. <c>KnownHosts</c> pins the ssh host keys git accepts for it.</summary>
 [GenerateSerializer]
 [Alias("dkube.code-repo-spec")]
 public sealed record CodeRepoSpec(
@@ -14,4 +14,5 @@ public sealed record CodeRepoSpec(
     [property: Id(7)] string? Description,
     [property: Id(8)] AccessCredentials? Credentials,
     [property: Id(9)] bool UseLastCredentials,
-    [property: Id(10)] CredentialKind? LastCredentialsKind);
+    [property: Id(10)] CredentialKind? LastCredentialsKind,
+    [property: Id(11)] string? KnownHosts = null);

@@ -1,5 +1,6 @@
 namespace DKube.Abstractions.Repos;
 
+/// <summary>A code repository as the API shows it. Known hosts are public keys, so they are shown; credentials only by kind and user name.</summary>
 [GenerateSerializer]
 [Alias("dkube.code-repo")]
 public sealed record CodeRepoView(
@@ -14,4 +15,5 @@ public sealed record CodeRepoView(
     [property: Id(8)] string? Commit,
     [property: Id(9)] string? Description,
     [property: Id(10)] CredentialsView? Credentials,
-    [property: Id(11)] DateTimeOffset CreatedAt);
+    [property: Id(11)] DateTimeOffset CreatedAt,
+    [property: Id(12)] string? KnownHosts = null);

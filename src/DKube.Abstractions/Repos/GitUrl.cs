@@ -5,13 +5,13 @@ namespace DKube.Abstractions.Repos;
 
 /// <summary>
 /// A git remote in one of the accepted forms: <c>https://host/path</c>, <c>ssh://user@host/path</c>,
-/// scp-like <c>user@host:path</c>, and <c>file://</c> only where the server allows it (tests).
+/// scp-like <c>user@host:path</c>, and <c>file://</c> or plain <c>http://</c> only where the server allows them (tests).
 /// </summary>
 public sealed partial record GitUrl(string Url, string Host)
 {
     public const int MaxLength = 2048;
 
-    public static GitUrl Parse(string? url, bool allowFile, string field = "url")
+    public static GitUrl Parse(string? url, RepoSettings settings, string field = "url")
     {
         // Whitespace, control characters and a leading '-' could smuggle options into git or ssh.
         if (string.IsNullOrWhiteSpace(url) || url.Length > MaxLength || url.StartsWith('-') || url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
@@ -32,14 +32,15 @@ public sealed partial record GitUrl(string Url, string Host)
         switch (uri.Scheme)
         {
             case "https" or "ssh" when HostName().IsMatch(uri.Host) && uri.AbsolutePath.Length > 1:
+            case "http" when settings.AllowHttpGitUrls && HostName().IsMatch(uri.Host) && uri.AbsolutePath.Length > 1:
                 // A password in the URL would end up on git's command line and in the database.
-                if (uri.UserInfo.Contains(':', StringComparison.Ordinal) || (uri.Scheme == "https" && uri.UserInfo.Length > 0))
+                if (uri.UserInfo.Contains(':', StringComparison.Ordinal) || (uri.Scheme != "ssh" && uri.UserInfo.Length > 0))
                 {
                     throw DomainException.Validation(field, "must not carry credentials; pass them in 'credentials'.");
                 }
 
                 return new GitUrl(url, uri.Host.ToLowerInvariant());
-            case "file" when allowFile && uri.IsLoopback:
+            case "file" when settings.AllowFileGitUrls && uri.IsLoopback:
                 return new GitUrl(url, "localhost");
             default:
                 throw DomainException.Validation(field, "must be a git URL (https://, ssh:// or user@host:path).");

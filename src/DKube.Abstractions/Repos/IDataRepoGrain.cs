@@ -23,6 +23,10 @@ public interface IDataRepoGrain : IGrainWithStringKey
     [Alias("GetVersions")]
     Task<IReadOnlyList<VersionView>> GetVersions();
 
+    /// <summary>Up to <paramref name="take"/> versions numbered after <paramref name="after"/>, oldest first: one page of a listing.</summary>
+    [Alias("ListVersions")]
+    Task<IReadOnlyList<VersionView>> ListVersions(int after, int take);
+
     [Alias("GetVersion")]
     Task<VersionView?> GetVersion(int version);
 

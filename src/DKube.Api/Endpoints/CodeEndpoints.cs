@@ -36,17 +36,18 @@ public static class CodeEndpoints
             .Name("group", request.Group, required: false)
             .Text("description", request.Description, 4096)
             .Branch("branch", request.Branch)
-            .Commit("commit", request.Commit);
+            .Commit("commit", request.Commit)
+            .KnownHosts("knownHosts", request.KnownHosts);
         var useLast = request.UseLastCredentials ?? false;
         var credentials = useLast ? null : validator.Credentials("credentials", request.Credentials);
         validator.Check(!useLast || request.Credentials is null || (request.Credentials with { Kind = null, Username = null }) == new CredentialsRequest(null, null, null, null, null),
             "credentials", "may only name a kind when useLastCredentials is set.");
         validator.ThrowIfInvalid();
-        var url = GitUrl.Parse(request.Url, settings.AllowFileGitUrls);
+        var url = GitUrl.Parse(request.Url, settings);
         var (group, project) = await RepoAccess.PlaceAsync(caller, request.Group, request.Project, grains);
         var view = await grains.GetGrain<ICodeRepoGrain>(ResourceIds.New(RepoKinds.PrefixOf(RepoKind.Code))).Create(new CodeRepoSpec(
             request.Name!, caller.Name, group, project, url.Url, request.Branch ?? DefaultBranch, request.Commit, request.Description,
-            credentials, useLast, useLast ? request.Credentials?.Kind : null));
+            credentials, useLast, useLast ? request.Credentials?.Kind : null, KnownHostsText.Normalize(request.KnownHosts)));
         return TypedResults.Created($"/api/v1/code/{view.Id}", view);
     }
 
@@ -72,18 +73,20 @@ public static class CodeEndpoints
         var validator = new RequestValidator()
             .Text("description", request.Description, 4096)
             .Branch("branch", request.Branch)
-            .Commit("commit", request.Commit, allowEmpty: true);
+            .Commit("commit", request.Commit, allowEmpty: true)
+            .KnownHosts("knownHosts", request.KnownHosts);
         var credentials = validator.Credentials("credentials", request.Credentials);
         validator.ThrowIfInvalid();
         if (request.Url is not null)
         {
-            GitUrl.Parse(request.Url, settings.AllowFileGitUrls);
+            GitUrl.Parse(request.Url, settings);
         }
 
         await RepoAccess.VisibleCodeAsync(id, caller, grains);
         var project = await RepoAccess.MoveTargetAsync(caller, request.Project, grains);
         return TypedResults.Ok(await grains.GetGrain<ICodeRepoGrain>(id).Update(new CodeRepoChange(
-            request.Url, request.Branch, request.Commit, request.Description, project, credentials, request.RemoveCredentials ?? false)));
+            request.Url, request.Branch, request.Commit, request.Description, project, credentials, request.RemoveCredentials ?? false,
+            KnownHostsText.Normalize(request.KnownHosts))));
     }
 
     private static async Task<NoContent> Delete(string id, HttpContext http, IGrainFactory grains)

@@ -14,12 +14,17 @@ public static class VersionEndpoints
 {
     public static void MapVersionEndpoints(this RouteGroupBuilder repos, RepoKind kind)
     {
-        repos.MapGet("/{id}/versions", async (string id, HttpContext http, IGrainFactory grains) =>
+        repos.MapGet("/{id}/versions", async (string id, int? limit, string? cursor, HttpContext http, IGrainFactory grains) =>
         {
+            var query = ListParameters.Parse(limit, cursor, null, null);
+            var after = VersionCursor.Decode(query.Cursor);
             await RepoAccess.VisibleDataAsync(kind, id, http.Caller(), grains);
-            var versions = await grains.GetGrain<IDataRepoGrain>(id).GetVersions();
-            return TypedResults.Ok(new ItemsPage<VersionView>(versions, null));
-        }).WithSummary("List versions with size, file count, creator and creating run.");
+
+            // One more than asked tells whether another page follows without a count.
+            var versions = await grains.GetGrain<IDataRepoGrain>(id).ListVersions(after, query.Limit + 1);
+            var page = versions.Take(query.Limit).ToList();
+            return TypedResults.Ok(new ItemsPage<VersionView>(page, versions.Count > query.Limit ? VersionCursor.Encode(page[^1].Version) : null));
+        }).WithSummary("List versions, oldest first, with size, file count, creator and creating run (`limit`, `cursor`).");
         repos.MapPost("/{id}/versions", (string id, HttpContext http, IGrainFactory grains, IVersionArchives archives, RepoSettings settings) =>
             UploadAsync(kind, id, http, grains, archives, settings))
             .Accepts<Stream>("application/x-tar", "application/zip")

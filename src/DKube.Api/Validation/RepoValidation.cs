@@ -27,6 +27,11 @@ public static partial class RepoValidation
         validator.Check(request.Kind is not null, $"{field}.kind", "is required: SshKey, Password or Token.");
         validator.Check(request.Kind is null || !string.IsNullOrEmpty(secret), field, $"of kind {request.Kind} need their secret field.");
         validator.Check(secret is null || secret.Length <= MaxSecretLength, field, "carry an overlong secret.");
+
+        // ssh reads PEM (RSA, EC, DSA), PKCS#8 and OpenSSH private keys, all armoured alike; anything
+        // else (a public key, a PuTTY file) is refused here rather than failing later inside git.
+        validator.Check(request.Kind != CredentialKind.SshKey || secret is null || PrivateKey().IsMatch(secret), $"{field}.sshKey",
+            "must be a private key in OpenSSH, PEM or PKCS#8 format ('-----BEGIN ... PRIVATE KEY-----').");
         validator.Check(request.Kind != CredentialKind.Password || !string.IsNullOrEmpty(request.Username), $"{field}.username", "is required with a password.");
         validator.Check(request.Username is null || UserName().IsMatch(request.Username), $"{field}.username", "must be 1 to 128 printable characters without spaces or ':'.");
         var others = new[] { request.SshKey, request.Password, request.Token }.Count(s => s is not null);
@@ -79,6 +84,9 @@ public static partial class RepoValidation
 
     [GeneratedRegex("^[0-9a-f]{7,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex CommitId();
+
+    [GeneratedRegex(@"\A\s*-----BEGIN (OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----[\s\S]+-----END (OPENSSH |RSA |EC |DSA |ENCRYPTED )?PRIVATE KEY-----\s*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PrivateKey();
 
     [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._/-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex BranchName();

@@ -23,7 +23,7 @@ public sealed class CodeRepoGrain(
                 : throw DomainException.Conflict("already-exists", $"Code repository '{existing.Id}' already exists.");
         }
 
-        var url = GitUrl.Parse(spec.Url, settings.AllowFileGitUrls);
+        var url = GitUrl.Parse(spec.Url, settings);
         byte[]? sealedCredentials = null;
         CredentialsView? credentials = null;
         if (spec.Credentials is { } given)
@@ -41,13 +41,14 @@ public sealed class CodeRepoGrain(
         await readModel.ClaimNameAsync(RepoKinds.Code, spec.Owner, spec.Name, id);
         state.State.SealedCredentials = sealedCredentials;
         return await SaveAsync(new CodeRepoView(
-            id, spec.Name, spec.Owner, spec.Group, spec.Project, url.Url, url.Host, spec.Branch, spec.Commit, spec.Description, credentials, time.GetUtcNow()));
+            id, spec.Name, spec.Owner, spec.Group, spec.Project, url.Url, url.Host, spec.Branch, spec.Commit, spec.Description, credentials, time.GetUtcNow(),
+            string.IsNullOrEmpty(spec.KnownHosts) ? null : spec.KnownHosts));
     }
 
     public async Task<CodeRepoView> Update(CodeRepoChange change)
     {
         var current = Current();
-        var url = change.Url is null ? new GitUrl(current.Url, current.Host) : GitUrl.Parse(change.Url, settings.AllowFileGitUrls);
+        var url = change.Url is null ? new GitUrl(current.Url, current.Host) : GitUrl.Parse(change.Url, settings);
         var credentials = current.Credentials;
         if (change.RemoveCredentials)
         {
@@ -68,6 +69,7 @@ public sealed class CodeRepoGrain(
             Description = change.Description ?? current.Description,
             Project = change.Project ?? current.Project,
             Credentials = credentials,
+            KnownHosts = change.KnownHosts is null ? current.KnownHosts : change.KnownHosts.Length == 0 ? null : change.KnownHosts,
         });
     }
 
@@ -85,7 +87,7 @@ public sealed class CodeRepoGrain(
     public Task<CodeAccess> GetAccess()
     {
         var current = Current();
-        return Task.FromResult(new CodeAccess(current.Url, current.Branch, current.Commit, state.State.SealedCredentials));
+        return Task.FromResult(new CodeAccess(current.Url, current.Branch, current.Commit, state.State.SealedCredentials, current.KnownHosts));
     }
 
     private CodeRepoView Current() => state.State.View ?? throw DomainException.NotFound("Code repository", this.GetPrimaryKeyString());

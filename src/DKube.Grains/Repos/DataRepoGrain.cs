@@ -73,6 +73,10 @@ public sealed class DataRepoGrain(
 
     public Task<IReadOnlyList<VersionView>> GetVersions() => Task.FromResult<IReadOnlyList<VersionView>>([.. state.State.Versions]);
 
+    // Version n sits at index n - 1, so a page is one slice of the list.
+    public Task<IReadOnlyList<VersionView>> ListVersions(int after, int take) =>
+        Task.FromResult<IReadOnlyList<VersionView>>([.. state.State.Versions.Skip(Math.Max(after, 0)).Take(Math.Max(take, 0))]);
+
     public Task<VersionView?> GetVersion(int version) => Task.FromResult(Find(version));
 
     public async Task RecordUsage(int version, string runId)

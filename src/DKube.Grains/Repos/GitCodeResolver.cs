@@ -21,7 +21,7 @@ public sealed partial class GitCodeResolver(IGrainFactory grains, ISecretProtect
             return pinned;
         }
 
-        var output = await GitProcess.RunAsync(Unseal(access), settings.AllowFileGitUrls,
+        var output = await GitProcess.RunAsync(Unseal(access), access.KnownHosts, settings,
             ["ls-remote", "--heads", "--", access.Url, $"refs/heads/{access.Branch}"], cancellationToken);
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -45,8 +45,8 @@ public sealed partial class GitCodeResolver(IGrainFactory grains, ISecretProtect
 
         var access = await grains.GetGrain<ICodeRepoGrain>(repoId).GetAccess();
         var credentials = Unseal(access);
-        await GitProcess.RunAsync(credentials, settings.AllowFileGitUrls, ["clone", "--quiet", "--no-checkout", "--", access.Url, targetFolder], cancellationToken);
-        await GitProcess.RunAsync(null, settings.AllowFileGitUrls,
+        await GitProcess.RunAsync(credentials, access.KnownHosts, settings, ["clone", "--quiet", "--no-checkout", "--", access.Url, targetFolder], cancellationToken);
+        await GitProcess.RunAsync(null, null, settings,
             ["-C", targetFolder, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit, "--"], cancellationToken);
     }
 

@@ -8,6 +8,7 @@ namespace DKube.Grains.Repos;
 /// Runs the git client. Credentials never appear on a command line: a password or token is
 /// handed to git through an askpass script that reads it from the child's environment, and an
 /// SSH key is a 0600 file named by GIT_SSH_COMMAND, all in a private scratch folder removed afterwards.
+/// Host keys are checked as <see cref="GitSshCommand"/> says.
 /// </summary>
 internal static class GitProcess
 {
@@ -22,7 +23,8 @@ internal static class GitProcess
         esac
         """;
 
-    public static async Task<string> RunAsync(AccessCredentials? credentials, bool allowFile, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public static async Task<string> RunAsync(
+        AccessCredentials? credentials, string? knownHosts, RepoSettings settings, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var scratch = Directory.CreateTempSubdirectory("dkube-git-");
         try
@@ -43,17 +45,29 @@ internal static class GitProcess
 
             var environment = start.Environment;
             environment["GIT_TERMINAL_PROMPT"] = "0";
+
+            // GitFailure reads git's and ssh's messages, so they must not come translated.
+            environment["LC_ALL"] = "C";
             environment["GIT_CONFIG_NOSYSTEM"] = "1";
             environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
             environment["HOME"] = scratch.FullName;
-            environment["GIT_ALLOW_PROTOCOL"] = allowFile ? "https:ssh:file" : "https:ssh";
-            var ssh = $"ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile={scratch.FullName}/known_hosts";
+            environment["GIT_ALLOW_PROTOCOL"] = AllowedProtocols(settings);
+
+            // The server user's agent must not lend its keys to a repository that has none.
+            environment.Remove("SSH_AUTH_SOCK");
+            string? key = null;
+            string? knownHostsFile = null;
+            if (knownHosts is not null)
+            {
+                knownHostsFile = Path.Combine(scratch.FullName, "known_hosts");
+                await WritePrivateAsync(knownHostsFile, knownHosts, cancellationToken);
+            }
+
             switch (credentials)
             {
                 case { Kind: CredentialKind.SshKey }:
-                    var key = Path.Combine(scratch.FullName, "id");
-                    await WritePrivateAsync(key, credentials.Secret.ReplaceLineEndings("\n").TrimEnd() + "\n", cancellationToken);
-                    ssh += $" -o IdentitiesOnly=yes -i {key}";
+                    key = Path.Combine(scratch.FullName, "id");
+                    await WritePrivateAsync(key, credentials.Secret.ReplaceLineEndings("\n").Trim() + "\n", cancellationToken);
                     break;
                 case { Kind: CredentialKind.Password or CredentialKind.Token }:
                     var script = Path.Combine(scratch.FullName, "askpass");
@@ -64,13 +78,30 @@ internal static class GitProcess
                     break;
             }
 
-            environment["GIT_SSH_COMMAND"] = ssh;
+            environment["GIT_SSH_COMMAND"] = GitSshCommand.Build(key, knownHostsFile, settings);
             return await RunProcessAsync(start, arguments[0], cancellationToken);
         }
         finally
         {
             scratch.Delete(recursive: true);
         }
+    }
+
+    // Only the transports the URL rules accept, so a submodule or redirect cannot reach another one.
+    private static string AllowedProtocols(RepoSettings settings)
+    {
+        var protocols = new List<string> { "https", "ssh" };
+        if (settings.AllowFileGitUrls)
+        {
+            protocols.Add("file");
+        }
+
+        if (settings.AllowHttpGitUrls)
+        {
+            protocols.Add("http");
+        }
+
+        return string.Join(':', protocols);
     }
 
     private static async Task<string> RunProcessAsync(ProcessStartInfo start, string verb, CancellationToken cancellationToken)
@@ -94,7 +125,7 @@ internal static class GitProcess
         if (process.ExitCode != 0)
         {
             var message = (await error).Trim();
-            throw DomainException.Unprocessable("git-failed", $"git {verb} failed: {(message.Length > 500 ? message[..500] : message)}");
+            throw DomainException.Unprocessable(GitFailure.Classify(message), $"git {verb} failed: {(message.Length > 500 ? message[..500] : message)}");
         }
 
         return await output;

@@ -25,6 +25,7 @@ public sealed class CodeRepoTests(RepoFixture fixture)
 
     [Theory]
     [InlineData("ftp://example.com/repo.git")]
+    [InlineData("http://github.com/acme/train.git")]
     [InlineData("https://user:hunter2@github.com/acme/train.git")]
     [InlineData("-oProxyCommand=touch /tmp/pwned")]
     [InlineData("git@-oProxyCommand=x:repo")]

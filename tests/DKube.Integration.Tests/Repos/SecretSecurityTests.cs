@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using DKube.Integration.Tests.Infrastructure;
-using Npgsql;
 
 namespace DKube.Integration.Tests.Repos;
 
@@ -36,7 +35,7 @@ public sealed class SecretSecurityTests(RepoFixture fixture)
                 answers.Add((await alice.Get($"code/credentials?host={host}")).Text);
             }
 
-            var dump = await DumpDatabaseAsync();
+            var dump = await DatabaseDump.AllRowsAsync(fixture.ConnectionString);
             var key = await File.ReadAllTextAsync(Path.Combine(fixture.DataDir, "secrets.key"));
             foreach (var secret in secrets.Append(key.Trim()))
             {
@@ -57,34 +56,5 @@ public sealed class SecretSecurityTests(RepoFixture fixture)
     {
         var mode = File.GetUnixFileMode(Path.Combine(fixture.DataDir, "secrets.key"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
-    }
-
-    /// <summary>Every row of every table, as text (bytea as hex), like a dump would show it.</summary>
-    private async Task<string> DumpDatabaseAsync()
-    {
-        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", connection))
-        await using (var reader = await list.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var dump = new StringBuilder();
-        foreach (var table in tables)
-        {
-            await using var select = new NpgsqlCommand($"SELECT row_to_json(t)::text FROM {table} t", connection);
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                dump.AppendLine(reader.GetString(0));
-            }
-        }
-
-        return dump.ToString();
     }
 }
