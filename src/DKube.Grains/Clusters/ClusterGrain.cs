@@ -107,7 +107,9 @@ public sealed class ClusterGrain(
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             return await executors.DiscoverNodesAsync(spec, timeout.Token);
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidOperationException or ArgumentException or System.Text.Json.JsonException)
+        // SlurmRejectedException: slurmrestd answered with errors[] (e.g. a user it does not know).
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or InvalidOperationException or ArgumentException
+            or System.Text.Json.JsonException or DKube.Executors.Slurm.SlurmRejectedException)
         {
             throw DomainException.Unprocessable("cluster-unreachable", $"Could not read the nodes of {spec.Kind} cluster '{spec.Name}': {e.Message}");
         }

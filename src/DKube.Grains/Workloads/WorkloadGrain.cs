@@ -315,7 +315,7 @@ public sealed class WorkloadGrain(
             catch (Exception e)
             {
                 logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
-                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, $"{what} failed: {e.Message}"));
+                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, BackendFailure.Describe(what, e)));
             }
         });
     }
