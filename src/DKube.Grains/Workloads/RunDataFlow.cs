@@ -10,10 +10,11 @@ namespace DKube.Grains.Workloads;
 /// their mount paths, the code is checked out at its commit, and on success the output folder
 /// becomes the next version of the output repository, with the run's lineage.
 /// </summary>
-public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunFolders folders)
+public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunFolders folders, IGrainFactory grains)
 {
     public const string CodeMount = "code";
     public const string OutputMount = "output";
+    public const string FeatureSpecMount = "featureset-spec.yaml";
 
     /// <summary>The mounts and environment of one execution; runs off the grain's turn (it copies data).</summary>
     public async Task<ExecutionSpec> PrepareAsync(WorkloadView view, ExecutionSpec spec, CancellationToken cancellationToken)
@@ -52,9 +53,31 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
             Directory.CreateDirectory(output);
             mounts.Add(new VolumeMount(output, OutputMount, ReadOnly: false));
             environment["DKUBE_OUTPUT_DIR"] = output;
+            if (await FeatureSpecAsync(view, spec.Id) is { } specFile)
+            {
+                mounts.Add(new VolumeMount(specFile, FeatureSpecMount, ReadOnly: true));
+                environment["DKUBE_FEATURESET_SPEC"] = specFile;
+            }
         }
 
         return spec with { Mounts = mounts, Environment = environment };
+    }
+
+    /// <summary>A run that makes a featureset gets its specification (name, description, schema of each feature) as YAML.</summary>
+    private async Task<string?> FeatureSpecAsync(WorkloadView view, string executionId)
+    {
+        if (view.Spec.Output is not { Kind: "featureset", RepoId: { } repoId }
+            || await grains.GetGrain<IDataRepoGrain>(repoId).Get() is not { Features: { Count: > 0 } features })
+        {
+            return null;
+        }
+
+        static string Quote(string? text) => JsonSerializer.Serialize(text ?? "");
+        var yaml = string.Concat(features.Select(f =>
+            $"- name: {Quote(f.Name)}\n  description: {Quote(f.Description)}\n  schema: {Quote(f.Schema)}\n"));
+        var file = Path.Combine(folders.Of(executionId), FeatureSpecMount);
+        await File.WriteAllTextAsync(file, yaml);
+        return file;
     }
 
     /// <summary>Records that the run used its input versions (runs without an output too).</summary>

@@ -22,7 +22,7 @@ public sealed class EndToEndTests(RepoFixture fixture)
             var code = (await alice.Post("code", new { name = "pipeline", url = git.Url, branch = "main" })).Expect(HttpStatusCode.Created)["id"];
             var raw = (await alice.Post("datasets", new { name = "raw" })).Expect(HttpStatusCode.Created)["id"];
             (await alice.Upload($"datasets/{raw}/versions", Archives.Tar(("data.csv", "a,b\n1,2\n")))).Expect(HttpStatusCode.Created);
-            var features = (await alice.Post("featuresets", new { name = "features" })).Expect(HttpStatusCode.Created)["id"];
+            var features = (await alice.Post("featuresets", new { name = "features", featureSpec = "- name: a\n  description: first column\n  schema: int32\n" })).Expect(HttpStatusCode.Created)["id"];
             var model = (await alice.Post("models", new { name = "clf" })).Expect(HttpStatusCode.Created)["id"];
 
             var prep = (await alice.Post("runs", new
@@ -30,7 +30,7 @@ public sealed class EndToEndTests(RepoFixture fixture)
                 name = "prep",
                 kind = "preprocessing",
                 code = new { repo = "pipeline" },
-                command = "sh code/prep.sh",
+                command = "sh code/prep.sh && cat featureset-spec.yaml",
                 inputs = new { datasets = new[] { new { name = "raw", mountPath = "in" } } },
                 output = new { featureset = "features" },
                 gpus = 0,
@@ -40,6 +40,7 @@ public sealed class EndToEndTests(RepoFixture fixture)
             var prepDone = await Eventually.Until(() => alice.Get($"runs/{prepId}"), r => r["status"] is "Complete" or "Failed" or "Error");
             Assert.True(prepDone["status"] == "Complete", prepDone.Text + (await alice.Get($"runs/{prepId}/logs")).Text);
             Assert.Equal(1, prepDone.Json["outputVersion"]!.GetValue<int>());
+            Assert.Contains("description: \"first column\"", (await alice.Get($"runs/{prepId}/logs")).Text, StringComparison.Ordinal);
             Assert.Equal("A,B\n1,2\n", (await alice.DownloadFiles($"featuresets/{features}/versions/1/archive"))["features.csv"]);
 
             var first = await TrainAsync(alice, "train-1", "0.1", "0.80");
