@@ -17,21 +17,10 @@ public static class IdeEndpoints
     {
         var ides = api.MapGroup("/ides").WithTags("IDEs").RequireCaller();
         ides.MapPost("/", Create).WithSummary("Open an IDE (jupyterlab or rstudio; also by `cloneFrom`).");
-        ides.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
-            Workloads.ListAsync(ResourceKinds.Ide, http, directory, limit, cursor, scope, project)).WithSummary("List visible IDEs.");
-        ides.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Workloads.VisibleAsync(id, WorkloadType.Ide, http.Caller(), grains))).WithSummary("An IDE.");
+        ides.MapCommonEndpoints(WorkloadType.Ide, ResourceKinds.Ide);
         ides.MapPost("/{id}/start", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Ide, http.Caller(), grains)).Start()))
             .WithSummary("Start a stopped IDE again; it queues for GPUs like a new one.");
-        ides.MapPost("/{id}/stop", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Ide, http.Caller(), grains)).Stop()))
-            .WithSummary("Stop an IDE (its GPUs go back to the pool).");
-        ides.MapDelete("/{id}", (string id, HttpContext http, IGrainFactory grains) => Workloads.DeleteAsync(id, WorkloadType.Ide, http.Caller(), grains))
-            .WithSummary("Delete a stopped IDE; 409 while it runs.");
-        ides.MapGet("/{id}/logs", (string id, bool? follow, HttpContext http, IGrainFactory grains) =>
-            Workloads.WriteLogAsync(id, WorkloadType.Ide, follow ?? false, http, grains))
-            .WithSummary("The IDE server's log as text.").Produces<string>(contentType: "text/plain");
     }
 
     private static async Task<Created<WorkloadView>> Create(

@@ -19,18 +19,7 @@ public static class RunEndpoints
     {
         var runs = api.MapGroup("/runs").WithTags("Runs").RequireCaller();
         runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool.");
-        runs.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
-            Workloads.ListAsync(ResourceKinds.Run, http, directory, limit, cursor, scope, project)).WithSummary("List visible runs (`scope`, `project`, `limit`, `cursor`).");
-        runs.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await Workloads.VisibleAsync(id, WorkloadType.Run, http.Caller(), grains))).WithSummary("A run with its status, allocation and queue position.");
-        runs.MapPost("/{id}/stop", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Run, http.Caller(), grains)).Stop()))
-            .WithSummary("Stop a run: withdraw it from the queue, or SIGTERM then SIGKILL it.");
-        runs.MapDelete("/{id}", (string id, HttpContext http, IGrainFactory grains) => Workloads.DeleteAsync(id, WorkloadType.Run, http.Caller(), grains))
-            .WithSummary("Delete an ended run; 409 while it is queued or running.");
-        runs.MapGet("/{id}/logs", (string id, bool? follow, HttpContext http, IGrainFactory grains) =>
-            Workloads.WriteLogAsync(id, WorkloadType.Run, follow ?? false, http, grains))
-            .WithSummary("The run's stdout and stderr as text; `follow=true` streams until it ends.").Produces<string>(contentType: "text/plain");
+        runs.MapCommonEndpoints(WorkloadType.Run, ResourceKinds.Run);
         runs.MapGet("/{id}/metrics", Metrics).WithSummary("The metric records the run wrote to DKUBE_METRICS_FILE.");
     }
 

@@ -3,7 +3,10 @@ using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Contracts;
+using DKube.Api.Auth;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DKube.Api.Endpoints;
@@ -11,6 +14,24 @@ namespace DKube.Api.Endpoints;
 /// <summary>What runs and IDEs share at the HTTP front: look-up with visibility, stop, delete, logs, lists.</summary>
 public static class Workloads
 {
+    /// <summary>The endpoints runs and IDEs have in common: list, get, stop, delete and logs.</summary>
+    public static void MapCommonEndpoints(this RouteGroupBuilder group, WorkloadType type, string kind)
+    {
+        var noun = type == WorkloadType.Ide ? "IDE" : "run";
+        group.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
+            ListAsync(kind, http, directory, limit, cursor, scope, project)).WithSummary($"List visible {noun}s (`scope`, `project`, `limit`, `cursor`).");
+        group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await VisibleAsync(id, type, http.Caller(), grains))).WithSummary($"A {noun} with its status, allocation and queue position.");
+        group.MapPost("/{id}/stop", async (string id, HttpContext http, IGrainFactory grains) =>
+            TypedResults.Ok(await (await OwnedAsync(id, type, http.Caller(), grains)).Stop()))
+            .WithSummary($"Stop a {noun}: withdraw it from the queue, or SIGTERM then SIGKILL it; its GPUs go back to the pool.");
+        group.MapDelete("/{id}", (string id, HttpContext http, IGrainFactory grains) => DeleteAsync(id, type, http.Caller(), grains))
+            .WithSummary($"Delete an ended {noun}; 409 while it is queued or running.");
+        group.MapGet("/{id}/logs", (string id, bool? follow, HttpContext http, IGrainFactory grains) =>
+            WriteLogAsync(id, type, follow ?? false, http, grains))
+            .WithSummary($"The {noun}'s stdout and stderr as text; `follow=true` streams until it ends.").Produces<string>(contentType: "text/plain");
+    }
+
     /// <summary>The workload of <paramref name="type"/>, or 404 when missing, of the other type, or not visible.</summary>
     public static async Task<WorkloadView> VisibleAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
     {
