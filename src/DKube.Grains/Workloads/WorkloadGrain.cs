@@ -4,7 +4,6 @@ using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Workloads;
-using DKube.Executors;
 using DKube.Grains.Execution;
 using DKube.Storage.ReadModel;
 using Microsoft.Extensions.Logging;
@@ -13,13 +12,13 @@ namespace DKube.Grains.Workloads;
 
 /// <summary>
 /// A run or an IDE: the single writer of its lifecycle. Every change is persisted (and projected
-/// into the read model) before anyone is told. Backend calls run off the grain's turn, so a slow
-/// backend never holds up a status read; their outcome comes back as a <see cref="Report"/>.
+/// into the read model) before anyone is told. The backend is reached through the agent of the
+/// workload's cluster (placed on a silo of that cluster), and those calls run off the grain's
+/// turn, so a slow backend never holds up a status read; their outcome comes back as a <see cref="Report"/>.
 /// </summary>
 public sealed class WorkloadGrain(
     [PersistentState("workload")] IPersistentState<WorkloadState> state,
     ReadModelWriter readModel,
-    IExecutorRegistry executors,
     TimeProvider time,
     ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
 {
@@ -60,7 +59,7 @@ public sealed class WorkloadGrain(
             case WorkloadStatus.Queued or WorkloadStatus.Starting or WorkloadStatus.Running:
                 var view = await SaveAsync(View with { Status = WorkloadStatus.Stopping });
                 var executionId = ExecutionId;
-                OffTurn("stop", executor => executor.StopAsync(executionId, StopGrace, CancellationToken.None));
+                OffTurn("stop", agent => agent.Stop(executionId, StopGrace));
                 return view;
             default:
                 return View;
@@ -161,21 +160,26 @@ public sealed class WorkloadGrain(
             return;
         }
 
-        var executor = await ExecutorAsync();
-        var status = (await executor.ReconcileAsync([ExecutionId], CancellationToken.None)).FirstOrDefault();
-        if (status is null || status.State == ExecutionState.Lost)
+        var probe = (await Agent.Reconcile([ExecutionId])).FirstOrDefault();
+        if (view.Status == WorkloadStatus.Starting && (probe is null || probe.Lost))
         {
-            await Report(new ExecutionReport(view.Attempt, WorkloadStatus.Failed, time.GetUtcNow(), status?.ExitCode,
-                status?.Reason ?? "the process ended while the server was down"));
+            // Admitted but the backend never saw it (the submit was lost with a silo, or is still
+            // on its way): submit again; a submit is idempotent per execution id.
+            Launch();
         }
-        else if (view.Status == WorkloadStatus.Stopping && !status.IsFinal)
+        else if (probe is null || probe.Lost)
+        {
+            await Report(new ExecutionReport(view.Attempt, WorkloadStatus.Failed, time.GetUtcNow(), probe?.ExitCode,
+                probe?.Reason ?? "the process ended while the server was down"));
+        }
+        else if (view.Status == WorkloadStatus.Stopping && !probe.Final)
         {
             var executionId = ExecutionId;
-            OffTurn("stop", e => e.StopAsync(executionId, StopGrace, CancellationToken.None));
+            OffTurn("stop", agent => agent.Stop(executionId, StopGrace));
         }
         else
         {
-            await Report(new ExecutionReport(view.Attempt, WorkloadStatusSink.Map(status), status.At, status.ExitCode, status.Reason));
+            await Report(new ExecutionReport(view.Attempt, probe.Status, probe.At, probe.ExitCode, probe.Reason));
         }
     }
 
@@ -186,8 +190,8 @@ public sealed class WorkloadGrain(
             yield break;
         }
 
-        var executor = await ExecutorAsync();
-        await foreach (var line in executor.ReadLogAsync(ExecutionIds.For(Id, view.Attempt), follow && !view.Status.IsFinal(), cancellationToken))
+        var agent = GrainFactory.GetGrain<IClusterAgentGrain>(view.Allocation.Cluster);
+        await foreach (var line in agent.ReadLog(ExecutionIds.For(Id, view.Attempt), follow && !view.Status.IsFinal(), cancellationToken))
         {
             yield return line;
         }
@@ -200,7 +204,7 @@ public sealed class WorkloadGrain(
             return [];
         }
 
-        return await (await ExecutorAsync()).ReadMetricsAsync(ExecutionIds.For(Id, view.Attempt), CancellationToken.None);
+        return await GrainFactory.GetGrain<IClusterAgentGrain>(view.Allocation.Cluster).ReadMetrics(ExecutionIds.For(Id, view.Attempt));
     }
 
     private async Task<WorkloadView> SubmitToPoolAsync(bool forgetIfRejected)
@@ -235,8 +239,8 @@ public sealed class WorkloadGrain(
 
     private void Launch()
     {
-        var spec = ExecutionSpecFactory.Create(View, ExecutionId);
-        OffTurn("start", executor => executor.SubmitAsync(spec, CancellationToken.None));
+        var (view, executionId) = (View, ExecutionId);
+        OffTurn("start", agent => agent.Submit(view, executionId));
     }
 
     private async Task ReleaseGpusAsync()
@@ -250,20 +254,19 @@ public sealed class WorkloadGrain(
     }
 
     /// <summary>
-    /// Runs a backend call on the thread pool, outside this grain's turn; a failure comes back to
-    /// the grain as an <see cref="WorkloadStatus.Error"/> report of the current attempt. The call
-    /// must not touch the grain: everything it needs is captured before it leaves.
+    /// Runs a call to the cluster's agent on the thread pool, outside this grain's turn; a failure
+    /// comes back to the grain as an <see cref="WorkloadStatus.Error"/> report of the current
+    /// attempt. The call must not touch the grain: everything it needs is captured before it leaves.
     /// </summary>
-    private void OffTurn(string what, Func<IExecutor, Task> call)
+    private void OffTurn(string what, Func<IClusterAgentGrain, Task> call)
     {
         var self = this.AsReference<IWorkloadGrain>();
-        var (id, attempt) = (Id, View.Attempt);
-        var executorTask = ExecutorAsync();
+        var (id, attempt, agent) = (Id, View.Attempt, Agent);
         _ = Task.Run(async () =>
         {
             try
             {
-                await call(await executorTask);
+                await call(agent);
             }
             catch (Exception e)
             {
@@ -273,18 +276,27 @@ public sealed class WorkloadGrain(
         });
     }
 
-    private async Task<IExecutor> ExecutorAsync()
-    {
-        var cluster = View.Allocation?.Cluster ?? throw new InvalidOperationException($"'{Id}' has no cluster yet.");
-        var spec = await GrainFactory.GetGrain<IClusterGrain>(cluster).GetSpec()
-            ?? throw new InvalidOperationException($"Cluster '{cluster}' is not registered.");
-        return executors.For(spec);
-    }
+    /// <summary>The agent of the cluster this workload was given.</summary>
+    private IClusterAgentGrain Agent => GrainFactory.GetGrain<IClusterAgentGrain>(
+        View.Allocation?.Cluster ?? throw new InvalidOperationException($"'{Id}' has no cluster yet."));
 
     private async Task<WorkloadView> SaveAsync(WorkloadView view)
     {
+        var before = state.State.View;
         state.State.View = view;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not told: forget the change, and reload from storage on the next
+            // call in case the write did land but its answer was lost.
+            state.State.View = before;
+            DeactivateOnIdle();
+            throw;
+        }
+
         await readModel.UpsertResourceAsync(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
             view.Project, view.Status.ToString(), view.CreatedAt, view));
         return view;
