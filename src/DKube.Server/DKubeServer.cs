@@ -6,12 +6,14 @@ using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Execution;
 using DKube.Grains.Telemetry;
+using DKube.Grains.Affinity;
 using DKube.Grains.Workloads;
 using DKube.Grains.Repos;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using OpenTelemetry.Metrics;
 
 namespace DKube.Server;
@@ -120,6 +122,7 @@ public sealed class DKubeServer : IAsyncDisposable
     {
         services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
         services.AddSingleton<LocalExecutor>();
+        services.AddSingleton(new SiloCluster(options.SiloCluster));
         services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
         services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
@@ -166,6 +169,10 @@ public sealed class DKubeServer : IAsyncDisposable
             silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
+            // Each silo publishes the execution cluster it runs in; grains that talk to a
+            // cluster's backend (and hold its credentials) are placed by it.
+            silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
+            silo.AddPlacementDirector<ClusterAffinePlacement, ClusterAffinePlacementDirector>();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its

@@ -18,10 +18,16 @@ public interface IClusterGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ClusterView?> Get();
 
-    /// <summary>The registered spec with its settings, for the silo-side executor (never for the API).</summary>
-    [Alias("GetSpec")]
+    /// <summary>The cluster's nodes (what pools plan with); empty when it is not registered.</summary>
+    [Alias("GetNodes")]
     [ReadOnly]
-    Task<ClusterSpec?> GetSpec();
+    Task<IReadOnlyList<NodeInfo>> GetNodes();
+
+    /// <summary>The cluster's agent says where it runs (on each activation); shown in the cluster's view.</summary>
+    [Alias("AgentPlaced")]
+    [AlwaysInterleave]
+    [OneWay]
+    Task AgentPlaced(AgentPlacement placement, bool activated);
 
     /// <summary>
     /// Reserves the GPUs of <paramref name="wanted"/> for <paramref name="id"/>: the same

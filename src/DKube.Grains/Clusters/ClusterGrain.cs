@@ -1,10 +1,12 @@
 using DKube.Grains.Execution;
 using DKube.Grains.Persistence;
 using Orleans.Concurrency;
+using DKube.Grains.Affinity;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Workloads;
 using DKube.Scheduling;
+using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Clusters;
 
@@ -12,17 +14,24 @@ namespace DKube.Grains.Clusters;
 /// A cluster: its nodes and the authoritative book of which GPU indices each workload holds.
 /// Reentrant with group-committed writes: every group's admissions pass through here, so
 /// reservations made while a write is in flight share the next one.
+/// It holds the cluster's credentials, so it is placed like the cluster's agent (on a silo of the
+/// cluster when one is up) and hands its spec to that agent only.
 /// </summary>
 [Reentrant]
+[ClusterAffinePlacement]
 public sealed class ClusterGrain(
     [PersistentState("cluster")] IPersistentState<ClusterState> state,
     IExecutorRegistry executors,
-    TimeProvider time) : Grain, IClusterGrain
+    TimeProvider time,
+    ILogger<ClusterGrain> logger) : Grain, IClusterGrain, IClusterCredentialsGrain, IIncomingGrainCallFilter
 {
     private ClusterInventory? _inventory;
     private CoalescedWriter? _writer;
+    private AgentPlacement? _agent;
 
     private string Name => this.GetPrimaryKeyString();
+
+    private IClusterAgentGrain Agent => GrainFactory.GetGrain<IClusterAgentGrain>(Name);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +41,18 @@ public sealed class ClusterGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The credentials go to this cluster's agent and to nobody else, whatever assembly the caller compiled against.</summary>
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name == nameof(GetSpec) && context.SourceId != Agent.GetGrainId())
+        {
+            logger.LogWarning("Refused the spec of cluster {Cluster} to {Caller}", Name, context.SourceId);
+            throw new UnauthorizedAccessException($"Only the agent of cluster '{Name}' may read its settings.");
+        }
+
+        return context.Invoke();
     }
 
     public async Task<ClusterView> Register(ClusterSpec spec)
@@ -46,12 +67,47 @@ public sealed class ClusterGrain(
         _inventory = BuildInventory(state.State.Spec, state.State.Reservations);
         await SaveAsync();
         await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).Add(Name);
+        await AttachAgentAsync();
         return View();
     }
 
-    public Task<ClusterView?> Get() => Task.FromResult(state.State.Spec is null ? null : View());
+    public async Task<ClusterView?> Get()
+    {
+        if (state.State.Spec is null)
+        {
+            return null;
+        }
+
+        if (_agent is null)
+        {
+            await AttachAgentAsync();
+        }
+
+        return View();
+    }
 
     public Task<ClusterSpec?> GetSpec() => Task.FromResult(state.State.Spec);
+
+    public Task<IReadOnlyList<NodeInfo>> GetNodes() => Task.FromResult(state.State.Spec?.Nodes ?? []);
+
+    public Task AgentPlaced(AgentPlacement placement, bool activated)
+    {
+        var moved = _agent?.Silo != placement.Silo;
+        _agent = placement;
+        if (activated && moved && state.State.Reservations.Count > 0)
+        {
+            // A new agent activation may sit on another silo than the one that started these
+            // workloads (that silo died): have each re-attach to its execution through it, so what
+            // still runs is watched again and what ended is concluded and frees its GPUs.
+            logger.LogInformation("Agent of cluster {Cluster} activated on {Silo}; recovering {Count} workloads", Name, placement.Silo, state.State.Reservations.Count);
+            foreach (var id in state.State.Reservations.Keys)
+            {
+                GrainFactory.GetGrain<IWorkloadGrain>(id).Recover().Ignore();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<Allocation?> Reserve(string id, Allocation wanted, IReadOnlyList<string> affinity)
     {
@@ -115,6 +171,19 @@ public sealed class ClusterGrain(
         }
     }
 
+    /// <summary>Learns where the agent runs (activating it); a failure leaves the placement unknown, not the call failed.</summary>
+    private async Task AttachAgentAsync()
+    {
+        try
+        {
+            _agent = await Agent.Attach();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            logger.LogWarning(e, "Could not reach the agent of cluster {Cluster}", Name);
+        }
+    }
+
     private static bool IsFree(ClusterInventory inventory, Placement placement)
     {
         foreach (var worker in placement.Workers)
@@ -136,7 +205,7 @@ public sealed class ClusterGrain(
     {
         var spec = state.State.Spec!;
         return new ClusterView(spec.Name, spec.Kind, spec.Nodes, spec.Nodes.Sum(n => n.Gpus),
-            state.State.Reservations.Values.Sum(a => a.TotalGpus), "ok", state.State.CreatedAt);
+            state.State.Reservations.Values.Sum(a => a.TotalGpus), "ok", state.State.CreatedAt, _agent?.Mode, _agent?.Silo);
     }
 
     private ClusterInventory BuildInventory(ClusterSpec spec, Dictionary<string, Allocation> reservations)

@@ -121,10 +121,10 @@ public sealed class GroupPoolGrain(
         var admitted = new List<Admission>();
         foreach (var name in names)
         {
-            if (await GrainFactory.GetGrain<IClusterGrain>(name).GetSpec() is { } spec)
+            if (await GrainFactory.GetGrain<IClusterGrain>(name).GetNodes() is { Count: > 0 } nodes)
             {
-                _clusterGpus[name] = spec.Nodes.Sum(n => n.Gpus);
-                admitted.AddRange(_pool.SetClusterNodes(name, spec.Nodes.Select(SchedulingMapper.ToNode), time.GetUtcNow()));
+                _clusterGpus[name] = nodes.Sum(n => n.Gpus);
+                admitted.AddRange(_pool.SetClusterNodes(name, nodes.Select(SchedulingMapper.ToNode), time.GetUtcNow()));
             }
         }
 
@@ -134,6 +134,14 @@ public sealed class GroupPoolGrain(
     private GroupPool Rebuild(int gpus, Abstractions.Pools.QueuePolicy policy, TimeSpan maxHeadAge)
     {
         var snapshot = _pool.Snapshot() with { Size = gpus, Policy = SchedulingMapper.ToPolicy(policy), MaxHeadAge = maxHeadAge };
+        if (state.State.Clusters.Count > 0)
+        {
+            // A group limited to some clusters forgets the others (the pool learnt every registered
+            // cluster when it was activated before its list was set), except where its work still runs.
+            var keep = state.State.Clusters.Concat(snapshot.Running.Select(a => a.Placement.Cluster)).ToHashSet(StringComparer.Ordinal);
+            snapshot = snapshot with { Clusters = snapshot.Clusters.Where(c => keep.Contains(c.Name)).ToList() };
+        }
+
         var pool = GroupPool.Restore(snapshot);
         pool.Reevaluate(time.GetUtcNow());
         return pool;

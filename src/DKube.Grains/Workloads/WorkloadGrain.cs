@@ -5,7 +5,6 @@ using DKube.Abstractions.Errors;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
-using DKube.Executors;
 using DKube.Grains.Execution;
 using DKube.Grains.Telemetry;
 using DKube.Storage.ReadModel;
@@ -15,14 +14,13 @@ namespace DKube.Grains.Workloads;
 
 /// <summary>
 /// A run or an IDE: the single writer of its lifecycle. Every change is persisted (and projected
-/// into the read model) before anyone is told. Backend calls run off the grain's turn, so a slow
-/// backend never holds up a status read; their outcome comes back as a <see cref="Report"/>.
+/// into the read model) before anyone is told. The backend is reached through the agent of the
+/// workload's cluster (placed on a silo of that cluster), and those calls run off the grain's
+/// turn, so a slow backend never holds up a status read; their outcome comes back as a <see cref="Report"/>.
 /// </summary>
 public sealed class WorkloadGrain(
     [PersistentState("workload")] IPersistentState<WorkloadState> state,
     ReadModelWriter readModel,
-    IExecutorRegistry executors,
-    RunDataFlow dataFlow,
     DKubeMetrics metrics,
     TimeProvider time,
     ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
@@ -64,7 +62,7 @@ public sealed class WorkloadGrain(
             case WorkloadStatus.Queued or WorkloadStatus.Starting or WorkloadStatus.Running:
                 var view = await SaveAsync(View with { Status = WorkloadStatus.Stopping });
                 var executionId = ExecutionId;
-                OffTurn("stop", executor => executor.StopAsync(executionId, StopGrace, CancellationToken.None));
+                OffTurn("stop", agent => agent.Stop(executionId, StopGrace));
                 return view;
             default:
                 return View;
@@ -171,21 +169,26 @@ public sealed class WorkloadGrain(
             return;
         }
 
-        var executor = await ExecutorAsync();
-        var status = (await executor.ReconcileAsync([ExecutionId], CancellationToken.None)).FirstOrDefault();
-        if (status is null || status.State == ExecutionState.Lost)
+        var probe = (await Agent.Reconcile([ExecutionId])).FirstOrDefault();
+        if (view.Status == WorkloadStatus.Starting && (probe is null || probe.Lost))
         {
-            await Report(new ExecutionReport(view.Attempt, WorkloadStatus.Failed, time.GetUtcNow(), status?.ExitCode,
-                status?.Reason ?? "the process ended while the server was down"));
+            // Admitted but the backend never saw it (the submit was lost with a silo, or is still
+            // on its way): submit again; a submit is idempotent per execution id.
+            Launch();
         }
-        else if (view.Status == WorkloadStatus.Stopping && !status.IsFinal)
+        else if (probe is null || probe.Lost)
+        {
+            await Report(new ExecutionReport(view.Attempt, WorkloadStatus.Failed, time.GetUtcNow(), probe?.ExitCode,
+                probe?.Reason ?? "the process ended while the server was down"));
+        }
+        else if (view.Status == WorkloadStatus.Stopping && !probe.Final)
         {
             var executionId = ExecutionId;
-            OffTurn("stop", e => e.StopAsync(executionId, StopGrace, CancellationToken.None));
+            OffTurn("stop", agent => agent.Stop(executionId, StopGrace));
         }
         else
         {
-            await Report(new ExecutionReport(view.Attempt, WorkloadStatusSink.Map(status), status.At, status.ExitCode, status.Reason));
+            await Report(new ExecutionReport(view.Attempt, probe.Status, probe.At, probe.ExitCode, probe.Reason));
         }
     }
 
@@ -196,8 +199,8 @@ public sealed class WorkloadGrain(
             yield break;
         }
 
-        var executor = await ExecutorAsync();
-        await foreach (var line in executor.ReadLogAsync(ExecutionIds.For(Id, view.Attempt), follow && !view.Status.IsFinal(), cancellationToken))
+        var agent = GrainFactory.GetGrain<IClusterAgentGrain>(view.Allocation.Cluster);
+        await foreach (var line in agent.ReadLog(ExecutionIds.For(Id, view.Attempt), follow && !view.Status.IsFinal(), cancellationToken))
         {
             yield return line;
         }
@@ -210,7 +213,7 @@ public sealed class WorkloadGrain(
             return [];
         }
 
-        return await (await ExecutorAsync()).ReadMetricsAsync(ExecutionIds.For(Id, view.Attempt), CancellationToken.None);
+        return await GrainFactory.GetGrain<IClusterAgentGrain>(view.Allocation.Cluster).ReadMetrics(ExecutionIds.For(Id, view.Attempt));
     }
 
     private async Task<WorkloadView> SubmitToPoolAsync(bool forgetIfRejected)
@@ -245,15 +248,46 @@ public sealed class WorkloadGrain(
 
     private void Launch()
     {
-        var view = View;
-        var spec = ExecutionSpecFactory.Create(view, ExecutionId);
-        OffTurn("start", async executor =>
+        var (view, executionId) = (View, ExecutionId);
+        OffTurn("start", agent => agent.Submit(view, executionId));
+    }
+
+    private async Task ReleaseGpusAsync()
+    {
+        if (View.Allocation is { } allocation)
         {
-            var prepared = await dataFlow.PrepareAsync(view, spec, CancellationToken.None);
-            await dataFlow.RecordUsageAsync(view, CancellationToken.None);
-            await executor.SubmitAsync(prepared, CancellationToken.None);
+            await GrainFactory.GetGrain<IClusterGrain>(allocation.Cluster).Release(Id);
+        }
+
+        await Pool.Release(Id);
+    }
+
+    /// <summary>
+    /// Runs a call to the cluster's agent on the thread pool, outside this grain's turn; a failure
+    /// comes back to the grain as an <see cref="WorkloadStatus.Error"/> report of the current
+    /// attempt. The call must not touch the grain: everything it needs is captured before it leaves.
+    /// </summary>
+    private void OffTurn(string what, Func<IClusterAgentGrain, Task> call)
+    {
+        var self = this.AsReference<IWorkloadGrain>();
+        var (id, attempt, agent) = (Id, View.Attempt, Agent);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await call(agent);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
+                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, $"{what} failed: {e.Message}"));
+            }
         });
     }
+
+    /// <summary>The agent of the cluster this workload was given.</summary>
+    private IClusterAgentGrain Agent => GrainFactory.GetGrain<IClusterAgentGrain>(
+        View.Allocation?.Cluster ?? throw new InvalidOperationException($"'{Id}' has no cluster yet."));
 
     /// <summary>The exact version of every input, fixed when the run is admitted (latest when it named none).</summary>
     private async Task<IReadOnlyList<VersionId>> PinInputsAsync()
@@ -271,13 +305,15 @@ public sealed class WorkloadGrain(
         return pinned;
     }
 
-    /// <summary>A completed run's output folder becomes the next version of its output repository; if that fails, so did the run.</summary>
+    /// <summary>
+    /// A completed run's output folder becomes the next version of its output repository (on the
+    /// silo of its cluster, where the folder is); if that fails, so did the run.
+    /// </summary>
     private async Task<WorkloadView> KeepOutputAsync(WorkloadView ended)
     {
         try
         {
-            var metrics = await (await ExecutorAsync()).ReadMetricsAsync(ExecutionId, CancellationToken.None);
-            return ended with { OutputVersion = await dataFlow.CommitOutputAsync(ended, ExecutionId, metrics, CancellationToken.None) };
+            return ended with { OutputVersion = await Agent.KeepOutput(ended, ExecutionId) };
         }
         catch (Exception e) when (e is IOException or DomainException or InvalidOperationException or UnauthorizedAccessException)
         {
@@ -286,53 +322,23 @@ public sealed class WorkloadGrain(
         }
     }
 
-    private async Task ReleaseGpusAsync()
-    {
-        if (View.Allocation is { } allocation)
-        {
-            await GrainFactory.GetGrain<IClusterGrain>(allocation.Cluster).Release(Id);
-        }
-
-        await Pool.Release(Id);
-    }
-
-    /// <summary>
-    /// Runs a backend call on the thread pool, outside this grain's turn; a failure comes back to
-    /// the grain as an <see cref="WorkloadStatus.Error"/> report of the current attempt. The call
-    /// must not touch the grain: everything it needs is captured before it leaves.
-    /// </summary>
-    private void OffTurn(string what, Func<IExecutor, Task> call)
-    {
-        var self = this.AsReference<IWorkloadGrain>();
-        var (id, attempt) = (Id, View.Attempt);
-        var executorTask = ExecutorAsync();
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await call(await executorTask);
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
-                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, BackendFailure.Describe(what, e)));
-            }
-        });
-    }
-
-    private async Task<IExecutor> ExecutorAsync()
-    {
-        var cluster = View.Allocation?.Cluster ?? throw new InvalidOperationException($"'{Id}' has no cluster yet.");
-        var spec = await GrainFactory.GetGrain<IClusterGrain>(cluster).GetSpec()
-            ?? throw new InvalidOperationException($"Cluster '{cluster}' is not registered.");
-        return executors.For(spec);
-    }
-
     private async Task<WorkloadView> SaveAsync(WorkloadView view)
     {
         var before = state.State.View;
         state.State.View = view;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored, so not told: forget the change, and reload from storage on the next
+            // call in case the write did land but its answer was lost.
+            state.State.View = before;
+            DeactivateOnIdle();
+            throw;
+        }
+
         if (before?.Status != view.Status)
         {
             metrics.Transition(view.Type, view.Status);
