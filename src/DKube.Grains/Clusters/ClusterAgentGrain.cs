@@ -1,3 +1,4 @@
+using DKube.Abstractions.Errors;
 using System.Runtime.CompilerServices;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Workloads;
@@ -49,9 +50,17 @@ public sealed class ClusterAgentGrain(
     public async Task Submit(WorkloadView workload, string executionId)
     {
         // Inputs, code and the output folder are staged on this silo, beside the executor that runs the work.
-        var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId), CancellationToken.None);
-        await dataFlow.RecordUsageAsync(workload, CancellationToken.None);
-        await (await ExecutorAsync()).SubmitAsync(prepared, CancellationToken.None);
+        try
+        {
+            var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId), CancellationToken.None);
+            await dataFlow.RecordUsageAsync(workload, CancellationToken.None);
+            await (await ExecutorAsync()).SubmitAsync(prepared, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not DomainException)
+        {
+            // Backend exception types do not cross silos: say what happened here, in words.
+            throw DomainException.Unprocessable("backend-refused", BackendFailure.Describe("start", e));
+        }
     }
 
     public async Task<int?> KeepOutput(WorkloadView workload, string executionId)

@@ -280,7 +280,7 @@ public sealed class WorkloadGrain(
             catch (Exception e)
             {
                 logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
-                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, $"{what} failed: {e.Message}"));
+                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, e is DomainException described ? described.Message : BackendFailure.Describe(what, e)));
             }
         });
     }
