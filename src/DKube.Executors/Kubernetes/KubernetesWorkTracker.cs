@@ -79,72 +79,61 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
     /// (e.g. from a reconcile), so it is not reported again. Reports at once what the watches
     /// already know of it.
     /// </summary>
-    public async Task WatchAsync(string id, WorkloadKind kind, ExecutionStatus? known, CancellationToken cancellationToken)
+    public Task WatchAsync(string id, WorkloadKind kind, ExecutionStatus? known, CancellationToken cancellationToken)
     {
         Start();
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!watched.ContainsKey(id))
+        return UnderGateAsync(
+            () =>
             {
-                watched[id] = new Watched(kind) { LastReported = known, Seen = known is not null };
-            }
+                if (!watched.ContainsKey(id))
+                {
+                    watched[id] = new Watched(kind) { LastReported = known, Seen = known is not null };
+                }
 
-            await EvaluateAsync(id, cancellationToken);
-        }
-        finally
-        {
-            gate.Release();
-        }
+                return EvaluateAsync(id, cancellationToken);
+            },
+            cancellationToken);
     }
 
     /// <summary>From now on the work's end is reported as Stopped, once its objects are gone.</summary>
-    public async Task MarkStoppingAsync(string id, CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
+    public Task MarkStoppingAsync(string id, CancellationToken cancellationToken) => UnderGateAsync(
+        () =>
         {
             if (watched.TryGetValue(id, out var entry))
             {
                 entry.Stopping = true;
             }
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+
+            return Task.CompletedTask;
+        },
+        cancellationToken);
 
     /// <summary>The API server no longer has the work's objects (a delete answered 404).</summary>
-    public async Task MarkGoneAsync(string id, CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken);
-        try
+    public Task MarkGoneAsync(string id, CancellationToken cancellationToken) => UnderGateAsync(
+        () =>
         {
-            if (watched.TryGetValue(id, out var entry))
+            if (!watched.TryGetValue(id, out var entry))
             {
-                entry.Gone = true;
-                await EvaluateAsync(id, cancellationToken);
+                return Task.CompletedTask;
             }
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+
+            entry.Gone = true;
+            return EvaluateAsync(id, cancellationToken);
+        },
+        cancellationToken);
 
     /// <summary>Whether the work is watched and has not ended yet (a followed log waits for such work).</summary>
     public async Task<bool> IsActiveAsync(string id, CancellationToken cancellationToken)
     {
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            return watched.ContainsKey(id);
-        }
-        finally
-        {
-            gate.Release();
-        }
+        var active = false;
+        await UnderGateAsync(
+            () =>
+            {
+                active = watched.ContainsKey(id);
+                return Task.CompletedTask;
+            },
+            cancellationToken);
+        return active;
     }
 
     public async ValueTask DisposeAsync()
