@@ -59,7 +59,7 @@ public sealed class ClusterGrain(
         state.State.Spec = spec with { Nodes = await DiscoverNodesAsync(spec) };
         state.State.CreatedAt = time.GetUtcNow();
         _inventory = BuildInventory(state.State.Spec, state.State.Reservations);
-        await state.WriteStateAsync();
+        await WriteAsync();
         await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).Add(Name);
         await AttachAgentAsync();
         return View();
@@ -128,7 +128,7 @@ public sealed class ClusterGrain(
         inventory.Reserve(id, placement);
         var allocation = SchedulingMapper.ToAllocation(placement);
         state.State.Reservations[id] = allocation;
-        await state.WriteStateAsync();
+        await WriteAsync();
         return allocation;
     }
 
@@ -137,7 +137,21 @@ public sealed class ClusterGrain(
         if (state.State.Reservations.Remove(id))
         {
             _inventory?.Release(id);
+            await WriteAsync();
+        }
+    }
+
+    /// <summary>A failed write leaves the in-memory books ahead of storage: reload them on the next call.</summary>
+    private async Task WriteAsync()
+    {
+        try
+        {
             await state.WriteStateAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 

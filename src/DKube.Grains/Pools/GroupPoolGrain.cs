@@ -147,10 +147,20 @@ public sealed class GroupPoolGrain(
         }
     }
 
-    private Task SaveAsync()
+    private async Task SaveAsync()
     {
         state.State.SnapshotJson = JsonSerializer.Serialize(_pool.Snapshot(), Json);
-        return state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The in-memory pool is now ahead of what is stored, and the caller was not told:
+            // reload the stored truth on the next call, so its retry really applies.
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private static string CodeOf(RejectionReason reason) => reason switch

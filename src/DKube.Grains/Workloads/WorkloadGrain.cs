@@ -122,8 +122,16 @@ public sealed class WorkloadGrain(
 
     public async Task Report(ExecutionReport report)
     {
-        if (state.State.View is not { } view || report.Attempt != view.Attempt || view.Status.IsFinal())
+        if (state.State.View is not { } view || report.Attempt != view.Attempt)
         {
+            return;
+        }
+
+        if (view.Status.IsFinal())
+        {
+            // A repeated report (the first one's release failed and the executor retries):
+            // releasing is idempotent, so finish it.
+            await ReleaseGpusAsync();
             return;
         }
 
@@ -149,8 +157,15 @@ public sealed class WorkloadGrain(
 
     public async Task Recover()
     {
-        if (state.State.View is not { } view || view.Status.IsFinal())
+        if (state.State.View is not { } view)
         {
+            return;
+        }
+
+        if (view.Status.IsFinal())
+        {
+            // Asked because a cluster still books GPUs for it: a release was lost on the way.
+            await ReleaseGpusAsync();
             return;
         }
 
