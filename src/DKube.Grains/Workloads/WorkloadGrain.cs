@@ -230,7 +230,18 @@ public sealed class WorkloadGrain(
         switch (decision.Outcome)
         {
             case PoolOutcome.Admitted:
-                await Admitted(decision.Allocation!);
+                try
+                {
+                    await Admitted(decision.Allocation!);
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException or DependencyUnavailableException or System.Data.Common.DbException)
+                {
+                    // The pool has booked GPUs for us and we are stored: failing now would leave
+                    // them booked for a workload nobody drives. Take them up again until it works.
+                    logger.LogWarning(e, "Taking up the GPUs of {Id} failed; retrying off turn", Id);
+                    RetryAdmitted(decision.Allocation!);
+                }
+
                 return View;
             case PoolOutcome.Queued:
                 return await SaveAsync(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
@@ -287,6 +298,34 @@ public sealed class WorkloadGrain(
             {
                 logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
                 await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, $"{what} failed: {e.Message}"));
+            }
+        });
+    }
+
+    private void RetryAdmitted(Allocation allocation)
+    {
+        var self = this.AsReference<IWorkloadGrain>();
+        var id = Id;
+        _ = Task.Run(async () =>
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await self.Admitted(allocation);
+                    return;
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException or DependencyUnavailableException && DateTime.UtcNow < deadline)
+                {
+                    logger.LogWarning("Taking up the GPUs of {Id} failed again ({Error})", id, e.Message);
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Gave up taking up the GPUs of {Id}", id);
+                    return;
+                }
             }
         });
     }
