@@ -6,6 +6,7 @@ using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Execution;
 using DKube.Grains.Telemetry;
+using DKube.Grains.Faults;
 using DKube.Grains.Affinity;
 using DKube.Grains.Workloads;
 using DKube.Grains.Repos;
@@ -150,6 +151,10 @@ public sealed class DKubeServer : IAsyncDisposable
             .AddMeter(DKubeMeters.Name)
             .AddPrometheusExporter());
 
+        // Database errors raised where no grain call filter sees them (a grain failing to load its
+        // state while activating) must still cross to the caller as themselves, to become a 503.
+        builder.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
+
         const string invariant = "Npgsql";
         if (options.Role == ServerRole.Api)
         {
@@ -173,6 +178,7 @@ public sealed class DKubeServer : IAsyncDisposable
             // cluster's backend (and hold its credentials) are placed by it.
             silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
             silo.AddPlacementDirector<ClusterAffinePlacement, ClusterAffinePlacementDirector>();
+            silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its

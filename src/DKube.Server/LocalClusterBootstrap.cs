@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Errors;
 
 namespace DKube.Server;
 
@@ -23,7 +24,15 @@ public static partial class LocalClusterBootstrap
 
         var node = new NodeInfo(NodeName(), options.LocalGpus ?? await CountNvidiaGpusAsync(), Environment.ProcessorCount,
             (int)Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)), ["local"]);
-        await cluster.Register(new ClusterSpec(ClusterName, ClusterKind.Local, [node], new Dictionary<string, string>()));
+        try
+        {
+            await cluster.Register(new ClusterSpec(ClusterName, ClusterKind.Local, [node], new Dictionary<string, string>()));
+        }
+        catch (DomainException e) when (e.Code == "name-taken")
+        {
+            // Another silo starting at the same time registered it first (or our own earlier
+            // attempt landed though its answer was lost): exactly what we wanted.
+        }
     }
 
     private static string NodeName()

@@ -28,9 +28,11 @@ public interface IWorkloadGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task Delete();
 
-    /// <summary>The pool granted GPUs (called by the pool, possibly more than once: idempotent).</summary>
+    /// <summary>
+    /// The pool granted GPUs (called by the pool, off its turn and again until it succeeds:
+    /// idempotent). Not one-way, so the pool learns of a failure and retries.
+    /// </summary>
     [Alias("Admitted")]
-    [OneWay]
     Task Admitted(Allocation allocation);
 
     /// <summary>The executor's report of an execution (stale attempts are ignored).</summary>

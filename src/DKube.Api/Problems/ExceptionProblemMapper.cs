@@ -22,7 +22,8 @@ public sealed class ExceptionProblemMapper(IProblemDetailsService problems, ILog
             DomainException domain => ProblemResults.From(domain),
             BadHttpRequestException bad => ProblemResults.Create(bad.StatusCode, CodeOf(bad.StatusCode), Describe(bad)),
             JsonException json => ProblemResults.Create(400, "malformed-json", json.Message),
-            DbException or TimeoutException or OrleansException or TaskCanceledException when !httpContext.RequestAborted.IsCancellationRequested =>
+            DbException or TimeoutException or OrleansException or TaskCanceledException or DependencyUnavailableException
+                when !httpContext.RequestAborted.IsCancellationRequested =>
                 ProblemResults.Create(503, "unavailable", "A dependency of the service is unavailable; retry shortly."),
             _ => null,
         };

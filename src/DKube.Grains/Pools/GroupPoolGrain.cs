@@ -147,11 +147,40 @@ public sealed class GroupPoolGrain(
         return pool;
     }
 
+    /// <summary>
+    /// Tells each admitted workload, off this turn, until it has taken the news: a workload that
+    /// never hears of its GPUs would wait for ever while the pool books them as used. Admitted is
+    /// idempotent, so a retry after a lost answer does no harm.
+    /// </summary>
     private void Notify(IReadOnlyList<Admission> admitted)
     {
+        var grains = GrainFactory;
         foreach (var admission in admitted)
         {
-            GrainFactory.GetGrain<IWorkloadGrain>(admission.Request.Id).Admitted(SchedulingMapper.ToAllocation(admission.Placement)).Ignore();
+            var (id, allocation) = (admission.Request.Id, SchedulingMapper.ToAllocation(admission.Placement));
+            _ = Task.Run(() => DeliverAsync(grains, id, allocation));
+        }
+    }
+
+    private static async Task DeliverAsync(IGrainFactory grains, string id, Allocation allocation)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        while (true)
+        {
+            try
+            {
+                await grains.GetGrain<IWorkloadGrain>(id).Admitted(allocation);
+                return;
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or Abstractions.Errors.DependencyUnavailableException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+            catch (Exception)
+            {
+                // Anything else is the workload's own answer (e.g. it is gone): nothing to retry.
+                return;
+            }
         }
     }
 

@@ -125,8 +125,16 @@ public sealed class WorkloadGrain(
 
     public async Task Report(ExecutionReport report)
     {
-        if (state.State.View is not { } view || report.Attempt != view.Attempt || view.Status.IsFinal())
+        if (state.State.View is not { } view || report.Attempt != view.Attempt)
         {
+            return;
+        }
+
+        if (view.Status.IsFinal())
+        {
+            // A repeated report (the first one's release failed and the executor retries):
+            // releasing is idempotent, so finish it.
+            await ReleaseGpusAsync();
             return;
         }
 
@@ -158,8 +166,15 @@ public sealed class WorkloadGrain(
 
     public async Task Recover()
     {
-        if (state.State.View is not { } view || view.Status.IsFinal())
+        if (state.State.View is not { } view)
         {
+            return;
+        }
+
+        if (view.Status.IsFinal())
+        {
+            // Asked because a cluster still books GPUs for it: a release was lost on the way.
+            await ReleaseGpusAsync();
             return;
         }
 
@@ -224,7 +239,18 @@ public sealed class WorkloadGrain(
         switch (decision.Outcome)
         {
             case PoolOutcome.Admitted:
-                await Admitted(decision.Allocation!);
+                try
+                {
+                    await Admitted(decision.Allocation!);
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException or DependencyUnavailableException or System.Data.Common.DbException)
+                {
+                    // The pool has booked GPUs for us and we are stored: failing now would leave
+                    // them booked for a workload nobody drives. Take them up again until it works.
+                    logger.LogWarning(e, "Taking up the GPUs of {Id} failed; retrying off turn", Id);
+                    RetryAdmitted(decision.Allocation!);
+                }
+
                 return View;
             case PoolOutcome.Queued:
                 return await SaveAsync(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
@@ -281,6 +307,34 @@ public sealed class WorkloadGrain(
             {
                 logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
                 await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, e is DomainException described ? described.Message : BackendFailure.Describe(what, e)));
+            }
+        });
+    }
+
+    private void RetryAdmitted(Allocation allocation)
+    {
+        var self = this.AsReference<IWorkloadGrain>();
+        var id = Id;
+        _ = Task.Run(async () =>
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await self.Admitted(allocation);
+                    return;
+                }
+                catch (Exception e) when (e is OrleansException or TimeoutException or DependencyUnavailableException && DateTime.UtcNow < deadline)
+                {
+                    logger.LogWarning("Taking up the GPUs of {Id} failed again ({Error})", id, e.Message);
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Gave up taking up the GPUs of {Id}", id);
+                    return;
+                }
             }
         });
     }

@@ -48,11 +48,25 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Directory.CreateDirectory(root);
         var pg = new EmbeddedPostgres(root, binaries, FreeLoopbackPort());
         await pg.InitialiseAsync(cancellationToken);
-        await pg.RunPgCtlAsync(cancellationToken, "start", "-w", "-t", "60", "-l", Path.Combine(root, "postgres.log"),
-            "-o", $"-p {pg.Port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on");
+        await pg.ResumeAsync(cancellationToken);
         await pg.CreateDatabaseAsync("dkube", cancellationToken);
         return pg;
     }
+
+    /// <summary>
+    /// Stops the server (fast shutdown: open sessions are cut, as in an outage) and keeps its
+    /// data; <see cref="ResumeAsync"/> brings it back on the same port, so connection strings stay valid.
+    /// </summary>
+    public async Task SuspendAsync(CancellationToken cancellationToken = default)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await RunPgCtlAsync(cancellationToken, "stop", "-m", "fast", "-w", "-t", "30");
+    }
+
+    /// <summary>Starts the server on its port again (also the first start).</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken = default) =>
+        RunPgCtlAsync(cancellationToken, "start", "-w", "-t", "60", "-l", Path.Combine(_socketDir, "postgres.log"),
+            "-o", $"-p {Port} -k {_socketDir} -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=on");
 
     /// <summary>The connection string of a database on this instance.</summary>
     public string ConnectionStringFor(string database) =>

@@ -39,7 +39,7 @@ public sealed class ProcessCluster(string database) : IAsyncDisposable
     }
 
     /// <summary>Waits until the API process says the database and <paramref name="silos"/> silos are up.</summary>
-    public static async Task WaitReadyAsync(ApiClient api, int silos) =>
+    public static async Task WaitReadyAsync(ApiClient api, int silos, TimeSpan? timeout = null) =>
         await Eventually.Until(async () =>
         {
             try
@@ -50,7 +50,7 @@ public sealed class ProcessCluster(string database) : IAsyncDisposable
             {
                 return null;
             }
-        }, r => r is { Status: HttpStatusCode.OK } && r["silos"] == silos.ToString(CultureInfo.InvariantCulture), TimeSpan.FromSeconds(90), "readiness");
+        }, r => r is { Status: HttpStatusCode.OK } && r["silos"] == silos.ToString(CultureInfo.InvariantCulture), timeout ?? TimeSpan.FromSeconds(90), "readiness");
 
     public async ValueTask DisposeAsync()
     {
