@@ -74,6 +74,13 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("GIT_SSH_KNOWN_HOSTS")]
     public string? GitSshKnownHosts { get; set; }
 
+    /// <summary>
+    /// Seconds between the reconciler's sweeps; a workload sitting that long in Queued, Starting or
+    /// Stopping is asked to recover (a submission whose pool call failed, a lost admission, submit or stop).
+    /// </summary>
+    [ConfigurationKeyName("RECONCILE_SECONDS")]
+    public int ReconcileSeconds { get; set; } = 60;
+
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()
     {

@@ -131,6 +131,7 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton<DKubeMetrics>();
         services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
         services.AddSingleton<RunDataFlow>();
+        services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
         services.AddSingleton<WorkloadRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
     }
@@ -173,6 +174,8 @@ public sealed class DKubeServer : IAsyncDisposable
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+            // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
             // Each silo publishes the execution cluster it runs in; grains that talk to a
             // cluster's backend (and hold its credentials) are placed by it.

@@ -1,4 +1,5 @@
 using DKube.Grains.Execution;
+using DKube.Grains.Workloads;
 using DKube.Grains.Persistence;
 using Orleans.Concurrency;
 using DKube.Grains.Affinity;
@@ -101,7 +102,7 @@ public sealed class ClusterGrain(
             // still runs is watched again and what ended is concluded and frees its GPUs.
             logger.LogWarning("Agent of cluster {Cluster} activated on {Silo}; recovering {Count} workloads", Name, placement.Silo, state.State.Reservations.Count);
             var (grains, ids) = (GrainFactory, state.State.Reservations.Keys.ToList());
-            _ = Task.Run(() => RecoverAsync(grains, ids));
+            _ = Task.Run(() => WorkloadRecovery.RecoverEachAsync(grains, ids, TimeSpan.FromMinutes(2), logger));
         }
 
         return Task.CompletedTask;
@@ -167,36 +168,6 @@ public sealed class ClusterGrain(
         {
             throw DomainException.Unprocessable("cluster-unreachable", $"Could not read the nodes of {spec.Kind} cluster '{spec.Name}': {e.Message}");
         }
-    }
-
-    /// <summary>
-    /// Asks each workload to recover, retrying for a while: right after a silo died, calls to the
-    /// grains it hosted fail until the cluster has declared it dead and they can come back elsewhere.
-    /// </summary>
-    private async Task RecoverAsync(IGrainFactory grains, IReadOnlyList<string> ids)
-    {
-        var cluster = Name;
-        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-            while (true)
-            {
-                try
-                {
-                    await grains.GetGrain<IWorkloadGrain>(id).Recover();
-                    return;
-                }
-                catch (Exception e) when (e is OrleansException or TimeoutException or DependencyUnavailableException && DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds(2));
-                }
-                catch (Exception e)
-                {
-                    logger.LogWarning(e, "Recovery of {Id} on cluster {Cluster} failed", id, cluster);
-                    return;
-                }
-            }
-        });
     }
 
     /// <summary>Learns where the agent runs (activating it); a failure leaves the placement unknown, not the call failed.</summary>

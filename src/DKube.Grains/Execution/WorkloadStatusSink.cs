@@ -1,5 +1,6 @@
 using DKube.Abstractions.Workloads;
 using DKube.Executors;
+using DKube.Grains.Faults;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Execution;
@@ -12,7 +13,6 @@ namespace DKube.Grains.Execution;
 public sealed class WorkloadStatusSink(IGrainFactory grains, ILogger<WorkloadStatusSink> logger) : IExecutionStatusSink
 {
     private static readonly TimeSpan RetryBudget = TimeSpan.FromMinutes(10);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
     public async Task ReportAsync(ExecutionStatus status, CancellationToken cancellationToken)
     {
@@ -23,23 +23,8 @@ public sealed class WorkloadStatusSink(IGrainFactory grains, ILogger<WorkloadSta
         }
 
         var report = new ExecutionReport(attempt, Map(status), status.At, status.ExitCode, status.Reason);
-        var deadline = DateTime.UtcNow + RetryBudget;
-        var delay = TimeSpan.FromMilliseconds(500);
-        while (true)
-        {
-            try
-            {
-                await grains.GetGrain<IWorkloadGrain>(workloadId).Report(report);
-                return;
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException or Abstractions.Errors.DependencyUnavailableException or System.Data.Common.DbException
-                                      && DateTime.UtcNow < deadline && !cancellationToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Report {Status} of {Id} not taken ({Error}); retrying in {Delay}", report.Status, status.Id, e.Message, delay);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxDelay.Ticks));
-            }
-        }
+        await TransientRetry.RunAsync(() => grains.GetGrain<IWorkloadGrain>(workloadId).Report(report), RetryBudget, logger,
+            $"Report {report.Status} of {status.Id}", cancellationToken);
     }
 
     public static WorkloadStatus Map(ExecutionStatus status) => status.State switch

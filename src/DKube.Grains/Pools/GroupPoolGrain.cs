@@ -4,9 +4,11 @@ using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Clusters;
+using DKube.Grains.Faults;
 using DKube.Grains.Persistence;
 using DKube.Grains.Telemetry;
 using DKube.Scheduling;
+using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Pools;
 
@@ -22,7 +24,8 @@ namespace DKube.Grains.Pools;
 public sealed class GroupPoolGrain(
     [PersistentState("pool")] IPersistentState<PoolState> state,
     DKubeMetrics metrics,
-    TimeProvider time) : Grain, IGroupPoolGrain
+    TimeProvider time,
+    ILogger<GroupPoolGrain> logger) : Grain, IGroupPoolGrain
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
     private readonly Dictionary<string, int> _clusterGpus = new(StringComparer.Ordinal);
@@ -162,25 +165,17 @@ public sealed class GroupPoolGrain(
         }
     }
 
-    private static async Task DeliverAsync(IGrainFactory grains, string id, Allocation allocation)
+    private async Task DeliverAsync(IGrainFactory grains, string id, Allocation allocation)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        while (true)
+        try
         {
-            try
-            {
-                await grains.GetGrain<IWorkloadGrain>(id).Admitted(allocation);
-                return;
-            }
-            catch (Exception e) when (e is OrleansException or TimeoutException or Abstractions.Errors.DependencyUnavailableException && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(2));
-            }
-            catch (Exception)
-            {
-                // Anything else is the workload's own answer (e.g. it is gone): nothing to retry.
-                return;
-            }
+            await TransientRetry.RunAsync(() => grains.GetGrain<IWorkloadGrain>(id).Admitted(allocation), TimeSpan.FromMinutes(5), logger, $"Admission of {id}");
+        }
+        catch (Exception e)
+        {
+            // The workload's own answer (e.g. it is gone), or the budget is spent: the reconciler
+            // finds a workload that waits while its pool books GPUs for it.
+            logger.LogWarning(e, "Admission of {Id} not delivered", id);
         }
     }
 

@@ -6,6 +6,7 @@ using DKube.Abstractions.Pools;
 using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Execution;
+using DKube.Grains.Faults;
 using DKube.Grains.Telemetry;
 using DKube.Storage.ReadModel;
 using Microsoft.Extensions.Logging;
@@ -243,7 +244,7 @@ public sealed class WorkloadGrain(
                 {
                     await Admitted(decision.Allocation!);
                 }
-                catch (Exception e) when (e is OrleansException or TimeoutException or DependencyUnavailableException or System.Data.Common.DbException)
+                catch (Exception e) when (TransientRetry.IsTransient(e))
                 {
                     // The pool has booked GPUs for us and we are stored: failing now would leave
                     // them booked for a workload nobody drives. Take them up again until it works.
@@ -317,24 +318,14 @@ public sealed class WorkloadGrain(
         var id = Id;
         _ = Task.Run(async () =>
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-            while (true)
+            try
             {
-                await Task.Delay(TimeSpan.FromSeconds(2));
-                try
-                {
-                    await self.Admitted(allocation);
-                    return;
-                }
-                catch (Exception e) when (e is OrleansException or TimeoutException or DependencyUnavailableException && DateTime.UtcNow < deadline)
-                {
-                    logger.LogWarning("Taking up the GPUs of {Id} failed again ({Error})", id, e.Message);
-                }
-                catch (Exception e)
-                {
-                    logger.LogError(e, "Gave up taking up the GPUs of {Id}", id);
-                    return;
-                }
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                await TransientRetry.RunAsync(() => self.Admitted(allocation), TimeSpan.FromMinutes(5), logger, $"Taking up the GPUs of {id}");
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Gave up taking up the GPUs of {Id}; the reconciler will", id);
             }
         });
     }

@@ -116,12 +116,22 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         }
     }
 
-    /// <summary>Ids of the resources of <paramref name="kind"/> whose status is one of <paramref name="statuses"/> (start-up recovery).</summary>
-    public async Task<IReadOnlyList<string>> FindByStatusAsync(string kind, IReadOnlyCollection<string> statuses, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Ids of the resources of <paramref name="kind"/> whose status is one of <paramref name="statuses"/>
+    /// (start-up recovery), oldest first; with <paramref name="unchangedFor"/>, only those whose row
+    /// has not changed for that long (the reconciler's stragglers).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindByStatusAsync(
+        string kind, IReadOnlyCollection<string> statuses, TimeSpan? unchangedFor = null, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT id FROM dkube_resources WHERE kind = @kind AND status = ANY(@statuses) ORDER BY created_at");
+        await using var command = dataSource.CreateCommand("""
+            SELECT id FROM dkube_resources
+            WHERE kind = @kind AND status = ANY(@statuses) AND updated_at <= now() - @unchanged
+            ORDER BY created_at
+            """);
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("statuses", statuses.ToArray());
+        command.Parameters.AddWithValue("unchanged", unchangedFor ?? TimeSpan.Zero);
         var ids = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

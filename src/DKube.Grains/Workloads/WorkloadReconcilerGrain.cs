@@ -1,0 +1,49 @@
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Workloads;
+using DKube.Storage.ReadModel;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+
+namespace DKube.Grains.Workloads;
+
+/// <inheritdoc cref="IWorkloadReconcilerGrain"/>
+public sealed class WorkloadReconcilerGrain(ReadModelWriter readModel, ReconcileOptions options, ILogger<WorkloadReconcilerGrain> logger)
+    : Grain, IWorkloadReconcilerGrain, IRemindable
+{
+    private const string Reminder = "sweep";
+
+    /// <summary>
+    /// States a workload passes through on its way somewhere else. WaitingForGpus is the pool's to
+    /// end (it is stored there), Running the executor's (its reports are retried until taken).
+    /// </summary>
+    private static readonly string[] Transitional =
+        [nameof(WorkloadStatus.Queued), nameof(WorkloadStatus.Starting), nameof(WorkloadStatus.Stopping)];
+
+    private Task _sweep = Task.CompletedTask;
+
+    public Task Ensure() => this.RegisterOrUpdateReminder(Reminder, options.Period, options.Period);
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!_sweep.IsCompleted)
+        {
+            return;
+        }
+
+        var ids = new List<string>();
+        foreach (var kind in new[] { ResourceKinds.Run, ResourceKinds.Ide })
+        {
+            ids.AddRange(await readModel.FindByStatusAsync(kind, Transitional, options.Period));
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        logger.LogInformation("Reconciling {Count} workloads unchanged in a transitional state for {Period}", ids.Count, options.Period);
+        // Off the reminder's turn: a long sweep must not time the tick out; one sweep at a time.
+        var grains = GrainFactory;
+        _sweep = Task.Run(() => WorkloadRecovery.RecoverEachAsync(grains, ids, TimeSpan.Zero, logger));
+    }
+}
