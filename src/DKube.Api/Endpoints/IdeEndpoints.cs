@@ -6,6 +6,7 @@ using DKube.Api.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace DKube.Api.Endpoints;
@@ -16,7 +17,7 @@ public static class IdeEndpoints
     public static void MapIdeEndpoints(this RouteGroupBuilder api)
     {
         var ides = api.MapGroup("/ides").WithTags("IDEs").RequireCaller();
-        ides.MapPost("/", Create).WithSummary("Open an IDE (jupyterlab or rstudio; also by `cloneFrom`).");
+        ides.MapPost("/", Create).WithSummary("Open an IDE (jupyterlab or rstudio; also by `cloneFrom`). An `Idempotency-Key` header makes a retry reach the IDE the first attempt stored.");
         ides.MapCommonEndpoints(WorkloadType.Ide, ResourceKinds.Ide);
         ides.MapPost("/{id}/start", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Ide, http.Caller(), grains)).Start()))
@@ -24,14 +25,15 @@ public static class IdeEndpoints
     }
 
     private static async Task<Created<WorkloadView>> Create(
-        CreateIdeRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)
+        CreateIdeRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code,
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey)
     {
         var caller = http.Caller();
         var basis = request.CloneFrom is { } source ? (await Workloads.VisibleAsync(source, WorkloadType.Ide, caller, grains)).Spec : null;
         // An IDE always works on the latest commit: it is resolved again at every start.
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForIdeAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
-        var view = await grains.GetGrain<IWorkloadGrain>(ResourceIds.New("i")).Create(WorkloadType.Ide, spec, caller.Name, request.CloneFrom, null);
+        var view = await grains.GetGrain<IWorkloadGrain>(IdempotencyKey.IdFor(idempotencyKey, "i", caller.Name)).Create(WorkloadType.Ide, spec, caller.Name, request.CloneFrom, null);
         return TypedResults.Created($"/api/v1/ides/{view.Id}", view);
     }
 }

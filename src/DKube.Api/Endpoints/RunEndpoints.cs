@@ -8,6 +8,7 @@ using DKube.Api.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace DKube.Api.Endpoints;
@@ -18,13 +19,14 @@ public static class RunEndpoints
     public static void MapRunEndpoints(this RouteGroupBuilder api)
     {
         var runs = api.MapGroup("/runs").WithTags("Runs").RequireCaller();
-        runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool.");
+        runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool. An `Idempotency-Key` header makes a retry reach the run the first attempt stored.");
         runs.MapCommonEndpoints(WorkloadType.Run, ResourceKinds.Run);
         runs.MapGet("/{id}/metrics", Metrics).WithSummary("The metric records the run wrote to DKUBE_METRICS_FILE.");
     }
 
     private static async Task<Created<WorkloadView>> Create(
-        CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)
+        CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code,
+        [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey)
     {
         var caller = http.Caller();
         WorkloadSpec? basis = null;
@@ -40,7 +42,7 @@ public static class RunEndpoints
 
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
-        var view = await grains.GetGrain<IWorkloadGrain>(ResourceIds.New("r")).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
+        var view = await grains.GetGrain<IWorkloadGrain>(IdempotencyKey.IdFor(idempotencyKey, "r", caller.Name)).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
         return TypedResults.Created($"/api/v1/runs/{view.Id}", view);
     }
 

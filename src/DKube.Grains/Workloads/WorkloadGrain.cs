@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
@@ -29,6 +30,8 @@ public sealed class WorkloadGrain(
     /// <summary>How long a stopped process gets between SIGTERM and SIGKILL.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
+    private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
+
     private string Id => this.GetPrimaryKeyString();
 
     private WorkloadView View => state.State.View ?? throw DomainException.NotFound("Workload", Id);
@@ -41,9 +44,13 @@ public sealed class WorkloadGrain(
     {
         if (state.State.View is { } existing)
         {
-            return existing.Owner == owner && existing.Spec == spec
-                ? existing
-                : throw DomainException.Conflict("already-exists", $"Workload '{Id}' already exists.");
+            if (existing.Owner != owner || !SameSpec(existing.Spec, spec))
+            {
+                throw DomainException.Conflict("already-exists", $"Workload '{Id}' already exists (its idempotency key was used for another request).");
+            }
+
+            // A retry of a submission whose pool call failed: submit it now rather than at the next sweep.
+            return existing is { Status: WorkloadStatus.Queued, Allocation: null } ? await SubmitToPoolAsync(forgetIfRejected: false) : existing;
         }
 
         await SaveAsync(new WorkloadView(Id, spec.Name, type, spec.Kind, owner, spec.Group, spec.Project, WorkloadStatus.Queued,
@@ -397,6 +404,10 @@ public sealed class WorkloadGrain(
             view.Project, view.Status.ToString(), view.CreatedAt, view));
         return view;
     }
+
+    /// <summary>Specs hold lists and maps, which records compare by reference: compare their JSON.</summary>
+    private static bool SameSpec(WorkloadSpec a, WorkloadSpec b) =>
+        JsonSerializer.Serialize(a, SpecJson) == JsonSerializer.Serialize(b, SpecJson);
 
     private static string KindOf(WorkloadType type) => type == WorkloadType.Ide ? ResourceKinds.Ide : ResourceKinds.Run;
 }

@@ -37,9 +37,14 @@ public sealed class ApiClient(Uri baseUrl, string? token) : IDisposable
         return await SendAsync(request);
     }
 
-    public async Task<Reply> Send(HttpMethod method, string path, object? body)
+    public async Task<Reply> Send(HttpMethod method, string path, object? body, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = NewRequest(method, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType());

@@ -19,4 +19,16 @@ public sealed class OpenApiTests(RepoFixture fixture)
             Assert.True(paths.ContainsKey(path) || paths.ContainsKey(path + "/"), $"{path} is not in the OpenAPI document.");
         }
     }
+
+    [Fact]
+    public async Task Submissions_document_their_idempotency_key_header()
+    {
+        using var op = fixture.Operator;
+        var paths = (await op.Get("/openapi/v1.json")).Expect(HttpStatusCode.OK).Json["paths"]!.AsObject();
+        foreach (var path in new[] { "/api/v1/runs", "/api/v1/ides" })
+        {
+            var parameters = (paths[path] ?? paths[path + "/"])!["post"]!["parameters"]!.AsArray();
+            Assert.Contains(parameters, p => p!["name"]!.GetValue<string>() == "Idempotency-Key" && p["in"]!.GetValue<string>() == "header");
+        }
+    }
 }
