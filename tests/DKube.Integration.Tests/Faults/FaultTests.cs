@@ -80,7 +80,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             await using (load)
             {
                 await Task.Delay(TimeSpan.FromSeconds(8));
-                await AssertNoGpuTwiceAsync(user, op, load.Acknowledged, "before the kill");
+                await AssertNoGpuTwiceAsync(user, op, load.Acknowledged, dataDir, "before the kill");
 
                 // Kill the silo that hosts the cluster's agent: its local processes lose their watcher.
                 var agentSilo = (await op.Get($"clusters/{Cluster}")).Expect(HttpStatusCode.OK)["agentSilo"];
@@ -94,7 +94,7 @@ public sealed class FaultTests(ITestOutputHelper output)
                 await ProcessCluster.WaitReadyAsync(op, silos: 2);
                 output.WriteLine($"The dead silo was out of the membership {(DateTime.UtcNow - killedAt).TotalSeconds:F1} s after the kill.");
                 await Task.Delay(TimeSpan.FromSeconds(5));
-                await AssertNoGpuTwiceAsync(user, op, load.Acknowledged, "after the kill");
+                await AssertNoGpuTwiceAsync(user, op, load.Acknowledged, dataDir, "after the kill");
 
                 // PostgreSQL goes away under load and comes back on the same port.
                 await pg.SuspendAsync();
@@ -134,7 +134,8 @@ public sealed class FaultTests(ITestOutputHelper output)
             var (_, views) = await Eventually.Until(async () =>
             {
                 var current = await ViewsAsync(user, ids);
-                AssertNoGpuTwice(current, "while draining");
+                await AssertNoGpuSharedAsync(async () => GpusHeld(await ViewsAsync(user, ids)), "unfinished runs", "while draining");
+                await AssertNoGpuSharedAsync(() => Task.FromResult(RunProcesses.LiveGpus(dataDir)), "live run processes", "while draining");
                 var unfinished = current.Values.Where(r => !Final.Contains(r["status"]!.ToString()))
                     .Select(r => $"{r["id"]} {r["status"]} ({r["reason"]}) on {r["allocation"]?.ToJsonString()}");
                 return (Unfinished: string.Join("; ", unfinished), Views: current);
@@ -194,36 +195,55 @@ public sealed class FaultTests(ITestOutputHelper output)
         return load.LastCreated - since;
     }
 
-    private async Task AssertNoGpuTwiceAsync(ApiClient user, ApiClient op, IReadOnlyCollection<string> ids, string when)
+    private async Task AssertNoGpuTwiceAsync(ApiClient user, ApiClient op, IReadOnlyCollection<string> ids, string dataDir, string when)
     {
-        var views = await ViewsAsync(user, ids);
-        var held = AssertNoGpuTwice(views, when);
+        var held = await AssertNoGpuSharedAsync(async () => GpusHeld(await ViewsAsync(user, ids)), "unfinished runs", when);
+        var processes = await AssertNoGpuSharedAsync(() => Task.FromResult(RunProcesses.LiveGpus(dataDir)), "live run processes", when);
         var used = (await user.Get($"groups/{Group}/pool")).Json["used"]!.GetValue<int>();
         var clusterUsed = (await op.Get($"clusters/{Cluster}")).Json["usedGpus"]!.GetValue<int>();
-        output.WriteLine($"{when}: {ids.Count} acknowledged, {held} GPUs held by unfinished runs, pool used {used}, cluster used {clusterUsed}.");
+        output.WriteLine($"{when}: {ids.Count} acknowledged, {held.Values.Sum(g => g.Count)} GPUs held by unfinished runs, " +
+                         $"{processes.Count} live run processes on {processes.Values.Sum(g => g.Count)} GPUs, pool used {used}, cluster used {clusterUsed}.");
         Assert.InRange(used, 0, PoolGpus);
         Assert.InRange(clusterUsed, 0, PoolGpus);
     }
 
-    /// <summary>No (cluster, node, GPU index) is held by two unfinished runs; returns how many GPUs they hold.</summary>
-    private static int AssertNoGpuTwice(IReadOnlyDictionary<string, JsonNode> views, string when)
+    /// <summary>
+    /// No GPU is held by two holders at once. A snapshot taken by many reads is not atomic (a run
+    /// seen Running may have ended before the next one took its GPU), so a pair seen sharing is
+    /// looked at again: a holder still holding at the second look held the GPU all along since the
+    /// first, so a pair seen sharing twice did share at one moment.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> AssertNoGpuSharedAsync(
+        Func<Task<IReadOnlyDictionary<string, IReadOnlyList<string>>>> holdings, string holders, string when)
     {
-        var holders = new Dictionary<string, string>();
-        foreach (var view in views.Values.Where(v => !Final.Contains(v["status"]!.ToString()) && v["allocation"] is JsonObject))
+        var first = await holdings();
+        var suspects = Sharing(first);
+        if (suspects.Count > 0)
         {
-            var allocation = view["allocation"]!;
-            foreach (var worker in allocation["workers"]!.AsArray())
-            {
-                foreach (var gpu in worker!["gpus"]!.AsArray())
-                {
-                    var key = $"{allocation["cluster"]}/{worker["node"]}/{gpu}";
-                    Assert.True(holders.TryAdd(key, view["id"]!.ToString()), $"{when}: GPU {key} held by {holders.GetValueOrDefault(key)} and {view["id"]}");
-                }
-            }
+            var confirmed = Sharing(await holdings()).Intersect(suspects).ToList();
+            Assert.True(confirmed.Count == 0, $"{when}: {holders} share GPUs: {string.Join("; ", confirmed)}");
         }
 
-        return holders.Count;
+        return first;
     }
+
+    /// <summary>Each GPU with more than one holder, as "gpu: holder, holder" (holders in order).</summary>
+    private static HashSet<string> Sharing(IReadOnlyDictionary<string, IReadOnlyList<string>> holdings) =>
+        holdings.SelectMany(h => h.Value.Select(gpu => (Gpu: gpu, Holder: h.Key)))
+            .GroupBy(x => x.Gpu)
+            .Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(x => x.Holder).Order(StringComparer.Ordinal))}")
+            .ToHashSet();
+
+    /// <summary>The cluster/node/GPU triples each unfinished run holds.</summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> GpusHeld(IReadOnlyDictionary<string, JsonNode> views) =>
+        views.Values
+            .Where(v => !Final.Contains(v["status"]!.ToString()) && v["allocation"] is JsonObject)
+            .ToDictionary(
+                v => v["id"]!.ToString(),
+                v => (IReadOnlyList<string>)v["allocation"]!["workers"]!.AsArray()
+                    .SelectMany(w => w!["gpus"]!.AsArray().Select(gpu => $"{v["allocation"]!["cluster"]}/{w["node"]}/{gpu}"))
+                    .ToList());
 
     /// <summary>Every id's current view; each must answer 200 (an acknowledged run never disappears).</summary>
     private static async Task<IReadOnlyDictionary<string, JsonNode>> ViewsAsync(ApiClient user, IReadOnlyCollection<string> ids)

@@ -89,8 +89,11 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"Server at {Url} not healthy after {timeout}: {Output}");
     }
 
-    /// <summary>SIGKILL: no shutdown, no goodbye to the cluster.</summary>
-    public void KillHard() => _process.Kill(entireProcessTree: true);
+    /// <summary>
+    /// SIGKILL of the server process alone: no shutdown, no goodbye to the cluster. The local runs
+    /// it started live on (they are sessions of their own), as they would after a real crash.
+    /// </summary>
+    public void KillHard() => _process.Kill(entireProcessTree: false);
 
     public async ValueTask DisposeAsync()
     {
