@@ -4,6 +4,7 @@ using DKube.Abstractions.Repos;
 using DKube.Api;
 using DKube.Executors;
 using DKube.Executors.Local;
+using DKube.Grains.Clusters;
 using DKube.Grains.Execution;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Faults;
@@ -134,6 +135,8 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
         services.AddSingleton<WorkloadRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
+        services.AddSingleton<ClusterAgentKeeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
     }
 
     private static void Configure(WebApplicationBuilder builder, DKubeOptions options, string connectionString, NpgsqlDataSource dataSource)

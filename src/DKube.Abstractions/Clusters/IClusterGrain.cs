@@ -30,6 +30,13 @@ public interface IClusterGrain : IGrainWithStringKey
     Task AgentPlaced(AgentPlacement placement, bool activated);
 
     /// <summary>
+    /// Makes sure the cluster's agent is active. After the agent's silo died, this activates a new
+    /// one (on a silo of the cluster if any), which re-attaches the workloads the cluster books.
+    /// </summary>
+    [Alias("EnsureAgent")]
+    Task EnsureAgent();
+
+    /// <summary>
     /// Reserves the GPUs of <paramref name="wanted"/> for <paramref name="id"/>: the same
     /// allocation if its GPUs are free, another of the same shape if they were taken meanwhile,
     /// or null when the cluster cannot hold it now. Asking again for an id returns what it holds.

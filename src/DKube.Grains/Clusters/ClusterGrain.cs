@@ -91,6 +91,8 @@ public sealed class ClusterGrain(
 
     public Task<IReadOnlyList<NodeInfo>> GetNodes() => Task.FromResult(state.State.Spec?.Nodes ?? []);
 
+    public async Task EnsureAgent() => _agent = await Agent.Attach();
+
     public Task AgentPlaced(AgentPlacement placement, bool activated)
     {
         var moved = _agent?.Silo != placement.Silo;
