@@ -156,6 +156,18 @@ if { [ $changed = 1 ] || [ "$CLEAN" = 1 ]; } && { alive "$RUN/slurmctld.pid" slu
 fi
 if [ "$CLEAN" = 1 ]; then log "wiping slurmctld state (jobs, job ids)"; rm -rf "${BASE:?}/state"/* "${BASE:?}/spool"/*; fi
 
+# A daemon started from a folder that was deleted since (a CI checkout made anew) keeps running
+# but fails on work that needs its working directory: slurmrestd dies on the next job submit
+# ("getcwd failed"). Restart those, and start every daemon from $BASE, which outlives checkouts.
+cwd_gone() { # pidfile comm
+  alive "$1" "$2" && readlink "/proc/$(cat "$1")/cwd" | grep -q ' (deleted)$'
+}
+for d in "$RUN/slurmrestd.pid slurmrestd" "$RUN/slurmd.pid slurmd" "$RUN/slurmctld.pid slurmctld" "$BASE/munge-run/munged.pid munged"; do
+  # shellcheck disable=SC2086
+  if cwd_gone $d; then log "restarting ${d#* }: its working folder was deleted"; stop_pid $d; fi
+done
+cd "$BASE"
+
 if ! alive "$BASE/munge-run/munged.pid" munged; then
   log "starting munged"
   /usr/sbin/munged --socket="$BASE/munge-run/munge.socket" --key-file="$BASE/munge/munge.key" \
