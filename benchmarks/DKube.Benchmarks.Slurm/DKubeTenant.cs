@@ -49,7 +49,12 @@ public sealed class DKubeTenant : IDisposable
         {
             var status = run.GetProperty("status").GetString();
             complete += status == "Complete" ? 1 : 0;
-            failed += status is "Failed" or "Error" or "Stopped" ? 1 : 0;
+            if (status is "Failed" or "Error" or "Stopped")
+            {
+                // Say why, since the mix stops on the first failure.
+                failed++;
+                Console.Error.WriteLine($"{run.GetProperty("id")} {status}: {(run.TryGetProperty("reason", out var reason) ? reason.ToString() : "")}");
+            }
         }
 
         return (complete, failed);

@@ -93,9 +93,11 @@ internal sealed class SlurmJobWatcher : IAsyncDisposable
             return;
         }
 
+        // The jobs to judge are taken before Slurm is asked: a job submitted after the listing was
+        // made would be missing from it, and would wrongly be declared gone.
+        var snapshot = watched.ToArray();
         var jobs = (await rest.GetJobsAsync(cancellationToken)).ToDictionary(j => j.JobId);
         var now = time.GetUtcNow();
-        var snapshot = watched.ToArray();
         var gone = snapshot.Where(w => !jobs.ContainsKey(w.Value.JobId)).Select(w => w.Value.JobId).ToHashSet();
         var completed = gone.Count == 0
             ? new Dictionary<long, SlurmJobCompEntry>()
