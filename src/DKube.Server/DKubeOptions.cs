@@ -75,8 +75,8 @@ public sealed class DKubeOptions
     public string? GitSshKnownHosts { get; set; }
 
     /// <summary>
-    /// Seconds between the reconciler's sweeps; a workload sitting that long in Queued, Starting or
-    /// Stopping is asked to recover (a submission whose pool call failed, a lost admission, submit or stop).
+    /// Seconds between the reconciler's sweeps; a workload unchanged that long in Queued, WaitingForGpus,
+    /// Starting or Stopping is asked to recover (a submission whose pool call failed, a lost admission, submit or stop).
     /// </summary>
     [ConfigurationKeyName("RECONCILE_SECONDS")]
     public int ReconcileSeconds { get; set; } = 60;

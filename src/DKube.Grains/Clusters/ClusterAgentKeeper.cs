@@ -77,7 +77,7 @@ public sealed class ClusterAgentKeeper(IClusterMembershipService membership, IGr
         }
         catch (Exception e)
         {
-            // The workload reconciler still finds what is stuck in a transitional state.
+            // The next silo death, any call to the agent, or a silo start recovers them.
             logger.LogError(e, "Could not make sure every cluster's agent is active");
         }
     }

@@ -173,8 +173,8 @@ public sealed class GroupPoolGrain(
         }
         catch (Exception e)
         {
-            // The workload's own answer (e.g. it is gone), or the budget is spent: the reconciler
-            // finds a workload that waits while its pool books GPUs for it.
+            // The workload's own answer (e.g. it is gone), or the budget is spent: the reconciler's
+            // sweep of waiting workloads asks this pool again, which answers the same admission.
             logger.LogWarning(e, "Admission of {Id} not delivered", id);
         }
     }

@@ -253,15 +253,18 @@ public sealed class WorkloadGrain(
                 }
                 catch (Exception e) when (TransientRetry.IsTransient(e))
                 {
-                    // The pool has booked GPUs for us and we are stored: failing now would leave
-                    // them booked for a workload nobody drives. Take them up again until it works.
-                    logger.LogWarning(e, "Taking up the GPUs of {Id} failed; retrying off turn", Id);
-                    RetryAdmitted(decision.Allocation!);
+                    // The pool has booked GPUs for us and we are stored as Queued: failing the call
+                    // now would leave them booked for a workload nobody drives. The reconciler's
+                    // next sweep recovers it, and the pool answers the same admission again.
+                    logger.LogWarning(e, "Taking up the GPUs of {Id} failed; the reconciler will", Id);
                 }
 
                 return View;
             case PoolOutcome.Queued:
-                return await SaveAsync(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
+                // A sweep finds most waiting workloads still in place: nothing to store then.
+                return View is { Status: WorkloadStatus.WaitingForGpus } waiting && waiting.QueuePosition == decision.Position
+                    ? waiting
+                    : await SaveAsync(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
             default:
                 var error = DomainException.Unprocessable(decision.RejectionCode ?? "rejected", decision.Message ?? "The pool refused the request.");
                 if (forgetIfRejected)
@@ -315,24 +318,6 @@ public sealed class WorkloadGrain(
             {
                 logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
                 await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, e is DomainException described ? described.Message : BackendFailure.Describe(what, e)));
-            }
-        });
-    }
-
-    private void RetryAdmitted(Allocation allocation)
-    {
-        var self = this.AsReference<IWorkloadGrain>();
-        var id = Id;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-                await TransientRetry.RunAsync(() => self.Admitted(allocation), TimeSpan.FromMinutes(5), logger, $"Taking up the GPUs of {id}");
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Gave up taking up the GPUs of {Id}; the reconciler will", id);
             }
         });
     }

@@ -13,11 +13,15 @@ public sealed class WorkloadReconcilerGrain(ReadModelWriter readModel, Reconcile
     private const string Reminder = "sweep";
 
     /// <summary>
-    /// States a workload passes through on its way somewhere else. WaitingForGpus is the pool's to
-    /// end (it is stored there), Running the executor's (its reports are retried until taken).
+    /// States a workload passes through on its way somewhere else. A workload still waiting for
+    /// GPUs is swept too: if its pool admitted it but could not tell it (the delivery gave up), the
+    /// pool answers the admission again. Running is the executor's to end (its reports are retried
+    /// until taken, and a dead silo's runs are adopted by the <see cref="Clusters.ClusterAgentKeeper"/>).
     /// </summary>
     private static readonly string[] Transitional =
-        [nameof(WorkloadStatus.Queued), nameof(WorkloadStatus.Starting), nameof(WorkloadStatus.Stopping)];
+    [
+        nameof(WorkloadStatus.Queued), nameof(WorkloadStatus.WaitingForGpus), nameof(WorkloadStatus.Starting), nameof(WorkloadStatus.Stopping),
+    ];
 
     private Task _sweep = Task.CompletedTask;
 

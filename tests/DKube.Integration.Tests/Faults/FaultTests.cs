@@ -142,8 +142,8 @@ public sealed class FaultTests(ITestOutputHelper output)
             var (_, views) = await Eventually.Until(async () =>
             {
                 var current = await ViewsAsync(user, ids);
-                await AssertNoGpuSharedAsync(async () => GpusHeld(await ViewsAsync(user, ids)), "unfinished runs", "while draining");
-                await AssertNoGpuSharedAsync(() => Task.FromResult(RunProcesses.LiveGpus(dataDir)), "live run processes", "while draining");
+                await AssertNoGpuSharedAsync(GpusHeld(current), async () => GpusHeld(await ViewsAsync(user, ids)), "unfinished runs", "while draining");
+                await AssertNoGpuSharedAsync(RunProcesses.LiveGpus(dataDir), () => Task.FromResult(RunProcesses.LiveGpus(dataDir)), "live run processes", "while draining");
                 var unfinished = current.Values.Where(r => !Final.Contains(r["status"]!.ToString()))
                     .Select(r => $"{r["id"]} {r["status"]} ({r["reason"]}) on {r["allocation"]?.ToJsonString()}");
                 return (Unfinished: string.Join("; ", unfinished), Views: current);
@@ -200,6 +200,8 @@ public sealed class FaultTests(ITestOutputHelper output)
             await Task.Delay(100);
         }
 
+        Assert.True(load.LastCreated > since, $"No submission was acknowledged within {deadline - since} after {since:O}.");
+
         // The answer to a point read of the pool must also come back.
         await Eventually.Until(() => user.Get($"groups/{Group}/pool"), r => r.Status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "pool readable");
         return load.LastCreated - since;
@@ -207,8 +209,10 @@ public sealed class FaultTests(ITestOutputHelper output)
 
     private async Task AssertNoGpuTwiceAsync(ApiClient user, ApiClient op, IReadOnlyCollection<string> ids, string dataDir, string when)
     {
-        var held = await AssertNoGpuSharedAsync(async () => GpusHeld(await ViewsAsync(user, ids)), "unfinished runs", when);
-        var processes = await AssertNoGpuSharedAsync(() => Task.FromResult(RunProcesses.LiveGpus(dataDir)), "live run processes", when);
+        var held = GpusHeld(await ViewsAsync(user, ids));
+        await AssertNoGpuSharedAsync(held, async () => GpusHeld(await ViewsAsync(user, ids)), "unfinished runs", when);
+        var processes = RunProcesses.LiveGpus(dataDir);
+        await AssertNoGpuSharedAsync(processes, () => Task.FromResult(RunProcesses.LiveGpus(dataDir)), "live run processes", when);
         var used = (await user.Get($"groups/{Group}/pool")).Json["used"]!.GetValue<int>();
         var clusterUsed = (await op.Get($"clusters/{Cluster}")).Json["usedGpus"]!.GetValue<int>();
         output.WriteLine($"{when}: {ids.Count} acknowledged, {held.Values.Sum(g => g.Count)} GPUs held by unfinished runs, " +
@@ -223,18 +227,16 @@ public sealed class FaultTests(ITestOutputHelper output)
     /// looked at again: a holder still holding at the second look held the GPU all along since the
     /// first, so a pair seen sharing twice did share at one moment.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> AssertNoGpuSharedAsync(
-        Func<Task<IReadOnlyDictionary<string, IReadOnlyList<string>>>> holdings, string holders, string when)
+    private static async Task AssertNoGpuSharedAsync(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> holdings, Func<Task<IReadOnlyDictionary<string, IReadOnlyList<string>>>> lookAgain,
+        string holders, string when)
     {
-        var first = await holdings();
-        var suspects = Sharing(first);
+        var suspects = Sharing(holdings);
         if (suspects.Count > 0)
         {
-            var confirmed = Sharing(await holdings()).Intersect(suspects).ToList();
+            var confirmed = Sharing(await lookAgain()).Intersect(suspects).ToList();
             Assert.True(confirmed.Count == 0, $"{when}: {holders} share GPUs: {string.Join("; ", confirmed)}");
         }
-
-        return first;
     }
 
     /// <summary>Each GPU with more than one holder, as "gpu: holder, holder" (holders in order).</summary>

@@ -68,7 +68,7 @@ public sealed class EndToEndTests(RepoFixture fixture)
             Assert.Equal(["Development", "Published"], comparison["versions"]!.AsArray().Select(v => v!["stage"]!.ToString()));
             Assert.Equal(["0.1", "0.01"], comparison["hyperparameters"]!["lr"]!.AsArray().Select(v => v!.ToString()));
             Assert.Equal([0.80, 0.93], comparison["metrics"]!["accuracy"]!.AsArray().Select(v => v!.GetValue<double>()));
-            Assert.NotNull(second);
+            Assert.Equal(second, (await alice.Get($"models/{model}/versions/2")).Expect(HttpStatusCode.OK)["run"]);
         }
     }
 

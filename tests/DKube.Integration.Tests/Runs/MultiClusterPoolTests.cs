@@ -27,10 +27,11 @@ public sealed class MultiClusterPoolTests(ServerFixture fixture) : IClassFixture
             Assert.Equal(2, clusters.Count);
 
             var pool = (await client.Get($"groups/{group}/pool")).Expect(HttpStatusCode.OK).Json;
-            foreach (var use in pool["clusters"]!.AsArray().Where(c => c!["cluster"]!.ToString() is "east" or "west"))
+            var uses = pool["clusters"]!.AsArray().ToDictionary(c => c!["cluster"]!.ToString(), c => c!);
+            foreach (var cluster in new[] { "east", "west" })
             {
-                Assert.Equal(2, use!["used"]!.GetValue<int>());
-                Assert.Equal(2, use["capacity"]!.GetValue<int>());
+                Assert.Equal(2, uses[cluster]["used"]!.GetValue<int>());
+                Assert.Equal(2, uses[cluster]["capacity"]!.GetValue<int>());
             }
 
             // Naming a full cluster waits for it even though the quota is the same.

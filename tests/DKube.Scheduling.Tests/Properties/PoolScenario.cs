@@ -77,7 +77,14 @@ internal sealed class PoolScenario
     {
         var headBefore = modelQueue.FirstOrDefault();
         var mayPass = !HeadBlocks(headBefore);
+        var usedBefore = pool.Used;
         var decision = pool.Submit(request, now);
+        if (Has(Invariant.Capacity) && decision is AdmittedDecision { Admission.Gpus: > 0 } taken)
+        {
+            // A resize may leave running work above the size; a new admission never adds to that.
+            Check(usedBefore + taken.Admission.Gpus <= pool.Size, $"{request.Id} admitted {taken.Admission.Gpus} GPUs with {usedBefore} of {pool.Size} used");
+        }
+
         switch (decision)
         {
             case AdmittedDecision admitted when request.StartWithAvailableGpus:
