@@ -10,14 +10,14 @@ namespace DKube.Grains.Persistence;
 public sealed class CoalescedWriter(Func<Task> write, Action onFailure)
 {
     private TaskCompletionSource? _next;
-    private bool _writing;
+    private TaskCompletionSource? _inFlight;
 
     /// <summary>Completes once a write that started after this call has succeeded.</summary>
     public Task WriteAsync()
     {
         _next ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var joined = _next.Task;
-        if (!_writing)
+        if (_inFlight is null)
         {
             _ = PumpAsync();
         }
@@ -25,14 +25,19 @@ public sealed class CoalescedWriter(Func<Task> write, Action onFailure)
         return joined;
     }
 
+    /// <summary>
+    /// Completes once every change made so far is stored, without writing when none is pending:
+    /// for an answer that changes nothing but must not get ahead of storage.
+    /// </summary>
+    public Task StoredAsync() => (_next ?? _inFlight)?.Task ?? Task.CompletedTask;
+
     private async Task PumpAsync()
     {
-        _writing = true;
         try
         {
             while (_next is { } batch)
             {
-                _next = null;
+                (_inFlight, _next) = (batch, null);
                 try
                 {
                     await write();
@@ -48,7 +53,7 @@ public sealed class CoalescedWriter(Func<Task> write, Action onFailure)
         }
         finally
         {
-            _writing = false;
+            _inFlight = null;
         }
     }
 }

@@ -47,10 +47,15 @@ public sealed class GroupPoolGrain(
     public async Task<PoolDecision> Submit(PoolRequest request)
     {
         var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow());
-        if (decision is not RejectedDecision)
+        if (decision is not RejectedDecision && state.State.Kinds.TryAdd(request.Id, request.Kind))
         {
-            state.State.Kinds[request.Id] = request.Kind;
             await SaveAsync();
+        }
+        else
+        {
+            // A repeated submission (a retry, a reconciler sweep) changes nothing; its answer may
+            // still rest on a write in flight, so it waits for that one but starts none.
+            await StoredAsync();
         }
 
         return decision switch
@@ -184,6 +189,8 @@ public sealed class GroupPoolGrain(
         metrics.PoolGone(Group);
         return Task.CompletedTask;
     }
+
+    private Task StoredAsync() => _writer?.StoredAsync() ?? Task.CompletedTask;
 
     private Task SaveAsync()
     {
