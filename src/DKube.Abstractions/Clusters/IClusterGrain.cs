@@ -23,11 +23,14 @@ public interface IClusterGrain : IGrainWithStringKey
     [ReadOnly]
     Task<IReadOnlyList<NodeInfo>> GetNodes();
 
-    /// <summary>The cluster's agent says where it runs (on each activation); shown in the cluster's view.</summary>
+    /// <summary>
+    /// The cluster's agent, just activated, says where it runs (shown in the cluster's view); when
+    /// that is another silo than before, the cluster's booked workloads re-attach through it.
+    /// </summary>
     [Alias("AgentPlaced")]
     [AlwaysInterleave]
     [OneWay]
-    Task AgentPlaced(AgentPlacement placement, bool activated);
+    Task AgentPlaced(AgentPlacement placement);
 
     /// <summary>
     /// Makes sure the cluster's agent is active. After the agent's silo died, this activates a new

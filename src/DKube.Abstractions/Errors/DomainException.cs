@@ -44,6 +44,8 @@ public sealed class DomainException : Exception
     public static DomainException NotFound(string what, string id) =>
         new(ErrorKind.NotFound, "not-found", $"{what} '{id}' does not exist or is not visible to you.");
 
+    public static DomainException Forbidden(string message) => new(ErrorKind.Forbidden, "forbidden", message);
+
     public static DomainException Conflict(string code, string message) => new(ErrorKind.Conflict, code, message);
 
     public static DomainException Unprocessable(string code, string message) => new(ErrorKind.Unprocessable, code, message);

@@ -20,9 +20,6 @@ public interface IDataRepoGrain : IGrainWithStringKey
     [Alias("AddVersion")]
     Task<VersionView> AddVersion(NewVersion version);
 
-    [Alias("GetVersions")]
-    Task<IReadOnlyList<VersionView>> GetVersions();
-
     /// <summary>Up to <paramref name="take"/> versions numbered after <paramref name="after"/>, oldest first: one page of a listing.</summary>
     [Alias("ListVersions")]
     Task<IReadOnlyList<VersionView>> ListVersions(int after, int take);

@@ -1,4 +1,3 @@
-using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
 using Microsoft.AspNetCore.Http;
 
@@ -14,13 +13,4 @@ public static class CallerContext
     /// <summary>The caller that <see cref="BearerAuthFilter"/> authenticated.</summary>
     public static Caller Caller(this HttpContext context) =>
         context.Items[Key] as Caller ?? throw new InvalidOperationException("The endpoint is not behind the bearer filter.");
-
-    /// <summary>Throws 404 unless the caller may see a resource of <paramref name="owner"/> in <paramref name="group"/>.</summary>
-    public static void RequireVisible(this Caller caller, string what, string id, string owner, string group)
-    {
-        if (!caller.CanSee(owner, group))
-        {
-            throw DomainException.NotFound(what, id);
-        }
-    }
 }

@@ -41,7 +41,7 @@ public static class RunReferences
             if (!caller.CanSee(repo.Owner, repo.Group))
             {
                 // Featuresets are readable by everyone, but only their group may add versions.
-                throw new DomainException(ErrorKind.Forbidden, "forbidden", $"Only the group of '{repo.Name}' may write versions of it.");
+                throw DomainException.Forbidden($"Only the group of '{repo.Name}' may write versions of it.");
             }
 
             if (!repo.Versioned)

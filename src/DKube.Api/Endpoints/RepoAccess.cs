@@ -46,7 +46,7 @@ public static class RepoAccess
         var view = await VisibleDataAsync(kind, id, caller, grains);
         return caller.CanSee(view.Owner, view.Group)
             ? view
-            : throw new DomainException(ErrorKind.Forbidden, "forbidden", $"Only the owner and group of {kind} '{id}' may change it.");
+            : throw DomainException.Forbidden($"Only the owner and group of {kind} '{id}' may change it.");
     }
 
     public static async Task<VersionView> VisibleVersionAsync(RepoKind kind, string id, int version, Caller caller, IGrainFactory grains)

@@ -50,7 +50,7 @@ public static class Workloads
         var view = await VisibleAsync(id, type, caller, grains);
         if (view.Owner != caller.Name && !caller.IsOperator)
         {
-            throw new DomainException(ErrorKind.Forbidden, "forbidden", $"Only the owner of '{id}' may change it.");
+            throw DomainException.Forbidden($"Only the owner of '{id}' may change it.");
         }
 
         return grains.GetGrain<IWorkloadGrain>(id);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;

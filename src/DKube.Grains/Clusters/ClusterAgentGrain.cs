@@ -41,7 +41,7 @@ public sealed class ClusterAgentGrain(
         }
 
         // Not awaited: the cluster grain may be the caller that activated us, waiting on Attach.
-        Cluster.AgentPlaced(Placement, activated: true).Ignore();
+        Cluster.AgentPlaced(Placement).Ignore();
         return Task.CompletedTask;
     }
 

@@ -93,11 +93,11 @@ public sealed class ClusterGrain(
 
     public async Task EnsureAgent() => _agent = await Agent.Attach();
 
-    public Task AgentPlaced(AgentPlacement placement, bool activated)
+    public Task AgentPlaced(AgentPlacement placement)
     {
         var moved = _agent?.Silo != placement.Silo;
         _agent = placement;
-        if (activated && moved && state.State.Reservations.Count > 0)
+        if (moved && state.State.Reservations.Count > 0)
         {
             // A new agent activation may sit on another silo than the one that started these
             // workloads (that silo died): have each re-attach to its execution through it, so what

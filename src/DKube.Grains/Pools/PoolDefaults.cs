@@ -4,7 +4,4 @@ public static class PoolDefaults
 {
     /// <summary>How long the head of a best-effort queue may be passed before it blocks the rest.</summary>
     public static readonly TimeSpan MaxHeadAge = TimeSpan.FromMinutes(30);
-
-    /// <summary>What a queued request is assumed to run for when it says nothing (for start estimates).</summary>
-    public static readonly TimeSpan ExpectedDuration = TimeSpan.FromHours(1);
 }

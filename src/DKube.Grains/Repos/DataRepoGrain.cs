@@ -71,7 +71,6 @@ public sealed class DataRepoGrain(
         return view;
     }
 
-    public Task<IReadOnlyList<VersionView>> GetVersions() => Task.FromResult<IReadOnlyList<VersionView>>([.. state.State.Versions]);
 
     // Version n sits at index n - 1, so a page is one slice of the list.
     public Task<IReadOnlyList<VersionView>> ListVersions(int after, int take) =>

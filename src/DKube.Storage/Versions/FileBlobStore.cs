@@ -18,7 +18,6 @@ public sealed class FileBlobStore : IBlobStore
 
     public string StagingRoot { get; }
 
-    public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(hash)));
 
     public Task<bool> PutAsync(string hash, string stagedFile, CancellationToken cancellationToken)
     {

@@ -10,8 +10,6 @@ public interface IBlobStore
     /// <summary>A local folder where content is staged (and hashed) before it enters the store.</summary>
     string StagingRoot { get; }
 
-    Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken);
-
     /// <summary>
     /// Moves the staged file <paramref name="stagedFile"/>, whose SHA-256 is <paramref name="hash"/>,
     /// into the store; when the store holds that content already the staged file is just dropped.

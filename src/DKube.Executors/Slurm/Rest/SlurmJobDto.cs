@@ -13,5 +13,4 @@ internal sealed class SlurmJobDto
     public int? ExitCode { get; init; }
 
     public string? StandardOutput { get; init; }
-    public string? Comment { get; init; }
 }
