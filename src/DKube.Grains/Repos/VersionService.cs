@@ -78,13 +78,8 @@ public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoS
             staged = await staging.CommitAsync(cancellationToken);
         }
 
-        var created = await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, lineage.Creator, lineage));
-        foreach (var input in lineage.Inputs)
-        {
-            await RecordUsageAsync(input.Kind, input.RepoId, input.Version, lineage.RunId, cancellationToken);
-        }
-
-        return created;
+        // The inputs' usage was recorded when the run started (RunDataFlow.RecordUsageAsync).
+        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, lineage.Creator, lineage));
     }
 
     public async Task RecordUsageAsync(RepoKind kind, string repoId, int version, string runId, CancellationToken cancellationToken = default)

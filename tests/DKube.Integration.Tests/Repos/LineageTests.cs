@@ -50,7 +50,8 @@ public sealed class LineageTests(RepoFixture fixture)
                 "run-prep", user, null, null, "python:3.12", "python prep.py", new Dictionary<string, string>(), [new VersionId(RepoKind.Dataset, raw, 1)]));
             Assert.Equal(1, cleanV1.Version);
 
-            // A training run reads clean v1 and writes model v1.
+            // A training run reads clean v1 (recorded at its start) and writes model v1.
+            await versions.RecordUsageAsync(RepoKind.Dataset, clean, 1, "run-train");
             var trainOut = NewOutput(("model.pt", "weights"), ("metrics/acc.txt", "0.97"));
             var modelV1 = await versions.CommitOutputAsync(RepoKind.Model, model, trainOut, new Lineage(
                 "run-train", user, "cr-000000000001", "abc1234", "pytorch:2", "python train.py",
