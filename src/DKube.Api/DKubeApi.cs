@@ -22,7 +22,14 @@ public static class DKubeApi
     {
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        // Answers the framework writes itself (unknown route 404, wrong verb 405) get our types too.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            if (context.ProblemDetails.Type?.StartsWith(ProblemTypes.Prefix, StringComparison.Ordinal) != true)
+            {
+                context.ProblemDetails.Type = ProblemTypes.For(ProblemResults.CodeOf(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
+            }
+        });
         services.AddExceptionHandler<ExceptionProblemMapper>();
         services.AddOpenApi();
         return services;

@@ -20,7 +20,7 @@ public sealed class ExceptionProblemMapper(IProblemDetailsService problems, ILog
         var problem = exception switch
         {
             DomainException domain => ProblemResults.From(domain),
-            BadHttpRequestException bad => ProblemResults.Create(bad.StatusCode, CodeOf(bad.StatusCode), Describe(bad)),
+            BadHttpRequestException bad => ProblemResults.Create(bad.StatusCode, ProblemResults.CodeOf(bad.StatusCode), Describe(bad)),
             JsonException json => ProblemResults.Create(400, "malformed-json", json.Message),
             DbException or TimeoutException or OrleansException or TaskCanceledException or DependencyUnavailableException
                 when !httpContext.RequestAborted.IsCancellationRequested =>
@@ -45,13 +45,6 @@ public sealed class ExceptionProblemMapper(IProblemDetailsService problems, ILog
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
-
-    private static string CodeOf(int status) => status switch
-    {
-        413 => "payload-too-large",
-        415 => "unsupported-media-type",
-        _ => "malformed-request",
-    };
 
     // The framework's message names the failing parameter or JSON path; the inner JSON error,
     // when there is one, says what was wrong with it.

@@ -38,6 +38,17 @@ public static class ProblemResults
         Detail = detail,
     };
 
+    /// <summary>The code of an answer the framework made itself (a bad request, an unknown route or verb).</summary>
+    public static string CodeOf(int status) => status switch
+    {
+        401 => "unauthorized",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        _ => "malformed-request",
+    };
+
     public static ProblemHttpResult Result(int status, string code, string detail) =>
         TypedResults.Problem(Create(status, code, detail));
 

@@ -28,7 +28,7 @@ public sealed record Reply(HttpStatusCode Status, string? ContentType, string Te
         Expect(status);
         Assert.Equal("application/problem+json", ContentType);
         Assert.Equal((int)status, Json["status"]!.GetValue<int>());
-        Assert.False(string.IsNullOrEmpty(Json["type"]?.ToString()));
+        Assert.StartsWith("https://dkube.io/problems/", Json["type"]?.ToString() ?? "", StringComparison.Ordinal);
         return this;
     }
 
