@@ -34,6 +34,9 @@ public sealed class DKubeServer : IAsyncDisposable
     /// </summary>
     private static readonly TimeSpan GrainCallTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long start-up keeps retrying its bootstrap calls into the silo cluster.</summary>
+    private static readonly TimeSpan StartupBudget = TimeSpan.FromSeconds(90);
+
     private readonly EmbeddedPostgres? _embedded;
     private readonly NpgsqlDataSource _dataSource;
 
@@ -66,10 +69,12 @@ public sealed class DKubeServer : IAsyncDisposable
         }
 
         var (connectionString, embedded) = await DatabaseBootstrap.ResolveAsync(options, cancellationToken);
+        NpgsqlDataSource? dataSource = null;
+        DKubeServer? server = null;
         try
         {
             await DatabaseBootstrap.MigrateAsync(connectionString, cancellationToken);
-            var dataSource = NpgsqlDataSource.Create(connectionString);
+            dataSource = NpgsqlDataSource.Create(connectionString);
             Configure(builder, options, connectionString, dataSource);
             var app = builder.Build();
             app.MapDKubeHealth();
@@ -81,21 +86,32 @@ public sealed class DKubeServer : IAsyncDisposable
             app.MapPrometheusScrapingEndpoint("/metrics");
             await app.StartAsync(cancellationToken);
 
-            var server = new DKubeServer(app, dataSource, embedded, options);
+            server = new DKubeServer(app, dataSource, embedded, options);
             var grains = app.Services.GetRequiredService<IGrainFactory>();
-            server.OperatorToken = await StartupRetry.RunAsync(() => OperatorBootstrap.EnsureAsync(grains, options, console));
+            // These calls may reach a grain on a silo that is itself still starting, or one that
+            // just died: retried for a while rather than failing the whole process.
+            var logger = app.Services.GetRequiredService<ILogger<DKubeServer>>();
+            await TransientRetry.RunAsync(async () => server.OperatorToken = await OperatorBootstrap.EnsureAsync(grains, options, console),
+                StartupBudget, logger, "Operator bootstrap", cancellationToken);
             if (options.Role != ServerRole.Api)
             {
-                await StartupRetry.RunAsync(() => LocalClusterBootstrap.EnsureAsync(grains, options));
+                await TransientRetry.RunAsync(() => LocalClusterBootstrap.EnsureAsync(grains, options, cancellationToken),
+                    StartupBudget, logger, "Local cluster bootstrap", cancellationToken);
             }
 
             return server;
         }
         catch
         {
-            if (embedded is not null)
+            // Once started, the server owns the app, the data source and the embedded database.
+            if (server is not null)
             {
-                await embedded.DisposeAsync();
+                await server.DisposeAsync();
+            }
+            else
+            {
+                await (dataSource?.DisposeAsync() ?? ValueTask.CompletedTask);
+                await (embedded?.DisposeAsync() ?? ValueTask.CompletedTask);
             }
 
             throw;

@@ -14,7 +14,10 @@ public static partial class LocalClusterBootstrap
 {
     public const string ClusterName = "local";
 
-    public static async Task EnsureAsync(IGrainFactory grains, DKubeOptions options)
+    /// <summary>How long nvidia-smi may take to list the GPUs before the machine counts as having none.</summary>
+    private static readonly TimeSpan NvidiaSmiTimeout = TimeSpan.FromSeconds(10);
+
+    public static async Task EnsureAsync(IGrainFactory grains, DKubeOptions options, CancellationToken cancellationToken)
     {
         var cluster = grains.GetGrain<IClusterGrain>(ClusterName);
         if (await cluster.Get() is not null)
@@ -22,7 +25,7 @@ public static partial class LocalClusterBootstrap
             return;
         }
 
-        var node = new NodeInfo(NodeName(), options.LocalGpus ?? await CountNvidiaGpusAsync(), Environment.ProcessorCount,
+        var node = new NodeInfo(NodeName(), options.LocalGpus ?? await CountNvidiaGpusAsync(cancellationToken), Environment.ProcessorCount,
             (int)Math.Max(1, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)), ["local"]);
         try
         {
@@ -41,24 +44,36 @@ public static partial class LocalClusterBootstrap
         return name.Length is > 0 and <= 63 ? name : "localhost";
     }
 
-    private static async Task<int> CountNvidiaGpusAsync()
+    private static async Task<int> CountNvidiaGpusAsync(CancellationToken cancellationToken)
     {
+        Process? process;
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("nvidia-smi", "-L") { RedirectStandardOutput = true, RedirectStandardError = true });
-            if (process is null)
-            {
-                return 0;
-            }
-
-            var output = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return process.ExitCode == 0 ? output.Split('\n').Count(l => l.StartsWith("GPU ", StringComparison.Ordinal)) : 0;
+            // stderr is left to the server's own: a redirected stream nobody reads can fill and block it.
+            process = Process.Start(new ProcessStartInfo("nvidia-smi", "-L") { RedirectStandardOutput = true });
         }
         catch (System.ComponentModel.Win32Exception)
         {
             // No nvidia-smi: no GPUs on this machine.
             return 0;
+        }
+
+        using (process)
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(NvidiaSmiTimeout);
+            try
+            {
+                var output = await process!.StandardOutput.ReadToEndAsync(timeout.Token);
+                await process.WaitForExitAsync(timeout.Token);
+                return process.ExitCode == 0 ? output.Split('\n').Count(l => l.StartsWith("GPU ", StringComparison.Ordinal)) : 0;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A hung driver must not hang the start: count no GPUs (DKUBE_LOCAL_GPUS overrides).
+                process!.Kill(entireProcessTree: true);
+                return 0;
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using DKube.Abstractions.Tenancy;
+using DKube.Storage.Secrets;
 
 namespace DKube.Server;
 
@@ -24,11 +25,7 @@ public static class OperatorBootstrap
             {
                 token = Tokens.New();
                 Directory.CreateDirectory(options.DataDir);
-                await File.WriteAllTextAsync(file, token);
-                if (!OperatingSystem.IsWindows())
-                {
-                    File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                }
+                PrivateFile.Create(file, token);
                 await console.WriteLineAsync($"Operator token (shown once, kept in {file}): {token}");
             }
         }

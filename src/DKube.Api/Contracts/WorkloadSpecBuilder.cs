@@ -86,8 +86,7 @@ public static partial class WorkloadSpecBuilder
 
         if (code is not null)
         {
-            validator.Text("code.repo", code.Repo, 64, required: true)
-                .Check(code.Commit is null || CommitPattern().IsMatch(code.Commit), "code.commit", "must be a commit hash (7 to 64 hex digits).");
+            validator.Text("code.repo", code.Repo, 64, required: true).Commit("code.commit", code.Commit);
         }
 
         var parameters = Hyperparameters(hyperparameters, validator) ?? basis?.Hyperparameters ?? new Dictionary<string, string>();
@@ -219,9 +218,6 @@ public static partial class WorkloadSpecBuilder
 
         return options;
     }
-
-    [GeneratedRegex("^[0-9a-f]{7,64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex CommitPattern();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ParameterPattern();

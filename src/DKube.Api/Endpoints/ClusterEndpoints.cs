@@ -66,7 +66,7 @@ public static class ClusterEndpoints
 
         validator.ThrowIfInvalid();
         var view = await grains.GetGrain<IClusterGrain>(request.Name!).Register(new ClusterSpec(request.Name!, request.Kind!.Value, nodes, settings));
-        return TypedResults.Created($"/api/v1/clusters/{view.Name}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/clusters/{view.Name}", view);
     }
 
     private static async Task<Ok<ItemsPage<ClusterView>>> List(IGrainFactory grains)

@@ -20,7 +20,7 @@ public static class CodeEndpoints
     {
         var code = api.MapGroup("/code").WithTags("Code").RequireCaller();
         code.MapPost("/", Create).WithSummary("Register a git repository (https, ssh:// or user@host:path) with optional private-access credentials.");
-        code.MapGet("/", List).WithSummary("List visible code repositories (?project= filters).");
+        code.MapGet("/", List).WithSummary("List visible code repositories (`scope`, `project`, `limit`, `cursor`).");
         code.MapGet("/credentials", Hints).WithSummary("The kinds and user names of the caller's last credentials for a host (never secrets).");
         code.MapGet("/{id}", Get).WithSummary("Get a code repository (credentials show only kind and user name).");
         code.MapPatch("/{id}", Update).WithSummary("Change URL, branch, pinned commit, description, credentials or project.");
@@ -48,7 +48,7 @@ public static class CodeEndpoints
         var view = await grains.GetGrain<ICodeRepoGrain>(ResourceIds.New(RepoKinds.PrefixOf(RepoKind.Code))).Create(new CodeRepoSpec(
             request.Name!, caller.Name, group, project, url.Url, request.Branch ?? DefaultBranch, request.Commit, request.Description,
             credentials, useLast, useLast ? request.Credentials?.Kind : null, KnownHostsText.Normalize(request.KnownHosts)));
-        return TypedResults.Created($"/api/v1/code/{view.Id}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/code/{view.Id}", view);
     }
 
     private static async Task<Ok<ItemsPage<JsonElement>>> List(

@@ -21,11 +21,11 @@ public static class DataRepoEndpoints
         repos.MapPost("/", (CreateDataRepoRequest request, HttpContext http, IGrainFactory grains) => Create(kind, request, http, grains))
             .WithSummary($"Create a {kind} (versioned and empty, or pointing at an external folder or URL).");
         repos.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
-            List(kind, http, directory, limit, cursor, scope, project)).WithSummary($"List visible {kind} repositories (?project= filters).");
+            List(kind, http, directory, limit, cursor, scope, project)).WithSummary($"List visible {kind} repositories (`scope`, `project`, `limit`, `cursor`).");
         repos.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await RepoAccess.VisibleDataAsync(kind, id, http.Caller(), grains))).WithSummary($"Get a {kind}.");
         repos.MapPatch("/{id}", (string id, UpdateDataRepoRequest request, HttpContext http, IGrainFactory grains) => Update(kind, id, request, http, grains))
-            .WithSummary($"Change a {kind}'s description, tags or project.");
+            .WithSummary($"Change a {kind}'s description, tags or project (a featureset also its `featureSpec` YAML).");
         repos.MapDelete("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
         {
             await RepoAccess.WritableDataAsync(kind, id, http.Caller(), grains);
@@ -55,7 +55,7 @@ public static class DataRepoEndpoints
         var (group, project) = await RepoAccess.PlaceAsync(caller, request.Group, request.Project, grains);
         var view = await grains.GetGrain<IDataRepoGrain>(ResourceIds.New(RepoKinds.PrefixOf(kind))).Create(new DataRepoSpec(
             kind, request.Name!, caller.Name, group, project, request.Description, versioned, request.Location, request.Tags ?? [], features));
-        return TypedResults.Created($"/api/v1/{RepoKinds.Of(kind)}s/{view.Id}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/{RepoKinds.Of(kind)}s/{view.Id}", view);
     }
 
     private static async Task<Ok<ItemsPage<JsonElement>>> List(

@@ -32,7 +32,7 @@ public static class GroupEndpoints
 
         var admin = api.MapGroup("/groups").WithTags("Groups").RequireOperator();
         admin.MapPost("/", CreateGroup).WithSummary("Create a group with a GPU pool of `gpus` GPUs.");
-        admin.MapPut("/{group}", ResizeGroup).WithSummary("Resize the group's GPU pool; queued work is re-evaluated.");
+        admin.MapPut("/{group}", ResizeGroup).WithSummary("Change the group's GPU pool: its size (`gpus`), `queuePolicy` and `maxHeadAgeMinutes`; queued work is re-evaluated.");
         admin.MapPut("/{group}/members/{user}", AddMember).WithSummary("Add a user to the group.");
         admin.MapDelete("/{group}/members/{user}", RemoveMember).WithSummary("Remove a user from the group.");
     }
@@ -51,7 +51,7 @@ public static class GroupEndpoints
         validator.ThrowIfInvalid();
         var view = await grains.GetGrain<IGroupGrain>(request.Name!).Create(
             request.Gpus!.Value, request.Clusters?.Distinct().ToList() ?? [], request.QueuePolicy, MaxHeadAge(request.MaxHeadAgeMinutes));
-        return TypedResults.Created($"/api/v1/groups/{view.Name}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/groups/{view.Name}", view);
     }
 
     private static async Task<Ok<GroupView>> ResizeGroup(string group, ResizeGroupRequest request, IGrainFactory grains)

@@ -34,6 +34,6 @@ public static class IdeEndpoints
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForIdeAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
         var view = await grains.GetGrain<IWorkloadGrain>(IdempotencyKey.IdFor(idempotencyKey, "i", caller.Name)).Create(WorkloadType.Ide, spec, caller.Name, request.CloneFrom, null);
-        return TypedResults.Created($"/api/v1/ides/{view.Id}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/ides/{view.Id}", view);
     }
 }

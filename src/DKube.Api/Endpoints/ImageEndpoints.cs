@@ -18,7 +18,7 @@ public static class ImageEndpoints
     {
         var images = api.MapGroup("/images").WithTags("Images").RequireCaller();
         images.MapPost("/", Create).WithSummary("Add an image to the catalog (credentials for a private registry are sealed, never shown).");
-        images.MapGet("/", List).WithSummary("List visible images (?project= filters).");
+        images.MapGet("/", List).WithSummary("List visible images (`scope`, `project`, `limit`, `cursor`).");
         images.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) => TypedResults.Ok(await RepoAccess.VisibleImageAsync(id, http.Caller(), grains)))
             .WithSummary("Get an image.");
         images.MapPatch("/{id}", Update).WithSummary("Change an image's description or project.");
@@ -44,7 +44,7 @@ public static class ImageEndpoints
         var (group, project) = await RepoAccess.PlaceAsync(caller, request.Group, request.Project, grains);
         var view = await grains.GetGrain<IImageGrain>(ResourceIds.New("im")).Create(
             new ImageSpec(request.Name!, caller.Name, group, project, request.Url!, request.Description, credentials));
-        return TypedResults.Created($"/api/v1/images/{view.Id}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/images/{view.Id}", view);
     }
 
     private static async Task<Ok<ItemsPage<JsonElement>>> List(

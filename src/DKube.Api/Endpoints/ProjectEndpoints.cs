@@ -34,7 +34,7 @@ public static class ProjectEndpoints
         var group = CallerGroups.Resolve(caller, request.Group);
         var view = await grains.GetGrain<IProjectGrain>(ResourceIds.New("p")).Create(
             request.Name!, caller.Name, group, request.Description, request.Leaderboard ?? false);
-        return TypedResults.Created($"/api/v1/projects/{view.Id}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/projects/{view.Id}", view);
     }
 
     private static async Task<Ok<ItemsPage<System.Text.Json.JsonElement>>> List(

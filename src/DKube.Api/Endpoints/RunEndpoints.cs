@@ -43,7 +43,7 @@ public static class RunEndpoints
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
         var view = await grains.GetGrain<IWorkloadGrain>(IdempotencyKey.IdFor(idempotencyKey, "r", caller.Name)).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
-        return TypedResults.Created($"/api/v1/runs/{view.Id}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/runs/{view.Id}", view);
     }
 
     private static async Task<Ok<ItemsPage<JsonElement>>> Metrics(string id, HttpContext http, IGrainFactory grains)

@@ -40,6 +40,6 @@ public static class TemplateEndpoints
         var caller = http.Caller();
         var spec = await WorkloadSpecBuilder.ForRunAsync(request with { Template = null, CloneFrom = null }, null, caller, grains);
         var view = await grains.GetGrain<ITemplateGrain>(ResourceIds.New("t")).Create(caller.Name, spec);
-        return TypedResults.Created($"/api/v1/templates/{view.Id}", view);
+        return TypedResults.Created($"{DKubeApi.BasePath}/templates/{view.Id}", view);
     }
 }

@@ -34,7 +34,7 @@ public static class UserEndpoints
             .ThrowIfInvalid();
         var distinctRoles = roles.Distinct().ToList();
         var token = await grains.GetGrain<IUserGrain>(request.Name!).Create(distinctRoles);
-        return TypedResults.Created($"/api/v1/users/{request.Name}", new CreatedUser(request.Name!, distinctRoles, token));
+        return TypedResults.Created($"{DKubeApi.BasePath}/users/{request.Name}", new CreatedUser(request.Name!, distinctRoles, token));
     }
 
     private static async Task<Ok<ItemsPage<UserView>>> ListUsers(IResourceDirectory directory, int? limit, string? cursor, CancellationToken cancellationToken)

@@ -76,7 +76,7 @@ public static class VersionEndpoints
         try
         {
             var version = await archives.ImportAsync(kind, id, http.Request.Body, format.Value, caller.Name, http.RequestAborted);
-            return TypedResults.Created($"/api/v1/{RepoKinds.Of(kind)}s/{id}/versions/{version.Version}", version);
+            return TypedResults.Created($"{DKubeApi.BasePath}/{RepoKinds.Of(kind)}s/{id}/versions/{version.Version}", version);
         }
         catch (PayloadTooLargeException)
         {

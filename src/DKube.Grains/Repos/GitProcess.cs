@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
+using DKube.Storage.Secrets;
 
 namespace DKube.Grains.Repos;
 
@@ -60,18 +61,18 @@ internal static class GitProcess
             if (knownHosts is not null)
             {
                 knownHostsFile = Path.Combine(scratch.FullName, "known_hosts");
-                await WritePrivateAsync(knownHostsFile, knownHosts, cancellationToken);
+                PrivateFile.Create(knownHostsFile, knownHosts);
             }
 
             switch (credentials)
             {
                 case { Kind: CredentialKind.SshKey }:
                     key = Path.Combine(scratch.FullName, "id");
-                    await WritePrivateAsync(key, credentials.Secret.ReplaceLineEndings("\n").Trim() + "\n", cancellationToken);
+                    PrivateFile.Create(key, credentials.Secret.ReplaceLineEndings("\n").Trim() + "\n");
                     break;
                 case { Kind: CredentialKind.Password or CredentialKind.Token }:
                     var script = Path.Combine(scratch.FullName, "askpass");
-                    await WritePrivateAsync(script, AskPass + "\n", cancellationToken, executable: true);
+                    PrivateFile.Create(script, AskPass + "\n", executable: true);
                     environment["GIT_ASKPASS"] = script;
                     environment["DKUBE_GIT_USERNAME"] = credentials.Username ?? "x-access-token";
                     environment["DKUBE_GIT_SECRET"] = credentials.Secret;
@@ -129,18 +130,5 @@ internal static class GitProcess
         }
 
         return await output;
-    }
-
-    private static async Task WritePrivateAsync(string path, string content, CancellationToken cancellationToken, bool executable = false)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | (executable ? UnixFileMode.UserExecute : 0);
-        }
-
-        await using var stream = new FileStream(path, options);
-        await using var writer = new StreamWriter(stream);
-        await writer.WriteAsync(content.AsMemory(), cancellationToken);
     }
 }

@@ -48,18 +48,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
 
         Directory.CreateDirectory(dataDir);
         var key = RandomNumberGenerator.GetBytes(32);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // Created 0600 rather than chmod-ed afterwards, so the key is never readable by others even briefly.
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(file, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(Convert.ToBase64String(key));
-        }
+        PrivateFile.Create(file, Convert.ToBase64String(key));
 
         return new AesGcmSecretProtector(key);
     }
