@@ -15,10 +15,10 @@ namespace DKube.Grains.Pools;
 /// <summary>
 /// The admission point of one group. Each turn is computation on the in-memory
 /// <see cref="GroupPool"/> plus one state write; workloads admitted as a consequence of a release
-/// or resize are told by one-way calls after that write (and find out on their own through
-/// <see cref="IWorkloadGrain.Recover"/> if such a message is lost). It is reentrant so that
-/// decisions made while a write is in flight share the next write (group commit); a decision
-/// is computed without awaiting, so interleaving never splits one.
+/// or resize are told after that write, off the turn, until they take it (and the reconciler's
+/// sweep of waiting workloads asks again if that gives up). It is reentrant so that decisions
+/// made while a write is in flight share the next write (group commit); a decision is computed
+/// without awaiting (cluster nodes are fetched before it starts), so interleaving never splits one.
 /// </summary>
 [Reentrant]
 public sealed class GroupPoolGrain(
@@ -41,7 +41,7 @@ public sealed class GroupPoolGrain(
             _pool = GroupPool.Restore(JsonSerializer.Deserialize<GroupPoolSnapshot>(json, Json)!);
         }
 
-        await LoadClustersAsync();
+        ApplyClusters(await FetchClustersAsync(state.State.Clusters));
     }
 
     public async Task<PoolDecision> Submit(PoolRequest request)
@@ -80,24 +80,20 @@ public sealed class GroupPoolGrain(
 
     public async Task Configure(int gpus, IReadOnlyList<string> clusters, Abstractions.Pools.QueuePolicy? policy, TimeSpan? maxHeadAge)
     {
-        var reload = !clusters.SequenceEqual(state.State.Clusters);
+        var fetched = clusters.SequenceEqual(state.State.Clusters) ? [] : await FetchClustersAsync(clusters);
         state.State.Clusters = [.. clusters];
         state.State.Policy = policy ?? state.State.Policy;
         state.State.MaxHeadAge = maxHeadAge ?? state.State.MaxHeadAge;
         var before = _pool.Running.Select(a => a.Request.Id).ToHashSet();
         _pool = Rebuild(gpus, state.State.Policy, state.State.MaxHeadAge);
-        if (reload)
-        {
-            await LoadClustersAsync();
-        }
-
+        ApplyClusters(fetched);
         await SaveAsync();
         Notify(_pool.Running.Where(a => !before.Contains(a.Request.Id)).ToList());
     }
 
     public async Task RefreshClusters()
     {
-        var admitted = await LoadClustersAsync();
+        var admitted = ApplyClusters(await FetchClustersAsync(state.State.Clusters));
         await SaveAsync();
         Notify(admitted);
     }
@@ -119,21 +115,26 @@ public sealed class GroupPoolGrain(
 
     private string KindOf(string id) => state.State.Kinds.GetValueOrDefault(id, "run");
 
-    /// <summary>The clusters the group draws on (its own list, or every registered one) with their current nodes.</summary>
-    private async Task<IReadOnlyList<Admission>> LoadClustersAsync()
+    /// <summary>
+    /// The nodes of the clusters the group draws on (<paramref name="listed"/>, or every registered
+    /// one). Fetched before a decision starts, so no decision awaits in its middle.
+    /// </summary>
+    private async Task<IReadOnlyList<(string Name, IReadOnlyList<NodeInfo> Nodes)>> FetchClustersAsync(IReadOnlyList<string> listed)
     {
         // Never the group grain: it calls Configure and waits, so calling it back would deadlock.
-        IReadOnlyList<string> names = state.State.Clusters.Count > 0
-            ? state.State.Clusters
-            : await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List();
+        var names = listed.Count > 0 ? listed : await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List();
+        var nodes = await Task.WhenAll(names.Select(name => GrainFactory.GetGrain<IClusterGrain>(name).GetNodes()));
+        return names.Zip(nodes).Where(c => c.Second.Count > 0).ToList();
+    }
+
+    /// <summary>Puts fetched cluster nodes into the pool; returns what that admitted.</summary>
+    private List<Admission> ApplyClusters(IReadOnlyList<(string Name, IReadOnlyList<NodeInfo> Nodes)> clusters)
+    {
         var admitted = new List<Admission>();
-        foreach (var name in names)
+        foreach (var (name, nodes) in clusters)
         {
-            if (await GrainFactory.GetGrain<IClusterGrain>(name).GetNodes() is { Count: > 0 } nodes)
-            {
-                _clusterGpus[name] = nodes.Sum(n => n.Gpus);
-                admitted.AddRange(_pool.SetClusterNodes(name, nodes.Select(SchedulingMapper.ToNode), time.GetUtcNow()));
-            }
+            _clusterGpus[name] = nodes.Sum(n => n.Gpus);
+            admitted.AddRange(_pool.SetClusterNodes(name, nodes.Select(SchedulingMapper.ToNode), time.GetUtcNow()));
         }
 
         return admitted;
