@@ -131,6 +131,9 @@ public sealed class ClusterInventory
         return !reservations.ContainsKey(requestId) && Hold(requestId, placement, requireLiveNodes: true);
     }
 
+    /// <summary>Whether every GPU of <paramref name="placement"/> exists on a live node here and nobody holds it.</summary>
+    public bool IsFree(Placement placement) => Claim(placement, requireLiveNodes: true) is not null;
+
     /// <summary>Frees exactly what the request held and returns it; null (a no-op) for an unknown or released id.</summary>
     public Placement? Release(string requestId)
     {
@@ -164,22 +167,8 @@ public sealed class ClusterInventory
             throw new InvalidOperationException($"Request '{requestId}' already holds GPUs in cluster '{Name}'.");
         }
 
-        var claimed = new HashSet<(string Node, int Index)>();
-        foreach (var worker in placement.Workers)
-        {
-            foreach (var index in worker.GpuIndices)
-            {
-                var inRange = !requireLiveNodes
-                    || (nodes.TryGetValue(worker.Node, out var entry) && index >= 0 && index < entry.Spec.Gpus);
-                var taken = heldByNode.TryGetValue(worker.Node, out var held) && held.Contains(index);
-                if (!inRange || taken || !claimed.Add((worker.Node, index)))
-                {
-                    throw new InvalidOperationException(
-                        $"GPU {index} on node '{worker.Node}' of cluster '{Name}' is not available for request '{requestId}'.");
-                }
-            }
-        }
-
+        var claimed = Claim(placement, requireLiveNodes)
+            ?? throw new InvalidOperationException($"A GPU of the placement for request '{requestId}' in cluster '{Name}' is not available.");
         foreach (var (node, index) in claimed)
         {
             if (!heldByNode.TryGetValue(node, out var held))
@@ -193,6 +182,27 @@ public sealed class ClusterInventory
 
         reservations.Add(requestId, placement);
         return true;
+    }
+
+    /// <summary>The GPUs the placement would take, or null when one is unknown, out of range, held, or named twice.</summary>
+    private HashSet<(string Node, int Index)>? Claim(Placement placement, bool requireLiveNodes)
+    {
+        var claimed = new HashSet<(string Node, int Index)>();
+        foreach (var worker in placement.Workers)
+        {
+            foreach (var index in worker.GpuIndices)
+            {
+                var inRange = !requireLiveNodes
+                    || (nodes.TryGetValue(worker.Node, out var entry) && index >= 0 && index < entry.Spec.Gpus);
+                var taken = heldByNode.TryGetValue(worker.Node, out var held) && held.Contains(index);
+                if (!inRange || taken || !claimed.Add((worker.Node, index)))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return claimed;
     }
 
     private Placement? Place(int gpusPerWorker, int workerCount, DistributionMode mode, IReadOnlyList<string> affinity, bool ignoreHoldings)

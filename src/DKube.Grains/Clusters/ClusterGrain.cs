@@ -119,7 +119,7 @@ public sealed class ClusterGrain(
 
         var inventory = _inventory ?? throw DomainException.NotFound("Cluster", Name);
         var placement = SchedulingMapper.ToPlacement(wanted);
-        if (!IsFree(inventory, placement))
+        if (!inventory.IsFree(placement))
         {
             // Another group took these GPUs since the pool decided: find the same shape elsewhere.
             var workers = wanted.Workers.Count;
@@ -183,23 +183,6 @@ public sealed class ClusterGrain(
         {
             logger.LogWarning(e, "Could not reach the agent of cluster {Cluster}", Name);
         }
-    }
-
-    private static bool IsFree(ClusterInventory inventory, Placement placement)
-    {
-        foreach (var worker in placement.Workers)
-        {
-            var node = inventory.Nodes.FirstOrDefault(n => n.Name == worker.Node);
-            if (node is null || worker.GpuIndices.Any(i => i >= node.Gpus))
-            {
-                return false;
-            }
-        }
-
-        var taken = inventory.Reservations
-            .SelectMany(r => r.Placement.Workers.SelectMany(w => w.GpuIndices.Select(i => (w.Node, i))))
-            .ToHashSet();
-        return placement.Workers.All(w => w.GpuIndices.All(i => !taken.Contains((w.Node, i))));
     }
 
     private ClusterView View()

@@ -15,8 +15,8 @@ public sealed class ClusterRegistryGrain(
             await state.WriteStateAsync();
         }
 
-        // Pools that draw on every cluster (or on this one) must learn about its nodes.
-        foreach (var group in await readModel.ListGroupNamesAsync())
+        // Pools that draw on every cluster, or on this one, must learn about its nodes.
+        foreach (var group in await readModel.ListGroupsDrawingOnAsync(name))
         {
             GrainFactory.GetGrain<IGroupPoolGrain>(group).RefreshClusters().Ignore();
         }

@@ -142,10 +142,12 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         return ids;
     }
 
-    /// <summary>Every group's name (to tell their pools that a cluster changed).</summary>
-    public async Task<IReadOnlyList<string>> ListGroupNamesAsync(CancellationToken cancellationToken = default)
+    /// <summary>The groups whose pools draw on <paramref name="cluster"/>: those listing it, and those listing none (they draw on all).</summary>
+    public async Task<IReadOnlyList<string>> ListGroupsDrawingOnAsync(string cluster, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("SELECT name FROM dkube_groups ORDER BY name");
+        await using var command = dataSource.CreateCommand(
+            "SELECT name FROM dkube_groups WHERE cardinality(clusters) = 0 OR @cluster = ANY(clusters) ORDER BY name");
+        command.Parameters.AddWithValue("cluster", cluster);
         var names = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
