@@ -14,9 +14,9 @@ public sealed class KubernetesStatusTests
 
         var pod = h.Server.StartJobPod(id, 0);
         h.Server.SetPodUnschedulable(pod, "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.");
-        await Eventually.TrueAsync(() => h.Sink.Of(id).Any(s => s.Reason?.StartsWith("Unschedulable", StringComparison.Ordinal) == true), "unschedulable");
+        await h.Sink.WaitForAsync(id, s => s.Reason?.StartsWith("Unschedulable", StringComparison.Ordinal) == true);
         h.Server.SetPodWaiting(pod, "ImagePullBackOff", "Back-off pulling image");
-        await Eventually.TrueAsync(() => h.Sink.Of(id).Any(s => s.Reason?.StartsWith("ImagePullBackOff", StringComparison.Ordinal) == true), "image pull back-off");
+        await h.Sink.WaitForAsync(id, s => s.Reason?.StartsWith("ImagePullBackOff", StringComparison.Ordinal) == true);
         h.Server.SetPodPhase(pod, "Running");
         h.Server.SetJobActive(id, 1);
         await h.Sink.WaitForAsync(id, ExecutionState.Running);

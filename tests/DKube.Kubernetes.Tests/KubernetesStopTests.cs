@@ -12,10 +12,13 @@ public sealed class KubernetesStopTests
         var id = await h.Executor.SubmitAsync(KubernetesHarness.Run("r-stop-1"), CancellationToken.None);
         var pod = h.Server.StartJobPod(id, 0, "Running");
         await h.Sink.WaitForAsync(id, ExecutionState.Running);
-        h.Server.ForegroundDelay = TimeSpan.FromMilliseconds(300);
+        h.Server.HoldForegroundDeletions();
 
         await h.Executor.StopAsync(id, TimeSpan.FromSeconds(10), CancellationToken.None);
-        Assert.DoesNotContain(h.Sink.Of(id), s => s.State == ExecutionState.Stopped); // the job still holds its pods
+        Assert.NotNull(h.Server.Job(id)!.Metadata.DeletionTimestamp); // being deleted, but the job still holds its pods
+        Assert.NotNull(h.Server.Pod(pod));
+        Assert.DoesNotContain(h.Sink.Of(id), s => s.State == ExecutionState.Stopped);
+        h.Server.ReleaseForegroundDeletions();
         var stopped = await h.Sink.WaitForAsync(id, ExecutionState.Stopped);
 
         Assert.Equal("stopped", stopped.Reason);

@@ -74,8 +74,10 @@ public sealed class KubernetesSubmitTests
         Assert.Equal(2, h.Count("POST", "/jobs"));
         Assert.Single(h.Server.State.List("jobs", null).Items);
         await h.Sink.WaitForAsync(first, ExecutionState.Pending);
-        await Task.Delay(200);
-        Assert.Single(h.Sink.Of(first)); // watched once, reported once
+        h.Server.CompleteJob(first);
+        await h.Sink.WaitForAsync(first, ExecutionState.Succeeded);
+        // Watch events are handled in order: once Succeeded is in, a repeated Pending would be in too.
+        Assert.Equal([ExecutionState.Pending, ExecutionState.Succeeded], h.Sink.Of(first).Select(s => s.State));
     }
 
     [Fact]

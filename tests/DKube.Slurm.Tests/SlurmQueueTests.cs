@@ -21,7 +21,7 @@ public sealed class SlurmQueueTests(SlurmFixture slurm)
             await executor.SubmitAsync(SlurmFixture.Spec(ids[2], "sleep 300", gpus: 4), CancellationToken.None);
             var pending = await sink.WaitForAsync(ids[2], ExecutionState.Pending);
             Assert.False(string.IsNullOrEmpty(pending.Reason)); // Slurm's words, e.g. "Resources"
-            Assert.DoesNotContain(sink.Reports(ids[2]), s => s.State == ExecutionState.Running);
+            Assert.DoesNotContain(sink.Of(ids[2]), s => s.State == ExecutionState.Running);
 
             await executor.StopAsync(ids[0], TimeSpan.Zero, CancellationToken.None);
             Assert.Equal(ExecutionState.Stopped, (await sink.WaitForAsync(ids[0], s => s.IsFinal)).State);

@@ -26,7 +26,7 @@ public sealed class LocalExecutorLogTests : IAsyncLifetime
     {
         var executor = _harness.NewExecutor();
         var spec = LocalHarness.Spec("echo first; while [ ! -f go ]; do sleep 0.05; done; echo second");
-        using var safety = new CancellationTokenSource(Eventually.Deadline);
+        using var safety = new CancellationTokenSource(Eventually.DefaultTimeout);
 
         await executor.SubmitAsync(spec, CancellationToken.None);
         await using var log = executor.ReadLogAsync(spec.Id, follow: true, safety.Token).GetAsyncEnumerator(safety.Token);

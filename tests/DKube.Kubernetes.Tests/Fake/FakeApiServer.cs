@@ -27,6 +27,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeRequest> requests = new();
     private readonly ConcurrentDictionary<string, FakeLog> logs = new(StringComparer.Ordinal);
     private CancellationTokenSource dropWatches = new();
+    private TaskCompletionSource foregroundGate = Opened();
 
     private FakeApiServer(WebApplication app)
     {
@@ -38,9 +39,6 @@ internal sealed class FakeApiServer : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     public IReadOnlyList<FakeRequest> Requests => [.. requests];
-
-    /// <summary>How long a foreground deletion keeps the owner (with deletionTimestamp) before removing it.</summary>
-    public TimeSpan ForegroundDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
     public static async Task<FakeApiServer> StartAsync()
     {
@@ -83,10 +81,21 @@ internal sealed class FakeApiServer : IAsyncDisposable
         old.Dispose();
     }
 
+    /// <summary>
+    /// Foreground deletions from now on keep the owner (with deletionTimestamp) and its dependents
+    /// until <see cref="ReleaseForegroundDeletions"/>, as a garbage collector still waiting on pods would.
+    /// </summary>
+    public void HoldForegroundDeletions() =>
+        Volatile.Write(ref foregroundGate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    /// <summary>Lets held foreground deletions finish: dependents go, then the owner.</summary>
+    public void ReleaseForegroundDeletions() => Volatile.Read(ref foregroundGate).TrySetResult();
+
     public FakeLog LogOf(string pod) => logs.GetOrAdd(pod, _ => new FakeLog());
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseForegroundDeletions();
         DropWatches();
         await app.StopAsync();
         await app.DisposeAsync();
@@ -246,9 +255,10 @@ internal sealed class FakeApiServer : IAsyncDisposable
             o["metadata"]!["deletionTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             o["metadata"]!["finalizers"] = new JsonArray("foregroundDeletion");
         })!;
+        var gate = Volatile.Read(ref foregroundGate).Task;
         _ = Task.Run(async () =>
         {
-            await Task.Delay(ForegroundDelay);
+            await gate;
             RemoveWithDependents(resource, name);
         });
         await WriteAsync(ctx, HttpStatusCode.OK, marked);
@@ -303,6 +313,13 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
             await changed.WaitAsync(ctx.RequestAborted);
         }
+    }
+
+    private static TaskCompletionSource Opened()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
     }
 
     private static Task NotFoundAsync(HttpContext ctx, FakeResource resource, string name) =>
