@@ -18,6 +18,15 @@ public static class RepoKinds
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>The data repository kind a run's input or output names (<c>dataset</c>, <c>featureset</c>, <c>model</c>), or null.</summary>
+    public static RepoKind? ParseData(string kind) => kind switch
+    {
+        Dataset => RepoKind.Dataset,
+        FeatureSet => RepoKind.FeatureSet,
+        Model => RepoKind.Model,
+        _ => null,
+    };
+
     /// <summary>Id prefixes, so an id says what it names (<c>ds-3f2a9c01b7de</c>).</summary>
     public static string PrefixOf(RepoKind kind) => kind switch
     {

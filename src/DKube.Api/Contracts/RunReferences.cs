@@ -71,11 +71,6 @@ public static class RunReferences
     private static async Task<string> IdOfAsync(string kind, string nameOrId, Caller caller, IResourceDirectory directory, CancellationToken cancellationToken) =>
         await directory.FindIdByNameAsync(kind, caller.Name, nameOrId, cancellationToken) ?? nameOrId;
 
-    private static RepoKind KindOf(string kind) => kind switch
-    {
-        "dataset" => RepoKind.Dataset,
-        "featureset" => RepoKind.FeatureSet,
-        "model" => RepoKind.Model,
-        _ => throw DomainException.Validation("inputs", $"'{kind}' is not a dataset, featureset or model."),
-    };
+    private static RepoKind KindOf(string kind) =>
+        RepoKinds.ParseData(kind) ?? throw DomainException.Validation("inputs", $"'{kind}' is not a dataset, featureset or model.");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Endpoints;
@@ -164,7 +165,7 @@ public static partial class WorkloadSpecBuilder
             return null;
         }
 
-        var named = new[] { ("model", output.Model), ("dataset", output.Dataset), ("featureset", output.Featureset) }.Where(o => o.Item2 is not null).ToList();
+        var named = new[] { (RepoKinds.Model, output.Model), (RepoKinds.Dataset, output.Dataset), (RepoKinds.FeatureSet, output.Featureset) }.Where(o => o.Item2 is not null).ToList();
         validator.Check(named.Count == 1, "output", "names exactly one of model, dataset or featureset.");
         if (named.Count != 1)
         {

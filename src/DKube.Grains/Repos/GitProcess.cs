@@ -120,7 +120,7 @@ internal static class GitProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw DomainException.Unprocessable("git-failed", $"git {verb} did not finish in time.");
+            throw DomainException.Unprocessable(GitFailure.Failed, $"git {verb} did not finish in time.");
         }
 
         if (process.ExitCode != 0)

@@ -66,7 +66,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     /// <summary>A run that makes a featureset gets its specification (name, description, schema of each feature) as YAML.</summary>
     private async Task<string?> FeatureSpecAsync(WorkloadView view, string executionId)
     {
-        if (view.Spec.Output is not { Kind: "featureset", RepoId: { } repoId }
+        if (view.Spec.Output is not { Kind: RepoKinds.FeatureSet, RepoId: { } repoId }
             || await grains.GetGrain<IDataRepoGrain>(repoId).Get() is not { Features: { Count: > 0 } features })
         {
             return null;
@@ -128,10 +128,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         return null;
     }
 
-    public static RepoKind RepoKindOf(string kind) => kind switch
-    {
-        "dataset" => RepoKind.Dataset,
-        "featureset" => RepoKind.FeatureSet,
-        _ => RepoKind.Model,
-    };
+    /// <summary>The repository kind of a validated spec's input or output (the API refused any other).</summary>
+    public static RepoKind RepoKindOf(string kind) =>
+        RepoKinds.ParseData(kind) ?? throw new InvalidOperationException($"'{kind}' is not a data repository kind.");
 }

@@ -104,9 +104,7 @@ public sealed class WorkloadGrain(
             throw DomainException.Conflict("invalid-state", $"'{Id}' is {View.Status}; stop it before deleting it.");
         }
 
-        var kind = KindOf(View.Type);
-        await state.ClearStateAsync();
-        await readModel.DeleteResourceAsync(kind, Id);
+        await ForgetAsync();
         DeactivateOnIdle();
     }
 
@@ -270,9 +268,7 @@ public sealed class WorkloadGrain(
                 if (forgetIfRejected)
                 {
                     // Never acknowledged: leave no trace.
-                    var kind = KindOf(View.Type);
-                    await state.ClearStateAsync();
-                    await readModel.DeleteResourceAsync(kind, Id);
+                    await ForgetAsync();
                 }
                 else
                 {
@@ -388,6 +384,14 @@ public sealed class WorkloadGrain(
         await readModel.UpsertResourceAsync(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
             view.Project, view.Status.ToString(), view.CreatedAt, view));
         return view;
+    }
+
+    /// <summary>Removes the workload from storage and from the read model.</summary>
+    private async Task ForgetAsync()
+    {
+        var kind = KindOf(View.Type);
+        await state.ClearStateAsync();
+        await readModel.DeleteResourceAsync(kind, Id);
     }
 
     /// <summary>Specs hold lists and maps, which records compare by reference: compare their JSON.</summary>
