@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
 using DKube.Api.Auth;
@@ -20,7 +19,7 @@ public static class CodeEndpoints
     {
         var code = api.MapGroup("/code").WithTags("Code").RequireCaller();
         code.MapPost("/", Create).WithSummary("Register a git repository (https, ssh:// or user@host:path) with optional private-access credentials.");
-        code.MapGet("/", List).WithSummary("List visible code repositories (`scope`, `project`, `limit`, `cursor`).");
+        code.MapList(RepoKinds.Code, "code repositories");
         code.MapGet("/credentials", Hints).WithSummary("The kinds and user names of the caller's last credentials for a host (never secrets).");
         code.MapGet("/{id}", Get).WithSummary("Get a code repository (credentials show only kind and user name).");
         code.MapPatch("/{id}", Update).WithSummary("Change URL, branch, pinned commit, description, credentials or project.");
@@ -49,13 +48,6 @@ public static class CodeEndpoints
             request.Name!, caller.Name, group, project, url.Url, request.Branch ?? DefaultBranch, request.Commit, request.Description,
             credentials, useLast, useLast ? request.Credentials?.Kind : null, KnownHostsText.Normalize(request.KnownHosts)));
         return TypedResults.Created($"{DKubeApi.BasePath}/code/{view.Id}", view);
-    }
-
-    private static async Task<Ok<ItemsPage<JsonElement>>> List(
-        HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project)
-    {
-        var page = await directory.ListAsync(RepoKinds.Code, http.Caller(), ListParameters.Parse(limit, cursor, scope, project), http.RequestAborted);
-        return TypedResults.Ok(new ItemsPage<JsonElement>(page.Items, page.NextCursor));
     }
 
     private static async Task<Ok<CredentialHintsAnswer>> Hints(string? host, HttpContext http, ICredentialHints hints)

@@ -65,8 +65,7 @@ public static class DataRepoEndpoints
 
         // Featuresets are shared with every user: list them as the operator would see them.
         var lister = kind == RepoKind.FeatureSet && !caller.IsOperator ? caller with { Roles = [.. caller.Roles, Roles.Operator] } : caller;
-        var page = await directory.ListAsync(RepoKinds.Of(kind), lister, ListParameters.Parse(limit, cursor, scope, project), http.RequestAborted);
-        return TypedResults.Ok(new ItemsPage<JsonElement>(page.Items, page.NextCursor));
+        return await Listings.PageAsync(RepoKinds.Of(kind), lister, http, directory, limit, cursor, scope, project);
     }
 
     private static async Task<Ok<DataRepoView>> Update(RepoKind kind, string id, UpdateDataRepoRequest request, HttpContext http, IGrainFactory grains)

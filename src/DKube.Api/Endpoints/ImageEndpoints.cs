@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
 using DKube.Api.Auth;
@@ -18,7 +17,7 @@ public static class ImageEndpoints
     {
         var images = api.MapGroup("/images").WithTags("Images").RequireCaller();
         images.MapPost("/", Create).WithSummary("Add an image to the catalog (credentials for a private registry are sealed, never shown).");
-        images.MapGet("/", List).WithSummary("List visible images (`scope`, `project`, `limit`, `cursor`).");
+        images.MapList(RepoKinds.Image, "images");
         images.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) => TypedResults.Ok(await RepoAccess.VisibleImageAsync(id, http.Caller(), grains)))
             .WithSummary("Get an image.");
         images.MapPatch("/{id}", Update).WithSummary("Change an image's description or project.");
@@ -45,13 +44,6 @@ public static class ImageEndpoints
         var view = await grains.GetGrain<IImageGrain>(ResourceIds.New("im")).Create(
             new ImageSpec(request.Name!, caller.Name, group, project, request.Url!, request.Description, credentials));
         return TypedResults.Created($"{DKubeApi.BasePath}/images/{view.Id}", view);
-    }
-
-    private static async Task<Ok<ItemsPage<JsonElement>>> List(
-        HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project)
-    {
-        var page = await directory.ListAsync(RepoKinds.Image, http.Caller(), ListParameters.Parse(limit, cursor, scope, project), http.RequestAborted);
-        return TypedResults.Ok(new ItemsPage<JsonElement>(page.Items, page.NextCursor));
     }
 
     private static async Task<Ok<ImageView>> Update(string id, UpdateImageRequest request, HttpContext http, IGrainFactory grains)

@@ -18,7 +18,8 @@ public static class ProjectEndpoints
     {
         var projects = api.MapGroup("/projects").WithTags("Projects").RequireCaller();
         projects.MapPost("/", Create).WithSummary("Create a project in one of the caller's groups (default: the first).");
-        projects.MapGet("/", List).WithSummary("List visible projects.");
+        projects.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope) =>
+            Listings.PageAsync(ResourceKinds.Project, http.Caller(), http, directory, limit, cursor, scope, project: null)).WithSummary("List visible projects (`scope`, `limit`, `cursor`).");
         projects.MapGet("/{id}", Get).WithSummary("Get a project.");
         projects.MapPatch("/{id}", Update).WithSummary("Change a project's description or leaderboard switch.");
     }
@@ -35,13 +36,6 @@ public static class ProjectEndpoints
         var view = await grains.GetGrain<IProjectGrain>(ResourceIds.New("p")).Create(
             request.Name!, caller.Name, group, request.Description, request.Leaderboard ?? false);
         return TypedResults.Created($"{DKubeApi.BasePath}/projects/{view.Id}", view);
-    }
-
-    private static async Task<Ok<ItemsPage<System.Text.Json.JsonElement>>> List(
-        HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope)
-    {
-        var page = await directory.ListAsync(ResourceKinds.Project, http.Caller(), ListParameters.Parse(limit, cursor, scope, null), http.RequestAborted);
-        return TypedResults.Ok(new ItemsPage<System.Text.Json.JsonElement>(page.Items, page.NextCursor));
     }
 
     private static async Task<Ok<ProjectView>> Get(string id, HttpContext http, IGrainFactory grains) =>

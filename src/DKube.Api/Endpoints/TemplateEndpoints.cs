@@ -18,8 +18,7 @@ public static class TemplateEndpoints
     {
         var templates = api.MapGroup("/templates").WithTags("Templates").RequireCaller();
         templates.MapPost("/", Create).WithSummary("Keep a run body as a template (same fields as POST /runs).");
-        templates.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
-            Workloads.ListAsync(ResourceKinds.Template, http, directory, limit, cursor, scope, project)).WithSummary("List visible templates.");
+        templates.MapList(ResourceKinds.Template, "templates");
         templates.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await VisibleAsync(id, http.Caller(), grains))).WithSummary("A template.");
     }

@@ -18,8 +18,7 @@ public static class Workloads
     public static void MapCommonEndpoints(this RouteGroupBuilder group, WorkloadType type, string kind)
     {
         var noun = type == WorkloadType.Ide ? "IDE" : "run";
-        group.MapGet("/", (HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project) =>
-            ListAsync(kind, http, directory, limit, cursor, scope, project)).WithSummary($"List visible {noun}s (`scope`, `project`, `limit`, `cursor`).");
+        group.MapList(kind, $"{noun}s");
         group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await VisibleAsync(id, type, http.Caller(), grains))).WithSummary($"A {noun} with its status, allocation and queue position.");
         group.MapPost("/{id}/stop", async (string id, HttpContext http, IGrainFactory grains) =>
@@ -54,13 +53,6 @@ public static class Workloads
         }
 
         return grains.GetGrain<IWorkloadGrain>(id);
-    }
-
-    public static async Task<Ok<ItemsPage<System.Text.Json.JsonElement>>> ListAsync(
-        string kind, HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project)
-    {
-        var page = await directory.ListAsync(kind, Auth.CallerContext.Caller(http), ListParameters.Parse(limit, cursor, scope, project), http.RequestAborted);
-        return TypedResults.Ok(new ItemsPage<System.Text.Json.JsonElement>(page.Items, page.NextCursor));
     }
 
     public static async Task<NoContent> DeleteAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
