@@ -121,7 +121,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
             return ended;
         }
 
-        await foreach (var line in SlurmLogFollower.ReadAsync(path, follow, HasEnded, options.LogPollInterval, time, cancellationToken))
+        await foreach (var line in FileLogFollower.ReadAsync(path, follow, HasEnded, options.LogPollInterval, time, cancellationToken))
         {
             yield return line;
         }
