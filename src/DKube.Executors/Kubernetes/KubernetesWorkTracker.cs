@@ -311,7 +311,7 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
             return;
         }
 
-        if (entry.LastReported is { } last && last.State == status.State && last.ExitCode == status.ExitCode && last.Reason == status.Reason)
+        if (status.SameOutcomeAs(entry.LastReported))
         {
             return;
         }

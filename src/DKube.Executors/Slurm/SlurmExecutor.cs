@@ -21,7 +21,6 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     private readonly SlurmOptions options;
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly HttpClient? ownedHttp;
     private readonly SlurmRestClient rest;
     private readonly SlurmJobWatcher watcher;
 
@@ -41,8 +40,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
         this.options = options;
         time = timeProvider;
         this.logger = logger;
-        ownedHttp = httpClient is null ? new HttpClient { Timeout = options.RequestTimeout } : null;
-        rest = new SlurmRestClient(httpClient ?? ownedHttp!, options);
+        rest = SlurmRestClient.Create(options, httpClient);
         watcher = new SlurmJobWatcher(rest, options, sink, timeProvider, logger);
     }
 
@@ -158,7 +156,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
         foreach (var id in missing)
         {
             statuses[id] = completed.TryGetValue(id, out var record)
-                ? SlurmStatusMapper.Map(id, record.JobId, record.State, null, null, record.ExitCode, record.Signal, now)
+                ? SlurmStatusMapper.Map(id, record, now)
                 : new ExecutionStatus(id, ExecutionState.Lost, now, Reason: "Slurm does not know the job");
         }
 
@@ -169,7 +167,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     {
         await watcher.DisposeAsync();
         submitting.Dispose();
-        ownedHttp?.Dispose();
+        rest.Dispose();
     }
 
     /// <summary>The newest job named <paramref name="id"/> (a rejected or finished one may share the name).</summary>
