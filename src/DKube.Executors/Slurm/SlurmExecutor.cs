@@ -24,8 +24,9 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     private readonly SlurmRestClient rest;
     private readonly SlurmJobWatcher watcher;
 
-    // Look-up then submit must not interleave for one id, or two calls could both submit.
-    private readonly SemaphoreSlim submitting = new(1, 1);
+    // Look-up then submit must not interleave for one id, or two calls could both submit; calls
+    // for different ids go on side by side.
+    private readonly KeyedGate submitting = new();
 
     /// <param name="httpClient">Shared client (e.g. from IHttpClientFactory); when null one is created and disposed with the executor.</param>
     public SlurmExecutor(
@@ -52,9 +53,14 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         var submission = SlurmJobRequestBuilder.Build(spec, options);
-        await submitting.WaitAsync(cancellationToken);
-        try
+        using (await submitting.EnterAsync(spec.Id, cancellationToken))
         {
+            // Submitted through this executor and not known to have ended: no need to ask Slurm.
+            if (watcher.JobIdOf(spec.Id) is { } watched)
+            {
+                return Text(watched);
+            }
+
             var jobs = await rest.GetJobsAsync(cancellationToken);
             if (Newest(jobs, spec.Id, unfinishedOnly: true) is { } existing)
             {
@@ -67,10 +73,6 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
             logger.LogInformation("Submitted work {Id} as Slurm job {JobId}", spec.Id, jobId);
             watcher.Watch(spec.Id, jobId);
             return Text(jobId);
-        }
-        finally
-        {
-            submitting.Release();
         }
     }
 
@@ -166,7 +168,6 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await watcher.DisposeAsync();
-        submitting.Dispose();
         rest.Dispose();
     }
 
