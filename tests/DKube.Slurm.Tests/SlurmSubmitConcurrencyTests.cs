@@ -1,4 +1,3 @@
-using DKube.Executors;
 using DKube.Executors.Slurm;
 using Microsoft.Extensions.Logging.Abstractions;
 
