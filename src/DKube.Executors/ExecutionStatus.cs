@@ -10,4 +10,11 @@ public sealed record ExecutionStatus(
     string? BackendId = null)
 {
     public bool IsFinal => State is ExecutionState.Succeeded or ExecutionState.Failed or ExecutionState.Stopped or ExecutionState.Lost;
+
+    /// <summary>
+    /// Whether <paramref name="other"/> tells nothing new: same state, exit code and reason. The
+    /// time and backend id are left out, so a watcher that re-derives a status does not report it again.
+    /// </summary>
+    public bool SameOutcomeAs(ExecutionStatus? other) =>
+        other is not null && State == other.State && ExitCode == other.ExitCode && Reason == other.Reason;
 }

@@ -1,4 +1,3 @@
-using DKube.Executors;
 using DKube.Kubernetes.Tests.Fake;
 
 namespace DKube.Kubernetes.Tests;

@@ -91,18 +91,14 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
     public async Task<IReadOnlyList<ExecutionStatus>> ReconcileAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var jobs = (await client.BatchV1.ListNamespacedJobAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: cancellationToken)).Items
-            .Where(j => KubernetesLabels.RunIdOf(j.Metadata) is not null)
-            .ToDictionary(j => KubernetesLabels.RunIdOf(j.Metadata)!, StringComparer.Ordinal);
-        var pods = (await client.CoreV1.ListNamespacedPodAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: cancellationToken)).Items
-            .Where(p => KubernetesLabels.RunIdOf(p.Metadata) is not null)
-            .ToLookup(p => KubernetesLabels.RunIdOf(p.Metadata)!, StringComparer.Ordinal);
+        var jobs = KubernetesLabels.ByRunId((await client.BatchV1.ListNamespacedJobAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: cancellationToken)).Items);
+        var pods = KubernetesLabels.ByRunId((await client.CoreV1.ListNamespacedPodAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: cancellationToken)).Items);
 
         var now = time.GetUtcNow();
         var statuses = new List<ExecutionStatus>();
         foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
-            var (status, kind) = jobs.TryGetValue(id, out var job)
+            var (status, kind) = jobs[id].SingleOrDefault() is { } job
                 ? (KubernetesStatusMapper.ForJob(id, job, pods[id].ToList(), now), WorkloadKind.Run)
                 : pods[id].FirstOrDefault(p => p.Metadata?.Name == id) is { } idePod
                     ? (KubernetesStatusMapper.ForIdePod(id, idePod, now), WorkloadKind.Ide)

@@ -1,4 +1,6 @@
 using System.Text;
+using k8s;
+using k8s.Models;
 
 namespace DKube.Executors.Kubernetes;
 
@@ -26,8 +28,13 @@ internal static class KubernetesLabels
 
     public static string OfWork(string id) => $"{Run}={id}";
 
-    public static string? RunIdOf(k8s.Models.V1ObjectMeta? metadata) =>
+    public static string? RunIdOf(V1ObjectMeta? metadata) =>
         metadata?.Labels is { } labels && labels.TryGetValue(Run, out var id) ? id : null;
+
+    /// <summary>Listed objects by the work they belong to; those without the run label are not DKube's and are left out.</summary>
+    public static ILookup<string, T> ByRunId<T>(IEnumerable<T> items)
+        where T : IKubernetesObject<V1ObjectMeta> =>
+        items.Where(i => RunIdOf(i.Metadata) is not null).ToLookup(i => RunIdOf(i.Metadata)!, StringComparer.Ordinal);
 
     public static Dictionary<string, string> For(ExecutionSpec spec) => new(StringComparer.Ordinal)
     {

@@ -157,8 +157,6 @@ internal static class KubernetesManifests
         };
     }
 
-    // DKube's own variables win over same-named ones in the spec: the work must not be able to
-    // pose as another run or user.
     private static List<V1EnvVar> Environment(ExecutionSpec spec)
     {
         var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -167,9 +165,7 @@ internal static class KubernetesManifests
             env[name] = value;
         }
 
-        env["DKUBE_RUN_ID"] = spec.Id;
-        env["DKUBE_USER"] = spec.User;
-        env["DKUBE_GROUP"] = spec.Group;
+        DKubeIdentityVariables.Apply(env, spec);
         return env.Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }).ToList();
     }
 

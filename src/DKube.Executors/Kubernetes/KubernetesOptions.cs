@@ -1,8 +1,9 @@
 namespace DKube.Executors.Kubernetes;
 
 /// <summary>
-/// How to reach one Kubernetes cluster and where DKube's work lives in it (bound from
-/// <c>DKUBE_Kubernetes__*</c>).
+/// How to reach one Kubernetes cluster and where DKube's work lives in it. The server builds it
+/// from the cluster's registered settings (<c>kubeconfig</c>, <c>namespace</c>; see
+/// <c>KubernetesExecutorFactory.OptionsOf</c> in DKube.Grains); everything else keeps its default.
 /// </summary>
 public sealed class KubernetesOptions
 {

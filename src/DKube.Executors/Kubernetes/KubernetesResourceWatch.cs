@@ -10,11 +10,12 @@ namespace DKube.Executors.Kubernetes;
 /// a dropped connection) it watches again from the last resourceVersion it saw, so no event is
 /// lost; only when the API server says that version is gone (410, compaction) does it list again.
 /// </summary>
-internal sealed class KubernetesResourceWatch<T>
+internal sealed class KubernetesResourceWatch<T, TList>
     where T : IKubernetesObject<V1ObjectMeta>
+    where TList : IItems<T>, IMetadata<V1ListMeta>
 {
     private readonly string what;
-    private readonly Func<CancellationToken, Task<(IReadOnlyList<T> Items, string? ResourceVersion)>> list;
+    private readonly Func<CancellationToken, Task<TList>> list;
     private readonly Func<string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch;
     private readonly Func<IReadOnlyList<T>, CancellationToken, Task> onList;
     private readonly Func<WatchEventType, T, CancellationToken, Task> onEvent;
@@ -22,13 +23,13 @@ internal sealed class KubernetesResourceWatch<T>
     private readonly TimeProvider time;
     private readonly ILogger logger;
 
-    /// <param name="list">Lists the objects; returns them with the list's resourceVersion.</param>
+    /// <param name="list">Lists the objects (the list carries the resourceVersion to watch from).</param>
     /// <param name="watch">Watches from a resourceVersion; errors inside the stream go to the callback.</param>
     /// <param name="onList">Receives the whole list (the truth at that version: what is missing is gone).</param>
     /// <param name="onEvent">Receives each ADDED, MODIFIED and DELETED event, in order.</param>
     public KubernetesResourceWatch(
         string what,
-        Func<CancellationToken, Task<(IReadOnlyList<T> Items, string? ResourceVersion)>> list,
+        Func<CancellationToken, Task<TList>> list,
         Func<string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch,
         Func<IReadOnlyList<T>, CancellationToken, Task> onList,
         Func<WatchEventType, T, CancellationToken, Task> onEvent,
@@ -55,10 +56,10 @@ internal sealed class KubernetesResourceWatch<T>
             {
                 if (version is null)
                 {
-                    var (items, listVersion) = await list(cancellationToken);
-                    await onList(items, cancellationToken);
-                    version = listVersion ?? "";
-                    logger.LogDebug("Listed {Count} {What} at resourceVersion {Version}", items.Count, what, version);
+                    var listed = await list(cancellationToken);
+                    await onList([.. listed.Items], cancellationToken);
+                    version = listed.Metadata?.ResourceVersion ?? "";
+                    logger.LogDebug("Listed {Count} {What} at resourceVersion {Version}", listed.Items.Count, what, version);
                 }
 
                 var expired = false;

@@ -26,8 +26,8 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
     private readonly Dictionary<string, Watched> watched = new(StringComparer.Ordinal);
 
     private readonly CancellationTokenSource stopping = new();
-    private readonly KubernetesResourceWatch<V1Job> jobWatch;
-    private readonly KubernetesResourceWatch<V1Pod> podWatch;
+    private readonly KubernetesResourceWatch<V1Job, V1JobList> jobWatch;
+    private readonly KubernetesResourceWatch<V1Pod, V1PodList> podWatch;
     private bool jobsListed;
     private bool podsListed;
     private Task? loops;
@@ -42,13 +42,9 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
         this.time = time;
         this.logger = logger;
         var timeout = (int)Math.Ceiling(options.WatchTimeout.TotalSeconds);
-        jobWatch = new KubernetesResourceWatch<V1Job>(
+        jobWatch = new(
             "jobs",
-            async ct =>
-            {
-                var list = await client.BatchV1.ListNamespacedJobAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: ct);
-                return ([.. list.Items], list.Metadata?.ResourceVersion);
-            },
+            ct => client.BatchV1.ListNamespacedJobAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: ct),
             (version, onError, ct) => client.BatchV1.WatchListNamespacedJobAsync(
                 options.Namespace, allowWatchBookmarks: true, labelSelector: KubernetesLabels.AnyWork,
                 resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
@@ -57,13 +53,9 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
             options,
             time,
             logger);
-        podWatch = new KubernetesResourceWatch<V1Pod>(
+        podWatch = new(
             "pods",
-            async ct =>
-            {
-                var list = await client.CoreV1.ListNamespacedPodAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: ct);
-                return ([.. list.Items], list.Metadata?.ResourceVersion);
-            },
+            ct => client.CoreV1.ListNamespacedPodAsync(options.Namespace, labelSelector: KubernetesLabels.AnyWork, cancellationToken: ct),
             (version, onError, ct) => client.CoreV1.WatchListNamespacedPodAsync(
                 options.Namespace, allowWatchBookmarks: true, labelSelector: KubernetesLabels.AnyWork,
                 resourceVersion: version, timeoutSeconds: timeout, onError: onError, cancellationToken: ct),
@@ -168,18 +160,18 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
     private Task OnJobListAsync(IReadOnlyList<V1Job> list, CancellationToken cancellationToken) =>
         UnderGateAsync(async () =>
         {
-            var listed = list.Where(j => KubernetesLabels.RunIdOf(j.Metadata) is not null)
-                .ToDictionary(j => KubernetesLabels.RunIdOf(j.Metadata)!, StringComparer.Ordinal);
-            foreach (var vanished in jobs.Keys.Where(id => !listed.ContainsKey(id)).ToList())
+            // A Job is named after its work, so each run id has one.
+            var listed = KubernetesLabels.ByRunId(list);
+            foreach (var vanished in jobs.Keys.Where(id => !listed.Contains(id)).ToList())
             {
                 jobs.Remove(vanished);
                 Vanished(vanished, WorkloadKind.Run);
             }
 
-            foreach (var (id, job) in listed)
+            foreach (var job in listed)
             {
-                jobs[id] = job;
-                Saw(id, WorkloadKind.Run);
+                jobs[job.Key] = job.Single();
+                Saw(job.Key, WorkloadKind.Run);
             }
 
             jobsListed = true;
@@ -311,7 +303,7 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
             return;
         }
 
-        if (entry.LastReported is { } last && last.State == status.State && last.ExitCode == status.ExitCode && last.Reason == status.Reason)
+        if (status.SameOutcomeAs(entry.LastReported))
         {
             return;
         }

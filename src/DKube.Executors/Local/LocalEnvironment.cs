@@ -21,10 +21,7 @@ internal static class LocalEnvironment
         foreach (var (name, value) in spec.Environment)
             env[name] = value;
 
-        // Set last so a caller cannot impersonate another run, user or GPU set.
-        env["DKUBE_RUN_ID"] = spec.Id;
-        env["DKUBE_USER"] = spec.User;
-        env["DKUBE_GROUP"] = spec.Group;
+        // Set after the caller's, which they override: a caller cannot pick another GPU set or folder.
         env["DKUBE_WORK_DIR"] = paths.WorkDir;
         env["DKUBE_TENSORBOARD_DIR"] = paths.TensorBoardDir;
         env["DKUBE_METRICS_FILE"] = paths.MetricsFile;
@@ -41,6 +38,7 @@ internal static class LocalEnvironment
             env["DKUBE_HYPERPARAMETERS_FILE"] = paths.HyperparametersFile;
         else
             env.Remove("DKUBE_HYPERPARAMETERS_FILE");
+        DKubeIdentityVariables.Apply(env, spec);
 
         return env;
     }

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Executors.Local;
@@ -133,41 +131,16 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         return end < 0 ? [] : text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
-    public async IAsyncEnumerable<string> ReadLogAsync(string id, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<string> ReadLogAsync(string id, bool follow, CancellationToken cancellationToken)
     {
         LocalSpecValidator.ValidateId(id);
         var paths = PathsOf(id);
 
-        // The wrapper creates the log a moment after the start; an unknown id has no log at all.
-        while (!File.Exists(paths.LogFile))
-        {
-            if (!follow || !File.Exists(paths.RecordFile) || await HasEndedAsync(id, paths, cancellationToken))
-                yield break;
-            await Task.Delay(_options.LogPollInterval, _time, cancellationToken);
-        }
+        // An unknown id has no log at all: nothing to wait for.
+        async ValueTask<bool> HasEnded(CancellationToken ct) =>
+            !File.Exists(paths.RecordFile) || await HasEndedAsync(id, paths, ct);
 
-        await using var stream = new FileStream(paths.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, useAsync: true);
-        using var text = new StreamReader(stream, Encoding.UTF8);
-        var reader = new LogLineReader(text);
-        var lines = new List<string>();
-        while (true)
-        {
-            // Asked before reading: if it had ended by then, this pass reads the log to its very end.
-            var ended = !follow || await HasEndedAsync(id, paths, cancellationToken);
-            while (await reader.ReadMoreAsync(lines, cancellationToken))
-            {
-                foreach (var line in lines)
-                    yield return line;
-                lines.Clear();
-            }
-
-            if (ended)
-                break;
-            await Task.Delay(_options.LogPollInterval, _time, cancellationToken);
-        }
-
-        if (reader.TakeRemainder() is { } last)
-            yield return last;
+        return FileLogFollower.ReadAsync(paths.LogFile, follow, HasEnded, _options.LogPollInterval, _time, cancellationToken);
     }
 
     /// <remarks>

@@ -1,6 +1,9 @@
 namespace DKube.Executors.Local;
 
-/// <summary>Settings of the local executor (bound from the <c>DKUBE_</c> environment by the server).</summary>
+/// <summary>
+/// Settings of the local executor. The server sets only <see cref="RootPath"/> (to
+/// <c>&lt;dataDir&gt;/work</c>, in <c>DKubeServer.AddExecution</c>); the rest keep their defaults there.
+/// </summary>
 public sealed class LocalExecutorOptions
 {
     /// <summary>The folder under which every run gets its working folder <c>&lt;RootPath&gt;/&lt;id&gt;</c>, e.g. <c>&lt;dataDir&gt;/work</c>.</summary>

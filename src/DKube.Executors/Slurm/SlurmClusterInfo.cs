@@ -6,14 +6,12 @@ namespace DKube.Executors.Slurm;
 public sealed class SlurmClusterInfo : IDisposable
 {
     private readonly SlurmRestClient rest;
-    private readonly HttpClient? ownedHttp;
 
     /// <param name="httpClient">Shared client; when null one is created and disposed with this object.</param>
     public SlurmClusterInfo(SlurmOptions options, HttpClient? httpClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ownedHttp = httpClient is null ? new HttpClient { Timeout = options.RequestTimeout } : null;
-        rest = new SlurmRestClient(httpClient ?? ownedHttp!, options);
+        rest = SlurmRestClient.Create(options, httpClient);
     }
 
     public async Task<IReadOnlyList<SlurmNode>> GetNodesAsync(CancellationToken cancellationToken)
@@ -27,5 +25,5 @@ public sealed class SlurmClusterInfo : IDisposable
         }).ToList();
     }
 
-    public void Dispose() => ownedHttp?.Dispose();
+    public void Dispose() => rest.Dispose();
 }

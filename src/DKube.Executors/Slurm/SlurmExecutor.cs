@@ -21,12 +21,12 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     private readonly SlurmOptions options;
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private readonly HttpClient? ownedHttp;
     private readonly SlurmRestClient rest;
     private readonly SlurmJobWatcher watcher;
 
-    // Look-up then submit must not interleave for one id, or two calls could both submit.
-    private readonly SemaphoreSlim submitting = new(1, 1);
+    // Look-up then submit must not interleave for one id, or two calls could both submit; calls
+    // for different ids go on side by side.
+    private readonly KeyedGate submitting = new();
 
     /// <param name="httpClient">Shared client (e.g. from IHttpClientFactory); when null one is created and disposed with the executor.</param>
     public SlurmExecutor(
@@ -41,8 +41,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
         this.options = options;
         time = timeProvider;
         this.logger = logger;
-        ownedHttp = httpClient is null ? new HttpClient { Timeout = options.RequestTimeout } : null;
-        rest = new SlurmRestClient(httpClient ?? ownedHttp!, options);
+        rest = SlurmRestClient.Create(options, httpClient);
         watcher = new SlurmJobWatcher(rest, options, sink, timeProvider, logger);
     }
 
@@ -54,9 +53,14 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         var submission = SlurmJobRequestBuilder.Build(spec, options);
-        await submitting.WaitAsync(cancellationToken);
-        try
+        using (await submitting.EnterAsync(spec.Id, cancellationToken))
         {
+            // Submitted through this executor and not known to have ended: no need to ask Slurm.
+            if (watcher.JobIdOf(spec.Id) is { } watched)
+            {
+                return Text(watched);
+            }
+
             var jobs = await rest.GetJobsAsync(cancellationToken);
             if (Newest(jobs, spec.Id, unfinishedOnly: true) is { } existing)
             {
@@ -69,10 +73,6 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
             logger.LogInformation("Submitted work {Id} as Slurm job {JobId}", spec.Id, jobId);
             watcher.Watch(spec.Id, jobId);
             return Text(jobId);
-        }
-        finally
-        {
-            submitting.Release();
         }
     }
 
@@ -121,7 +121,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
             return ended;
         }
 
-        await foreach (var line in SlurmLogFollower.ReadAsync(path, follow, HasEnded, options.LogPollInterval, time, cancellationToken))
+        await foreach (var line in FileLogFollower.ReadAsync(path, follow, HasEnded, options.LogPollInterval, time, cancellationToken))
         {
             yield return line;
         }
@@ -158,7 +158,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
         foreach (var id in missing)
         {
             statuses[id] = completed.TryGetValue(id, out var record)
-                ? SlurmStatusMapper.Map(id, record.JobId, record.State, null, null, record.ExitCode, record.Signal, now)
+                ? SlurmStatusMapper.Map(id, record, now)
                 : new ExecutionStatus(id, ExecutionState.Lost, now, Reason: "Slurm does not know the job");
         }
 
@@ -168,8 +168,7 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await watcher.DisposeAsync();
-        submitting.Dispose();
-        ownedHttp?.Dispose();
+        rest.Dispose();
     }
 
     /// <summary>The newest job named <paramref name="id"/> (a rejected or finished one may share the name).</summary>

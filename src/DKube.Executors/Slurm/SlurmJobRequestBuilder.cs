@@ -24,12 +24,10 @@ internal static class SlurmJobRequestBuilder
         var nodes = spec.WorkerCount;
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal)
         {
-            ["DKUBE_RUN_ID"] = spec.Id,
-            ["DKUBE_USER"] = spec.User,
-            ["DKUBE_GROUP"] = spec.Group,
             [CommandVariable] = spec.Command,
         };
         environment.TryAdd("PATH", options.DefaultPath);
+        DKubeIdentityVariables.Apply(environment, spec);
 
         return new SlurmJobSubmitDto
         {

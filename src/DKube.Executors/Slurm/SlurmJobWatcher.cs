@@ -108,11 +108,11 @@ internal sealed class SlurmJobWatcher : IAsyncDisposable
             var status = jobs.TryGetValue(entry.JobId, out var job)
                 ? SlurmStatusMapper.Map(id, job, now)
                 : completed.TryGetValue(entry.JobId, out var record)
-                    ? SlurmStatusMapper.Map(id, record.JobId, record.State, null, null, record.ExitCode, record.Signal, now)
+                    ? SlurmStatusMapper.Map(id, record, now)
                     : new ExecutionStatus(id, ExecutionState.Lost, now, Reason: "Slurm no longer knows the job",
                         BackendId: entry.JobId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-            if (!SameAs(entry.LastReported, status))
+            if (!status.SameOutcomeAs(entry.LastReported))
             {
                 await sink.ReportAsync(status, cancellationToken);
                 entry.LastReported = status;
@@ -124,9 +124,6 @@ internal sealed class SlurmJobWatcher : IAsyncDisposable
             }
         }
     }
-
-    private static bool SameAs(ExecutionStatus? last, ExecutionStatus next) =>
-        last is not null && last.State == next.State && last.ExitCode == next.ExitCode && last.Reason == next.Reason;
 
     private sealed class Watched(long jobId, ExecutionStatus? lastReported)
     {

@@ -1,11 +1,14 @@
 namespace DKube.Executors.Slurm;
 
 /// <summary>
-/// How to reach one Slurm cluster through slurmrestd (bound from <c>DKUBE_Slurm__*</c>).
+/// How to reach one Slurm cluster through slurmrestd. The server builds it from the cluster's
+/// registered settings (<c>endpoint</c>, <c>user</c>, <c>token</c>, <c>apiVersion</c>,
+/// <c>partition</c>, <c>outputDirectory</c>, <c>jobCompLog</c>; see
+/// <c>SlurmExecutorFactory.OptionsOf</c> in DKube.Grains); the intervals and timeout keep their defaults.
 /// </summary>
 public sealed class SlurmOptions
 {
-    /// <summary>slurmrestd's address, e.g. <c>http://127.0.0.1:6820</c> (SLURMRESTD_URL).</summary>
+    /// <summary>slurmrestd's address, e.g. <c>http://127.0.0.1:6820</c>.</summary>
     public required Uri BaseUrl { get; init; }
 
     /// <summary>The OpenAPI plugin version slurmrestd was started with; Slurm 22.05 serves v0.0.36..v0.0.38.</summary>

@@ -8,6 +8,10 @@ internal static class SlurmStatusMapper
     public static ExecutionStatus Map(string id, SlurmJobDto job, DateTimeOffset at) =>
         Map(id, job.JobId, job.JobState, job.StateReason, job.StateDescription, job.ExitCode, signal: null, at);
 
+    /// <summary>A job slurmrestd forgot (MinJobAge), from its final jobcomp record; that record has no reason.</summary>
+    public static ExecutionStatus Map(string id, SlurmJobCompEntry record, DateTimeOffset at) =>
+        Map(id, record.JobId, record.State, reason: null, description: null, record.ExitCode, record.Signal, at);
+
     /// <param name="exitCode">A wait(2) status as slurmrestd gives it, unless <paramref name="signal"/> is given.</param>
     /// <param name="signal">The terminating signal when the exit code came split (jobcomp "code:signal").</param>
     public static ExecutionStatus Map(

@@ -12,7 +12,7 @@ namespace DKube.Executors.Slurm.Rest;
 /// JSON (401 without a valid token, a proxy page) stay <see cref="HttpRequestException"/>: they
 /// are the platform's problem, not the caller's.
 /// </summary>
-internal sealed class SlurmRestClient
+internal sealed class SlurmRestClient : IDisposable
 {
     /// <summary>ESLURM_INVALID_JOB_ID: the job is unknown (never existed, or gone after MinJobAge).</summary>
     public const int InvalidJobId = 2017;
@@ -27,15 +27,24 @@ internal sealed class SlurmRestClient
     };
 
     private readonly HttpClient http;
+    private readonly bool ownsHttp;
     private readonly SlurmOptions options;
     private readonly string apiBase;
 
-    public SlurmRestClient(HttpClient http, SlurmOptions options)
+    private SlurmRestClient(HttpClient http, bool ownsHttp, SlurmOptions options)
     {
         this.http = http;
+        this.ownsHttp = ownsHttp;
         this.options = options;
         apiBase = $"{options.BaseUrl.ToString().TrimEnd('/')}/slurm/{options.ApiVersion}";
     }
+
+    /// <param name="shared">A client owned by the caller (e.g. from IHttpClientFactory); when null
+    /// the REST client makes its own, with <see cref="SlurmOptions.RequestTimeout"/>, and disposes it.</param>
+    public static SlurmRestClient Create(SlurmOptions options, HttpClient? shared) =>
+        shared is null
+            ? new SlurmRestClient(new HttpClient { Timeout = options.RequestTimeout }, ownsHttp: true, options)
+            : new SlurmRestClient(shared, ownsHttp: false, options);
 
     public async Task<long> SubmitAsync(SlurmJobSubmitDto submission, CancellationToken cancellationToken)
     {
@@ -93,6 +102,14 @@ internal sealed class SlurmRestClient
         using var request = NewRequest(HttpMethod.Get, "/nodes");
         var answer = await SendAsync<SlurmNodesResponseDto>(request, "listing nodes", cancellationToken);
         return answer.Nodes ?? [];
+    }
+
+    public void Dispose()
+    {
+        if (ownsHttp)
+        {
+            http.Dispose();
+        }
     }
 
     private HttpRequestMessage NewRequest(HttpMethod method, string path)

@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace DKube.Executors.Local;
+namespace DKube.Executors;
 
 /// <summary>
-/// Cuts a growing log into lines. A line the run is still writing (no newline yet) is held back
+/// Cuts a growing log into lines. A line the work is still writing (no newline yet) is held back
 /// until it is complete, so a follower never sees one line split in two.
 /// </summary>
 internal sealed class LogLineReader(TextReader reader)
@@ -16,14 +16,16 @@ internal sealed class LogLineReader(TextReader reader)
     {
         // A StreamReader does not latch end-of-file: the next read sees what was appended since.
         var read = await reader.ReadAsync(_buffer.AsMemory(), cancellationToken);
-        for (var i = 0; i < read; i++)
+        var chunk = _buffer.AsSpan(0, read);
+        int newline;
+        while ((newline = chunk.IndexOf('\n')) >= 0)
         {
-            if (_buffer[i] == '\n')
-                lines.Add(TakePending());
-            else
-                _pending.Append(_buffer[i]);
+            _pending.Append(chunk[..newline]);
+            lines.Add(TakePending());
+            chunk = chunk[(newline + 1)..];
         }
 
+        _pending.Append(chunk);
         return read > 0;
     }
 
@@ -32,8 +34,11 @@ internal sealed class LogLineReader(TextReader reader)
 
     private string TakePending()
     {
+        // Written on Windows or by a tool that ends lines with CRLF.
+        if (_pending.Length > 0 && _pending[^1] == '\r')
+            _pending.Length--;
         var line = _pending.ToString();
         _pending.Clear();
-        return line.EndsWith('\r') ? line[..^1] : line;
+        return line;
     }
 }
