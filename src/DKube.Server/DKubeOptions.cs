@@ -23,6 +23,13 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("DATA_DIR")]
     public string DataDir { get; set; } = ".dkube";
 
+    /// <summary>
+    /// The API's URL as runs and IDEs reach it (their <c>DKUBE_URL</c>); unset means this process' own
+    /// first URL when it serves the API (role All), else none.
+    /// </summary>
+    [ConfigurationKeyName("PUBLIC_URL")]
+    public string? PublicUrl { get; set; }
+
     /// <summary>The console's format: <c>text</c> (short lines for people) or <c>json</c> (one JSON object per line, for log collectors).</summary>
     [ConfigurationKeyName("LOG_FORMAT")]
     public string LogFormat { get; set; } = ConsoleLogging.Text;

@@ -1,6 +1,7 @@
 using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
+using DKube.Abstractions.Tenancy;
 using DKube.Api;
 using DKube.Executors;
 using DKube.Executors.Local;
@@ -96,6 +97,11 @@ public sealed class DKubeServer : IAsyncDisposable
             await app.StartAsync(cancellationToken);
 
             server = new DKubeServer(app, dataSource, embedded, options);
+            if (app.Services.GetService<WorkloadApiAccess>() is { } access)
+            {
+                access.Url = options.PublicUrl ?? (options.Role == ServerRole.All ? server.Url.ToString().TrimEnd('/') : null);
+            }
+
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             // These calls may reach a grain on a silo that is itself still starting, or one that
             // just died: retried for a while rather than failing the whole process.
@@ -157,6 +163,7 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
+        services.AddSingleton<WorkloadApiAccess>();
         services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
         services.AddSingleton<RunDataFlow>();
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
@@ -176,6 +183,7 @@ public sealed class DKubeServer : IAsyncDisposable
         builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         builder.Services.AddDKubeApi();
         builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
+        builder.Services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")

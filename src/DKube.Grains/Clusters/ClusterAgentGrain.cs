@@ -21,6 +21,7 @@ namespace DKube.Grains.Clusters;
 public sealed class ClusterAgentGrain(
     IExecutorRegistry executors,
     RunDataFlow dataFlow,
+    WorkloadApiAccess apiAccess,
     SiloCluster siloCluster,
     ILocalSiloDetails silo,
     ILogger<ClusterAgentGrain> logger) : Grain, IClusterAgentGrain
@@ -52,7 +53,7 @@ public sealed class ClusterAgentGrain(
         // Inputs, code and the output folder are staged on this silo, beside the executor that runs the work.
         try
         {
-            var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId), CancellationToken.None);
+            var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId, apiAccess.VariablesFor(workload)), CancellationToken.None);
             await dataFlow.RecordUsageAsync(workload, CancellationToken.None);
             await (await ExecutorAsync()).SubmitAsync(prepared, CancellationToken.None);
         }

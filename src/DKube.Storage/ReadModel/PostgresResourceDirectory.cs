@@ -36,6 +36,22 @@ public sealed class PostgresResourceDirectory(NpgsqlDataSource dataSource) : IRe
         return new Caller(reader.GetString(0), reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3));
     }
 
+    public async Task<Caller?> FindCallerByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT u.name, u.roles,
+                   coalesce(array_agg(m.group_name ORDER BY m.group_name) FILTER (WHERE m.group_name IS NOT NULL), '{}')
+            FROM dkube_users u LEFT JOIN dkube_memberships m ON m.user_name = u.name
+            WHERE u.name = @name
+            GROUP BY u.name
+            """);
+        command.Parameters.AddWithValue("name", name);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new Caller(reader.GetString(0), reader.GetFieldValue<string[]>(1), reader.GetFieldValue<string[]>(2))
+            : null;
+    }
+
     public async Task<Page<JsonElement>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken)
     {
         var sql = new StringBuilder("SELECT body, created_at, id FROM dkube_resources WHERE kind = @kind");

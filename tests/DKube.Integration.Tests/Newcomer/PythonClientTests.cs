@@ -41,6 +41,28 @@ public sealed class PythonClientTests(LabFixture lab) : IClassFixture<LabFixture
         Assert.Equal(0.8, metrics[2]!["accuracy"]!.GetValue<double>());
     }
 
+    [Fact]
+    public async Task A_run_reaches_the_api_as_its_owner_with_a_token_of_its_own_that_ends_with_the_run()
+    {
+        using var tenant = await lab.NewTenantAsync();
+        const string script = "import dkube, os; c = dkube.Client(); print('ME', c.me()['name']); "
+            + "print('SELF', c.runs.get(os.environ['DKUBE_RUN_ID'])['status']); print('TOKEN', os.environ['DKUBE_TOKEN'])";
+        var id = (await tenant.Submit("self", 0, $"PYTHONPATH={ClientFolder} python3 -c \"{script}\"")).Expect(System.Net.HttpStatusCode.Created)["id"];
+        await tenant.WaitForStatus(id, "Complete");
+        var log = (await tenant.Client.Get($"runs/{id}/logs")).Text;
+        Assert.Contains($"ME {tenant.User}", log, StringComparison.Ordinal);
+        Assert.Contains("SELF Running", log, StringComparison.Ordinal);
+        var token = log.Split('\n').Single(l => l.StartsWith("TOKEN ", StringComparison.Ordinal))["TOKEN ".Length..];
+        Assert.StartsWith("dkw_", token, StringComparison.Ordinal);
+        Assert.NotEqual(tenant.Client.Token, token);
+
+        // The run has ended: its token is refused like an unknown one; an altered one never worked.
+        using var ended = tenant.Client.As(token);
+        (await ended.Get("me")).ExpectProblem(System.Net.HttpStatusCode.Unauthorized);
+        using var forged = tenant.Client.As(token[..^4] + (token[^4..] == "AAAA" ? "BBBB" : "AAAA"));
+        (await forged.Get("me")).ExpectProblem(System.Net.HttpStatusCode.Unauthorized);
+    }
+
     /// <summary>Runs the python3 on PATH (any Python 3: the client needs only the standard library).</summary>
     private static async Task<(int Code, string Output)> RunPythonAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
