@@ -80,7 +80,7 @@ public sealed class DKubeServer : IAsyncDisposable
         try
         {
             var applied = await DatabaseBootstrap.MigrateAsync(connectionString, cancellationToken);
-            startupLog.LogInformation("Database {Database} ready ({Applied} schema migrations applied)",
+            startupLog.LogInformation("Database ready: {Database}, {Applied} schema migrations applied",
                 embedded is null ? "DKUBE_POSTGRES" : $"embedded PostgreSQL on port {embedded.Port}", applied.Count);
             dataSource = NpgsqlDataSource.Create(connectionString);
             Configure(builder, options, connectionString, dataSource);
