@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
+using DKube.Api.Limits;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DKube.Api;
 
@@ -21,8 +23,13 @@ public static class DKubeApi
     /// <summary>Request bodies larger than this are refused with 413 (uploads have their own limit).</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddDKubeApi(this IServiceCollection services)
+    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TenantLimitSettings? limits = null)
     {
+        (limits ??= new TenantLimitSettings()).Validate();
+        services.AddSingleton(limits);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<GroupLimitsCache>();
+        services.AddSingleton<TenantRateLimiter>();
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Answers the framework writes itself (unknown route 404, wrong verb 405) get our types too.

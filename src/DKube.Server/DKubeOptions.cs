@@ -1,4 +1,5 @@
 using DKube.Abstractions.Repos;
+using DKube.Api.Limits;
 using Microsoft.Extensions.Configuration;
 
 namespace DKube.Server;
@@ -95,6 +96,38 @@ public sealed class DKubeOptions
     /// </summary>
     [ConfigurationKeyName("RECONCILE_SECONDS")]
     public int ReconcileSeconds { get; set; } = 60;
+
+    /// <summary>Reads (GET) per second per caller (the operator is never limited).</summary>
+    [ConfigurationKeyName("RATE_READS_PER_SECOND")]
+    public double RateReadsPerSecond { get; set; } = 100;
+
+    /// <summary>Reads a caller may send at once above the rate; 0 means two seconds' worth.</summary>
+    [ConfigurationKeyName("RATE_READ_BURST")]
+    public int RateReadBurst { get; set; }
+
+    /// <summary>Writes (every verb but GET and HEAD) per second per caller.</summary>
+    [ConfigurationKeyName("RATE_WRITES_PER_SECOND")]
+    public double RateWritesPerSecond { get; set; } = 20;
+
+    /// <summary>Writes a caller may send at once above the rate; 0 means two seconds' worth.</summary>
+    [ConfigurationKeyName("RATE_WRITE_BURST")]
+    public int RateWriteBurst { get; set; }
+
+    /// <summary>Workloads one user may have queued (Queued or WaitingForGpus) at a time, unless a group of theirs sets more.</summary>
+    [ConfigurationKeyName("QUOTA_QUEUED_PER_USER")]
+    public int QuotaQueuedPerUser { get; set; } = 1_000;
+
+    /// <summary>Workloads one group may have queued at a time.</summary>
+    [ConfigurationKeyName("QUOTA_QUEUED_PER_GROUP")]
+    public int QuotaQueuedPerGroup { get; set; } = 10_000;
+
+    /// <summary>How many API processes share the rate limits: each enforces its share of every rate and burst.</summary>
+    [ConfigurationKeyName("API_PROCESSES")]
+    public int ApiProcesses { get; set; } = 1;
+
+    /// <summary>The per-caller limits' defaults, from these switches.</summary>
+    public TenantLimitSettings TenantLimits() => new(RateReadsPerSecond, RateReadBurst, RateWritesPerSecond, RateWriteBurst,
+        QuotaQueuedPerUser, QuotaQueuedPerGroup, ApiProcesses);
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()

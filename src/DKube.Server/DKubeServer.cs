@@ -155,7 +155,7 @@ public sealed class DKubeServer : IAsyncDisposable
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
         builder.Services.AddDKubeCore(options, dataSource);
-        builder.Services.AddDKubeApi();
+        builder.Services.AddDKubeApi(options.TenantLimits());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")

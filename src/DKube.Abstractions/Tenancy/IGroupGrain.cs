@@ -20,6 +20,15 @@ public interface IGroupGrain : IGrainWithStringKey
     [Alias("RemoveMember")]
     Task<GroupView> RemoveMember(string user);
 
+    /// <summary>Sets the rate limits and quotas of the group's members (the operator's call); they apply at once.</summary>
+    [Alias("SetLimits")]
+    Task<GroupView> SetLimits(GroupLimits limits);
+
+    /// <summary>The group's limits (<see cref="GroupLimits.None"/> when unset or the group is unknown): read on every API process' cache refresh.</summary>
+    [Alias("GetLimits")]
+    [Orleans.Concurrency.ReadOnly]
+    Task<GroupLimits> GetLimits();
+
     [Alias("Get")]
     Task<GroupView?> Get();
 }

@@ -1,5 +1,6 @@
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Tenancy;
+using DKube.Api.Limits;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public static class AuthEndpointExtensions
         {
             var services = factory.ApplicationServices;
             var filter = new BearerAuthFilter(services.GetRequiredService<IResourceDirectory>(), services.GetRequiredService<IWorkloadTokens>(),
-                services.GetRequiredService<IGrainFactory>(), operatorOnly);
+                services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TenantRateLimiter>(), operatorOnly);
             return context => filter.InvokeAsync(context, next);
         });
 }

@@ -1,6 +1,7 @@
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
+using DKube.Api.Limits;
 using DKube.Api.Problems;
 using Microsoft.AspNetCore.Http;
 
@@ -8,9 +9,10 @@ namespace DKube.Api.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the hashed tokens of the
-/// read model (401 when missing or unknown) and, for operator endpoints, checks the role (403).
+/// read model (401 when missing or unknown), for operator endpoints checks the role (403), then
+/// takes a token from the caller's rate limit (429).
 /// </summary>
-public sealed class BearerAuthFilter(IResourceDirectory directory, IWorkloadTokens workloadTokens, IGrainFactory grains, bool operatorOnly) : IEndpointFilter
+public sealed class BearerAuthFilter(IResourceDirectory directory, IWorkloadTokens workloadTokens, IGrainFactory grains, TenantRateLimiter limiter, bool operatorOnly) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -37,7 +39,7 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, IWorkloadToke
         }
 
         http.SetCaller(caller);
-        return await next(context);
+        return await limiter.AcquireAsync(http, caller) ?? await next(context);
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using DKube.Abstractions.Pools;
+using DKube.Api.Limits;
 
 namespace DKube.Api.Contracts;
 
 /// <summary>GET /me.</summary>
-public sealed record MeView(string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups);
+/// <remarks><c>Limits</c> is null for the operator, who is not limited.</remarks>
+public sealed record MeView(string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, CallerLimits? Limits);

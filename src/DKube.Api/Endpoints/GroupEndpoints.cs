@@ -4,6 +4,7 @@ using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
+using DKube.Api.Limits;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -33,6 +34,8 @@ public static class GroupEndpoints
         var admin = api.MapGroup("/groups").WithTags("Groups").RequireOperator();
         admin.MapPost("/", CreateGroup).WithSummary("Create a group with a GPU pool of `gpus` GPUs.");
         admin.MapPut("/{group}", ResizeGroup).WithSummary("Change the group's GPU pool: its size (`gpus`), `queuePolicy` and `maxHeadAgeMinutes`; queued work is re-evaluated.");
+        admin.MapPut("/{group}/limits", SetLimits).WithSummary(
+            "Set the rate limits (`readsPerSecond`, `readBurst`, `writesPerSecond`, `writeBurst`) and the queued-workload quota (`queuedWorkloads`) of the group's members; an omitted field keeps the server's default. Applies from the members' next request.");
         admin.MapPut("/{group}/members/{user}", AddMember).WithSummary("Add a user to the group.");
         admin.MapDelete("/{group}/members/{user}", RemoveMember).WithSummary("Remove a user from the group.");
     }
@@ -61,6 +64,23 @@ public static class GroupEndpoints
             .Range("maxHeadAgeMinutes", request.MaxHeadAgeMinutes, 0, MaxHeadAgeMinutes, required: false)
             .ThrowIfInvalid();
         return TypedResults.Ok(await grains.GetGrain<IGroupGrain>(group).Resize(request.Gpus!.Value, request.QueuePolicy, MaxHeadAge(request.MaxHeadAgeMinutes)));
+    }
+
+    /// <summary>A rate above this is no limit at all; written out so that a typo is refused rather than obeyed.</summary>
+    public const int MaxRate = 1_000_000;
+
+    private static async Task<Ok<GroupView>> SetLimits(string group, GroupLimits request, IGrainFactory grains, GroupLimitsCache cache)
+    {
+        new RequestValidator()
+            .Check(request.ReadsPerSecond is null or (> 0 and <= MaxRate), "readsPerSecond", $"Must be above 0 and at most {MaxRate}.")
+            .Check(request.WritesPerSecond is null or (> 0 and <= MaxRate), "writesPerSecond", $"Must be above 0 and at most {MaxRate}.")
+            .Range("readBurst", request.ReadBurst, 1, MaxRate, required: false)
+            .Range("writeBurst", request.WriteBurst, 1, MaxRate, required: false)
+            .Range("queuedWorkloads", request.QueuedWorkloads, 0, MaxRate, required: false)
+            .ThrowIfInvalid();
+        var view = await grains.GetGrain<IGroupGrain>(group).SetLimits(request);
+        cache.Set(group, request);
+        return TypedResults.Ok(view);
     }
 
     private static async Task<Ok<GroupView>> AddMember(string group, string user, IGrainFactory grains) =>

@@ -3,6 +3,7 @@ using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
+using DKube.Api.Limits;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,7 @@ public static class UserEndpoints
         users.MapGet("/{name}", GetUser).WithSummary("Get a user.");
         users.MapPost("/{name}/token", RotateToken).WithSummary("Replace a user's token; the old one stops working at once.");
 
-        api.MapGet("/me", Me).WithTags("Users").RequireCaller().WithSummary("Who the caller is: name, roles, groups.");
+        api.MapGet("/me", Me).WithTags("Users").RequireCaller().WithSummary("Who the caller is: name, roles, groups, and the rate limits and quotas that apply to them.");
     }
 
     private static async Task<Created<CreatedUser>> CreateUser(CreateUserRequest request, IGrainFactory grains)
@@ -50,9 +51,10 @@ public static class UserEndpoints
     private static async Task<Ok<RotatedToken>> RotateToken(string name, IGrainFactory grains) =>
         TypedResults.Ok(new RotatedToken(name, await grains.GetGrain<IUserGrain>(name).RotateToken()));
 
-    private static Ok<MeView> Me(HttpContext http)
+    private static async Task<Ok<MeView>> Me(HttpContext http, TenantRateLimiter limiter)
     {
         var caller = http.Caller();
-        return TypedResults.Ok(new MeView(caller.Name, caller.Roles, caller.Groups));
+        var limits = caller.IsOperator ? null : await limiter.LimitsOfAsync(caller);
+        return TypedResults.Ok(new MeView(caller.Name, caller.Roles, caller.Groups, limits));
     }
 }

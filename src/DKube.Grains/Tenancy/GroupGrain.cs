@@ -65,10 +65,20 @@ public sealed class GroupGrain(
         return View();
     }
 
+    public async Task<GroupView> SetLimits(GroupLimits limits)
+    {
+        RequireExists();
+        state.State.Limits = limits;
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public Task<GroupLimits> GetLimits() => Task.FromResult(state.State.Limits ?? GroupLimits.None);
+
     public Task<GroupView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
 
     private GroupView View() =>
-        new(Name, state.State.Gpus, state.State.Clusters, [.. state.State.Members], state.State.CreatedAt);
+        new(Name, state.State.Gpus, state.State.Clusters, [.. state.State.Members], state.State.CreatedAt, state.State.Limits);
 
     private void RequireExists()
     {

@@ -1,3 +1,5 @@
+using DKube.Abstractions.Tenancy;
+
 namespace DKube.Grains.Tenancy;
 
 [GenerateSerializer]
@@ -18,4 +20,8 @@ public sealed class GroupState
 
     [Id(4)]
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The operator's limits for the members; null until set.</summary>
+    [Id(5)]
+    public GroupLimits? Limits { get; set; }
 }
