@@ -107,27 +107,18 @@ public sealed class DKubeOptions
 
     /// <summary>Writes (every verb but GET and HEAD) per second per caller.</summary>
     [ConfigurationKeyName("RATE_WRITES_PER_SECOND")]
-    public double RateWritesPerSecond { get; set; } = 20;
+    public double RateWritesPerSecond { get; set; } = 50;
 
     /// <summary>Writes a caller may send at once above the rate; 0 means two seconds' worth.</summary>
     [ConfigurationKeyName("RATE_WRITE_BURST")]
     public int RateWriteBurst { get; set; }
-
-    /// <summary>Workloads one user may have queued (Queued or WaitingForGpus) at a time, unless a group of theirs sets more.</summary>
-    [ConfigurationKeyName("QUOTA_QUEUED_PER_USER")]
-    public int QuotaQueuedPerUser { get; set; } = 1_000;
-
-    /// <summary>Workloads one group may have queued at a time.</summary>
-    [ConfigurationKeyName("QUOTA_QUEUED_PER_GROUP")]
-    public int QuotaQueuedPerGroup { get; set; } = 10_000;
 
     /// <summary>How many API processes share the rate limits: each enforces its share of every rate and burst.</summary>
     [ConfigurationKeyName("API_PROCESSES")]
     public int ApiProcesses { get; set; } = 1;
 
     /// <summary>The per-caller limits' defaults, from these switches.</summary>
-    public TenantLimitSettings TenantLimits() => new(RateReadsPerSecond, RateReadBurst, RateWritesPerSecond, RateWriteBurst,
-        QuotaQueuedPerUser, QuotaQueuedPerGroup, ApiProcesses);
+    public TenantLimitSettings TenantLimits() => new(RateReadsPerSecond, RateReadBurst, RateWritesPerSecond, RateWriteBurst, ApiProcesses);
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()

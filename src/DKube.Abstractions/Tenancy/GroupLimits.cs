@@ -10,8 +10,7 @@ public sealed record GroupLimits(
     [property: Id(0)] double? ReadsPerSecond,
     [property: Id(1)] int? ReadBurst,
     [property: Id(2)] double? WritesPerSecond,
-    [property: Id(3)] int? WriteBurst,
-    [property: Id(4)] int? QueuedWorkloads)
+    [property: Id(3)] int? WriteBurst)
 {
-    public static readonly GroupLimits None = new(null, null, null, null, null);
+    public static readonly GroupLimits None = new(null, null, null, null);
 }

@@ -20,7 +20,7 @@ public interface IGroupGrain : IGrainWithStringKey
     [Alias("RemoveMember")]
     Task<GroupView> RemoveMember(string user);
 
-    /// <summary>Sets the rate limits and quotas of the group's members (the operator's call); they apply at once.</summary>
+    /// <summary>Sets the rate limits of the group's members (the operator's call); they apply at once.</summary>
     [Alias("SetLimits")]
     Task<GroupView> SetLimits(GroupLimits limits);
 

@@ -35,7 +35,7 @@ public static class GroupEndpoints
         admin.MapPost("/", CreateGroup).WithSummary("Create a group with a GPU pool of `gpus` GPUs.");
         admin.MapPut("/{group}", ResizeGroup).WithSummary("Change the group's GPU pool: its size (`gpus`), `queuePolicy` and `maxHeadAgeMinutes`; queued work is re-evaluated.");
         admin.MapPut("/{group}/limits", SetLimits).WithSummary(
-            "Set the rate limits (`readsPerSecond`, `readBurst`, `writesPerSecond`, `writeBurst`) and the queued-workload quota (`queuedWorkloads`) of the group's members; an omitted field keeps the server's default. Applies from the members' next request.");
+            "Set the rate limits (`readsPerSecond`, `readBurst`, `writesPerSecond`, `writeBurst`) of the group's members; an omitted field keeps the server's default. Applies from the members' next request.");
         admin.MapPut("/{group}/members/{user}", AddMember).WithSummary("Add a user to the group.");
         admin.MapDelete("/{group}/members/{user}", RemoveMember).WithSummary("Remove a user from the group.");
     }
@@ -76,7 +76,6 @@ public static class GroupEndpoints
             .Check(request.WritesPerSecond is null or (> 0 and <= MaxRate), "writesPerSecond", $"Must be above 0 and at most {MaxRate}.")
             .Range("readBurst", request.ReadBurst, 1, MaxRate, required: false)
             .Range("writeBurst", request.WriteBurst, 1, MaxRate, required: false)
-            .Range("queuedWorkloads", request.QueuedWorkloads, 0, MaxRate, required: false)
             .ThrowIfInvalid();
         var view = await grains.GetGrain<IGroupGrain>(group).SetLimits(request);
         cache.Set(group, request);

@@ -23,7 +23,7 @@ public static class UserEndpoints
         users.MapGet("/{name}", GetUser).WithSummary("Get a user.");
         users.MapPost("/{name}/token", RotateToken).WithSummary("Replace a user's token; the old one stops working at once.");
 
-        api.MapGet("/me", Me).WithTags("Users").RequireCaller().WithSummary("Who the caller is: name, roles, groups, and the rate limits and quotas that apply to them.");
+        api.MapGet("/me", Me).WithTags("Users").RequireCaller().WithSummary("Who the caller is: name, roles, groups, and the rate limits that apply to them.");
     }
 
     private static async Task<Created<CreatedUser>> CreateUser(CreateUserRequest request, IGrainFactory grains)

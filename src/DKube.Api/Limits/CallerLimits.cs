@@ -3,7 +3,7 @@ using DKube.Abstractions.Tenancy;
 namespace DKube.Api.Limits;
 
 /// <summary>The limits that apply to one caller: the server's defaults, raised or lowered by the operator's group limits.</summary>
-public sealed record CallerLimits(double ReadsPerSecond, int ReadBurst, double WritesPerSecond, int WriteBurst, int QueuedWorkloads)
+public sealed record CallerLimits(double ReadsPerSecond, int ReadBurst, double WritesPerSecond, int WriteBurst)
 {
     /// <summary>
     /// Per field, the most generous value that any of the caller's groups sets, else the default:
@@ -17,8 +17,7 @@ public sealed record CallerLimits(double ReadsPerSecond, int ReadBurst, double W
             ? TenantLimitSettings.DefaultBurst(r) : Burst(defaults.ReadBurst, defaults.ReadsPerSecond));
         var writeBurst = Max(groups.Select(g => g.WriteBurst)) ?? (Max(groups.Select(g => g.WritesPerSecond)) is { } w
             ? TenantLimitSettings.DefaultBurst(w) : Burst(defaults.WriteBurst, defaults.WritesPerSecond));
-        var queued = Max(groups.Select(g => g.QueuedWorkloads)) ?? defaults.QueuedWorkloadsPerUser;
-        return new CallerLimits(reads, readBurst, writes, writeBurst, queued);
+        return new CallerLimits(reads, readBurst, writes, writeBurst);
     }
 
     private static int Burst(int configured, double perSecond) => configured > 0 ? configured : TenantLimitSettings.DefaultBurst(perSecond);

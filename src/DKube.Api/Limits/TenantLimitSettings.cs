@@ -1,16 +1,14 @@
 namespace DKube.Api.Limits;
 
 /// <summary>
-/// The server-wide defaults of the per-caller limits (README: <c>DKUBE_RATE_*</c>, <c>DKUBE_QUOTA_*</c>).
+/// The server-wide defaults of the per-caller limits (README: <c>DKUBE_RATE_*</c>, <c>DKUBE_API_PROCESSES</c>).
 /// A rate is requests per second per caller; a burst of 0 means twice the rate (at least 1).
 /// </summary>
 public sealed record TenantLimitSettings(
     double ReadsPerSecond = 100,
     int ReadBurst = 0,
-    double WritesPerSecond = 20,
+    double WritesPerSecond = 50,
     int WriteBurst = 0,
-    int QueuedWorkloadsPerUser = 1_000,
-    int QueuedWorkloadsPerGroup = 10_000,
     int ApiProcesses = 1)
 {
     /// <summary>The burst a rate gets when none is set: two seconds' worth, so that a short spike passes.</summary>
@@ -19,11 +17,10 @@ public sealed record TenantLimitSettings(
     /// <summary>Refuses a setting that would silently disable the limits or every request.</summary>
     public void Validate()
     {
-        if (ReadsPerSecond <= 0 || WritesPerSecond <= 0 || ReadBurst < 0 || WriteBurst < 0 || QueuedWorkloadsPerUser < 0
-            || QueuedWorkloadsPerGroup < 0 || ApiProcesses < 1)
+        if (ReadsPerSecond <= 0 || WritesPerSecond <= 0 || ReadBurst < 0 || WriteBurst < 0 || ApiProcesses < 1)
         {
             throw new InvalidOperationException(
-                "DKUBE_RATE_READS_PER_SECOND and DKUBE_RATE_WRITES_PER_SECOND must be above 0, the bursts and quotas 0 or more, DKUBE_API_PROCESSES 1 or more.");
+                "DKUBE_RATE_READS_PER_SECOND and DKUBE_RATE_WRITES_PER_SECOND must be above 0, the bursts 0 or more, DKUBE_API_PROCESSES 1 or more.");
         }
     }
 }

@@ -70,6 +70,6 @@ public sealed class ApiClient(Uri baseUrl, string? token) : IDisposable
     {
         using var response = await _http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
-        return new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text);
+        return new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, text) { RetryAfter = response.Headers.RetryAfter?.ToString() };
     }
 }

@@ -10,6 +10,9 @@ namespace DKube.Integration.Tests.Infrastructure;
 /// <summary>An HTTP answer with its JSON, for assertions.</summary>
 public sealed record Reply(HttpStatusCode Status, string? ContentType, string Text)
 {
+    /// <summary>The <c>Retry-After</c> header, when the answer has one.</summary>
+    public string? RetryAfter { get; init; }
+
     public JsonNode Json => JsonNode.Parse(Text) ?? throw new InvalidOperationException("Empty body.");
 
     public string this[string property] => Json[property]?.ToString() ?? throw new KeyNotFoundException($"No '{property}' in {Text}");

@@ -5,8 +5,17 @@ namespace DKube.Integration.Tests.Infrastructure;
 /// <summary>One co-hosted server on a fresh database, shared by the tests of a class.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
+    private readonly string[] _extra;
     private DKubeServer? _server;
     private int _names;
+
+    public ServerFixture()
+        : this([])
+    {
+    }
+
+    /// <summary>A server started with <paramref name="extra"/> switches (e.g. <c>--RATE_WRITE_BURST=3</c>); for fixtures that wrap this one.</summary>
+    internal ServerFixture(string[] extra) => _extra = extra;
 
     public DKubeServer Server => _server ?? throw new InvalidOperationException("Not started.");
 
@@ -15,7 +24,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public string DataDir { get; } = ServerHandle.NewDataDir();
 
     public async Task InitializeAsync() =>
-        _server = await ServerHandle.StartAsync(await SharedPostgres.NewDatabaseAsync(), DataDir);
+        _server = await ServerHandle.StartAsync(await SharedPostgres.NewDatabaseAsync(), DataDir, _extra);
 
     public async Task DisposeAsync()
     {
