@@ -26,6 +26,9 @@ public sealed class ClusterQueue
     private readonly Dictionary<string, ClusterWaiter> waiting = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> holderGroups = new(StringComparer.Ordinal);
 
+    // GPUs held per group, kept as reservations come and go: the order needs it on every decision.
+    private readonly Dictionary<string, int> usage = new(StringComparer.Ordinal);
+
     public ClusterQueue(ClusterInventory inventory, TimeSpan maxHeadAge)
     {
         ArgumentNullException.ThrowIfNull(inventory);
@@ -54,6 +57,11 @@ public sealed class ClusterQueue
             }
         }
 
+        foreach (var reservation in inventory.Reservations)
+        {
+            queue.AddUsage(reservation.RequestId, reservation.Placement.TotalGpus);
+        }
+
         foreach (var waiter in snapshot.Waiting)
         {
             if (!inventory.Holds(waiter.Request.Id))
@@ -73,17 +81,7 @@ public sealed class ClusterQueue
     public string? GroupOf(string requestId) => holderGroups.GetValueOrDefault(requestId) ?? waiting.GetValueOrDefault(requestId)?.Group;
 
     /// <summary>GPUs of this cluster each group holds now.</summary>
-    public IReadOnlyDictionary<string, int> UsageByGroup()
-    {
-        var usage = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var reservation in inventory.Reservations)
-        {
-            var group = holderGroups.GetValueOrDefault(reservation.RequestId, string.Empty);
-            usage[group] = usage.GetValueOrDefault(group) + reservation.Placement.TotalGpus;
-        }
-
-        return usage;
-    }
+    public IReadOnlyDictionary<string, int> UsageByGroup() => usage.Where(u => u.Value > 0).ToDictionary(StringComparer.Ordinal);
 
     /// <summary>
     /// Places the request for <paramref name="group"/> now if the order allows it, else queues it;
@@ -94,9 +92,9 @@ public sealed class ClusterQueue
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(group);
         var id = request.Id;
-        if (inventory.Reservations.FirstOrDefault(r => r.RequestId == id) is { } held)
+        if (inventory.PlacementOf(id) is { } held)
         {
-            return new ClaimResult(ClaimOutcome.Placed, held.Placement, null, []);
+            return new ClaimResult(ClaimOutcome.Placed, held, null, []);
         }
 
         if (waiting.ContainsKey(id))
@@ -139,9 +137,14 @@ public sealed class ClusterQueue
     public IReadOnlyList<Reservation> Release(string requestId, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        var freed = inventory.Release(requestId) is not null;
+        var freed = inventory.Release(requestId);
+        if (freed is not null)
+        {
+            AddUsage(requestId, -freed.TotalGpus);
+        }
+
         holderGroups.Remove(requestId);
-        return freed || waiting.Remove(requestId) ? Drain(now) : [];
+        return freed is not null || waiting.Remove(requestId) ? Drain(now) : [];
     }
 
     /// <summary>Replaces the cluster's nodes (reservations are kept) and places what now fits.</summary>
@@ -153,7 +156,7 @@ public sealed class ClusterQueue
 
     /// <summary>The waiters in the order they would be placed now, each with its 1-based position.</summary>
     public IReadOnlyList<ClusterQueueEntry> QueueView(DateTimeOffset now) =>
-        Order(now, UsageByGroup()).Select((w, i) => new ClusterQueueEntry(w, i + 1)).ToList();
+        Order(now).Select((w, i) => new ClusterQueueEntry(w, i + 1)).ToList();
 
     /// <summary>The request's 1-based position in the fair order, or null when it does not wait here.</summary>
     public int? PositionOf(string requestId, DateTimeOffset now)
@@ -163,7 +166,7 @@ public sealed class ClusterQueue
             return null;
         }
 
-        var order = Order(now, UsageByGroup());
+        var order = Order(now);
         return order.FindIndex(w => w.Request.Id == requestId) + 1;
     }
 
@@ -176,7 +179,7 @@ public sealed class ClusterQueue
         var placed = new List<Reservation>();
         while (waiting.Count > 0)
         {
-            var order = Order(now, UsageByGroup());
+            var order = Order(now);
             var candidates = IsAged(order[0], now) ? order.Take(1) : order;
             var next = candidates
                 .Select(w => (Waiter: w, Placement: inventory.TryPlace(w.Request)))
@@ -190,6 +193,7 @@ public sealed class ClusterQueue
             inventory.Reserve(waiter.Request.Id, placement);
             waiting.Remove(waiter.Request.Id);
             holderGroups[waiter.Request.Id] = waiter.Group;
+            AddUsage(waiter.Request.Id, placement.TotalGpus);
             placed.Add(new Reservation(waiter.Request.Id, placement));
         }
 
@@ -200,7 +204,7 @@ public sealed class ClusterQueue
     /// The fair order: the oldest waiter first when it has aged past the bound, then fewest GPUs held
     /// by the waiter's group, oldest, id.
     /// </summary>
-    private List<ClusterWaiter> Order(DateTimeOffset now, IReadOnlyDictionary<string, int> usage)
+    private List<ClusterWaiter> Order(DateTimeOffset now)
     {
         var oldest = waiting.Values
             .OrderBy(w => w.EnqueuedAt)
@@ -219,6 +223,13 @@ public sealed class ClusterQueue
         }
 
         return order;
+    }
+
+    /// <summary>Reservations booked before groups were kept count against the empty group.</summary>
+    private void AddUsage(string requestId, int gpus)
+    {
+        var group = holderGroups.GetValueOrDefault(requestId, string.Empty);
+        usage[group] = usage.GetValueOrDefault(group) + gpus;
     }
 
     private bool IsAged(ClusterWaiter waiter, DateTimeOffset now) => now - waiter.EnqueuedAt > MaxHeadAge;

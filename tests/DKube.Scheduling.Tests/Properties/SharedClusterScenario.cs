@@ -229,6 +229,14 @@ internal sealed class SharedClusterScenario
                 Check(indices.All(i => i >= 0 && i < gpus), $"an index on {node.Key} is outside 0..{gpus - 1}");
             }
 
+            // The per-group usage the order relies on is what the reservations add up to.
+            var usage = queue.Inventory.Reservations
+                .GroupBy(r => groupOf[r.RequestId])
+                .Select(g => (Group: g.Key, Gpus: g.Sum(r => r.Placement.TotalGpus)))
+                .Where(g => g.Gpus > 0)
+                .ToDictionary(g => g.Group, g => g.Gpus);
+            Check(usage.Count == queue.UsageByGroup().Count && usage.All(u => queue.UsageByGroup().GetValueOrDefault(u.Key) == u.Value), $"{name}'s usage by group drifted from its reservations");
+
             // Nobody waits while the cluster could place them, unless an aged head holds the GPUs.
             var view = queue.QueueView(now);
             var agedHead = view.Count > 0 && now - view[0].Waiter.EnqueuedAt > queue.MaxHeadAge;
