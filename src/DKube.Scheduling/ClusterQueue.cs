@@ -177,24 +177,43 @@ public sealed class ClusterQueue
     public IReadOnlyList<Reservation> Drain(DateTimeOffset now)
     {
         var placed = new List<Reservation>();
+
+        // Within one pass GPUs are only taken, never freed, so a shape that did not fit stays
+        // unfit: each distinct shape is tried at most once however long the queue is.
+        var unfit = new HashSet<(int PerWorker, int Workers, DistributionMode Mode, string Affinity)>();
         while (waiting.Count > 0)
         {
             var order = Order(now);
             var candidates = IsAged(order[0], now) ? order.Take(1) : order;
-            var next = candidates
-                .Select(w => (Waiter: w, Placement: inventory.TryPlace(w.Request)))
-                .FirstOrDefault(c => c.Placement is not null);
-            if (next.Waiter is null)
+            (ClusterWaiter Waiter, Placement Placement)? next = null;
+            foreach (var waiter in candidates)
+            {
+                var request = waiter.Request;
+                var shape = (request.GpusPerWorker, request.Workers, request.DistributionMode, string.Join('\n', request.Affinity.Order(StringComparer.Ordinal)));
+                if (unfit.Contains(shape))
+                {
+                    continue;
+                }
+
+                if (inventory.TryPlace(request) is { } placement)
+                {
+                    next = (waiter, placement);
+                    break;
+                }
+
+                unfit.Add(shape);
+            }
+
+            if (next is not var (chosen, where))
             {
                 break;
             }
 
-            var (waiter, placement) = (next.Waiter, next.Placement!);
-            inventory.Reserve(waiter.Request.Id, placement);
-            waiting.Remove(waiter.Request.Id);
-            holderGroups[waiter.Request.Id] = waiter.Group;
-            AddUsage(waiter.Request.Id, placement.TotalGpus);
-            placed.Add(new Reservation(waiter.Request.Id, placement));
+            inventory.Reserve(chosen.Request.Id, where);
+            waiting.Remove(chosen.Request.Id);
+            holderGroups[chosen.Request.Id] = chosen.Group;
+            AddUsage(chosen.Request.Id, where.TotalGpus);
+            placed.Add(new Reservation(chosen.Request.Id, where));
         }
 
         return placed;
