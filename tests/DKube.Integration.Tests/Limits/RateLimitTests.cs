@@ -101,6 +101,29 @@ public sealed class RateLimitTests(LimitedServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_member_of_several_groups_gets_the_most_generous_limit_of_each_kind()
+    {
+        var (stingy, user, client) = await Server.NewTenantAsync();
+        using var _ = client;
+        using var op = Server.Operator;
+        var generous = Server.UniqueName("g");
+        (await op.Post("groups", new { name = generous, gpus = 1 })).Expect(HttpStatusCode.Created);
+        (await op.Put($"groups/{generous}/members/{user}")).Expect(HttpStatusCode.OK);
+        (await op.Put($"groups/{stingy}/limits", new { writesPerSecond = 0.1, writeBurst = 1, readsPerSecond = 500 })).Expect(HttpStatusCode.OK);
+        (await op.Put($"groups/{generous}/limits", new { writesPerSecond = 30, writeBurst = 8, readsPerSecond = 5 })).Expect(HttpStatusCode.OK);
+
+        var limits = (await client.Get("me")).Expect(HttpStatusCode.OK).Json["limits"]!;
+        Assert.Equal(30, limits["writesPerSecond"]!.GetValue<double>());
+        Assert.Equal(8, limits["writeBurst"]!.GetValue<int>());
+        Assert.Equal(500, limits["readsPerSecond"]!.GetValue<double>());
+        Assert.Equal(1000, limits["readBurst"]!.GetValue<int>());
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await Write(client)).Status);
+        }
+    }
+
+    [Fact]
     public async Task Invalid_group_limits_are_400_and_only_the_operator_sets_them()
     {
         var (group, _, client) = await Server.NewTenantAsync();
