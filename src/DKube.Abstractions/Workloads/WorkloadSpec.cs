@@ -23,9 +23,17 @@ public sealed record WorkloadSpec(
     [property: Id(13)] string? Cluster,
     [property: Id(14)] IReadOnlyList<string> Affinity,
     [property: Id(15)] TimeSpan ExpectedDuration,
-    [property: Id(16)] IReadOnlyDictionary<string, string> BackendOptions)
+    [property: Id(16)] IReadOnlyDictionary<string, string> BackendOptions,
+    [property: Id(17)] double? Cpus = null,
+    [property: Id(18)] int? MemoryGiB = null)
 {
     public int Workers => Distribution?.Workers ?? 0;
+
+    /// <summary>CPU cores each worker asks for; null: <see cref="DefaultCpus"/>.</summary>
+    public const double DefaultCpus = 1;
+
+    /// <summary>Memory (GiB) each worker asks for; null: <see cref="DefaultMemoryGiB"/>.</summary>
+    public const int DefaultMemoryGiB = 2;
 
     /// <summary>GPUs in all, as DKube counts a distributed run: per worker times (workers + 1).</summary>
     public int TotalGpus => Gpus * (Workers + 1);
