@@ -81,6 +81,10 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("RECONCILE_SECONDS")]
     public int ReconcileSeconds { get; set; } = 60;
 
+    /// <summary>Period of the durable reminder that reads the nodes of Slurm and Kubernetes clusters again.</summary>
+    [ConfigurationKeyName("NODE_REFRESH_SECONDS")]
+    public int NodeRefreshSeconds { get; set; } = 60;
+
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()
     {

@@ -151,6 +151,7 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
         services.AddSingleton<WorkloadRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
+        services.AddSingleton(new ClusterRefreshOptions(TimeSpan.FromSeconds(Math.Max(1, options.NodeRefreshSeconds))));
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
     }
@@ -194,7 +195,7 @@ public sealed class DKubeServer : IAsyncDisposable
             silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, Math.Min(options.ReconcileSeconds, options.NodeRefreshSeconds)))));
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
             // Each silo publishes the execution cluster it runs in; grains that talk to a
             // cluster's backend (and hold its credentials) are placed by it.

@@ -19,6 +19,8 @@ public static class ClusterEndpoints
         clusters.MapPost("/", Register).WithSummary("Register a cluster: local (declared nodes), slurm (slurmrestd) or kubernetes.");
         clusters.MapGet("/", List).WithSummary("Every cluster with its nodes, capacity, use and health.");
         clusters.MapGet("/{name}", Get).WithSummary("One cluster.");
+        clusters.MapPost("/{name}/refresh", Refresh)
+            .WithSummary("Read a Slurm or Kubernetes cluster's nodes from its backend now (they are also read every DKUBE_NODE_REFRESH_SECONDS); pools drawing on it plan with the new ones.");
     }
 
     private static async Task<Created<ClusterView>> Register(CreateClusterRequest request, IGrainFactory grains)
@@ -88,6 +90,9 @@ public static class ClusterEndpoints
 
     private static async Task<Ok<ClusterView>> Get(string name, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IClusterGrain>(name).Get() ?? throw DomainException.NotFound("Cluster", name));
+
+    private static async Task<Ok<ClusterView>> Refresh(string name, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IClusterGrain>(name).RefreshNodes() ?? throw DomainException.NotFound("Cluster", name));
 
     private static void Put(Dictionary<string, string> settings, string key, string? value)
     {
