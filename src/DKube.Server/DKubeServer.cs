@@ -5,6 +5,8 @@ using DKube.Api;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Clusters;
+using DKube.Grains.Retention;
+using DKube.Storage.Versions;
 using DKube.Grains.Execution;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Faults;
@@ -152,6 +154,11 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton<WorkloadRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
         services.AddSingleton(new ClusterRefreshOptions(TimeSpan.FromSeconds(Math.Max(1, options.NodeRefreshSeconds))));
+        services.AddSingleton(new RetentionOptions(
+            TimeSpan.FromHours(Math.Max(1, options.RunRetentionHours)), TimeSpan.FromHours(Math.Max(1, options.BlobGraceHours)), TimeSpan.FromHours(1)));
+        services.AddSingleton(sp => new BlobCollector((FileBlobStore)sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobCollector>>()));
+        services.AddSingleton<DiskReclaimer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DiskReclaimer>());
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
     }
