@@ -28,6 +28,7 @@ public sealed class DiskReclaimTests(ServerFixture server) : IClassFixture<Serve
         var (_, _, client) = await server.NewTenantAsync(gpus: 2);
         using (client)
         {
+            (await client.Post("models", new { name = "kept" })).Expect(HttpStatusCode.Created);
             var ended = (await client.Post("runs", new { name = "done", kind = "training", command = "echo out > \"$DKUBE_OUTPUT_DIR/m\"", gpus = 0, output = new { model = "kept" } }))
                 .Expect(HttpStatusCode.Created)["id"];
             await Eventually.Until(() => client.Get($"runs/{ended}"), r => r["status"] == "Complete", what: $"{ended} Complete");
