@@ -24,6 +24,30 @@ internal static class WorkFolders
         File.CreateSymbolicLink(link, mount.Source);
     }
 
+    private const UnixFileMode AllReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead
+        | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
+    private const UnixFileMode AllExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    /// <summary>
+    /// Makes <paramref name="folder"/> (if missing) writable by any user: remote work runs as the
+    /// backend's user (slurmrestd's, the image's), not as this silo's.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static void OpenFolder(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.SetUnixFileMode(folder, AllReadWrite | AllExecute);
+    }
+
+    /// <summary>Creates the (empty) metrics file in a work folder, writable by any user, so the path is usable at once.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static async Task OpenMetricsFileAsync(string file, CancellationToken cancellationToken)
+    {
+        await File.AppendAllTextAsync(file, string.Empty, cancellationToken);
+        File.SetUnixFileMode(file, AllReadWrite);
+    }
+
     /// <summary>The complete lines of a metrics file (one JSON object per line); none when it does not exist.</summary>
     public static async Task<IReadOnlyList<string>> ReadMetricsAsync(string file, CancellationToken cancellationToken)
     {

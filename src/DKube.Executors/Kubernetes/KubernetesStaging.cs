@@ -16,11 +16,6 @@ internal sealed class KubernetesStaging(KubernetesOptions options)
     public const string VolumeName = "dkube-staging";
     public const string MetricsFileName = "metrics.jsonl";
 
-    // The pod's user is the image's: what it must write is opened to any user.
-    private const UnixFileMode Writable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-        | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
     public bool Enabled => options.VolumeClaim is not null && options.StagingPath is not null;
 
     /// <summary>The pod's working folder.</summary>
@@ -71,18 +66,13 @@ internal sealed class KubernetesStaging(KubernetesOptions options)
             return;
         }
 
+        // The pod runs as the image's user: what it must write is opened to any user.
         var work = SiloWorkDir(spec.Id);
-        Directory.CreateDirectory(work);
-        File.SetUnixFileMode(work, Writable);
-        var metrics = Path.Combine(work, MetricsFileName);
-        await File.AppendAllTextAsync(metrics, string.Empty, cancellationToken);
-        File.SetUnixFileMode(metrics, Writable & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute));
-        foreach (var mount in spec.Mounts.Where(m => SubPath(m.Source) is not null))
+        WorkFolders.OpenFolder(work);
+        await WorkFolders.OpenMetricsFileAsync(Path.Combine(work, MetricsFileName), cancellationToken);
+        foreach (var mount in spec.Mounts.Where(m => !m.ReadOnly && SubPath(m.Source) is not null && Directory.Exists(m.Source)))
         {
-            if (!mount.ReadOnly && Directory.Exists(mount.Source))
-            {
-                File.SetUnixFileMode(mount.Source, Writable);
-            }
+            WorkFolders.OpenFolder(mount.Source);
         }
     }
 

@@ -13,14 +13,6 @@ internal sealed class SlurmRunFolder(string sharedPath, string id)
     public const string HyperparametersFileName = "hyperparameters.json";
     public const string HyperparametersOption = "hyperparameters.json";
 
-    // The job runs as the slurmrestd user, not as this silo's: what it must write is opened to it.
-    private const UnixFileMode Writable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-        | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
-    private const UnixFileMode Traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-
     public string Root { get; } = Path.Combine(Path.GetFullPath(sharedPath), id);
 
     public string WorkDir => Path.Combine(Root, "work");
@@ -51,13 +43,10 @@ internal sealed class SlurmRunFolder(string sharedPath, string id)
             throw new PlatformNotSupportedException("Staging for Slurm sets POSIX file modes.");
         }
 
-        Directory.CreateDirectory(Root, Traversable);
-        Directory.CreateDirectory(WorkDir, Writable);
-        Directory.CreateDirectory(TensorBoardDir, Writable);
-        File.SetUnixFileMode(WorkDir, Writable);
-        File.SetUnixFileMode(TensorBoardDir, Writable);
-        await File.AppendAllTextAsync(MetricsFile, string.Empty, cancellationToken);
-        File.SetUnixFileMode(MetricsFile, Writable & ~(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute));
+        // The job runs as the slurmrestd user, not as this silo's: what it must write is opened to it.
+        WorkFolders.OpenFolder(WorkDir);
+        WorkFolders.OpenFolder(TensorBoardDir);
+        await WorkFolders.OpenMetricsFileAsync(MetricsFile, cancellationToken);
         if (spec.BackendOptions.TryGetValue(HyperparametersOption, out var hyperparameters))
         {
             await File.WriteAllTextAsync(HyperparametersFile, hyperparameters, cancellationToken);
@@ -68,7 +57,7 @@ internal sealed class SlurmRunFolder(string sharedPath, string id)
             WorkFolders.Link(WorkDir, mount);
             if (!mount.ReadOnly && Directory.Exists(mount.Source))
             {
-                File.SetUnixFileMode(mount.Source, Writable);
+                WorkFolders.OpenFolder(mount.Source);
             }
         }
     }

@@ -42,12 +42,8 @@ public sealed class KubernetesDataFlowTests : IClassFixture<ServerFixture>, IAsy
             name = cluster, kind = "kubernetes", kubeconfig = api.Kubeconfig, @namespace = FakeApiServer.Namespace,
             volumeClaim = "dkube-runs", stagingPath = staging,
         })).Expect(HttpStatusCode.Created);
-        var group = server.UniqueName("kg");
-        var user = server.UniqueName("ku");
-        (await op.Post("groups", new { name = group, gpus = 2, clusters = new[] { cluster } })).Expect(HttpStatusCode.Created);
-        var token = (await op.Post("users", new { name = user })).Expect(HttpStatusCode.Created)["token"];
-        (await op.Put($"groups/{group}/members/{user}")).Expect(HttpStatusCode.OK);
-        using var client = new ApiClient(server.Server.Url, token);
+        var (_, _, client) = await server.NewTenantAsync(2, cluster);
+        using var _ = client;
         var dataset = (await client.Post("datasets", new { name = "images" })).Expect(HttpStatusCode.Created)["id"];
         (await client.Upload($"datasets/{dataset}/versions", Archives.Tar(("labels.csv", "cat,dog\n")))).Expect(HttpStatusCode.Created);
         var model = (await client.Post("models", new { name = "classifier" })).Expect(HttpStatusCode.Created)["id"];

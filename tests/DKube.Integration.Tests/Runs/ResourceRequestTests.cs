@@ -70,11 +70,6 @@ public sealed class ResourceRequestTests(ServerFixture server) : IClassFixture<S
         using var op = server.Operator;
         var cluster = server.UniqueName("small");
         (await op.Post("clusters", new { name = cluster, kind = "local", nodes = new[] { new { name = "n1", gpus = 2, cpus = 4, memoryGiB = 8 } } })).Expect(HttpStatusCode.Created);
-        var group = server.UniqueName("g");
-        var user = server.UniqueName("u");
-        (await op.Post("groups", new { name = group, gpus = 2, clusters = new[] { cluster } })).Expect(HttpStatusCode.Created);
-        var token = (await op.Post("users", new { name = user })).Expect(HttpStatusCode.Created)["token"];
-        (await op.Put($"groups/{group}/members/{user}")).Expect(HttpStatusCode.OK);
-        return (group, user, new ApiClient(server.Server.Url, token));
+        return await server.NewTenantAsync(2, cluster);
     }
 }

@@ -60,12 +60,8 @@ public sealed class SlurmDataFlowTests(SlurmLabFixture lab)
             ["apiVersion"] = lab.Slurm.ApiVersion, ["outputDirectory"] = lab.Slurm.JobsDirectory,
         };
         (await op.Post("clusters", body)).Expect(HttpStatusCode.Created);
-        var group = lab.Server.UniqueName("ns");
-        var user = lab.Server.UniqueName("nu");
-        (await op.Post("groups", new { name = group, gpus = 1, clusters = new[] { cluster } })).Expect(HttpStatusCode.Created);
-        var token = (await op.Post("users", new { name = user })).Expect(HttpStatusCode.Created)["token"];
-        (await op.Put($"groups/{group}/members/{user}")).Expect(HttpStatusCode.OK);
-        using var tenant = new Tenant(group, user, new ApiClient(lab.Server.Server.Url, token));
+        var (group, user, client) = await lab.Server.NewTenantAsync(1, cluster);
+        using var tenant = new Tenant(group, user, client);
         var dataset = (await tenant.Client.Post("datasets", new { name = "d" })).Expect(HttpStatusCode.Created)["id"];
         (await tenant.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("x", "1")))).Expect(HttpStatusCode.Created);
 
