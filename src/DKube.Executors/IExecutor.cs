@@ -31,4 +31,12 @@ public interface IExecutor
     /// </summary>
     Task<IReadOnlyList<string>> ReadMetricsAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
+    /// The folder, as this silo sees it, under which a run's inputs, code and output must be staged
+    /// for the backend's work to see them (a Slurm cluster's shared folder, the staging view of a
+    /// Kubernetes cluster's volume claim); null: the silo's own run folders, which only work on
+    /// this machine sees.
+    /// </summary>
+    string? StagingRoot => null;
 }

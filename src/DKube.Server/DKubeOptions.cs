@@ -97,6 +97,18 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("RECONCILE_SECONDS")]
     public int ReconcileSeconds { get; set; } = 60;
 
+    /// <summary>How long an ended run's or IDE's folders (working folder, staged inputs, code and output; its log and metrics) are kept.</summary>
+    [ConfigurationKeyName("RUN_RETENTION_HOURS")]
+    public int RunRetentionHours { get; set; } = 168;
+
+    /// <summary>How long a blob no version references is kept after it was stored or last reused (longer than any upload takes).</summary>
+    [ConfigurationKeyName("BLOB_GRACE_HOURS")]
+    public int BlobGraceHours { get; set; } = 6;
+
+    /// <summary>Period of the durable reminder that reads the nodes of Slurm and Kubernetes clusters again.</summary>
+    [ConfigurationKeyName("NODE_REFRESH_SECONDS")]
+    public int NodeRefreshSeconds { get; set; } = 60;
+
     /// <summary>Reads (GET) per second per caller (the operator is never limited).</summary>
     [ConfigurationKeyName("RATE_READS_PER_SECOND")]
     public double RateReadsPerSecond { get; set; } = 100;

@@ -7,10 +7,12 @@ using DKube.Grains.Clusters;
 using DKube.Grains.Execution;
 using DKube.Grains.Faults;
 using DKube.Grains.Repos;
+using DKube.Grains.Retention;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Workloads;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
+using DKube.Storage.Versions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
@@ -54,6 +56,12 @@ public static class SiloServices
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
         services.AddSingleton<WorkloadRecovery>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
+        services.AddSingleton(new ClusterRefreshOptions(TimeSpan.FromSeconds(Math.Max(1, options.NodeRefreshSeconds))));
+        services.AddSingleton(new RetentionOptions(
+            TimeSpan.FromHours(Math.Max(1, options.RunRetentionHours)), TimeSpan.FromHours(Math.Max(1, options.BlobGraceHours)), TimeSpan.FromHours(1)));
+        services.AddSingleton(sp => new BlobCollector((FileBlobStore)sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobCollector>>()));
+        services.AddSingleton<DiskReclaimer>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DiskReclaimer>());
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
         return services;
@@ -68,7 +76,7 @@ public static class SiloServices
         silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
         silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
         // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
-        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, Math.Min(options.ReconcileSeconds, options.NodeRefreshSeconds)))));
         // Each silo publishes the execution cluster it runs in; grains that talk to a
         // cluster's backend (and hold its credentials) are placed by it.
         silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });

@@ -23,13 +23,16 @@ internal sealed class KubernetesHarness : IAsyncDisposable
 
     public KubernetesExecutor Executor { get; }
 
-    public static async Task<KubernetesHarness> StartAsync()
+    /// <param name="volumeClaim">The claim runs' staged files travel through, seen by this silo at <paramref name="stagingPath"/>.</param>
+    public static async Task<KubernetesHarness> StartAsync(string? volumeClaim = null, string? stagingPath = null)
     {
         var server = await FakeApiServer.StartAsync();
         return new KubernetesHarness(server, new KubernetesOptions
         {
             Kubeconfig = server.Kubeconfig,
             Namespace = FakeApiServer.Namespace,
+            VolumeClaim = volumeClaim,
+            StagingPath = stagingPath,
             WatchRetryDelay = TimeSpan.FromMilliseconds(50),
             LogPollInterval = TimeSpan.FromMilliseconds(50),
         });

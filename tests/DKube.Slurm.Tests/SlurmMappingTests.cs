@@ -88,4 +88,37 @@ public sealed class SlurmMappingTests
         Assert.Equal(("r/1", "alice", "vision"), (job.Environment["DKUBE_RUN_ID"], job.Environment["DKUBE_USER"], job.Environment["DKUBE_GROUP"]));
         Assert.False(job.Requeue);
     }
+
+    [Fact]
+    public void Cpus_and_memory_become_cpus_per_task_and_mem_and_a_shared_folder_becomes_the_working_folder()
+    {
+        var options = new SlurmOptions { BaseUrl = new Uri("http://x"), UserName = "u", Token = "t", OutputDirectory = "/jobs", SharedPath = "/shared" };
+        var spec = SlurmFixture.Spec("r-2", "python train.py", gpus: 1) with
+        {
+            CpusPerWorker = 2.5,
+            MemoryGiBPerWorker = 6,
+            Mounts = [new DKube.Executors.VolumeMount("/shared/r-2/inputs/data", "data", ReadOnly: true)],
+        };
+
+        var job = SlurmJobRequestBuilder.Build(spec, options).Job;
+
+        Assert.Equal(3, job.CpusPerTask);
+        Assert.Equal(6 * 1024, job.MemoryPerNode);
+        Assert.Equal("/shared/r-2/work", job.CurrentWorkingDirectory);
+        Assert.Equal("/shared/r-2/work/metrics.jsonl", job.Environment["DKUBE_METRICS_FILE"]);
+        Assert.Equal("/jobs/r-2.out", job.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData(null, "/shared/r-3/inputs/data", "declares no sharedPath")]
+    [InlineData("/shared", "/elsewhere/data", "not under the cluster's shared folder")]
+    public void Mounts_the_nodes_could_not_see_are_refused(string? sharedPath, string source, string words)
+    {
+        var options = new SlurmOptions { BaseUrl = new Uri("http://x"), UserName = "u", Token = "t", OutputDirectory = "/jobs", SharedPath = sharedPath };
+        var spec = SlurmFixture.Spec("r-3", "true", gpus: 0) with { Mounts = [new DKube.Executors.VolumeMount(source, "data", ReadOnly: true)] };
+
+        var error = Assert.Throws<ArgumentException>(() => SlurmJobRequestBuilder.Build(spec, options));
+
+        Assert.Contains(words, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -18,6 +18,14 @@ public interface IClusterGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ClusterView?> Get();
 
+    /// <summary>
+    /// Reads a Slurm or Kubernetes cluster's nodes from its backend again; when they changed, the
+    /// cluster places on the new ones (reservations are kept) and the pools that draw on it are
+    /// told. A local cluster's nodes are declared: nothing to read. Null when not registered.
+    /// </summary>
+    [Alias("RefreshNodes")]
+    Task<ClusterView?> RefreshNodes();
+
     /// <summary>The cluster's nodes (what pools plan with); empty when it is not registered.</summary>
     [Alias("GetNodes")]
     [ReadOnly]

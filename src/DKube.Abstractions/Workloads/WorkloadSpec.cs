@@ -24,12 +24,20 @@ public sealed record WorkloadSpec(
     [property: Id(14)] IReadOnlyList<string> Affinity,
     [property: Id(15)] TimeSpan ExpectedDuration,
     [property: Id(16)] IReadOnlyDictionary<string, string> BackendOptions,
-    [property: Id(17)] string? HyperparametersJson = null)
+    [property: Id(17)] string? HyperparametersJson = null,
+    [property: Id(18)] double? Cpus = null,
+    [property: Id(19)] int? MemoryGiB = null)
 {
     // Hyperparameters holds each value as text (what environment variables carry, and all that
     // specs stored before JSON types were kept have); HyperparametersJson, when set, is the JSON
     // object they were given as, so that 0.01 stays a number: see HyperparameterValues.
     public int Workers => Distribution?.Workers ?? 0;
+
+    /// <summary>CPU cores each worker asks for; null: <see cref="DefaultCpus"/>.</summary>
+    public const double DefaultCpus = 1;
+
+    /// <summary>Memory (GiB) each worker asks for; null: <see cref="DefaultMemoryGiB"/>.</summary>
+    public const int DefaultMemoryGiB = 2;
 
     /// <summary>GPUs in all, as DKube counts a distributed run: per worker times (workers + 1).</summary>
     public int TotalGpus => Gpus * (Workers + 1);

@@ -4,8 +4,10 @@ namespace DKube.Api.Contracts;
 
 /// <summary>
 /// POST /clusters. <c>local</c> clusters declare their nodes; <c>slurm</c> ones give
-/// <c>endpoint, user, token, partition?, apiVersion?, outputDirectory?, jobCompLog?</c> (the last two: folders
-/// the silo shares with the Slurm nodes, for logs and final states); <c>kubernetes</c> ones <c>kubeconfig?, namespace?</c>.
+/// <c>endpoint, user, token, partition?, apiVersion?, outputDirectory?, jobCompLog?, sharedPath?</c> (the last three: folders
+/// the silo shares with the Slurm nodes, for logs, final states and each run's inputs, code and output);
+/// <c>kubernetes</c> ones <c>kubeconfig?, namespace?, volumeClaim?, stagingPath?, mountPath?</c> (a PersistentVolumeClaim
+/// the runs' pods mount at <c>mountPath</c>, which the silo sees at <c>stagingPath</c>).
 /// </summary>
 public sealed record CreateClusterRequest(
     string? Name,
@@ -19,4 +21,8 @@ public sealed record CreateClusterRequest(
     string? Kubeconfig,
     string? Namespace,
     string? OutputDirectory,
-    string? JobCompLog);
+    string? JobCompLog,
+    string? SharedPath = null,
+    string? VolumeClaim = null,
+    string? StagingPath = null,
+    string? MountPath = null);

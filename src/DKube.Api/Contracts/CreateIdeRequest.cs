@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace DKube.Api.Contracts;
 
-/// <summary>POST /ides: like a run, without kind and output; <c>ide</c> is jupyterlab (default) or rstudio, <c>command</c> optional.</summary>
+/// <summary>POST /ides: like a run, without kind and output; <c>ide</c> is jupyterlab (default) or rstudio, <c>command</c> optional; <c>cpus</c>, <c>memoryGiB</c> as for runs.</summary>
 public sealed record CreateIdeRequest(
     string? Name,
     string? Ide,
@@ -17,4 +17,6 @@ public sealed record CreateIdeRequest(
     bool? StartWithAvailableGpus,
     string? Cluster,
     IReadOnlyList<string>? Affinity,
-    string? CloneFrom);
+    string? CloneFrom,
+    double? Cpus = null,
+    int? MemoryGiB = null);

@@ -3,7 +3,10 @@ using DKube.Abstractions.Workloads;
 
 namespace DKube.Api.Contracts;
 
-/// <summary>POST /runs (and /templates): the create body of API.md. Omitted fields come from <c>template</c> or <c>cloneFrom</c>.</summary>
+/// <summary>
+/// POST /runs (and /templates): the create body of API.md. Omitted fields come from <c>template</c> or <c>cloneFrom</c>.
+/// <c>cpus</c> and <c>memoryGiB</c> are per worker (defaults 1 and 2).
+/// </summary>
 public sealed record CreateRunRequest(
     string? Name,
     string? Kind,
@@ -23,4 +26,6 @@ public sealed record CreateRunRequest(
     int? ExpectedMinutes,
     SlurmRequest? Slurm,
     string? CloneFrom,
-    string? Template);
+    string? Template,
+    double? Cpus = null,
+    int? MemoryGiB = null);

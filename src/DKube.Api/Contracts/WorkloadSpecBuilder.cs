@@ -19,6 +19,8 @@ public static partial class WorkloadSpecBuilder
     public const int MaxWorkers = 256;
     public const int MaxHyperparameters = 100;
     public const int MaxCommandLength = 16 * 1024;
+    public const double MaxCpus = 1024;
+    public const int MaxMemoryGiB = 16 * 1024;
     public static readonly IReadOnlySet<string> RunKinds = new HashSet<string>(["training", "preprocessing"], StringComparer.Ordinal);
     public static readonly IReadOnlySet<string> IdeKinds = new HashSet<string>(["jupyterlab", "rstudio"], StringComparer.Ordinal);
 
@@ -37,7 +39,7 @@ public static partial class WorkloadSpecBuilder
         var distribution = request.Distribution is { } d ? new Distribution(d.Mode ?? DistributionMode.Auto, d.Workers ?? 1) : basis?.Distribution;
         var backend = SlurmOptions(request.Slurm, validator) ?? basis?.BackendOptions ?? new Dictionary<string, string>();
         var common = await CommonAsync(request.Name, request.Group, request.Project, request.Code, request.Image, request.Hyperparameters, request.Gpus,
-            request.Cluster, request.Affinity, request.Inputs, basis, caller, grains, validator);
+            request.Cluster, request.Affinity, request.Inputs, (request.Cpus, request.MemoryGiB), basis, caller, grains, validator);
         return common with
         {
             Kind = kind!,
@@ -57,7 +59,7 @@ public static partial class WorkloadSpecBuilder
         validator.Check(IdeKinds.Contains(kind), "ide", "must be jupyterlab or rstudio.");
         validator.Text("command", request.Command, MaxCommandLength);
         var common = await CommonAsync(request.Name, request.Group, request.Project, request.Code, request.Image, request.Hyperparameters, request.Gpus,
-            request.Cluster, request.Affinity, request.Inputs, basis, caller, grains, validator);
+            request.Cluster, request.Affinity, request.Inputs, (request.Cpus, request.MemoryGiB), basis, caller, grains, validator);
         return common with
         {
             Kind = kind,
@@ -70,8 +72,8 @@ public static partial class WorkloadSpecBuilder
 
     private static async Task<WorkloadSpec> CommonAsync(
         string? name, string? group, string? project, CodeRequest? code, string? image, Dictionary<string, JsonElement>? hyperparameters, int? gpus,
-        string? cluster, IReadOnlyList<string>? affinity, InputsRequest? inputs, WorkloadSpec? basis, Caller caller, IGrainFactory grains,
-        RequestValidator validator)
+        string? cluster, IReadOnlyList<string>? affinity, InputsRequest? inputs, (double? Cpus, int? MemoryGiB) resources, WorkloadSpec? basis, Caller caller,
+        IGrainFactory grains, RequestValidator validator)
     {
         validator
             .Name("name", name ?? basis?.Name)
@@ -79,7 +81,9 @@ public static partial class WorkloadSpecBuilder
             .Name("cluster", cluster, required: false)
             .Text("image", image, 512)
             .Range("gpus", gpus ?? basis?.Gpus ?? 0, 0, MaxGpus)
-            .Check(project is null || project.Length <= 64, "project", "is not a project id.");
+            .Check(project is null || project.Length <= 64, "project", "is not a project id.")
+            .Check(resources.Cpus is null || (resources.Cpus > 0 && resources.Cpus <= MaxCpus && double.IsFinite(resources.Cpus.Value)), "cpus", $"must be more than 0 and at most {MaxCpus} (per worker).")
+            .Range("memoryGiB", resources.MemoryGiB, 1, MaxMemoryGiB, required: false);
         foreach (var label in affinity ?? [])
         {
             validator.Check(label.Length is > 0 and <= 63 && LabelPattern().IsMatch(label), "affinity", $"'{label}' is not a node label.");
@@ -108,7 +112,7 @@ public static partial class WorkloadSpecBuilder
         return new WorkloadSpec(
             name ?? basis!.Name, "", resolvedGroup, projectId, code is null ? basis?.Code : new CodeRef(code.Repo!, code.Commit), image ?? basis?.Image, "", inputList, null, parameters,
             gpus ?? basis?.Gpus ?? 0, false, null, cluster ?? basis?.Cluster, affinity ?? basis?.Affinity ?? [], TimeSpan.FromHours(1),
-            new Dictionary<string, string>(), parametersJson);
+            new Dictionary<string, string>(), parametersJson, resources.Cpus ?? basis?.Cpus, resources.MemoryGiB ?? basis?.MemoryGiB);
     }
 
     private static Dictionary<string, string>? Hyperparameters(Dictionary<string, JsonElement>? values, RequestValidator validator)

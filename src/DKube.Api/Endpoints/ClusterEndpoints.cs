@@ -19,6 +19,8 @@ public static class ClusterEndpoints
         clusters.MapPost("/", Register).WithSummary("Register a cluster: local (declared nodes), slurm (slurmrestd) or kubernetes.");
         clusters.MapGet("/", List).WithSummary("Every cluster with its nodes, capacity, use and health.");
         clusters.MapGet("/{name}", Get).WithSummary("One cluster.");
+        clusters.MapPost("/{name}/refresh", Refresh)
+            .WithSummary("Read a Slurm or Kubernetes cluster's nodes from its backend now (they are also read every DKUBE_NODE_REFRESH_SECONDS); pools drawing on it plan with the new ones.");
     }
 
     private static async Task<Created<ClusterView>> Register(CreateClusterRequest request, IGrainFactory grains)
@@ -48,6 +50,7 @@ public static class ClusterEndpoints
                     .Text("partition", request.Partition, 128)
                     .Check(request.OutputDirectory is null || Path.IsPathFullyQualified(request.OutputDirectory), "outputDirectory", "must be an absolute path.")
                     .Check(request.JobCompLog is null || Path.IsPathFullyQualified(request.JobCompLog), "jobCompLog", "must be an absolute path.")
+                    .Check(request.SharedPath is null || Path.IsPathFullyQualified(request.SharedPath), "sharedPath", "must be an absolute path.")
                     .Check(request.ApiVersion is null || request.ApiVersion.StartsWith("v0.0.", StringComparison.Ordinal), "apiVersion", "must look like v0.0.38.");
                 Put(settings, "endpoint", request.Endpoint);
                 Put(settings, "user", request.User);
@@ -56,11 +59,20 @@ public static class ClusterEndpoints
                 Put(settings, "apiVersion", request.ApiVersion);
                 Put(settings, "outputDirectory", request.OutputDirectory);
                 Put(settings, "jobCompLog", request.JobCompLog);
+                Put(settings, "sharedPath", request.SharedPath);
                 break;
             case ClusterKind.Kubernetes:
-                validator.Text("kubeconfig", request.Kubeconfig, 256 * 1024).Name("namespace", request.Namespace, required: false);
+                validator.Text("kubeconfig", request.Kubeconfig, 256 * 1024).Name("namespace", request.Namespace, required: false)
+                    .Name("volumeClaim", request.VolumeClaim, required: false)
+                    .Check((request.VolumeClaim is null) == (request.StagingPath is null), "stagingPath", "is given together with volumeClaim: where this silo sees the claim's storage.")
+                    .Check(request.StagingPath is null || Path.IsPathFullyQualified(request.StagingPath), "stagingPath", "must be an absolute path.")
+                    .Check(request.MountPath is null || (request.VolumeClaim is not null && request.MountPath.StartsWith('/') && !request.MountPath.Split('/').Contains("..")),
+                        "mountPath", "must be an absolute path without '..', with volumeClaim.");
                 Put(settings, "kubeconfig", request.Kubeconfig);
                 Put(settings, "namespace", request.Namespace);
+                Put(settings, "volumeClaim", request.VolumeClaim);
+                Put(settings, "stagingPath", request.StagingPath);
+                Put(settings, "mountPath", request.MountPath);
                 break;
         }
 
@@ -78,6 +90,9 @@ public static class ClusterEndpoints
 
     private static async Task<Ok<ClusterView>> Get(string name, IGrainFactory grains) =>
         TypedResults.Ok(await grains.GetGrain<IClusterGrain>(name).Get() ?? throw DomainException.NotFound("Cluster", name));
+
+    private static async Task<Ok<ClusterView>> Refresh(string name, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<IClusterGrain>(name).RefreshNodes() ?? throw DomainException.NotFound("Cluster", name));
 
     private static void Put(Dictionary<string, string> settings, string key, string? value)
     {

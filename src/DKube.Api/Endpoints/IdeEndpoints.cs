@@ -33,6 +33,7 @@ public static class IdeEndpoints
         // An IDE always works on the latest commit: it is resolved again at every start.
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForIdeAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
+        await Workloads.RequireSomeNodeFitsAsync(spec, grains);
         var view = await grains.GetGrain<IWorkloadGrain>(IdempotencyKey.IdFor(idempotencyKey, "i", caller.Name)).Create(WorkloadType.Ide, spec, caller.Name, request.CloneFrom, null);
         return TypedResults.Created($"{DKubeApi.BasePath}/ides/{view.Id}", view);
     }

@@ -42,6 +42,7 @@ public static class RunEndpoints
 
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
+        await Workloads.RequireSomeNodeFitsAsync(spec, grains);
         var view = await grains.GetGrain<IWorkloadGrain>(IdempotencyKey.IdFor(idempotencyKey, "r", caller.Name)).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
         return TypedResults.Created($"{DKubeApi.BasePath}/runs/{view.Id}", view);
     }

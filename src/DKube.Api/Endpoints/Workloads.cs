@@ -1,3 +1,4 @@
+using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
@@ -59,6 +60,31 @@ public static class Workloads
     {
         await (await OwnedAsync(id, type, caller, grains)).Delete();
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// 422 <c>unplaceable</c> when the cpus or memory one worker asks for are more than any node of
+    /// the clusters it may run on has (the pool places by GPUs; cpus and memory are not packed, so
+    /// this is only the "can never fit" check). Defaults are not checked: only what was asked for.
+    /// </summary>
+    public static async Task RequireSomeNodeFitsAsync(WorkloadSpec spec, IGrainFactory grains)
+    {
+        if (spec.Cpus is null && spec.MemoryGiB is null)
+        {
+            return;
+        }
+
+        // A cluster the group may not use is the pool's to refuse (unknown-cluster), not this check's.
+        var clusters = ((await grains.GetGrain<IGroupGrain>(spec.Group).Get())?.Clusters is { Count: > 0 } ofGroup
+                ? ofGroup
+                : await grains.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List())
+            .Where(c => spec.Cluster is null || c == spec.Cluster).ToList();
+        var nodes = (await Task.WhenAll(clusters.Select(c => grains.GetGrain<IClusterGrain>(c).GetNodes()))).SelectMany(n => n).ToList();
+        if (nodes.Count > 0 && !nodes.Any(n => n.Gpus >= spec.Gpus && n.Cpus >= (spec.Cpus ?? 0) && n.MemoryGiB >= (spec.MemoryGiB ?? 0)))
+        {
+            throw DomainException.Unprocessable("unplaceable",
+                $"No node of {string.Join(", ", clusters)} has {spec.Cpus ?? WorkloadSpec.DefaultCpus} CPUs, {spec.MemoryGiB ?? WorkloadSpec.DefaultMemoryGiB} GiB of memory and {spec.Gpus} GPUs for one worker.");
+        }
     }
 
     /// <summary>Writes the log as text; with <paramref name="follow"/> the answer streams until the workload ends or the client leaves.</summary>

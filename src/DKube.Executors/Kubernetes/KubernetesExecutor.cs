@@ -19,6 +19,7 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
     private readonly IKubernetes client;
     private readonly KubernetesWorkTracker tracker;
     private readonly KubernetesLogReader logs;
+    private readonly KubernetesStaging staging;
 
     public KubernetesExecutor(
         KubernetesOptions options,
@@ -34,9 +35,12 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
         client = KubernetesClientFactory.Create(options);
         tracker = new KubernetesWorkTracker(client, options, sink, timeProvider, logger);
         logs = new KubernetesLogReader(client, options, timeProvider);
+        staging = new KubernetesStaging(options);
     }
 
     public string Kind => "kubernetes";
+
+    public string? StagingRoot => staging.Enabled ? options.StagingPath : null;
 
     /// <exception cref="ArgumentException">The spec cannot run on Kubernetes (e.g. it has no image).</exception>
     public async Task<string> SubmitAsync(ExecutionSpec spec, CancellationToken cancellationToken)
@@ -46,18 +50,26 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
         {
             var pod = KubernetesManifests.IdePod(spec, options);
             var service = KubernetesManifests.IdeService(spec, options);
+            await staging.PrepareAsync(spec, cancellationToken);
             await CreateOnceAsync(spec.Id, "pod", ct => client.CoreV1.CreateNamespacedPodAsync(pod, options.Namespace, cancellationToken: ct), cancellationToken);
             await CreateOnceAsync(spec.Id, "service", ct => client.CoreV1.CreateNamespacedServiceAsync(service, options.Namespace, cancellationToken: ct), cancellationToken);
         }
         else
         {
             var job = KubernetesManifests.Job(spec, options);
+            await staging.PrepareAsync(spec, cancellationToken);
             await CreateOnceAsync(spec.Id, "job", ct => client.BatchV1.CreateNamespacedJobAsync(job, options.Namespace, cancellationToken: ct), cancellationToken);
         }
 
         await tracker.WatchAsync(spec.Id, spec.Kind, known: null, cancellationToken);
         return spec.Id;
     }
+
+    /// <summary>The metrics file is on the staging claim; without one, the silo cannot read it.</summary>
+    public Task<IReadOnlyList<string>> ReadMetricsAsync(string id, CancellationToken cancellationToken) =>
+        staging.MetricsFile(id) is { } file
+            ? WorkFolders.ReadMetricsAsync(file, cancellationToken)
+            : Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <remarks>
     /// Deletes with foreground propagation: the Job disappears only after its pods are gone, so

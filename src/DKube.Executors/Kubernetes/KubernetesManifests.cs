@@ -17,7 +17,7 @@ internal static class KubernetesManifests
     public const string GpuResource = "nvidia.com/gpu";
     public const string ContainerName = "main";
 
-    /// <exception cref="ArgumentException">The spec cannot be expressed on Kubernetes (no image, a relative mount path, a malformed node label).</exception>
+    /// <exception cref="ArgumentException">The spec cannot be expressed on Kubernetes (no image, a mount path with '..', a malformed node label).</exception>
     public static V1Job Job(ExecutionSpec spec, KubernetesOptions options)
     {
         Validate(spec);
@@ -128,9 +128,56 @@ internal static class KubernetesManifests
         return limits.Count == 0 ? null : limits;
     }
 
+    /// <summary>
+    /// Requests equal to limits (Guaranteed QoS for cpu and memory): a run is placed only where
+    /// what it asked for is free, and cannot take more than that.
+    /// </summary>
+    public static V1ResourceRequirements? Resources(ExecutionSpec spec) =>
+        Limits(spec) is { } limits
+            ? new V1ResourceRequirements { Limits = limits, Requests = new Dictionary<string, ResourceQuantity>(limits, StringComparer.Ordinal) }
+            : null;
+
     private static V1PodSpec PodSpec(ExecutionSpec spec, KubernetesOptions options, IList<V1ContainerPort>? ports)
     {
-        var volumes = spec.Mounts.Select((m, i) => Volume(m, i)).ToList();
+        var staging = new KubernetesStaging(options);
+        var volumes = new List<V1Volume>();
+        var mounts = new List<V1VolumeMount>();
+        var environment = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in spec.Environment)
+        {
+            environment[name] = value;
+        }
+
+        if (staging.Enabled)
+        {
+            var (volume, work) = staging.WorkMount(spec.Id);
+            volumes.Add(volume);
+            mounts.Add(work);
+            staging.Describe(environment);
+        }
+
+        for (var i = 0; i < spec.Mounts.Count; i++)
+        {
+            var mount = spec.Mounts[i];
+            var path = staging.ContainerPath(mount);
+            if (staging.SubPath(mount.Source) is { } subPath)
+            {
+                mounts.Add(new V1VolumeMount { Name = KubernetesStaging.VolumeName, MountPath = path, SubPath = subPath, ReadOnlyProperty = mount.ReadOnly });
+            }
+            else
+            {
+                volumes.Add(Volume(mount, i));
+                mounts.Add(new V1VolumeMount { Name = VolumeName(i), MountPath = path, ReadOnlyProperty = mount.ReadOnly });
+            }
+
+            // The staging grain names folders as the silo sees them: the pod sees them at the mount.
+            foreach (var (name, value) in environment.Where(e => e.Value == mount.Source).ToList())
+            {
+                environment[name] = path;
+            }
+        }
+
+        DKubeIdentityVariables.Apply(environment, spec);
         return new V1PodSpec
         {
             RestartPolicy = "Never",
@@ -146,31 +193,18 @@ internal static class KubernetesManifests
                     Name = ContainerName,
                     Image = spec.Image,
                     Command = ["/bin/sh", "-c", spec.Command],
-                    Env = Environment(spec),
+                    WorkingDir = staging.Enabled || spec.Mounts.Any(m => !m.MountPath.StartsWith('/')) ? staging.WorkDir : null,
+                    Env = environment.Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }).ToList(),
                     Ports = ports,
-                    Resources = Limits(spec) is { } limits ? new V1ResourceRequirements { Limits = limits } : null,
-                    VolumeMounts = spec.Mounts.Count == 0
-                        ? null
-                        : spec.Mounts.Select((m, i) => new V1VolumeMount { Name = VolumeName(i), MountPath = m.MountPath, ReadOnlyProperty = m.ReadOnly }).ToList(),
+                    Resources = Resources(spec),
+                    VolumeMounts = mounts.Count == 0 ? null : mounts,
                 },
             ],
         };
     }
 
-    private static List<V1EnvVar> Environment(ExecutionSpec spec)
-    {
-        var env = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in spec.Environment)
-        {
-            env[name] = value;
-        }
-
-        DKubeIdentityVariables.Apply(env, spec);
-        return env.Select(e => new V1EnvVar { Name = e.Key, Value = e.Value }).ToList();
-    }
-
-    // An absolute source is a path on the node (shared storage mounted on every node); anything
-    // else names a PersistentVolumeClaim in the namespace.
+    // An absolute source outside the staging claim is a path on the node (shared storage mounted
+    // on every node); anything else names a PersistentVolumeClaim in the namespace.
     private static V1Volume Volume(VolumeMount mount, int index) =>
         mount.Source.StartsWith('/')
             ? new V1Volume { Name = VolumeName(index), HostPath = new V1HostPathVolumeSource { Path = mount.Source } }
@@ -190,9 +224,9 @@ internal static class KubernetesManifests
             throw new ArgumentException($"Work {spec.Id} has no image; Kubernetes runs containers only.", nameof(spec));
         }
 
-        if (spec.Mounts.FirstOrDefault(m => !m.MountPath.StartsWith('/')) is { } relative)
+        if (spec.Mounts.FirstOrDefault(m => m.MountPath.Split('/').Contains("..")) is { } outside)
         {
-            throw new ArgumentException($"Mount path '{relative.MountPath}' must be absolute on Kubernetes.", nameof(spec));
+            throw new ArgumentException($"Mount path '{outside.MountPath}' may not contain '..'.", nameof(spec));
         }
     }
 

@@ -19,6 +19,19 @@ public sealed class KubernetesOptions
     /// <summary>The namespace that receives every Job, Pod and Service of this executor.</summary>
     public string Namespace { get; init; } = "default";
 
+    /// <summary>
+    /// A PersistentVolumeClaim in <see cref="Namespace"/> that every run's pods mount: the storage
+    /// through which a run gets its inputs and code and gives back its output. Null: staged files
+    /// are mounted from the node's own disk (hostPath), right only where that is the silo's disk.
+    /// </summary>
+    public string? VolumeClaim { get; init; }
+
+    /// <summary>Where this silo sees the storage of <see cref="VolumeClaim"/> (an NFS export mounted on the silo, say).</summary>
+    public string? StagingPath { get; init; }
+
+    /// <summary>Where the pods see the claim's run folders: a run works in <c>{MountPath}/work</c>.</summary>
+    public string MountPath { get; init; } = "/dkube";
+
     /// <summary>Port an IDE server listens on, exposed by its Service, unless the spec's <c>port</c> option says otherwise.</summary>
     public int IdePort { get; init; } = 8888;
 

@@ -34,6 +34,15 @@ internal static class LocalEnvironment
         env["DKUBE_NUM_WORKERS"] = spec.WorkerCount.ToString(CultureInfo.InvariantCulture);
         env["DKUBE_WORKER_PLACEMENT"] = string.Join(';', spec.Placement.Select(w =>
             $"{w.Node}:{string.Join(',', w.GpuIndices.Select(i => i.ToString(CultureInfo.InvariantCulture)))}"));
+        // What the run may use, for the code to size itself by (thread pools, batch sizes); the
+        // wrapper enforces the memory as RLIMIT_DATA. The caller's OMP_NUM_THREADS, if any, stays.
+        env["DKUBE_CPUS"] = spec.CpusPerWorker.ToString(CultureInfo.InvariantCulture);
+        env.TryAdd("OMP_NUM_THREADS", Math.Max(1, (int)Math.Ceiling(spec.CpusPerWorker)).ToString(CultureInfo.InvariantCulture));
+        env["DKUBE_MEMORY_GIB"] = spec.MemoryGiBPerWorker.ToString(CultureInfo.InvariantCulture);
+        if (spec.MemoryGiBPerWorker > 0)
+            env["DKUBE_MEMORY_LIMIT_KIB"] = (spec.MemoryGiBPerWorker * 1024L * 1024L).ToString(CultureInfo.InvariantCulture);
+        else
+            env.Remove("DKUBE_MEMORY_LIMIT_KIB");
         if (hasHyperparameters)
             env["DKUBE_HYPERPARAMETERS_FILE"] = paths.HyperparametersFile;
         else

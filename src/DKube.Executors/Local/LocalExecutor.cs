@@ -116,19 +116,10 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         await TerminateAsync(run, grace, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<string>> ReadMetricsAsync(string id, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ReadMetricsAsync(string id, CancellationToken cancellationToken)
     {
         LocalSpecValidator.ValidateId(id);
-        var file = PathsOf(id).MetricsFile;
-        if (!File.Exists(file))
-        {
-            return [];
-        }
-
-        // A run may be writing its last line right now: keep only complete lines.
-        var text = await File.ReadAllTextAsync(file, cancellationToken);
-        var end = text.LastIndexOf('\n');
-        return end < 0 ? [] : text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return WorkFolders.ReadMetricsAsync(PathsOf(id).MetricsFile, cancellationToken);
     }
 
     public IAsyncEnumerable<string> ReadLogAsync(string id, bool follow, CancellationToken cancellationToken)
@@ -206,7 +197,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         if (hasHyperparameters)
             await File.WriteAllTextAsync(paths.HyperparametersFile, hyperparameters, cancellationToken);
         foreach (var mount in spec.Mounts)
-            Mount(paths, mount);
+            WorkFolders.Link(paths.WorkDir, mount);
         if (spec.Image is not null)
             _logger.LogInformation("Local run {RunId} ignores image {Image}: local runs use the host's software", spec.Id, spec.Image);
 
@@ -240,20 +231,6 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
 
         _logger.LogInformation("Started local run {RunId} as pid {Pid} in {WorkDir}", spec.Id, child.Id, paths.WorkDir);
         return LocalRun.Started(spec.Id, paths, record, child);
-    }
-
-    /// <remarks>
-    /// A symlink: the run sees the source's files at the mount path. It is not read-only protection:
-    /// a run can write through a link to a read-only mount if the files' permissions allow it.
-    /// </remarks>
-    private static void Mount(LocalRunPaths paths, VolumeMount mount)
-    {
-        var link = Path.Combine(paths.WorkDir, LocalSpecValidator.RelativeMountPath(mount));
-        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
-        var existing = new FileInfo(link);
-        if (existing.LinkTarget is not null)
-            existing.Delete();
-        File.CreateSymbolicLink(link, mount.Source);
     }
 
     private async Task<ExecutionStatus> ReconcileOneAsync(string id, CancellationToken cancellationToken)

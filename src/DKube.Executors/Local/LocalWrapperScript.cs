@@ -14,7 +14,9 @@ internal static class LocalWrapperScript
     ///   so plain field splitting finds field 22. It is written before the command runs.
     /// - TERM is trapped with a no-op so the wrapper outlives a stop long enough to record the
     ///   command's status; a handler (unlike an ignore) is reset on exec, so the command still gets
-    ///   the default TERM behaviour. Only builtins are used after the command, so a PATH set by the
+    ///   the default TERM behaviour.
+    /// - The run's memory is limited as RLIMIT_DATA (heap and private writable mappings, not
+    ///   address space that is only reserved), inherited by everything the command starts. Only builtins are used after the command, so a PATH set by the
     ///   run cannot keep the exit code from being written.
     /// </remarks>
     public const string Text =
@@ -23,6 +25,7 @@ internal static class LocalWrapperScript
         read -r _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ start _ </proc/$$/stat
         printf '%s %s\n' "$$" "$start" >"$DKUBE_WORK_DIR/.dkube/pid"
         trap : TERM
+        if [ -n "$DKUBE_MEMORY_LIMIT_KIB" ]; then ulimit -d "$DKUBE_MEMORY_LIMIT_KIB"; fi
         "$DKUBE_SHELL" -c "$1"
         code=$?
         printf '%s\n' "$code" >"$DKUBE_WORK_DIR/.dkube/exit_code"

@@ -47,6 +47,8 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
 
     public string Kind => "slurm";
 
+    public string? StagingRoot => options.SharedPath;
+
     /// <exception cref="SlurmRejectedException">Slurm refused the job (e.g. more GPUs than any node has).</exception>
     /// <exception cref="ArgumentException">The spec has a backend option the executor does not accept.</exception>
     public async Task<string> SubmitAsync(ExecutionSpec spec, CancellationToken cancellationToken)
@@ -67,6 +69,11 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
                 logger.LogInformation("Work {Id} already is Slurm job {JobId}", spec.Id, existing.JobId);
                 watcher.Watch(spec.Id, existing.JobId);
                 return Text(existing.JobId);
+            }
+
+            if (SlurmJobRequestBuilder.FolderOf(options, spec.Id) is { } folder)
+            {
+                await folder.PrepareAsync(spec, cancellationToken);
             }
 
             var jobId = await rest.SubmitAsync(submission, cancellationToken);
@@ -126,6 +133,12 @@ public sealed class SlurmExecutor : IExecutor, IAsyncDisposable
             yield return line;
         }
     }
+
+    /// <summary>The job's metrics file is in its shared folder; without one, the silo cannot read it.</summary>
+    public Task<IReadOnlyList<string>> ReadMetricsAsync(string id, CancellationToken cancellationToken) =>
+        SlurmJobRequestBuilder.FolderOf(options, id) is { } folder
+            ? WorkFolders.ReadMetricsAsync(folder.MetricsFile, cancellationToken)
+            : Task.FromResult<IReadOnlyList<string>>([]);
 
     public async Task<IReadOnlyList<ExecutionStatus>> ReconcileAsync(
         IReadOnlyCollection<string> ids, CancellationToken cancellationToken)

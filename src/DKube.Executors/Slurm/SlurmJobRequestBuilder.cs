@@ -20,6 +20,7 @@ internal static class SlurmJobRequestBuilder
             throw new ArgumentException("GPUs per worker and workers cannot be negative.", nameof(spec));
         }
 
+        SlurmRunFolder.Validate(spec, options.SharedPath);
         var extras = ReadExtras(spec.BackendOptions);
         var nodes = spec.WorkerCount;
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal)
@@ -27,6 +28,8 @@ internal static class SlurmJobRequestBuilder
             [CommandVariable] = spec.Command,
         };
         environment.TryAdd("PATH", options.DefaultPath);
+        var folder = FolderOf(options, spec.Id);
+        folder?.Describe(environment, spec);
         DKubeIdentityVariables.Apply(environment, spec);
 
         return new SlurmJobSubmitDto
@@ -52,12 +55,16 @@ internal static class SlurmJobRequestBuilder
                 Nice = extras.Nice,
                 Wckey = extras.Wckey,
                 Requeue = extras.Requeue,
-                CurrentWorkingDirectory = options.OutputDirectory,
+                CurrentWorkingDirectory = folder?.WorkDir ?? options.OutputDirectory,
                 StandardOutput = OutputPath(options, spec.Id),
                 Environment = environment,
             },
         };
     }
+
+    /// <summary>The job's folder under the cluster's shared folder; null when the cluster declares none.</summary>
+    public static SlurmRunFolder? FolderOf(SlurmOptions options, string id) =>
+        options.SharedPath is { } shared ? new SlurmRunFolder(shared, id) : null;
 
     /// <summary>Where the job's stdout and stderr go (Slurm merges stderr when none is given).</summary>
     public static string OutputPath(SlurmOptions options, string id) =>

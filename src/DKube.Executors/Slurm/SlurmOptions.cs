@@ -29,6 +29,15 @@ public sealed class SlurmOptions
     public required string OutputDirectory { get; init; }
 
     /// <summary>
+    /// A folder this silo and every Slurm node see at the same path (NFS, Lustre; any local folder
+    /// on a one-node cluster on this machine). Each job gets <c>{SharedPath}/{id}/</c>: the silo
+    /// stages its inputs, code and output folder there, the job works in its <c>work/</c>
+    /// subfolder, and what it writes to its output folder becomes the next version. Null: jobs
+    /// get no inputs, code or output (a run that has any is refused).
+    /// </summary>
+    public string? SharedPath { get; init; }
+
+    /// <summary>
     /// The <c>jobcomp/filetxt</c> log (JobCompLoc) if this silo can read it. Without slurmdbd a
     /// finished job vanishes from slurmrestd after MinJobAge; this log keeps its final state, so
     /// a watcher that missed the end still reports it rather than Lost.

@@ -53,9 +53,10 @@ public sealed class ClusterAgentGrain(
         // Inputs, code and the output folder are staged on this silo, beside the executor that runs the work.
         try
         {
-            var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId, apiAccess.VariablesFor(workload)), CancellationToken.None);
+            var executor = await ExecutorAsync();
+            var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId, apiAccess.VariablesFor(workload)), CancellationToken.None, executor.StagingRoot);
             await dataFlow.RecordUsageAsync(workload, CancellationToken.None);
-            await (await ExecutorAsync()).SubmitAsync(prepared, CancellationToken.None);
+            await executor.SubmitAsync(prepared, CancellationToken.None);
         }
         catch (Exception e) when (e is not DomainException)
         {
@@ -66,8 +67,9 @@ public sealed class ClusterAgentGrain(
 
     public async Task<int?> KeepOutput(WorkloadView workload, string executionId)
     {
-        var metrics = await (await ExecutorAsync()).ReadMetricsAsync(executionId, CancellationToken.None);
-        return await dataFlow.CommitOutputAsync(workload, executionId, metrics, CancellationToken.None);
+        var executor = await ExecutorAsync();
+        var metrics = await executor.ReadMetricsAsync(executionId, CancellationToken.None);
+        return await dataFlow.CommitOutputAsync(workload, executionId, metrics, CancellationToken.None, executor.StagingRoot);
     }
 
     public async Task Stop(string executionId, TimeSpan grace) =>

@@ -21,10 +21,18 @@ public sealed class ClusterAgentKeeper(IClusterMembershipService membership, IGr
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(ClusterAgentKeeper), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
-    private Task StartAsync(CancellationToken cancellationToken)
+    private async Task StartAsync(CancellationToken cancellationToken)
     {
         _watch = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
+        try
+        {
+            // Registered with the first cluster; again here so a changed period takes effect.
+            await grains.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).EnsureRefresh();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not register the node refresh reminder; the next cluster registration does");
+        }
     }
 
     private async Task StopAsync(CancellationToken cancellationToken)

@@ -92,6 +92,34 @@ public sealed class ClusterGrain(
         return View();
     }
 
+    public async Task<ClusterView?> RefreshNodes()
+    {
+        if (state.State.Spec is not { Kind: not ClusterKind.Local } spec)
+        {
+            return state.State.Spec is null ? null : View();
+        }
+
+        var nodes = await DiscoverNodesAsync(spec);
+        if (state.State.Spec is { } current && !SameNodes(current.Nodes, nodes))
+        {
+            logger.LogInformation("Nodes of cluster {Cluster} changed: {Before} -> {After}", Name,
+                string.Join(",", current.Nodes.Select(n => n.Name)), string.Join(",", nodes.Select(n => n.Name)));
+            state.State.Spec = current with { Nodes = nodes };
+            // New room may place waiters at once: they are told after the write that books them.
+            var placed = _queue?.SetNodes(nodes.Select(SchedulingMapper.ToNode), time.GetUtcNow()) ?? [];
+            await SaveAsync();
+            Notify(placed);
+            await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).NodesChanged(Name);
+        }
+
+        return View();
+    }
+
+    private static bool SameNodes(IReadOnlyList<NodeInfo> before, IReadOnlyList<NodeInfo> after) =>
+        before.Count == after.Count && before.Zip(after).All(p =>
+            p.First.Name == p.Second.Name && p.First.Gpus == p.Second.Gpus && p.First.Cpus == p.Second.Cpus
+            && p.First.MemoryGiB == p.Second.MemoryGiB && p.First.Labels.SequenceEqual(p.Second.Labels));
+
     public Task<ClusterSpec?> GetSpec() => Task.FromResult(state.State.Spec);
 
     public Task<IReadOnlyList<NodeInfo>> GetNodes() => Task.FromResult(state.State.Spec?.Nodes ?? []);

@@ -22,6 +22,9 @@ public sealed class ExecutorRegistry(IExecutor local, IEnumerable<IRemoteExecuto
         return _remote.GetOrAdd(cluster.Name, _ => FactoryFor(cluster).Create(cluster));
     }
 
+    public IReadOnlyList<string> StagingRoots =>
+        _remote.Values.Select(e => e.StagingRoot).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
     public Task<IReadOnlyList<NodeInfo>> DiscoverNodesAsync(ClusterSpec cluster, CancellationToken cancellationToken) =>
         cluster.Kind == ClusterKind.Local
             ? Task.FromResult(cluster.Nodes)

@@ -10,4 +10,7 @@ public interface IExecutorRegistry
 
     /// <summary>The nodes of a remote cluster, read from its API; a local cluster's are declared, so returned as they are.</summary>
     Task<IReadOnlyList<NodeInfo>> DiscoverNodesAsync(ClusterSpec cluster, CancellationToken cancellationToken);
+
+    /// <summary>Where the remote executors built on this silo stage runs' files (what the retention sweep cleans here).</summary>
+    IReadOnlyList<string> StagingRoots => [];
 }

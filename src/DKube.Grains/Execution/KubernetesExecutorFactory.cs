@@ -30,5 +30,8 @@ public sealed class KubernetesExecutorFactory(IExecutionStatusSink sink, TimePro
     {
         Kubeconfig = cluster.Settings.GetValueOrDefault("kubeconfig"),
         Namespace = cluster.Settings.GetValueOrDefault("namespace", "default"),
+        VolumeClaim = cluster.Settings.GetValueOrDefault("volumeClaim"),
+        StagingPath = cluster.Settings.GetValueOrDefault("stagingPath"),
+        MountPath = cluster.Settings.GetValueOrDefault("mountPath", "/dkube"),
     };
 }

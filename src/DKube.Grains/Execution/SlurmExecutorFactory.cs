@@ -36,6 +36,7 @@ public sealed class SlurmExecutorFactory(IExecutionStatusSink sink, TimeProvider
             DefaultPartition = cluster.Settings.GetValueOrDefault("partition"),
             OutputDirectory = cluster.Settings.GetValueOrDefault("outputDirectory", DefaultOutputDirectory),
             JobCompLogPath = cluster.Settings.GetValueOrDefault("jobCompLog"),
+            SharedPath = cluster.Settings.GetValueOrDefault("sharedPath"),
         };
     }
 }

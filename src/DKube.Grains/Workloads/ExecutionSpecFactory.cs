@@ -6,9 +6,6 @@ namespace DKube.Grains.Workloads;
 /// <summary>Turns an admitted workload into what its executor runs.</summary>
 public static class ExecutionSpecFactory
 {
-    public const double DefaultCpusPerWorker = 1;
-    public const int DefaultMemoryGiBPerWorker = 2;
-
     /// <summary>An IDE without a command runs what its kind's image runs.</summary>
     public static string CommandOf(WorkloadView view) =>
         view.Type == WorkloadType.Ide && string.IsNullOrWhiteSpace(view.Spec.Command)
@@ -44,8 +41,8 @@ public static class ExecutionSpecFactory
             placement.Count > 0 ? placement[0].GpuIndices.Count : spec.Gpus,
             spec.Workers,
             placement,
-            DefaultCpusPerWorker,
-            DefaultMemoryGiBPerWorker,
+            spec.Cpus ?? WorkloadSpec.DefaultCpus,
+            spec.MemoryGiB ?? WorkloadSpec.DefaultMemoryGiB,
             spec.Affinity,
             [],
             spec.BackendOptions.TryGetValue(BackendOptionKeys.TimeLimitMinutes, out var limit)

@@ -16,15 +16,20 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     public const string OutputMount = "output";
     public const string FeatureSpecMount = "featureset-spec.yaml";
 
-    /// <summary>The mounts and environment of one execution; runs off the grain's turn (it copies data).</summary>
-    public async Task<ExecutionSpec> PrepareAsync(WorkloadView view, ExecutionSpec spec, CancellationToken cancellationToken)
+    /// <summary>
+    /// The mounts and environment of one execution; runs off the grain's turn (it copies data).
+    /// <paramref name="stagingRoot"/> is where the executor's work can see staged files
+    /// (<see cref="IExecutor.StagingRoot"/>); null stages in this silo's run folders.
+    /// </summary>
+    public async Task<ExecutionSpec> PrepareAsync(WorkloadView view, ExecutionSpec spec, CancellationToken cancellationToken, string? stagingRoot = null)
     {
+        var staged = FoldersOf(stagingRoot);
         var mounts = new List<VolumeMount>(spec.Mounts);
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
         foreach (var input in view.Spec.Inputs)
         {
             var used = view.InputVersions?.FirstOrDefault(v => v.RepoId == input.RepoId);
-            var target = folders.Input(spec.Id, input.MountPath);
+            var target = staged.Input(spec.Id, input.MountPath);
             if (!Directory.Exists(target))
             {
                 await versions.MaterializeAsync(RepoKindOf(input.Kind), input.RepoId!, used?.Version ?? input.Version, target, cancellationToken);
@@ -35,7 +40,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
 
         if (view.Spec.Code is { RepoId: { } repoId } codeRef)
         {
-            var target = folders.Code(spec.Id);
+            var target = staged.Code(spec.Id);
             if (!Directory.Exists(target))
             {
                 // An IDE always works on the latest commit; a run on the one fixed at submission.
@@ -49,11 +54,11 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
 
         if (view.Spec.Output is not null)
         {
-            var output = folders.Output(spec.Id);
+            var output = staged.Output(spec.Id);
             Directory.CreateDirectory(output);
             mounts.Add(new VolumeMount(output, OutputMount, ReadOnly: false));
             environment["DKUBE_OUTPUT_DIR"] = output;
-            if (await FeatureSpecAsync(view, spec.Id) is { } specFile)
+            if (await FeatureSpecAsync(view, staged.Of(spec.Id)) is { } specFile)
             {
                 mounts.Add(new VolumeMount(specFile, FeatureSpecMount, ReadOnly: true));
                 environment["DKUBE_FEATURESET_SPEC"] = specFile;
@@ -64,7 +69,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     }
 
     /// <summary>A run that makes a featureset gets its specification (name, description, schema of each feature) as YAML.</summary>
-    private async Task<string?> FeatureSpecAsync(WorkloadView view, string executionId)
+    private async Task<string?> FeatureSpecAsync(WorkloadView view, string executionFolder)
     {
         if (view.Spec.Output is not { Kind: RepoKinds.FeatureSet, RepoId: { } repoId }
             || await grains.GetGrain<IDataRepoGrain>(repoId).Get() is not { Features: { Count: > 0 } features })
@@ -75,7 +80,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         static string Quote(string? text) => JsonSerializer.Serialize(text ?? "");
         var yaml = string.Concat(features.Select(f =>
             $"- name: {Quote(f.Name)}\n  description: {Quote(f.Description)}\n  schema: {Quote(f.Schema)}\n"));
-        var file = Path.Combine(folders.Of(executionId), FeatureSpecMount);
+        var file = Path.Combine(executionFolder, FeatureSpecMount);
         await File.WriteAllTextAsync(file, yaml);
         return file;
     }
@@ -90,7 +95,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     }
 
     /// <summary>Makes the next version of the run's output repository from its output folder; null when it has no output.</summary>
-    public async Task<int?> CommitOutputAsync(WorkloadView view, string executionId, IReadOnlyList<string> metricRecords, CancellationToken cancellationToken)
+    public async Task<int?> CommitOutputAsync(WorkloadView view, string executionId, IReadOnlyList<string> metricRecords, CancellationToken cancellationToken, string? stagingRoot = null)
     {
         if (view.Spec.Output is not { RepoId: { } repoId } output)
         {
@@ -100,7 +105,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         var spec = view.Spec;
         var lineage = new Lineage(view.Id, view.Owner, spec.Code?.RepoId, spec.Code?.Commit, spec.Image, spec.Command,
             spec.Hyperparameters, view.InputVersions ?? [], LastMetrics(metricRecords));
-        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, folders.Output(executionId), lineage, cancellationToken);
+        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, FoldersOf(stagingRoot).Output(executionId), lineage, cancellationToken);
         return version.Version;
     }
 
@@ -127,6 +132,9 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
 
         return null;
     }
+
+    /// <summary>The folders of an executor that stages elsewhere than this silo's run folders (same layout).</summary>
+    private RunFolders FoldersOf(string? stagingRoot) => stagingRoot is null ? folders : new RunFolders(stagingRoot);
 
     /// <summary>The repository kind of a validated spec's input or output (the API refused any other).</summary>
     public static RepoKind RepoKindOf(string kind) =>

@@ -142,6 +142,41 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         return ids;
     }
 
+    /// <summary>Every id of <paramref name="kinds"/> (repositories, for the blob collection's mark).</summary>
+    public async Task<IReadOnlyList<(string Kind, string Id)>> ListIdsAsync(IReadOnlyCollection<string> kinds, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT kind, id FROM dkube_resources WHERE kind = ANY(@kinds)");
+        command.Parameters.AddWithValue("kinds", kinds.ToArray());
+        var ids = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return ids;
+    }
+
+    /// <summary>
+    /// Of <paramref name="ids"/> (of <paramref name="kinds"/>), those still known, each with its
+    /// status and the time of its last change (what the retention of run folders judges by).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (string? Status, DateTimeOffset UpdatedAt)>> StatusesAsync(
+        IReadOnlyCollection<string> kinds, IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id, status, updated_at FROM dkube_resources WHERE kind = ANY(@kinds) AND id = ANY(@ids)");
+        command.Parameters.AddWithValue("kinds", kinds.ToArray());
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        var found = new Dictionary<string, (string?, DateTimeOffset)>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found[reader.GetString(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
+        }
+
+        return found;
+    }
+
     /// <summary>The groups whose pools draw on <paramref name="cluster"/>: those listing it, and those listing none (they draw on all).</summary>
     public async Task<IReadOnlyList<string>> ListGroupsDrawingOnAsync(string cluster, CancellationToken cancellationToken = default)
     {

@@ -8,6 +8,10 @@ public sealed class FileBlobStore : IBlobStore
 {
     private readonly string _root;
 
+    // Within one process a collection's "old and unreferenced, delete" never interleaves with a
+    // put that finds the same content already stored (and so keeps it alive).
+    private readonly Lock _reclaiming = new();
+
     public FileBlobStore(string root, string stagingRoot)
     {
         _root = Path.GetFullPath(root);
@@ -22,10 +26,16 @@ public sealed class FileBlobStore : IBlobStore
     public Task<bool> PutAsync(string hash, string stagedFile, CancellationToken cancellationToken)
     {
         var target = PathOf(hash);
-        if (File.Exists(target))
+        lock (_reclaiming)
         {
-            File.Delete(stagedFile);
-            return Task.FromResult(false);
+            if (File.Exists(target))
+            {
+                // Fresh again: a collection spares blobs younger than its grace period, so content
+                // an upload in progress reuses is not deleted before its version is recorded.
+                File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+                File.Delete(stagedFile);
+                return Task.FromResult(false);
+            }
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -56,6 +66,29 @@ public sealed class FileBlobStore : IBlobStore
             BufferSize = 0,
             Options = FileOptions.SequentialScan,
         }));
+
+    /// <summary>Every blob's hash, as the files under the store's folder name them.</summary>
+    public IEnumerable<string> ListHashes() =>
+        Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(name => name.Length == 64 && name.All(char.IsAsciiHexDigitLower));
+
+    /// <summary>Deletes a blob stored (or last reused) before <paramref name="cutoff"/>; false when it is younger or gone.</summary>
+    public bool DeleteIfOlder(string hash, DateTimeOffset cutoff)
+    {
+        var path = PathOf(hash);
+        lock (_reclaiming)
+        {
+            if (!File.Exists(path) || File.GetLastWriteTimeUtc(path) >= cutoff.UtcDateTime)
+            {
+                return false;
+            }
+
+            File.Delete(path);
+            return true;
+        }
+    }
 
     private string PathOf(string hash)
     {

@@ -83,6 +83,34 @@ public sealed class LocalExecutorEnvironmentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_run_is_told_its_cpus_and_memory_and_its_memory_is_limited()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec("env > env.txt; ulimit -d > limit.txt") with { CpusPerWorker = 2.5, MemoryGiBPerWorker = 3 };
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+
+        var env = await ReadEnvironmentAsync(spec.Id);
+        Assert.Equal("2.5", env["DKUBE_CPUS"]);
+        Assert.Equal("3", env["OMP_NUM_THREADS"]);
+        Assert.Equal("3", env["DKUBE_MEMORY_GIB"]);
+        Assert.Equal((3L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture), (await File.ReadAllTextAsync(_harness.FileOf(spec.Id, "limit.txt"))).Trim());
+    }
+
+    [Fact]
+    public async Task A_run_that_allocates_past_its_memory_fails()
+    {
+        var executor = _harness.NewExecutor();
+        // 1 GiB allowed; the buffer below needs 1.5 GiB (without the limit it is only reserved, never touched).
+        var spec = LocalHarness.Spec("/usr/bin/python3 -c 'b = bytearray(1500 * 1024 * 1024)'") with { MemoryGiBPerWorker = 1 };
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+
+        Assert.Equal(ExecutionState.Failed, (await _harness.Sink.FinalAsync(spec.Id)).State);
+    }
+
+    [Fact]
     public async Task The_metrics_file_collects_the_lines_the_run_appends()
     {
         var executor = _harness.NewExecutor();

@@ -40,13 +40,16 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>A name no other test of this fixture uses.</summary>
     public string UniqueName(string prefix) => $"{prefix}-{Interlocked.Increment(ref _names)}";
 
-    /// <summary>Creates a group with <paramref name="gpus"/> GPUs and a member of it; returns the member's client.</summary>
-    public async Task<(string Group, string User, ApiClient Client)> NewTenantAsync(int gpus = 4)
+    /// <summary>
+    /// Creates a group with <paramref name="gpus"/> GPUs (drawn from <paramref name="clusters"/>, or
+    /// all) and a member of it; returns the member's client.
+    /// </summary>
+    public async Task<(string Group, string User, ApiClient Client)> NewTenantAsync(int gpus = 4, params string[] clusters)
     {
         var group = UniqueName("g");
         var user = UniqueName("u");
         using var op = Operator;
-        (await op.Post("groups", new { name = group, gpus })).Expect(System.Net.HttpStatusCode.Created);
+        (await op.Post("groups", new { name = group, gpus, clusters })).Expect(System.Net.HttpStatusCode.Created);
         var token = (await op.Post("users", new { name = user })).Expect(System.Net.HttpStatusCode.Created)["token"];
         (await op.Put($"groups/{group}/members/{user}")).Expect(System.Net.HttpStatusCode.OK);
         return (group, user, new ApiClient(Server.Url, token));

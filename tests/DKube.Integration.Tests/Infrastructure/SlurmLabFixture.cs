@@ -19,15 +19,36 @@ public sealed class SlurmLabFixture : IAsyncLifetime
     /// <summary>Unique to this test run, so names never meet jobs left in Slurm by an earlier run.</summary>
     public string RunPrefix { get; } = "it" + Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>
+    /// The cluster's shared folder: on this one-node Slurm any folder the job's user (slurm) can
+    /// traverse; made 0755 under /tmp, not under the test's private data folder.
+    /// </summary>
+    public string SharedPath { get; } = Path.Combine(Path.GetTempPath(), "dkube-shared-" + Guid.NewGuid().ToString("N")[..8]);
+
     public async Task InitializeAsync()
     {
         Slurm = await SlurmEnvironment.LoadAsync();
+        if (!OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(SharedPath, (UnixFileMode)0b111_101_101);
+        }
         await _server.InitializeAsync();
         using var op = _server.Operator;
         (await op.Post("clusters", RegistrationBody(Cluster))).Expect(HttpStatusCode.Created);
     }
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        try
+        {
+            Directory.Delete(SharedPath, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Read-only staged inputs in a folder a job still holds: /tmp is cleaned anyway.
+        }
+    }
 
     /// <summary>POST /clusters body for this Slurm; <paramref name="token"/> overrides the JWT.</summary>
     public object RegistrationBody(string name, string? token = null) => new
@@ -40,6 +61,7 @@ public sealed class SlurmLabFixture : IAsyncLifetime
         apiVersion = Slurm.ApiVersion,
         outputDirectory = Slurm.JobsDirectory,
         jobCompLog = Slurm.JobCompLog,
+        sharedPath = SharedPath,
     };
 
     /// <summary>A group with a pool of <paramref name="gpus"/> on the Slurm cluster and one member.</summary>
