@@ -11,6 +11,7 @@ using DKube.Grains.Faults;
 using DKube.Grains.Affinity;
 using DKube.Grains.Workloads;
 using DKube.Grains.Repos;
+using DKube.Storage.Grains;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using Npgsql;
@@ -36,6 +37,9 @@ public sealed class DKubeServer : IAsyncDisposable
 
     /// <summary>How long start-up keeps retrying its bootstrap calls into the silo cluster.</summary>
     private static readonly TimeSpan StartupBudget = TimeSpan.FromSeconds(90);
+
+    /// <summary>The name of the ADO.NET grain storage kept to read state stored before the batched storage existed.</summary>
+    private const string LegacyGrainStorage = "adonet-legacy";
 
     private readonly EmbeddedPostgres? _embedded;
     private readonly NpgsqlDataSource _dataSource;
@@ -191,7 +195,10 @@ public sealed class DKubeServer : IAsyncDisposable
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+            // Grain state through the batched writer (group commit, read model in the same
+            // transaction); the ADO.NET provider only reads what was stored before it.
+            silo.AddAdoNetGrainStorage(LegacyGrainStorage, o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
+            silo.Services.AddDKubeGrainStorageAsDefault(LegacyGrainStorage);
             silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
