@@ -81,6 +81,13 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("RECONCILE_SECONDS")]
     public int ReconcileSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Seconds a resolved bearer token is kept in memory when no change announcement arrives (the
+    /// bound on how long another API process honours a rotated token if PostgreSQL's NOTIFY is lost); 0 turns the cache off.
+    /// </summary>
+    [ConfigurationKeyName("TOKEN_CACHE_SECONDS")]
+    public int TokenCacheSeconds { get; set; } = 30;
+
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
 using DKube.Api;
+using DKube.Api.Auth;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Clusters;
@@ -167,7 +168,10 @@ public sealed class DKubeServer : IAsyncDisposable
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddSingleton<ReadModelWriter>();
         builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
-        builder.Services.AddDKubeApi();
+        builder.Services.AddDKubeApi(TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)));
+        // Every process that authenticates learns of token and membership changes from PostgreSQL.
+        builder.Services.AddHostedService(sp => new CallerChangeListener(
+            dataSource, sp.GetRequiredService<CallerCache>().Invalidate, sp.GetRequiredService<ILogger<CallerChangeListener>>()));
         builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()

@@ -7,9 +7,9 @@ namespace DKube.Api.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the hashed tokens of the
-/// read model (401 when missing or unknown) and, for operator endpoints, checks the role (403).
+/// read model, through the <see cref="CallerCache"/> (401 when missing or unknown) and, for operator endpoints, checks the role (403).
 /// </summary>
-public sealed class BearerAuthFilter(IResourceDirectory directory, bool operatorOnly) : IEndpointFilter
+public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache cache, bool operatorOnly) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -21,7 +21,7 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, bool operator
             return Unauthorized(http, "A bearer token is required.");
         }
 
-        var caller = await directory.FindCallerAsync(Tokens.Hash(header[scheme.Length..].Trim()), http.RequestAborted);
+        var caller = await cache.FindAsync(Tokens.Hash(header[scheme.Length..].Trim()), directory, http.RequestAborted);
         if (caller is null)
         {
             return Unauthorized(http, "The bearer token is not valid.");
