@@ -88,6 +88,15 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("TOKEN_CACHE_SECONDS")]
     public int TokenCacheSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// The silo runs as a pod of a Kubernetes Deployment: Orleans.Hosting.Kubernetes names it after
+    /// its pod (<c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c>) and declares a silo dead as soon
+    /// as its pod is deleted. Only for clusters whose silos all run in one namespace of one
+    /// Kubernetes cluster: its agent declares dead every silo it finds no pod for.
+    /// </summary>
+    [ConfigurationKeyName("KUBERNETES_HOSTING")]
+    public bool KubernetesHosting { get; set; }
+
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()
     {

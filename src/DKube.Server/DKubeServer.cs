@@ -207,6 +207,11 @@ public sealed class DKubeServer : IAsyncDisposable
             // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
+            if (options.KubernetesHosting)
+            {
+                silo.UseKubernetesHosting();
+            }
+
             // Each silo publishes the execution cluster it runs in; grains that talk to a
             // cluster's backend (and hold its credentials) are placed by it.
             silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
