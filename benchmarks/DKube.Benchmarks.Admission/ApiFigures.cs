@@ -8,6 +8,7 @@ using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Tenancy;
 using DKube.Server;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace DKube.Benchmarks.Admission;
 
@@ -25,7 +26,7 @@ public static class ApiFigures
     {
         var dataDir = Directory.CreateTempSubdirectory("dkube-bench-api-").FullName;
         await using var server = await DKubeServer.StartAsync(
-            ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Warning", "--SILO_PORT=21112", "--GATEWAY_PORT=32001"], TextWriter.Null);
+            ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Error", "--SILO_PORT=21112", "--GATEWAY_PORT=32001"], TextWriter.Null);
         var grains = server.App.Services.GetRequiredService<IGrainFactory>();
         var nodes = Enumerable.Range(0, 4).Select(i => new NodeInfo($"n{i}", 8, 64, 512, [])).ToList();
         await grains.GetGrain<IClusterGrain>("bench").Register(new ClusterSpec("bench", ClusterKind.Local, nodes, new Dictionary<string, string>()));
@@ -40,6 +41,8 @@ public static class ApiFigures
         var healthz = await ClosedLoopAsync(20_000, _ => SendAsync(http, HttpMethod.Get, "/healthz"));
         Console.WriteLine(healthz.Latencies.Report("GET /healthz (ceiling)", healthz.Wall));
 
+        var database = server.App.Services.GetRequiredService<NpgsqlDataSource>();
+        var beforePosts = await DatabaseWorkAsync(database);
         var ids = new string[submissions];
         var posts = await ClosedLoopAsync(submissions, async i =>
         {
@@ -48,6 +51,8 @@ public static class ApiFigures
             ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         });
         Console.WriteLine(posts.Latencies.Report("POST /runs (0-GPU true)", posts.Wall));
+        var beforeBatches = await DatabaseWorkAsync(database);
+        Console.WriteLine($"{"  PostgreSQL per run accepted (POST /runs)",-52} {(beforeBatches - beforePosts).Per(submissions)}");
 
         var batch = new Latencies();
         var batchWall = Stopwatch.StartNew();
@@ -72,6 +77,7 @@ public static class ApiFigures
         {
             Console.WriteLine(batch.Report("POST /runs:batch (1,000 specs; per batch)", batchWall.Elapsed) +
                               $"  => {batched / batchWall.Elapsed.TotalSeconds:F0} runs/s");
+            Console.WriteLine($"{"  PostgreSQL per run accepted (batches)",-52} {(await DatabaseWorkAsync(database) - beforeBatches).Per(batched)}");
         }
 
         var point = await OpenLoopAsync(2_000, steady, i => SendAsync(http, HttpMethod.Get, $"/api/v1/runs/{ids[i % ids.Length]}"));
@@ -79,6 +85,20 @@ public static class ApiFigures
         var list = await OpenLoopAsync(1_000, steady, _ => SendAsync(http, HttpMethod.Get, "/api/v1/runs?scope=mine"));
         Console.WriteLine(list.Latencies.Report("GET /runs?scope=mine at 1,000 req/s offered", list.Wall));
         return 0;
+    }
+
+    /// <summary>
+    /// Commits and WAL fsyncs so far (what a durable acceptance costs), read after a pause so the
+    /// backends have reported their counts (PostgreSQL flushes statistics about once a second).
+    /// </summary>
+    private static async Task<DatabaseWork> DatabaseWorkAsync(NpgsqlDataSource database)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await using var command = database.CreateCommand(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), wal_sync FROM pg_stat_wal");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new DatabaseWork(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static object Spec(string prefix, int i) =>
