@@ -12,7 +12,6 @@ using DKube.Grains.Faults;
 using DKube.Grains.Affinity;
 using DKube.Grains.Workloads;
 using DKube.Grains.Repos;
-using DKube.Storage.Grains;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using Npgsql;
@@ -38,9 +37,6 @@ public sealed class DKubeServer : IAsyncDisposable
 
     /// <summary>How long start-up keeps retrying its bootstrap calls into the silo cluster.</summary>
     private static readonly TimeSpan StartupBudget = TimeSpan.FromSeconds(90);
-
-    /// <summary>The name of the ADO.NET grain storage kept to read state stored before the batched storage existed.</summary>
-    private const string LegacyGrainStorage = "adonet-legacy";
 
     private readonly EmbeddedPostgres? _embedded;
     private readonly NpgsqlDataSource _dataSource;
@@ -140,39 +136,14 @@ public sealed class DKubeServer : IAsyncDisposable
         }
     }
 
-    /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
-    private static void AddExecution(IServiceCollection services, DKubeOptions options)
-    {
-        services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
-        services.AddSingleton<LocalExecutor>();
-        services.AddSingleton(new SiloCluster(options.SiloCluster));
-        services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
-        services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
-        services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
-        services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
-        services.AddSingleton<DKubeMetrics>();
-        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
-        services.AddSingleton<RunDataFlow>();
-        services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
-        services.AddSingleton<WorkloadRecovery>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
-        services.AddSingleton<ClusterAgentKeeper>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
-    }
-
     private static void Configure(WebApplicationBuilder builder, DKubeOptions options, string connectionString, NpgsqlDataSource dataSource)
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(dataSource);
-        builder.Services.AddSingleton<ReadModelWriter>();
-        builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
+        builder.Services.AddDKubeCore(options, dataSource);
         builder.Services.AddDKubeApi(TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)));
         // Every process that authenticates learns of token and membership changes from PostgreSQL.
         builder.Services.AddHostedService(sp => new CallerChangeListener(
             dataSource, sp.GetRequiredService<CallerCache>().Invalidate, sp.GetRequiredService<ILogger<CallerChangeListener>>()));
-        builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")
@@ -183,7 +154,7 @@ public sealed class DKubeServer : IAsyncDisposable
         // state while activating) must still cross to the caller as themselves, to become a 503.
         builder.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
-        const string invariant = "Npgsql";
+        const string invariant = SiloServices.PostgresInvariant;
         if (options.Role == ServerRole.Api)
         {
             builder.UseOrleansClient(client => client
@@ -193,30 +164,19 @@ public sealed class DKubeServer : IAsyncDisposable
             return;
         }
 
-        AddExecution(builder.Services, options);
+        builder.Services.AddDKubeExecution(options);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            // Grain state through the batched writer (group commit, read model in the same
-            // transaction); the ADO.NET provider only reads what was stored before it.
-            silo.AddAdoNetGrainStorage(LegacyGrainStorage, o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.Services.AddDKubeGrainStorageAsDefault(LegacyGrainStorage);
-            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
+            silo.UseDKubeGrains(options, connectionString);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
             if (options.KubernetesHosting)
             {
                 silo.UseKubernetesHosting();
             }
 
-            // Each silo publishes the execution cluster it runs in; grains that talk to a
-            // cluster's backend (and hold its credentials) are placed by it.
-            silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
-            silo.AddPlacementDirector<ClusterAffinePlacement, ClusterAffinePlacementDirector>();
-            silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its

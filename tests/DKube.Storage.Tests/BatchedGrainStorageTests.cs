@@ -1,5 +1,4 @@
 using DKube.Abstractions.Errors;
-using DKube.Integration.Tests.Infrastructure;
 using DKube.Storage.Grains;
 using DKube.Storage.Migrations;
 using DKube.Testing;
