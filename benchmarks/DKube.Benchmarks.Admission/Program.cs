@@ -16,6 +16,14 @@ using Microsoft.Extensions.DependencyInjection;
 //   workload  IWorkloadGrain.Create: persistence, read model, pool, cluster reservation, process start;
 //   http      POST /api/v1/runs through the real HTTP front.
 // Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission [poolN] [workloadN] [httpN]
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission api [submissions] [batches] [steadySeconds]
+//          the HTTP figures of issue 10 side by side (see ApiFigures).
+if (args.Length > 0 && args[0] == "api")
+{
+    return await ApiFigures.RunAsync(
+        args.Length > 1 ? int.Parse(args[1]) : 5_000, args.Length > 2 ? int.Parse(args[2]) : 5, TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3]) : 10));
+}
+
 var poolN = args.Length > 0 ? int.Parse(args[0]) : 5_000;
 var workloadN = args.Length > 1 ? int.Parse(args[1]) : 1_000;
 var httpN = args.Length > 2 ? int.Parse(args[2]) : 500;

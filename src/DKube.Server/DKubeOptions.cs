@@ -108,6 +108,22 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("NODE_REFRESH_SECONDS")]
     public int NodeRefreshSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Seconds a resolved bearer token is kept in memory when no change announcement arrives (the
+    /// bound on how long another API process honours a rotated token if PostgreSQL's NOTIFY is lost); 0 turns the cache off.
+    /// </summary>
+    [ConfigurationKeyName("TOKEN_CACHE_SECONDS")]
+    public int TokenCacheSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// The silo runs as a pod of a Kubernetes Deployment: Orleans.Hosting.Kubernetes names it after
+    /// its pod (<c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c>) and declares a silo dead as soon
+    /// as its pod is deleted. Only for clusters whose silos all run in one namespace of one
+    /// Kubernetes cluster: its agent declares dead every silo it finds no pod for.
+    /// </summary>
+    [ConfigurationKeyName("KUBERNETES_HOSTING")]
+    public bool KubernetesHosting { get; set; }
+
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
 using DKube.Api;
+using DKube.Api.Auth;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Clusters;
@@ -155,7 +156,10 @@ public sealed class DKubeServer : IAsyncDisposable
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
         builder.Services.AddDKubeCore(options, dataSource);
-        builder.Services.AddDKubeApi();
+        builder.Services.AddDKubeApi(TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)));
+        // Every process that authenticates learns of token and membership changes from PostgreSQL.
+        builder.Services.AddHostedService(sp => new CallerChangeListener(
+            dataSource, sp.GetRequiredService<CallerCache>().Invalidate, sp.GetRequiredService<ILogger<CallerChangeListener>>()));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")
@@ -184,6 +188,11 @@ public sealed class DKubeServer : IAsyncDisposable
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.UseDKubeGrains(options, connectionString);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
+            if (options.KubernetesHosting)
+            {
+                silo.UseKubernetesHosting();
+            }
+
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its

@@ -10,6 +10,7 @@ using DKube.Grains.Repos;
 using DKube.Grains.Retention;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Workloads;
+using DKube.Storage.Grains;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using DKube.Storage.Versions;
@@ -73,7 +74,10 @@ public static class SiloServices
     /// </summary>
     public static ISiloBuilder UseDKubeGrains(this ISiloBuilder silo, DKubeOptions options, string connectionString)
     {
-        silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
+        // Grain state through the batched writer (group commit, read model in the same
+        // transaction); the ADO.NET provider only reads what was stored before it.
+        silo.AddAdoNetGrainStorage(LegacyGrainStorage, o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
+        silo.Services.AddDKubeGrainStorageAsDefault(LegacyGrainStorage);
         silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
         // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, Math.Min(options.ReconcileSeconds, options.NodeRefreshSeconds)))));
@@ -84,6 +88,9 @@ public static class SiloServices
         silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
         return silo;
     }
+
+    /// <summary>The name of the ADO.NET grain storage kept to read state stored before the batched storage existed.</summary>
+    private const string LegacyGrainStorage = "adonet-legacy";
 
     /// <summary>The ADO.NET invariant name of Npgsql, for Orleans' storage, reminder and clustering providers.</summary>
     public const string PostgresInvariant = "Npgsql";

@@ -33,8 +33,8 @@ public static class GroupEndpoints
         var admin = api.MapGroup("/groups").WithTags("Groups").RequireOperator();
         admin.MapPost("/", CreateGroup).WithSummary("Create a group with a GPU pool of `gpus` GPUs.");
         admin.MapPut("/{group}", ResizeGroup).WithSummary("Change the group's GPU pool: its size (`gpus`), `queuePolicy` and `maxHeadAgeMinutes`; queued work is re-evaluated.");
-        admin.MapPut("/{group}/members/{user}", AddMember).WithSummary("Add a user to the group.");
-        admin.MapDelete("/{group}/members/{user}", RemoveMember).WithSummary("Remove a user from the group.");
+        admin.MapPut("/{group}/members/{user}", AddMember).InvalidatesCallers().WithSummary("Add a user to the group.");
+        admin.MapDelete("/{group}/members/{user}", RemoveMember).InvalidatesCallers().WithSummary("Remove a user from the group.");
     }
 
     private static async Task<Created<GroupView>> CreateGroup(CreateGroupRequest request, IGrainFactory grains)

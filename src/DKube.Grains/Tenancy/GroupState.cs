@@ -1,8 +1,10 @@
+using DKube.Storage.Grains;
+
 namespace DKube.Grains.Tenancy;
 
 [GenerateSerializer]
 [Alias("dkube.state.group")]
-public sealed class GroupState
+public sealed class GroupState : IProjectedState
 {
     [Id(0)]
     public bool Exists { get; set; }
@@ -18,4 +20,17 @@ public sealed class GroupState
 
     [Id(4)]
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The group's row and member set (visibility and token look-ups read them).</summary>
+    public void ProjectWrite(string key, Projection projection)
+    {
+        if (Exists)
+        {
+            projection.Group(key, Gpus, Clusters, Members, CreatedAt);
+        }
+    }
+
+    public void ProjectClear(string key, Projection projection)
+    {
+    }
 }

@@ -9,7 +9,6 @@ using DKube.Abstractions.Workloads;
 using DKube.Grains.Execution;
 using DKube.Grains.Faults;
 using DKube.Grains.Telemetry;
-using DKube.Storage.ReadModel;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Workloads;
@@ -22,7 +21,6 @@ namespace DKube.Grains.Workloads;
 /// </summary>
 public sealed class WorkloadGrain(
     [PersistentState("workload")] IPersistentState<WorkloadState> state,
-    ReadModelWriter readModel,
     DKubeMetrics metrics,
     TimeProvider time,
     ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
@@ -401,7 +399,8 @@ public sealed class WorkloadGrain(
         catch
         {
             // Not stored, so not told: forget the change, and reload from storage on the next
-            // call in case the write did land but its answer was lost.
+            // call in case the write did land but its answer was lost. The listing row is part
+            // of the same write (WorkloadState projects it), so it is stored exactly when the state is.
             state.State.View = before;
             DeactivateOnIdle();
             throw;
@@ -416,22 +415,13 @@ public sealed class WorkloadGrain(
             }
         }
 
-        await readModel.UpsertResourceAsync(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
-            view.Project, view.Status.ToString(), view.CreatedAt, view));
         return view;
     }
 
-    /// <summary>Removes the workload from storage and from the read model.</summary>
-    private async Task ForgetAsync()
-    {
-        var kind = KindOf(View.Type);
-        await state.ClearStateAsync();
-        await readModel.DeleteResourceAsync(kind, Id);
-    }
+    /// <summary>Removes the workload from storage and (in the same transaction) from the read model.</summary>
+    private Task ForgetAsync() => state.ClearStateAsync();
 
     /// <summary>Specs hold lists and maps, which records compare by reference: compare their JSON.</summary>
     private static bool SameSpec(WorkloadSpec a, WorkloadSpec b) =>
         JsonSerializer.Serialize(a, SpecJson) == JsonSerializer.Serialize(b, SpecJson);
-
-    private static string KindOf(WorkloadType type) => type == WorkloadType.Ide ? ResourceKinds.Ide : ResourceKinds.Run;
 }
