@@ -37,6 +37,9 @@ public sealed class DKubeServer : IAsyncDisposable
     /// <summary>How long start-up keeps retrying its bootstrap calls into the silo cluster.</summary>
     private static readonly TimeSpan StartupBudget = TimeSpan.FromSeconds(90);
 
+    private const string WorkFolder = "work";
+    private const string RunsFolder = "runs";
+
     private readonly EmbeddedPostgres? _embedded;
     private readonly NpgsqlDataSource _dataSource;
 
@@ -66,6 +69,13 @@ public sealed class DKubeServer : IAsyncDisposable
         if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
         {
             builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        if (RunsHaveOwnAccounts(options) && !OperatingSystem.IsWindows())
+        {
+            // Before anything is written: whatever the server makes is private, runs get in only where the executor lets them.
+            DataFolderGuard.MakeNewFilesPrivate();
+            DataFolderGuard.Seal(options.DataDir, [Path.Combine(options.DataDir, WorkFolder), Path.Combine(options.DataDir, RunsFolder)]);
         }
 
         var (connectionString, embedded) = await DatabaseBootstrap.ResolveAsync(options, cancellationToken);
@@ -135,10 +145,20 @@ public sealed class DKubeServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Local runs get their own accounts when the server could otherwise hand them root (and a silo runs them).</summary>
+    private static bool RunsHaveOwnAccounts(DKubeOptions options) =>
+        options.RunUidBase > 0 && options.Role != ServerRole.Api && Environment.IsPrivilegedProcess;
+
     /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
     private static void AddExecution(IServiceCollection services, DKubeOptions options)
     {
-        services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
+        var isolated = RunsHaveOwnAccounts(options);
+        services.AddSingleton(new LocalExecutorOptions
+        {
+            RootPath = Path.GetFullPath(Path.Combine(options.DataDir, WorkFolder)),
+            RunUidBase = isolated ? options.RunUidBase : null,
+            StagingRoot = Path.GetFullPath(Path.Combine(options.DataDir, RunsFolder)),
+        });
         services.AddSingleton<LocalExecutor>();
         services.AddSingleton(new SiloCluster(options.SiloCluster));
         services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
@@ -146,7 +166,7 @@ public sealed class DKubeServer : IAsyncDisposable
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
-        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
+        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, RunsFolder)));
         services.AddSingleton<RunDataFlow>();
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
         services.AddSingleton<WorkloadRecovery>();

@@ -220,17 +220,28 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         RunFolderAccess.GiveToRun(paths.EnvironmentFile, account);
         File.SetUnixFileMode(paths.EnvironmentFile, UnixFileMode.UserRead);
 
-        var staging = _options.StagingRoot is { } root ? Path.GetFullPath(root) + Path.DirectorySeparatorChar : null;
+        var staging = _options.StagingRoot is { } root ? Path.GetFullPath(root) : null;
         foreach (var mount in spec.Mounts)
         {
-            if (!mount.ReadOnly)
-                RunFolderAccess.GiveToRun(mount.Source, account);
-            if (staging is not null && Path.GetFullPath(mount.Source).StartsWith(staging, StringComparison.Ordinal))
+            var source = Path.GetFullPath(mount.Source);
+            if (staging is not null && source.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
+                // Every folder from runs/<id> down to the mount is the run's group's to pass (the
+                // server makes them private); runs/ itself lets anyone pass, no one list.
                 RunFolderAccess.MakeTraversable(staging);
-                var first = Path.GetFullPath(mount.Source)[staging.Length..].Split(Path.DirectorySeparatorChar)[0];
-                RunFolderAccess.RestrictToRun(Path.Combine(staging, first), account);
+                var folder = staging;
+                foreach (var segment in Path.GetRelativePath(staging, Path.GetDirectoryName(source)!).Split(Path.DirectorySeparatorChar).Where(s => s != "."))
+                {
+                    folder = Path.Combine(folder, segment);
+                    RunFolderAccess.RestrictToRun(folder, account);
+                }
+
+                if (mount.ReadOnly)
+                    RunFolderAccess.ShareWithRun(source, account);
             }
+
+            if (!mount.ReadOnly)
+                RunFolderAccess.GiveToRun(source, account);
         }
     }
 

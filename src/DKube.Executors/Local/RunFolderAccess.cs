@@ -53,6 +53,25 @@ internal static partial class RunFolderAccess
         File.SetUnixFileMode(folder, OwnerAll | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
     }
 
+    /// <summary>
+    /// A read-only mount staged by the server (input copies, a feature spec), private to root by
+    /// default, becomes readable by the run's group: root's still, so the run cannot change it.
+    /// </summary>
+    public static void ShareWithRun(string path, RunAccount account)
+    {
+        var entry = new DirectoryInfo(path);
+        if (entry.LinkTarget is not null || !(entry.Exists || File.Exists(path)))
+            return;
+        SetOwner(path, 0, account.Gid);
+        var mode = File.GetUnixFileMode(path);
+        var read = UnixFileMode.GroupRead | ((mode & UnixFileMode.UserExecute) != 0 ? UnixFileMode.GroupExecute : 0);
+        File.SetUnixFileMode(path, mode | read);
+        if (!entry.Exists)
+            return;
+        foreach (var child in entry.EnumerateFileSystemInfos())
+            ShareWithRun(child.FullName, account);
+    }
+
     /// <summary>Gives a writable mount's folder (its code checkout, its output folder) to the run.</summary>
     public static void GiveToRun(string folder, RunAccount account) => ChownTree(folder, account.Uid, account.Gid);
 
