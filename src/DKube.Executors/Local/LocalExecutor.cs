@@ -279,8 +279,16 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         if (account is not null && spec.Environment.Keys.FirstOrDefault(n => !LocalEnvironment.IsShellName(n)) is { } odd)
             throw new ArgumentException($"Run '{spec.Id}' has an environment variable '{odd}' that is not a shell name (letters, digits, '_').", nameof(spec));
 
+        if (account is not null && !OperatingSystem.IsWindows())
+        {
+            // Private until GrantAsync opens it: nobody (another run of the same account) may plant a
+            // link under a name the wrapper opens with the server's privileges.
+            Directory.CreateDirectory(paths.WorkDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         Directory.CreateDirectory(paths.ControlDir);
         Directory.CreateDirectory(paths.TensorBoardDir);
+        await File.AppendAllTextAsync(paths.LogFile, string.Empty, cancellationToken);
 
         // Created empty so the path is usable (and followable) before the run's first metric.
         await File.AppendAllTextAsync(paths.MetricsFile, string.Empty, cancellationToken);

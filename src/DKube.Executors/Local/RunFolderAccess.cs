@@ -26,6 +26,8 @@ internal static partial class RunFolderAccess
         File.SetUnixFileMode(paths.WorkDir, UnixFileMode.StickyBit | OwnerAll | GroupAll);
         // Passable (the run reads its environment file there by name), not listable or writable.
         File.SetUnixFileMode(paths.ControlDir, Traverse);
+        SetOwner(paths.LogFile, 0, account.Gid);
+        File.SetUnixFileMode(paths.LogFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
         SetOwner(paths.MetricsFile, 0, account.Gid);
         File.SetUnixFileMode(paths.MetricsFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
         if (File.Exists(paths.HyperparametersFile))

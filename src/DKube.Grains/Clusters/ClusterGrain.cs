@@ -7,6 +7,7 @@ using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Workloads;
 using DKube.Scheduling;
+using DKube.Storage.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Clusters;
@@ -23,6 +24,7 @@ namespace DKube.Grains.Clusters;
 public sealed class ClusterGrain(
     [PersistentState("cluster")] IPersistentState<ClusterState> state,
     IExecutorRegistry executors,
+    ISecretProtector protector,
     TimeProvider time,
     ILogger<ClusterGrain> logger) : Grain, IClusterGrain, IClusterCredentialsGrain, IIncomingGrainCallFilter
 {
@@ -34,14 +36,18 @@ public sealed class ClusterGrain(
 
     private IClusterAgentGrain Agent => GrainFactory.GetGrain<IClusterAgentGrain>(Name);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is { } spec)
         {
             _inventory = BuildInventory(spec, state.State.Reservations);
+            if (ClusterSecrets.HasPlain(spec))
+            {
+                // Stored before credentials were sealed: seal them now.
+                state.State.Spec = ClusterSecrets.Seal(spec, state.State.SealedSettings, protector);
+                await state.WriteStateAsync(cancellationToken);
+            }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>The credentials go to this cluster's agent and to nobody else, whatever assembly the caller compiled against.</summary>
@@ -63,7 +69,7 @@ public sealed class ClusterGrain(
             throw DomainException.Conflict("name-taken", $"Cluster '{Name}' already exists.");
         }
 
-        state.State.Spec = spec with { Nodes = await DiscoverNodesAsync(spec) };
+        state.State.Spec = ClusterSecrets.Seal(spec with { Nodes = await DiscoverNodesAsync(spec) }, state.State.SealedSettings, protector);
         state.State.CreatedAt = time.GetUtcNow();
         _inventory = BuildInventory(state.State.Spec, state.State.Reservations);
         await SaveAsync();
@@ -87,7 +93,8 @@ public sealed class ClusterGrain(
         return View();
     }
 
-    public Task<ClusterSpec?> GetSpec() => Task.FromResult(state.State.Spec);
+    public Task<ClusterSpec?> GetSpec() =>
+        Task.FromResult(state.State.Spec is { } stored ? ClusterSecrets.Unseal(stored, state.State.SealedSettings, protector) : null);
 
     public Task<IReadOnlyList<NodeInfo>> GetNodes() => Task.FromResult(state.State.Spec?.Nodes ?? []);
 

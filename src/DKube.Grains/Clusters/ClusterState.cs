@@ -16,4 +16,8 @@ public sealed class ClusterState
     /// <summary>Workload id to the GPUs it holds here.</summary>
     [Id(2)]
     public Dictionary<string, Allocation> Reservations { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The credential settings (see <see cref="ClusterSecrets"/>), sealed; <see cref="Spec"/> holds none of them.</summary>
+    [Id(3)]
+    public Dictionary<string, byte[]> SealedSettings { get; set; } = new(StringComparer.Ordinal);
 }
