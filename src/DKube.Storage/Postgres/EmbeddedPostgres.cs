@@ -137,7 +137,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await RunAsync("chown", cancellationToken, "-R", $"{_runAsUser}:", _socketDir);
         }
 
-        await RunAsync(_binaries.InitDb, cancellationToken, "-D", _dataDir, "-A", "scram-sha-256", "-U", SuperUser, "-E", "UTF8", "--no-sync");
+        // "trust" only until RequirePasswordAsync rewrites pg_hba.conf, which it does before the first start.
+        await RunAsync(_binaries.InitDb, cancellationToken, "-D", _dataDir, "-A", "trust", "-U", SuperUser, "-E", "UTF8", "--no-sync");
     }
 
     /// <summary>
@@ -152,7 +153,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
             var statement = $"ALTER ROLE \"{SuperUser}\" PASSWORD '{ScramVerifier.For(password)}';\n";
-            var output = await RunAsync(_binaries.Server, cancellationToken, statement, "--single", "-D", _dataDir, "-F", "postgres");
+            var output = await RunWithInputAsync(_binaries.Server, statement, cancellationToken, "--single", "-D", _dataDir, "-F", "postgres");
             if (output.Contains("ERROR", StringComparison.Ordinal))
                 throw new InvalidOperationException("Setting the embedded database's password failed: " + output.ReplaceLineEndings(" "));
             // Written only once the database holds it: a crash in between leaves no password file, and the next start sets a new one.
@@ -167,10 +168,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         RunAsync(_binaries.PgCtl, cancellationToken, ["-D", _dataDir, .. args]);
 
     private Task<string> RunAsync(string program, CancellationToken cancellationToken, params string[] args) =>
-        RunAsync(program, cancellationToken, null, args);
+        RunWithInputAsync(program, null, cancellationToken, args);
 
     /// <param name="input">What the program reads on stdin (a statement for single-user mode), never on its command line.</param>
-    private async Task<string> RunAsync(string program, CancellationToken cancellationToken, string? input, params string[] args)
+    private async Task<string> RunWithInputAsync(string program, string? input, CancellationToken cancellationToken, params string[] args)
     {
         var info = new ProcessStartInfo
         {
