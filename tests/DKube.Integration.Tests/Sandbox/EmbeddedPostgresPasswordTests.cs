@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DKube.Integration.Tests.Infrastructure;
 using DKube.Storage.Postgres;
 using Npgsql;
@@ -58,14 +57,5 @@ public sealed class EmbeddedPostgresPasswordTests : IDisposable
         return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static (int ExitCode, string Output) Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment.Remove("PGPASSWORD");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
-    }
+    private static (int ExitCode, string Output) Run(string program, params string[] args) => Tool.Run(program, args);
 }

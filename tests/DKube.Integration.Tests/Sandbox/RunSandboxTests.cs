@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using DKube.Integration.Tests.Infrastructure;
 using DKube.Integration.Tests.Repos;
@@ -112,22 +111,7 @@ public sealed class RunSandboxTests(SandboxFixture box) : IClassFixture<SandboxF
         Assert.NotEqual("0", files["uid"].Trim());
     }
 
-    private static (int ExitCode, string Output) Psql(int port, string? password)
-    {
-        var start = new ProcessStartInfo("psql", ["-w", "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "dkube", "-d", "postgres", "-c", "select 1"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment.Remove("PGPASSWORD");
-        if (password is not null)
-        {
-            start.Environment["PGPASSWORD"] = password;
-        }
-
-        using var psql = Process.Start(start)!;
-        var output = psql.StandardOutput.ReadToEnd() + psql.StandardError.ReadToEnd();
-        psql.WaitForExit();
-        return (psql.ExitCode, output);
-    }
+    private static (int ExitCode, string Output) Psql(int port, string? password) =>
+        Tool.Run("psql", new Dictionary<string, string?> { ["PGPASSWORD"] = password },
+            "-w", "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "dkube", "-d", "postgres", "-c", "select 1");
 }
