@@ -37,9 +37,6 @@ public sealed class DKubeServer : IAsyncDisposable
     /// <summary>How long start-up keeps retrying its bootstrap calls into the silo cluster.</summary>
     private static readonly TimeSpan StartupBudget = TimeSpan.FromSeconds(90);
 
-    private const string WorkFolder = "work";
-    private const string RunsFolder = "runs";
-
     private readonly EmbeddedPostgres? _embedded;
     private readonly NpgsqlDataSource _dataSource;
 
@@ -71,11 +68,11 @@ public sealed class DKubeServer : IAsyncDisposable
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
-        if (RunsHaveOwnAccounts(options) && !OperatingSystem.IsWindows())
+        if (SiloServices.RunsHaveOwnAccounts(options) && !OperatingSystem.IsWindows())
         {
             // Before anything is written: whatever the server makes is private, runs get in only where the executor lets them.
             DataFolderGuard.MakeNewFilesPrivate();
-            DataFolderGuard.Seal(options.DataDir, [Path.Combine(options.DataDir, WorkFolder), Path.Combine(options.DataDir, RunsFolder)]);
+            DataFolderGuard.Seal(options.DataDir, [Path.Combine(options.DataDir, SiloServices.WorkFolder), Path.Combine(options.DataDir, SiloServices.RunsFolder)]);
         }
 
         var (connectionString, embedded) = await DatabaseBootstrap.ResolveAsync(options, cancellationToken);
@@ -145,46 +142,11 @@ public sealed class DKubeServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Local runs get their own accounts when the server could otherwise hand them root (and a silo runs them).</summary>
-    private static bool RunsHaveOwnAccounts(DKubeOptions options) =>
-        options.RunUidBase > 0 && options.Role != ServerRole.Api && Environment.IsPrivilegedProcess;
-
-    /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
-    private static void AddExecution(IServiceCollection services, DKubeOptions options)
-    {
-        var isolated = RunsHaveOwnAccounts(options);
-        services.AddSingleton(new LocalExecutorOptions
-        {
-            RootPath = Path.GetFullPath(Path.Combine(options.DataDir, WorkFolder)),
-            RunUidBase = isolated ? options.RunUidBase : null,
-            StagingRoot = Path.GetFullPath(Path.Combine(options.DataDir, RunsFolder)),
-        });
-        services.AddSingleton<LocalExecutor>();
-        services.AddSingleton(new SiloCluster(options.SiloCluster));
-        services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
-        services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
-        services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
-        services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
-        services.AddSingleton<DKubeMetrics>();
-        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, RunsFolder)));
-        services.AddSingleton<RunDataFlow>();
-        services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
-        services.AddSingleton<WorkloadRecovery>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
-        services.AddSingleton<ClusterAgentKeeper>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
-    }
-
     private static void Configure(WebApplicationBuilder builder, DKubeOptions options, string connectionString, NpgsqlDataSource dataSource)
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(dataSource);
-        builder.Services.AddSingleton<ReadModelWriter>();
-        builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
+        builder.Services.AddDKubeCore(options, dataSource);
         builder.Services.AddDKubeApi();
-        builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")
@@ -195,7 +157,7 @@ public sealed class DKubeServer : IAsyncDisposable
         // state while activating) must still cross to the caller as themselves, to become a 503.
         builder.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
-        const string invariant = "Npgsql";
+        const string invariant = SiloServices.PostgresInvariant;
         if (options.Role == ServerRole.Api)
         {
             builder.UseOrleansClient(client => client
@@ -205,22 +167,14 @@ public sealed class DKubeServer : IAsyncDisposable
             return;
         }
 
-        AddExecution(builder.Services, options);
+        builder.Services.AddDKubeExecution(options);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
+            silo.UseDKubeGrains(options, connectionString);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
-            // Each silo publishes the execution cluster it runs in; grains that talk to a
-            // cluster's backend (and hold its credentials) are placed by it.
-            silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
-            silo.AddPlacementDirector<ClusterAffinePlacement, ClusterAffinePlacementDirector>();
-            silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its
