@@ -124,6 +124,14 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("KUBERNETES_HOSTING")]
     public bool KubernetesHosting { get; set; }
 
+    /// <summary>
+    /// When the server runs as root, each DKube user's local runs and IDEs execute as uid and gid
+    /// <c>RUN_UID_BASE + n</c> (n given on the user's first run, kept in <c>DATA_DIR/work/.run-uids.json</c>);
+    /// 0 turns this off, so runs execute as root (they can then read the server's secrets).
+    /// </summary>
+    [ConfigurationKeyName("RUN_UID_BASE")]
+    public int RunUidBase { get; set; } = 200_000;
+
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()
     {

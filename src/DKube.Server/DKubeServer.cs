@@ -74,6 +74,14 @@ public sealed class DKubeServer : IAsyncDisposable
         using var startupLogs = ConsoleLogging.ForStartup(builder.Configuration, options);
         var startupLog = startupLogs.CreateLogger<DKubeServer>();
         startupLog.LogInformation("Starting DKube.Orleans ({Role}) with data folder {DataDir}", options.Role, options.DataDir);
+
+        if (SiloServices.RunsHaveOwnAccounts(options) && !OperatingSystem.IsWindows())
+        {
+            // Before anything is written: whatever the server makes is private, runs get in only where the executor lets them.
+            DataFolderGuard.MakeNewFilesPrivate();
+            DataFolderGuard.Seal(options.DataDir, [Path.Combine(options.DataDir, SiloServices.WorkFolder), Path.Combine(options.DataDir, SiloServices.RunsFolder)]);
+        }
+
         var (connectionString, embedded) = await DatabaseBootstrap.ResolveAsync(options, cancellationToken);
         NpgsqlDataSource? dataSource = null;
         DKubeServer? server = null;

@@ -27,6 +27,16 @@ namespace DKube.Server;
 /// </summary>
 public static class SiloServices
 {
+    /// <summary>Under the data folder: the local runs' working folders.</summary>
+    public const string WorkFolder = "work";
+
+    /// <summary>Under the data folder: where runs' inputs, code and output are staged.</summary>
+    public const string RunsFolder = "runs";
+
+    /// <summary>Local runs get their own accounts when the server could otherwise hand them root (and a silo runs them).</summary>
+    public static bool RunsHaveOwnAccounts(DKubeOptions options) =>
+        options.RunUidBase > 0 && options.Role != ServerRole.Api && Environment.IsPrivilegedProcess;
+
     /// <summary>What every process needs, whatever its role: options, clock, database, read model, repositories.</summary>
     public static IServiceCollection AddDKubeCore(this IServiceCollection services, DKubeOptions options, NpgsqlDataSource dataSource)
     {
@@ -43,7 +53,12 @@ public static class SiloServices
     /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
     public static IServiceCollection AddDKubeExecution(this IServiceCollection services, DKubeOptions options)
     {
-        services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
+        services.AddSingleton(new LocalExecutorOptions
+        {
+            RootPath = Path.GetFullPath(Path.Combine(options.DataDir, WorkFolder)),
+            RunUidBase = RunsHaveOwnAccounts(options) ? options.RunUidBase : null,
+            StagingRoot = Path.GetFullPath(Path.Combine(options.DataDir, RunsFolder)),
+        });
         services.AddSingleton<LocalExecutor>();
         services.AddSingleton(new SiloCluster(options.SiloCluster));
         services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
@@ -52,7 +67,7 @@ public static class SiloServices
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
         services.AddSingleton<WorkloadApiAccess>();
-        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
+        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, RunsFolder)));
         services.AddSingleton<RunDataFlow>();
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
         services.AddSingleton<WorkloadRecovery>();

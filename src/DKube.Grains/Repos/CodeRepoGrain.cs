@@ -47,7 +47,9 @@ public sealed class CodeRepoGrain(
         var current = Current();
         var url = change.Url is null ? new GitUrl(current.Url, current.Host) : GitUrl.Parse(change.Url, settings);
         var credentials = current.Credentials;
-        if (change.RemoveCredentials)
+        // Credentials belong to the host they were given for: a URL pointed at another host
+        // (by mistake, or to collect them there) loses them unless new ones come with it.
+        if (change.RemoveCredentials || !string.Equals(url.Host, current.Host, StringComparison.OrdinalIgnoreCase))
         {
             (state.State.SealedCredentials, credentials) = (null, null);
         }
