@@ -13,4 +13,8 @@ public sealed class DataRepoState
     /// <summary>Versions in order: version n is at index n - 1. Versions are never removed or renumbered.</summary>
     [Id(1)]
     public List<VersionView> Versions { get; set; } = [];
+
+    /// <summary>The version each keyed addition made (a run's execution id to its output version), so a retry makes no second one.</summary>
+    [Id(2)]
+    public Dictionary<string, int> Keyed { get; set; } = new(StringComparer.Ordinal);
 }

@@ -89,7 +89,10 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         }
     }
 
-    /// <summary>Makes the next version of the run's output repository from its output folder; null when it has no output.</summary>
+    /// <summary>
+    /// Makes the next version of the run's output repository from its output folder (once per
+    /// execution id, however often it is asked); null when it has no output.
+    /// </summary>
     public async Task<int?> CommitOutputAsync(WorkloadView view, string executionId, IReadOnlyList<string> metricRecords, CancellationToken cancellationToken)
     {
         if (view.Spec.Output is not { RepoId: { } repoId } output)
@@ -100,7 +103,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         var spec = view.Spec;
         var lineage = new Lineage(view.Id, view.Owner, spec.Code?.RepoId, spec.Code?.Commit, spec.Image, spec.Command,
             spec.Hyperparameters, view.InputVersions ?? [], LastMetrics(metricRecords));
-        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, folders.Output(executionId), lineage, cancellationToken);
+        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, folders.Output(executionId), lineage, executionId, cancellationToken);
         return version.Version;
     }
 
