@@ -135,38 +135,11 @@ public sealed class DKubeServer : IAsyncDisposable
         }
     }
 
-    /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
-    private static void AddExecution(IServiceCollection services, DKubeOptions options)
-    {
-        services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
-        services.AddSingleton<LocalExecutor>();
-        services.AddSingleton(new SiloCluster(options.SiloCluster));
-        services.AddSingleton<WorkloadStatusSink>();
-        services.AddSingleton<IExecutionStatusSink>(sp => sp.GetRequiredService<WorkloadStatusSink>());
-        services.AddSingleton<ExecutionSteps>();
-        services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
-        services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
-        services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
-        services.AddSingleton<DKubeMetrics>();
-        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
-        services.AddSingleton<RunDataFlow>();
-        services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
-        services.AddSingleton<WorkloadRecovery>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
-        services.AddSingleton<ClusterAgentKeeper>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
-    }
-
     private static void Configure(WebApplicationBuilder builder, DKubeOptions options, string connectionString, NpgsqlDataSource dataSource)
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(dataSource);
-        builder.Services.AddSingleton<ReadModelWriter>();
-        builder.Services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
+        builder.Services.AddDKubeCore(options, dataSource);
         builder.Services.AddDKubeApi();
-        builder.Services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")
@@ -177,7 +150,7 @@ public sealed class DKubeServer : IAsyncDisposable
         // state while activating) must still cross to the caller as themselves, to become a 503.
         builder.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
 
-        const string invariant = "Npgsql";
+        const string invariant = SiloServices.PostgresInvariant;
         if (options.Role == ServerRole.Api)
         {
             builder.UseOrleansClient(client => client
@@ -187,22 +160,14 @@ public sealed class DKubeServer : IAsyncDisposable
             return;
         }
 
-        AddExecution(builder.Services, options);
+        builder.Services.AddDKubeExecution(options);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIp), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
-            // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
+            silo.UseDKubeGrains(options, connectionString);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
-            // Each silo publishes the execution cluster it runs in; grains that talk to a
-            // cluster's backend (and hold its credentials) are placed by it.
-            silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
-            silo.AddPlacementDirector<ClusterAffinePlacement, ClusterAffinePlacementDirector>();
-            silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its

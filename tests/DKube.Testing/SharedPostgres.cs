@@ -1,6 +1,6 @@
 using DKube.Storage.Postgres;
 
-namespace DKube.Integration.Tests.Infrastructure;
+namespace DKube.Testing;
 
 /// <summary>
 /// One real PostgreSQL for the whole test run, started by the tests themselves (nothing has to

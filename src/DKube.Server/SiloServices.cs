@@ -1,0 +1,79 @@
+using DKube.Abstractions.Common;
+using DKube.Executors;
+using DKube.Executors.Local;
+using DKube.Grains.Affinity;
+using DKube.Grains.Clusters;
+using DKube.Grains.Execution;
+using DKube.Grains.Faults;
+using DKube.Grains.Repos;
+using DKube.Grains.Telemetry;
+using DKube.Grains.Workloads;
+using DKube.Storage.Postgres;
+using DKube.Storage.ReadModel;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+
+namespace DKube.Server;
+
+/// <summary>
+/// The service registration and silo settings of DKube's grains, in one place: the server uses
+/// them, and so do the grain tests' in-process silos, so a test silo runs the grains exactly as
+/// the server does (only clustering, endpoints and the clock differ).
+/// </summary>
+public static class SiloServices
+{
+    /// <summary>What every process needs, whatever its role: options, clock, database, read model, repositories.</summary>
+    public static IServiceCollection AddDKubeCore(this IServiceCollection services, DKubeOptions options, NpgsqlDataSource dataSource)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(dataSource);
+        services.AddSingleton<ReadModelWriter>();
+        services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
+        services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
+        return services;
+    }
+
+    /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
+    public static IServiceCollection AddDKubeExecution(this IServiceCollection services, DKubeOptions options)
+    {
+        services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
+        services.AddSingleton<LocalExecutor>();
+        services.AddSingleton(new SiloCluster(options.SiloCluster));
+        services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
+        services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
+        services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
+        services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
+        services.AddSingleton<DKubeMetrics>();
+        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
+        services.AddSingleton<RunDataFlow>();
+        services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
+        services.AddSingleton<WorkloadRecovery>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<WorkloadRecovery>());
+        services.AddSingleton<ClusterAgentKeeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
+        return services;
+    }
+
+    /// <summary>
+    /// Grain storage and reminders in PostgreSQL, cluster-affine placement, the dependency failure
+    /// filter: everything of a silo except how it finds the others (clustering, endpoints).
+    /// </summary>
+    public static ISiloBuilder UseDKubeGrains(this ISiloBuilder silo, DKubeOptions options, string connectionString)
+    {
+        silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
+        silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
+        // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, options.ReconcileSeconds))));
+        // Each silo publishes the execution cluster it runs in; grains that talk to a
+        // cluster's backend (and hold its credentials) are placed by it.
+        silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
+        silo.AddPlacementDirector<ClusterAffinePlacement, ClusterAffinePlacementDirector>();
+        silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
+        return silo;
+    }
+
+    /// <summary>The ADO.NET invariant name of Npgsql, for Orleans' storage, reminder and clustering providers.</summary>
+    public const string PostgresInvariant = "Npgsql";
+}

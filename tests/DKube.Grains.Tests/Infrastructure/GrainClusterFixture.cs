@@ -1,0 +1,78 @@
+using DKube.Server;
+using DKube.Storage.Migrations;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Orleans.TestingHost;
+
+namespace DKube.Grains.Tests.Infrastructure;
+
+/// <summary>
+/// One in-process Orleans test cluster per test collection: a silo with the server's own service
+/// registration and grain settings (<see cref="SiloServices"/>), grain state and reminders in a
+/// fresh database of the run's real PostgreSQL, and a <see cref="FakeTimeProvider"/> as the
+/// <see cref="TimeProvider"/> grains see, so ages and timeouts move only when a test says so.
+/// Tests share the cluster: each takes fresh grain keys (<see cref="NewKey"/>).
+/// </summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    private NpgsqlDataSource? _dataSource;
+    private InProcessTestCluster? _cluster;
+
+    /// <summary>Starts at the real time, so timestamps written to the database look ordinary.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>The cluster's client: how tests call grains, as the API would.</summary>
+    public IGrainFactory Grains => Cluster.Client;
+
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("dkube-grains-").FullName;
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>A grain key no other test of this run uses.</summary>
+    public static string NewKey(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await SharedPostgres.NewDatabaseAsync();
+        await MigrationRunner.MigrateAsync(ConnectionString);
+        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        var options = new DKubeOptions
+        {
+            DataDir = DataDir,
+            Postgres = ConnectionString,
+            // No sweep during a test unless it asks for one: the reconciler's reminder stays far off.
+            ReconcileSeconds = 3600,
+        };
+        var (dataSource, connectionString, time) = (_dataSource, ConnectionString, Time);
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddDKubeCore(options, dataSource);
+            host.Services.AddDKubeExecution(options);
+            // Registered last, so it is the TimeProvider every grain is given.
+            host.Services.AddSingleton<TimeProvider>(time);
+            host.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        builder.ConfigureSilo((_, silo) => silo.UseDKubeGrains(options, connectionString));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    /// <summary>Deactivates a grain and waits until it is gone, so its next call loads its persisted state.</summary>
+    public Task DeactivateAsync(IAddressable grain) => Cluster.DeactivateAsync(grain);
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        await (_dataSource?.DisposeAsync() ?? ValueTask.CompletedTask);
+        SharedPostgres.TryDelete(DataDir);
+    }
+}
