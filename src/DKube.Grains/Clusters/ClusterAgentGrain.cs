@@ -63,22 +63,24 @@ public sealed class ClusterAgentGrain(
 
     public Task<AgentPlacement> Attach() => Task.FromResult(Placement);
 
-    public Task Submit(WorkloadView workload, string executionId)
+    // The executor is had on the grain's turn: the cluster hands its settings to this grain only,
+    // and a step runs on the thread pool, outside any activation.
+    public async Task Submit(WorkloadView workload, string executionId)
     {
-        steps.Run(StartKey(executionId), cancellation => StartAsync(workload, executionId, cancellation)).Ignore();
-        return Task.CompletedTask;
+        var executor = await ExecutorAsync();
+        steps.Run(StartKey(executionId), cancellation => StartAsync(executor, workload, executionId, cancellation)).Ignore();
     }
 
-    public Task KeepOutput(WorkloadView workload, string executionId)
+    public async Task KeepOutput(WorkloadView workload, string executionId)
     {
-        steps.Run(OutputKey(executionId), _ => KeepOutputAsync(workload, executionId)).Ignore();
-        return Task.CompletedTask;
+        var executor = await ExecutorAsync();
+        steps.Run(OutputKey(executionId), _ => KeepOutputAsync(executor, workload, executionId)).Ignore();
     }
 
-    public Task Stop(string executionId, TimeSpan grace)
+    public async Task Stop(string executionId, TimeSpan grace)
     {
-        steps.Run(StopKey(executionId), _ => StopAsync(executionId, grace)).Ignore();
-        return Task.CompletedTask;
+        var executor = await ExecutorAsync();
+        steps.Run(StopKey(executionId), _ => StopAsync(executor, executionId, grace)).Ignore();
     }
 
     public async IAsyncEnumerable<string> ReadLog(string executionId, bool follow, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -115,11 +117,11 @@ public sealed class ClusterAgentGrain(
     /// submits it. A failure a later attempt may not meet (a silo or the database away) is retried;
     /// what the backend or the data refuse makes the run Error; cancellation is a stop.
     /// </summary>
-    private async Task StartAsync(WorkloadView workload, string executionId, CancellationToken cancellationToken)
+    private async Task StartAsync(IExecutor executor, WorkloadView workload, string executionId, CancellationToken cancellationToken)
     {
         try
         {
-            await TransientRetry.RunAsync(() => StartOnceAsync(workload, executionId, cancellationToken), StepRetryBudget, logger,
+            await TransientRetry.RunAsync(() => StartOnceAsync(executor, workload, executionId, cancellationToken), StepRetryBudget, logger,
                 $"Start of {executionId}", cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -137,9 +139,8 @@ public sealed class ClusterAgentGrain(
         }
     }
 
-    private async Task StartOnceAsync(WorkloadView workload, string executionId, CancellationToken cancellationToken)
+    private async Task StartOnceAsync(IExecutor executor, WorkloadView workload, string executionId, CancellationToken cancellationToken)
     {
-        var executor = await ExecutorAsync();
         // An earlier request (through an agent on a silo that died, or one whose answer timed out)
         // may have submitted it already: adopt it, never start it twice.
         var known = (await executor.ReconcileAsync([executionId], cancellationToken)).Single();
@@ -162,14 +163,14 @@ public sealed class ClusterAgentGrain(
     }
 
     /// <summary>A completed run's output folder (on this silo) becomes one version of its output repository, however often this is asked.</summary>
-    private async Task KeepOutputAsync(WorkloadView workload, string executionId)
+    private async Task KeepOutputAsync(IExecutor executor, WorkloadView workload, string executionId)
     {
         try
         {
             int? version = null;
             await TransientRetry.RunAsync(async () =>
             {
-                var metrics = await (await ExecutorAsync()).ReadMetricsAsync(executionId, CancellationToken.None);
+                var metrics = await executor.ReadMetricsAsync(executionId, CancellationToken.None);
                 version = await dataFlow.CommitOutputAsync(workload, executionId, metrics, CancellationToken.None);
             }, StepRetryBudget, logger, $"Output of {executionId}");
             await ReportAsync(executionId, WorkloadStatus.Complete, null, version);
@@ -190,14 +191,13 @@ public sealed class ClusterAgentGrain(
     /// submitted after the stop), then the backend stops what it has. What the backend does not know
     /// does not run, so it is reported Stopped here (the backend reports the rest when it ends).
     /// </summary>
-    private async Task StopAsync(string executionId, TimeSpan grace)
+    private async Task StopAsync(IExecutor executor, string executionId, TimeSpan grace)
     {
         await steps.CancelAsync(StartKey(executionId));
         try
         {
             await TransientRetry.RunAsync(async () =>
             {
-                var executor = await ExecutorAsync();
                 await executor.StopAsync(executionId, grace, CancellationToken.None);
                 if ((await executor.ReconcileAsync([executionId], CancellationToken.None)).Single().State == ExecutionState.Lost)
                 {
