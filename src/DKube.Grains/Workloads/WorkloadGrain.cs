@@ -191,7 +191,8 @@ public sealed class WorkloadGrain(
                 }
 
                 var (saving, executionId) = (View, ExecutionId);
-                OffTurn("keep output", agent => agent.KeepOutput(saving, executionId));
+                OffTurn("keep the output of", agent => agent.KeepOutput(saving, executionId),
+                    now => now is { Status: WorkloadStatus.Running, Reason: WorkloadSteps.SavingOutput });
                 return;
             }
 
@@ -313,13 +314,13 @@ public sealed class WorkloadGrain(
     private void Launch()
     {
         var (view, executionId) = (View, ExecutionId);
-        OffTurn("start", agent => agent.Submit(view, executionId));
+        OffTurn("start", agent => agent.Submit(view, executionId), now => now.Status == WorkloadStatus.Starting);
     }
 
     private void StopExecution()
     {
         var executionId = ExecutionId;
-        OffTurn("stop", agent => agent.Stop(executionId, StopGrace));
+        OffTurn("stop", agent => agent.Stop(executionId, StopGrace), now => now.Status == WorkloadStatus.Stopping);
     }
 
     private async Task ReleaseGpusAsync()
@@ -338,17 +339,28 @@ public sealed class WorkloadGrain(
     /// reaching it: a dead silo, a rejected message, a timeout. Those are retried against the
     /// agent's next activation (the same reference finds it wherever it is); the workload keeps its
     /// status meanwhile, and if the agent stays away past the budget, the next agent activation or
-    /// the reconciler drives it again. The call must not touch the grain: everything it needs is
-    /// captured before it leaves.
+    /// the reconciler drives it again. A retry is made only while <paramref name="stillWanted"/> holds
+    /// for the workload (it may have moved on meanwhile: started, stopped, ended). The call must not
+    /// touch the grain: everything it needs is captured before it leaves.
     /// </summary>
-    private void OffTurn(string what, Func<IClusterAgentGrain, Task> call)
+    private void OffTurn(string what, Func<IClusterAgentGrain, Task> call, Func<WorkloadView, bool> stillWanted)
     {
-        var (id, agent) = (Id, Agent);
+        var (self, id, attempt, agent) = (this.AsReference<IWorkloadGrain>(), Id, View.Attempt, Agent);
         _ = Task.Run(async () =>
         {
+            var retry = false;
             try
             {
-                await TransientRetry.RunAsync(() => call(agent), AgentRetryBudget, logger, $"Request to {what} {id}");
+                await TransientRetry.RunAsync(async () =>
+                {
+                    if (retry && (await self.Get() is not { } now || now.Attempt != attempt || !stillWanted(now)))
+                    {
+                        return;
+                    }
+
+                    retry = true;
+                    await call(agent);
+                }, AgentRetryBudget, logger, $"Request to {what} {id}");
             }
             catch (Exception e)
             {
