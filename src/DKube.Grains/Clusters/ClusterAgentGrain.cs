@@ -41,6 +41,12 @@ public sealed class ClusterAgentGrain(
     /// </summary>
     private static readonly TimeSpan StepRetryBudget = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Longer for an output: a run saving its output is Running, which the reconciler does not
+    /// sweep, so the step itself outlasts a long database outage.
+    /// </summary>
+    private static readonly TimeSpan OutputRetryBudget = TimeSpan.FromMinutes(30);
+
     private Task<IExecutor>? _executor;
 
     private string Name => this.GetPrimaryKeyString();
@@ -153,10 +159,10 @@ public sealed class ClusterAgentGrain(
 
         // Nothing runs on its folders, so what a step cut short by a silo's death left there goes.
         folders.ClearStaged(executionId);
-        await ReportAsync(executionId, WorkloadStatus.Starting, WorkloadSteps.StagingInputs);
+        Progress(executionId, WorkloadSteps.StagingInputs);
         var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId), cancellationToken);
         await dataFlow.RecordUsageAsync(workload, cancellationToken);
-        await ReportAsync(executionId, WorkloadStatus.Starting, WorkloadSteps.Submitting);
+        Progress(executionId, WorkloadSteps.Submitting);
         cancellationToken.ThrowIfCancellationRequested();
         // Not cancelled half way: a stop waits for this step to end, then stops what it submitted.
         await executor.SubmitAsync(prepared, CancellationToken.None);
@@ -172,7 +178,7 @@ public sealed class ClusterAgentGrain(
             {
                 var metrics = await executor.ReadMetricsAsync(executionId, CancellationToken.None);
                 version = await dataFlow.CommitOutputAsync(workload, executionId, metrics, CancellationToken.None);
-            }, StepRetryBudget, logger, $"Output of {executionId}");
+            }, OutputRetryBudget, logger, $"Output of {executionId}");
             await ReportAsync(executionId, WorkloadStatus.Complete, null, version);
         }
         catch (Exception e) when (TransientRetry.IsTransient(e))
@@ -210,6 +216,12 @@ public sealed class ClusterAgentGrain(
             logger.LogWarning(e, "Stop of {Id} did not get through; the workload stays Stopping and is driven again", executionId);
         }
     }
+
+    /// <summary>
+    /// Tells the workload which step it is in, without waiting: the step must not stall while the
+    /// workload's database is away. A late one is harmless (the workload takes a step only while it is Starting).
+    /// </summary>
+    private void Progress(string executionId, string step) => ReportAsync(executionId, WorkloadStatus.Starting, step).Ignore();
 
     private async Task ReportAsync(string executionId, WorkloadStatus status, string? reason, int? outputVersion = null)
     {

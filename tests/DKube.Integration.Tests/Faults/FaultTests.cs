@@ -55,9 +55,9 @@ public sealed class FaultTests(ITestOutputHelper output)
             }
 
             var silos = Enumerable.Range(0, 3).Select(_ => StartSilo()).ToList();
-            // The API first of all: the order does not matter, it serves 503 until silos are up.
+            // Started together: the order does not matter (the API waits for the first silo).
             var api = processes.Start("api", shared);
-            await Task.WhenAll(silos.Select(s => s.Process.WaitHealthyAsync(TimeSpan.FromSeconds(120))).Append(api.WaitHealthyAsync(TimeSpan.FromSeconds(90))));
+            await Task.WhenAll(silos.Select(s => s.Process.WaitHealthyAsync(TimeSpan.FromSeconds(120))).Append(api.WaitHealthyAsync(TimeSpan.FromSeconds(240))));
             using var op = new ApiClient(api.Url, ServerHandle.OperatorToken);
             using var printSilos = new OnFailure(() =>
             {
