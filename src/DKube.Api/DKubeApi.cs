@@ -1,7 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
 using DKube.Api.Problems;
+using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -35,13 +38,14 @@ public static class DKubeApi
         return services;
     }
 
-    /// <summary>camelCase, enums as strings, and unknown fields refused rather than silently dropped.</summary>
+    /// <summary>camelCase, enums as strings, unknown fields refused rather than silently dropped, hyperparameters typed.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.Converters.Add(new JsonStringEnumConverter());
         options.MaxDepth = 32;
+        options.TypeInfoResolver = JsonTypeInfoResolver.WithAddedModifier(options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver(), TypedHyperparameters.Apply);
     }
 
     /// <summary>What every role serves: error handling and the health probes.</summary>
@@ -57,6 +61,7 @@ public static class DKubeApi
     public static WebApplication MapDKubeApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseMiddleware<StorableInputGuard>();
 
         var api = app.MapGroup(BasePath);
         api.MapUserEndpoints();

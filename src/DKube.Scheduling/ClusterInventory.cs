@@ -75,6 +75,9 @@ public sealed class ClusterInventory
 
     public bool Holds(string requestId) => reservations.ContainsKey(requestId);
 
+    /// <summary>What the request holds here, or null.</summary>
+    public Placement? PlacementOf(string requestId) => reservations.GetValueOrDefault(requestId);
+
     /// <summary>A placement for the whole request on what is free now, or null. Does not reserve anything.</summary>
     public Placement? TryPlace(GpuRequest request)
     {

@@ -21,4 +21,15 @@ public sealed record GpuRequest(
 
     /// <summary>All GPUs the request needs; checked so a nonsensical request fails loudly instead of wrapping.</summary>
     public int TotalGpus => checked(GpusPerWorker * WorkerCount);
+
+    /// <summary>
+    /// The shape a pool actually granted, as the cluster must place it: start-with-available may
+    /// have granted fewer GPUs per worker (even none); the worker count and rules are kept.
+    /// </summary>
+    public GpuRequest AsGranted(Placement granted)
+    {
+        ArgumentNullException.ThrowIfNull(granted);
+        var perWorker = granted.Workers.Count == 0 ? 0 : granted.Workers[0].GpuIndices.Count;
+        return this with { GpusPerWorker = perWorker, StartWithAvailableGpus = false };
+    }
 }

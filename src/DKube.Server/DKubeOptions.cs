@@ -16,8 +16,23 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("POSTGRES")]
     public string? Postgres { get; set; }
 
+    /// <summary>
+    /// The data folder; a relative path is taken from the folder the server was started in (the
+    /// process' working directory; <c>dotnet run</c> keeps the user's) and made absolute by <see cref="From"/>.
+    /// </summary>
     [ConfigurationKeyName("DATA_DIR")]
     public string DataDir { get; set; } = ".dkube";
+
+    /// <summary>
+    /// The API's URL as runs and IDEs reach it (their <c>DKUBE_URL</c>); unset means this process' own
+    /// first URL when it serves the API (role All), else none.
+    /// </summary>
+    [ConfigurationKeyName("PUBLIC_URL")]
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The console's format: <c>text</c> (short lines for people) or <c>json</c> (one JSON object per line, for log collectors).</summary>
+    [ConfigurationKeyName("LOG_FORMAT")]
+    public string LogFormat { get; set; } = ConsoleLogging.Text;
 
     [ConfigurationKeyName("OPERATOR_TOKEN")]
     public string? OperatorToken { get; set; }
@@ -100,6 +115,9 @@ public sealed class DKubeOptions
     {
         var options = new DKubeOptions();
         configuration.Bind(options);
+        // Resolved once, so every part of the process (and the ready banner) names the same folder.
+        options.DataDir = Path.GetFullPath(options.DataDir);
+        ConsoleLogging.Validate(options.LogFormat);
         return options;
     }
 }

@@ -17,6 +17,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
 
 namespace DKube.Server;
 
@@ -68,12 +69,18 @@ public sealed class DKubeServer : IAsyncDisposable
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        ConsoleLogging.Configure(builder, options);
+        using var startupLogs = ConsoleLogging.ForStartup(builder.Configuration, options);
+        var startupLog = startupLogs.CreateLogger<DKubeServer>();
+        startupLog.LogInformation("Starting DKube.Orleans ({Role}) with data folder {DataDir}", options.Role, options.DataDir);
         var (connectionString, embedded) = await DatabaseBootstrap.ResolveAsync(options, cancellationToken);
         NpgsqlDataSource? dataSource = null;
         DKubeServer? server = null;
         try
         {
-            await DatabaseBootstrap.MigrateAsync(connectionString, cancellationToken);
+            var applied = await DatabaseBootstrap.MigrateAsync(connectionString, cancellationToken);
+            startupLog.LogInformation("Database ready: {Database}, {Applied} schema migrations applied",
+                embedded is null ? "DKUBE_POSTGRES" : $"embedded PostgreSQL on port {embedded.Port}", applied.Count);
             dataSource = NpgsqlDataSource.Create(connectionString);
             Configure(builder, options, connectionString, dataSource);
             var app = builder.Build();
@@ -81,17 +88,25 @@ public sealed class DKubeServer : IAsyncDisposable
             if (options.Role != ServerRole.Silo)
             {
                 app.MapDKubeApi();
+                // A browsable reference of /openapi/v1.json, served from the package's own assets (works offline).
+                app.MapScalarApiReference(ReadyBanner.ApiReferencePath);
             }
 
             app.MapPrometheusScrapingEndpoint("/metrics");
             await app.StartAsync(cancellationToken);
 
             server = new DKubeServer(app, dataSource, embedded, options);
+            if (app.Services.GetService<WorkloadApiAccess>() is { } access)
+            {
+                access.Url = options.PublicUrl ?? (options.Role == ServerRole.All ? server.Url.ToString().TrimEnd('/') : null);
+            }
+
             var grains = app.Services.GetRequiredService<IGrainFactory>();
             // These calls may reach a grain on a silo that is itself still starting, or one that
             // just died: retried for a while rather than failing the whole process.
             var logger = app.Services.GetRequiredService<ILogger<DKubeServer>>();
-            await TransientRetry.RunAsync(async () => server.OperatorToken = await OperatorBootstrap.EnsureAsync(grains, options, console),
+            var tokenCreated = false;
+            await TransientRetry.RunAsync(async () => (server.OperatorToken, tokenCreated) = await OperatorBootstrap.EnsureAsync(grains, options),
                 StartupBudget, logger, "Operator bootstrap", cancellationToken);
             if (options.Role != ServerRole.Api)
             {
@@ -99,6 +114,7 @@ public sealed class DKubeServer : IAsyncDisposable
                     StartupBudget, logger, "Local cluster bootstrap", cancellationToken);
             }
 
+            await ReadyBanner.WriteAsync(server, tokenCreated, console, logger);
             return server;
         }
         catch

@@ -22,7 +22,7 @@ if (args.Length > 0 && args[0] == "migrate")
     return 0;
 }
 
+// The server prints its ready banner (URL, token file, API reference, next command) itself.
 await using var server = await DKubeServer.StartAsync(args, Console.Out);
-Console.WriteLine($"DKube.Orleans ({server.Options.Role}) listening on {string.Join(", ", server.App.Urls)}");
 await server.App.WaitForShutdownAsync();
 return 0;

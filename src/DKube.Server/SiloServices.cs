@@ -1,4 +1,5 @@
 using DKube.Abstractions.Common;
+using DKube.Abstractions.Tenancy;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Affinity;
@@ -32,6 +33,7 @@ public static class SiloServices
         services.AddSingleton<ReadModelWriter>();
         services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
+        services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
         return services;
     }
 
@@ -48,6 +50,7 @@ public static class SiloServices
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
+        services.AddSingleton<WorkloadApiAccess>();
         services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
         services.AddSingleton<RunDataFlow>();
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));

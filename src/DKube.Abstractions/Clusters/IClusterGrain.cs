@@ -40,14 +40,20 @@ public interface IClusterGrain : IGrainWithStringKey
     Task EnsureAgent();
 
     /// <summary>
-    /// Reserves the GPUs of <paramref name="wanted"/> for <paramref name="id"/>: the same
-    /// allocation if its GPUs are free, another of the same shape if they were taken meanwhile,
-    /// or null when the cluster cannot hold it now. Asking again for an id returns what it holds.
+    /// Places the claim's GPUs if the cluster's fair order allows it now, else queues it (the
+    /// workload is told through <see cref="IWorkloadGrain.Admitted"/> once placed); refuses only a
+    /// shape no node can ever hold. Idempotent per workload id: asking again answers what the id
+    /// holds, or where it waits.
     /// </summary>
-    [Alias("Reserve")]
-    Task<Allocation?> Reserve(string id, Allocation wanted, IReadOnlyList<string> affinity);
+    [Alias("Claim")]
+    Task<ClusterGrant> Reserve(ClusterClaim claim);
 
-    /// <summary>Frees what <paramref name="id"/> holds; a no-op when it holds nothing.</summary>
+    /// <summary>The workloads waiting for room here, in the order they will be placed.</summary>
+    [Alias("GetQueue")]
+    [ReadOnly]
+    Task<IReadOnlyList<ClusterQueueItem>> GetQueue();
+
+    /// <summary>Frees what <paramref name="id"/> holds, or withdraws it from the queue; a no-op when unknown.</summary>
     [Alias("Release")]
     Task Release(string id);
 }

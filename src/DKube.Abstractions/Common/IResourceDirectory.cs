@@ -12,6 +12,9 @@ public interface IResourceDirectory
     /// <summary>The caller whose token hashes to <paramref name="tokenHash"/>, or null.</summary>
     Task<Caller?> FindCallerAsync(byte[] tokenHash, CancellationToken cancellationToken);
 
+    /// <summary>The user named <paramref name="name"/> as a caller (roles and groups), or null.</summary>
+    Task<Caller?> FindCallerByNameAsync(string name, CancellationToken cancellationToken);
+
     /// <summary>The resources of <paramref name="kind"/> that <paramref name="caller"/> may see.</summary>
     Task<Page<JsonElement>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken);
 

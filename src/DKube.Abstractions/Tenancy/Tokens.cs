@@ -8,6 +8,9 @@ public static class Tokens
 {
     private const string Prefix = "dkt_";
 
+    /// <summary>The prefix of a workload's own token (<see cref="IWorkloadTokens"/>), which is never stored.</summary>
+    public const string WorkloadPrefix = "dkw_";
+
     public static string New() => Prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));

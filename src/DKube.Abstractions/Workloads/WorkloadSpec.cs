@@ -23,8 +23,12 @@ public sealed record WorkloadSpec(
     [property: Id(13)] string? Cluster,
     [property: Id(14)] IReadOnlyList<string> Affinity,
     [property: Id(15)] TimeSpan ExpectedDuration,
-    [property: Id(16)] IReadOnlyDictionary<string, string> BackendOptions)
+    [property: Id(16)] IReadOnlyDictionary<string, string> BackendOptions,
+    [property: Id(17)] string? HyperparametersJson = null)
 {
+    // Hyperparameters holds each value as text (what environment variables carry, and all that
+    // specs stored before JSON types were kept have); HyperparametersJson, when set, is the JSON
+    // object they were given as, so that 0.01 stays a number: see HyperparameterValues.
     public int Workers => Distribution?.Workers ?? 0;
 
     /// <summary>GPUs in all, as DKube counts a distributed run: per worker times (workers + 1).</summary>

@@ -1,4 +1,5 @@
 using DKube.Abstractions.Common;
+using DKube.Abstractions.Tenancy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,9 @@ public static class AuthEndpointExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory((factory, next) =>
         {
-            var filter = new BearerAuthFilter(factory.ApplicationServices.GetRequiredService<IResourceDirectory>(), operatorOnly);
+            var services = factory.ApplicationServices;
+            var filter = new BearerAuthFilter(services.GetRequiredService<IResourceDirectory>(), services.GetRequiredService<IWorkloadTokens>(),
+                services.GetRequiredService<IGrainFactory>(), operatorOnly);
             return context => filter.InvokeAsync(context, next);
         });
 }

@@ -1,5 +1,6 @@
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Tenancy;
+using DKube.Abstractions.Workloads;
 using DKube.Api.Problems;
 using Microsoft.AspNetCore.Http;
 
@@ -9,7 +10,7 @@ namespace DKube.Api.Auth;
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the hashed tokens of the
 /// read model (401 when missing or unknown) and, for operator endpoints, checks the role (403).
 /// </summary>
-public sealed class BearerAuthFilter(IResourceDirectory directory, bool operatorOnly) : IEndpointFilter
+public sealed class BearerAuthFilter(IResourceDirectory directory, IWorkloadTokens workloadTokens, IGrainFactory grains, bool operatorOnly) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -21,7 +22,10 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, bool operator
             return Unauthorized(http, "A bearer token is required.");
         }
 
-        var caller = await directory.FindCallerAsync(Tokens.Hash(header[scheme.Length..].Trim()), http.RequestAborted);
+        var token = header[scheme.Length..].Trim();
+        var caller = token.StartsWith(Tokens.WorkloadPrefix, StringComparison.Ordinal)
+            ? await WorkloadOwnerAsync(token, http.RequestAborted)
+            : await directory.FindCallerAsync(Tokens.Hash(token), http.RequestAborted);
         if (caller is null)
         {
             return Unauthorized(http, "The bearer token is not valid.");
@@ -34,6 +38,23 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, bool operator
 
         http.SetCaller(caller);
         return await next(context);
+    }
+
+    /// <summary>
+    /// A workload token acts as the workload's owner while the attempt it was issued to is starting or
+    /// running; once the work ends (or runs again as a new attempt) it is refused like an unknown token.
+    /// </summary>
+    private async Task<Caller?> WorkloadOwnerAsync(string token, CancellationToken cancellationToken)
+    {
+        if (workloadTokens.Read(token) is not { } claim || !ResourceIds.IsWellFormed(claim.WorkloadId))
+        {
+            return null;
+        }
+
+        var view = await grains.GetGrain<IWorkloadGrain>(claim.WorkloadId).Get();
+        return view is { Status: WorkloadStatus.Starting or WorkloadStatus.Running } && view.Attempt == claim.Attempt && view.Owner == claim.Owner
+            ? await directory.FindCallerByNameAsync(claim.Owner, cancellationToken)
+            : null;
     }
 
     private static IResult Unauthorized(HttpContext http, string detail)

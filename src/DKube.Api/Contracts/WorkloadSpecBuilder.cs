@@ -90,7 +90,9 @@ public static partial class WorkloadSpecBuilder
             validator.Text("code.repo", code.Repo, 64, required: true).Commit("code.commit", code.Commit);
         }
 
-        var parameters = Hyperparameters(hyperparameters, validator) ?? basis?.Hyperparameters ?? new Dictionary<string, string>();
+        var given = Hyperparameters(hyperparameters, validator);
+        var parameters = given ?? basis?.Hyperparameters ?? new Dictionary<string, string>();
+        var parametersJson = given is null ? basis?.HyperparametersJson : HyperparameterValues.JsonOf(hyperparameters!);
         var inputList = Inputs(inputs, validator) ?? basis?.Inputs ?? [];
         validator.ThrowIfInvalid();
 
@@ -106,7 +108,7 @@ public static partial class WorkloadSpecBuilder
         return new WorkloadSpec(
             name ?? basis!.Name, "", resolvedGroup, projectId, code is null ? basis?.Code : new CodeRef(code.Repo!, code.Commit), image ?? basis?.Image, "", inputList, null, parameters,
             gpus ?? basis?.Gpus ?? 0, false, null, cluster ?? basis?.Cluster, affinity ?? basis?.Affinity ?? [], TimeSpan.FromHours(1),
-            new Dictionary<string, string>());
+            new Dictionary<string, string>(), parametersJson);
     }
 
     private static Dictionary<string, string>? Hyperparameters(Dictionary<string, JsonElement>? values, RequestValidator validator)
@@ -121,12 +123,7 @@ public static partial class WorkloadSpecBuilder
         foreach (var (key, value) in values)
         {
             validator.Check(key.Length <= 64 && ParameterPattern().IsMatch(key), "hyperparameters", $"'{key}' is not a valid name (letters, digits, '_').");
-            var text = value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString()!,
-                JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-                _ => null,
-            };
+            var text = HyperparameterValues.TextOf(value);
             validator.Check(text is not null && text.Length <= 4096, "hyperparameters", $"'{key}' must be a string, number or boolean of at most 4096 characters.");
             result[key] = text ?? "";
         }

@@ -26,6 +26,7 @@ namespace DKube.Grains.Clusters;
 public sealed class ClusterAgentGrain(
     IExecutorRegistry executors,
     RunDataFlow dataFlow,
+    WorkloadApiAccess apiAccess,
     RunFolders folders,
     ExecutionSteps steps,
     WorkloadStatusSink reports,
@@ -160,7 +161,7 @@ public sealed class ClusterAgentGrain(
         // Nothing runs on its folders, so what a step cut short by a silo's death left there goes.
         folders.ClearStaged(executionId);
         Progress(executionId, WorkloadSteps.StagingInputs);
-        var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId), cancellationToken);
+        var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId, apiAccess.VariablesFor(workload)), cancellationToken);
         await dataFlow.RecordUsageAsync(workload, cancellationToken);
         Progress(executionId, WorkloadSteps.Submitting);
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,6 +1,8 @@
 using DKube.Grains.Execution;
 using DKube.Grains.Workloads;
+using System.Text.Json;
 using DKube.Grains.Persistence;
+using DKube.Grains.Pools;
 using Orleans.Concurrency;
 using DKube.Grains.Affinity;
 using DKube.Abstractions.Clusters;
@@ -12,9 +14,11 @@ using Microsoft.Extensions.Logging;
 namespace DKube.Grains.Clusters;
 
 /// <summary>
-/// A cluster: its nodes and the authoritative book of which GPU indices each workload holds.
+/// A cluster: its nodes, the authoritative book of which GPU indices each workload holds, and the
+/// fair queue of the workloads their pools admitted that wait for room here (the policy is the pure
+/// <see cref="ClusterQueue"/>; this grain feeds it, persists it and tells the workloads it places).
 /// Reentrant with group-committed writes: every group's admissions pass through here, so
-/// reservations made while a write is in flight share the next one.
+/// reservations made while a write is in flight share the next one; a decision never awaits in its middle.
 /// It holds the cluster's credentials, so it is placed like the cluster's agent (on a silo of the
 /// cluster when one is up) and hands its spec to that agent only.
 /// </summary>
@@ -26,7 +30,8 @@ public sealed class ClusterGrain(
     TimeProvider time,
     ILogger<ClusterGrain> logger) : Grain, IClusterGrain, IClusterCredentialsGrain, IIncomingGrainCallFilter
 {
-    private ClusterInventory? _inventory;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+    private ClusterQueue? _queue;
     private CoalescedWriter? _writer;
     private AgentPlacement? _agent;
 
@@ -38,7 +43,7 @@ public sealed class ClusterGrain(
     {
         if (state.State.Spec is { } spec)
         {
-            _inventory = BuildInventory(spec, state.State.Reservations);
+            _queue = BuildQueue(spec);
         }
 
         return Task.CompletedTask;
@@ -65,7 +70,7 @@ public sealed class ClusterGrain(
 
         state.State.Spec = spec with { Nodes = await DiscoverNodesAsync(spec) };
         state.State.CreatedAt = time.GetUtcNow();
-        _inventory = BuildInventory(state.State.Spec, state.State.Reservations);
+        _queue = BuildQueue(state.State.Spec);
         await SaveAsync();
         await GrainFactory.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).Add(Name);
         await AttachAgentAsync();
@@ -97,62 +102,93 @@ public sealed class ClusterGrain(
     {
         var moved = _agent?.Silo != placement.Silo;
         _agent = placement;
-        if (moved && state.State.Reservations.Count > 0)
+        var booked = _queue?.Inventory.Reservations.Select(r => r.RequestId).ToList() ?? [];
+        if (moved && booked.Count > 0)
         {
             // A new agent activation may sit on another silo than the one that started these
             // workloads (that silo died): have each re-attach to its execution through it, so what
             // still runs is watched again and what ended is concluded and frees its GPUs.
-            logger.LogWarning("Agent of cluster {Cluster} activated on {Silo}; recovering {Count} workloads", Name, placement.Silo, state.State.Reservations.Count);
-            var (grains, ids) = (GrainFactory, state.State.Reservations.Keys.ToList());
+            logger.LogWarning("Agent of cluster {Cluster} activated on {Silo}; recovering {Count} workloads", Name, placement.Silo, booked.Count);
+            var (grains, ids) = (GrainFactory, booked);
             _ = Task.Run(() => WorkloadRecovery.RecoverEachAsync(grains, ids, TimeSpan.FromMinutes(2), logger));
         }
 
         return Task.CompletedTask;
     }
 
-    public async Task<Allocation?> Reserve(string id, Allocation wanted, IReadOnlyList<string> affinity)
+    public async Task<ClusterGrant> Reserve(ClusterClaim claim)
     {
-        if (state.State.Reservations.TryGetValue(id, out var held))
+        var queue = _queue ?? throw DomainException.NotFound("Cluster", Name);
+        var id = claim.Id;
+        var known = queue.Inventory.Holds(id) || queue.GroupOf(id) is not null;
+        var request = SchedulingMapper.ToRequest(claim.Request with { Id = id }).AsGranted(SchedulingMapper.ToPlacement(claim.Granted));
+        var result = queue.Claim(request, claim.Group, time.GetUtcNow());
+        if (!known && result.Outcome != ClaimOutcome.Unplaceable)
         {
-            return held;
+            await SaveAsync();
+        }
+        else
+        {
+            // A repeated claim (a retry, a reconciler sweep) changes nothing; its answer may still
+            // rest on a write in flight, so it waits for that one.
+            await StoredAsync();
         }
 
-        var inventory = _inventory ?? throw DomainException.NotFound("Cluster", Name);
-        var placement = SchedulingMapper.ToPlacement(wanted);
-        if (!inventory.IsFree(placement))
+        Notify(result.AlsoPlaced);
+        return result.Outcome switch
         {
-            // Another group took these GPUs since the pool decided: find the same shape elsewhere.
-            var workers = wanted.Workers.Count;
-            var perWorker = workers == 0 ? 0 : wanted.Workers[0].Gpus.Count;
-            var spread = workers > 1 && wanted.Workers.Select(w => w.Node).Distinct().Count() == workers;
-            var shape = new GpuRequest(id, "", perWorker, workers - 1,
-                spread ? Scheduling.DistributionMode.Manual : Scheduling.DistributionMode.Auto, affinity, false, TimeSpan.Zero, Name);
-            placement = inventory.TryPlace(shape);
-            if (placement is null)
-            {
-                return null;
-            }
-        }
-
-        inventory.Reserve(id, placement);
-        var allocation = SchedulingMapper.ToAllocation(placement);
-        state.State.Reservations[id] = allocation;
-        await SaveAsync();
-        return allocation;
+            ClaimOutcome.Placed => new ClusterGrant(ClusterGrantStatus.Placed, SchedulingMapper.ToAllocation(result.Placement!), null),
+            ClaimOutcome.Waiting => new ClusterGrant(ClusterGrantStatus.Waiting, null, result.Position),
+            _ => new ClusterGrant(ClusterGrantStatus.Unplaceable, null, null),
+        };
     }
+
+    public Task<IReadOnlyList<ClusterQueueItem>> GetQueue() => Task.FromResult(QueueItems());
 
     public async Task Release(string id)
     {
-        if (state.State.Reservations.Remove(id))
+        if (_queue is not { } queue || !(queue.Inventory.Holds(id) || queue.GroupOf(id) is not null))
         {
-            _inventory?.Release(id);
-            await SaveAsync();
+            return;
+        }
+
+        var placed = queue.Release(id, time.GetUtcNow());
+        await SaveAsync();
+        Notify(placed);
+    }
+
+    /// <summary>Tells each workload placed from the queue (after the write that booked it), until it takes it.</summary>
+    private void Notify(IReadOnlyList<Reservation> placed)
+    {
+        foreach (var reservation in placed)
+        {
+            AdmissionNotice.Send(GrainFactory, reservation.RequestId, SchedulingMapper.ToAllocation(reservation.Placement), logger);
         }
     }
 
+    private IReadOnlyList<ClusterQueueItem> QueueItems() =>
+        _queue?.QueueView(time.GetUtcNow())
+            .Select(e => new ClusterQueueItem(e.Waiter.Request.Id, e.Waiter.Group, e.Waiter.Request.TotalGpus, e.Position, e.Waiter.EnqueuedAt))
+            .ToList() ?? [];
+
+    private Task StoredAsync() => _writer?.StoredAsync() ?? Task.CompletedTask;
+
     private Task SaveAsync()
     {
-        _writer ??= new CoalescedWriter(() => state.WriteStateAsync(), DeactivateOnIdle);
+        _writer ??= new CoalescedWriter(
+            () =>
+            {
+                // Taken when the write starts, so it holds every change made so far.
+                if (_queue is { } queue)
+                {
+                    state.State.Reservations = queue.Inventory.Reservations
+                        .ToDictionary(r => r.RequestId, r => SchedulingMapper.ToAllocation(r.Placement), StringComparer.Ordinal);
+                    state.State.QueueJson = JsonSerializer.Serialize(queue.Snapshot(), Json);
+                }
+
+                return state.WriteStateAsync();
+            },
+            DeactivateOnIdle);
         return _writer.WriteAsync();
     }
 
@@ -189,17 +225,21 @@ public sealed class ClusterGrain(
     {
         var spec = state.State.Spec!;
         return new ClusterView(spec.Name, spec.Kind, spec.Nodes, spec.Nodes.Sum(n => n.Gpus),
-            state.State.Reservations.Values.Sum(a => a.TotalGpus), "ok", state.State.CreatedAt, _agent?.Mode, _agent?.Silo);
+            _queue?.Inventory.Reservations.Sum(r => r.Placement.TotalGpus) ?? 0, "ok", state.State.CreatedAt, _agent?.Mode, _agent?.Silo, QueueItems());
     }
 
-    private ClusterInventory BuildInventory(ClusterSpec spec, Dictionary<string, Allocation> reservations)
+    /// <summary>The inventory from the nodes and booked reservations, and the queue over it from its snapshot.</summary>
+    private ClusterQueue BuildQueue(ClusterSpec spec)
     {
         var inventory = new ClusterInventory(Name, spec.Nodes.Select(SchedulingMapper.ToNode));
-        foreach (var (id, allocation) in reservations)
+        foreach (var (id, allocation) in state.State.Reservations)
         {
             inventory.Reserve(id, SchedulingMapper.ToPlacement(allocation));
         }
 
-        return inventory;
+        var snapshot = state.State.QueueJson is { } json
+            ? JsonSerializer.Deserialize<ClusterQueueSnapshot>(json, Json)!
+            : new ClusterQueueSnapshot([], new Dictionary<string, string>());
+        return ClusterQueue.Restore(inventory, PoolDefaults.MaxHeadAge, snapshot);
     }
 }

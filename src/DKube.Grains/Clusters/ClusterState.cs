@@ -16,4 +16,12 @@ public sealed class ClusterState
     /// <summary>Workload id to the GPUs it holds here.</summary>
     [Id(2)]
     public Dictionary<string, Allocation> Reservations { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The cluster's queue as JSON (<c>ClusterQueueSnapshot</c>: the waiting claims and the group of
+    /// each reservation; the pure library carries no serializer attributes). Id 10 leaves room for
+    /// other fields added meanwhile.
+    /// </summary>
+    [Id(10)]
+    public string? QueueJson { get; set; }
 }

@@ -13,7 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace DKube.Grains.Pools;
 
 /// <summary>
-/// The admission point of one group. Each turn is computation on the in-memory
+/// The admission point of one group: it decides quota; the cluster grain decides placement (a
+/// workload admitted here claims its cluster, which may make it wait, keeping its quota). Each turn is computation on the in-memory
 /// <see cref="GroupPool"/> plus one state write; workloads admitted as a consequence of a release
 /// or resize are told after that write, off the turn, until they take it (and the reconciler's
 /// sweep of waiting workloads asks again if that gives up). It is reentrant so that decisions
@@ -98,19 +99,43 @@ public sealed class GroupPoolGrain(
         Notify(admitted);
     }
 
-    public Task<PoolView> GetView()
+    /// <summary>
+    /// The pool's queue (waiting for quota) followed by what it admitted that waits for room on its
+    /// cluster (reason <c>cluster-busy</c>, at its position in that cluster's queue; it keeps its
+    /// quota, so it counts as used), and what runs. The clusters are asked for their queues: the
+    /// few clusters this group has work on, not one grain per workload.
+    /// </summary>
+    public async Task<PoolView> GetView()
     {
         var now = time.GetUtcNow();
-        var queue = _pool.QueueView(now)
-            .Select(e => new PoolQueueEntry(e.Request.Id, KindOf(e.Request.Id), e.Request.Owner, e.Request.TotalGpus, e.Position, e.EnqueuedAt, e.EstimatedStart))
+        var (size, used, free) = (_pool.Size, _pool.Used, _pool.Free);
+        var queued = _pool.QueueView(now);
+        var admitted = _pool.Running;
+        var onClusters = admitted.Where(a => a.Gpus > 0).Select(a => a.Placement.Cluster).Distinct().ToList();
+        var queues = await Task.WhenAll(onClusters.Select(c => GrainFactory.GetGrain<IClusterGrain>(c).GetQueue()));
+        var busy = onClusters.Zip(queues)
+            .SelectMany(c => c.Second.Where(i => i.Group == Group).Select(i => (Cluster: c.First, Item: i)))
+            .ToDictionary(w => w.Item.Id, StringComparer.Ordinal);
+        var queue = queued
+            .Select(e => new PoolQueueEntry(e.Request.Id, KindOf(e.Request.Id), e.Request.Owner, e.Request.TotalGpus, e.Position, e.EnqueuedAt, e.EstimatedStart, PoolQueueEntry.WaitingForQuota))
             .ToList();
-        var running = _pool.Running
+        foreach (var admission in admitted)
+        {
+            if (busy.TryGetValue(admission.Request.Id, out var waiting))
+            {
+                var (cluster, item) = waiting;
+                queue.Add(new PoolQueueEntry(item.Id, KindOf(item.Id), admission.Request.Owner, admission.Gpus, item.Position, item.QueuedAt, null, PoolQueueEntry.ClusterBusy, cluster));
+            }
+        }
+
+        var running = admitted
+            .Where(a => !busy.ContainsKey(a.Request.Id))
             .Select(a => new PoolRunningEntry(a.Request.Id, KindOf(a.Request.Id), a.Request.Owner, a.Gpus, a.Placement.Cluster, a.AdmittedAt))
             .ToList();
         var clusters = _pool.ClusterNames
             .Select(c => new PoolClusterUse(c, running.Where(r => r.Cluster == c).Sum(r => r.Gpus), _clusterGpus.GetValueOrDefault(c)))
             .ToList();
-        return Task.FromResult(new PoolView(Group, _pool.Size, _pool.Used, _pool.Free, state.State.Policy, queue, running, clusters));
+        return new PoolView(Group, size, used, free, state.State.Policy, queue, running, clusters);
     }
 
     private string KindOf(string id) => state.State.Kinds.GetValueOrDefault(id, "run");
@@ -156,32 +181,12 @@ public sealed class GroupPoolGrain(
         return pool;
     }
 
-    /// <summary>
-    /// Tells each admitted workload, off this turn, until it has taken the news: a workload that
-    /// never hears of its GPUs would wait for ever while the pool books them as used. Admitted is
-    /// idempotent, so a retry after a lost answer does no harm.
-    /// </summary>
+    /// <summary>Tells each admitted workload, off this turn, until it has taken the news (<see cref="AdmissionNotice"/>).</summary>
     private void Notify(IReadOnlyList<Admission> admitted)
     {
-        var grains = GrainFactory;
         foreach (var admission in admitted)
         {
-            var (id, allocation) = (admission.Request.Id, SchedulingMapper.ToAllocation(admission.Placement));
-            _ = Task.Run(() => DeliverAsync(grains, id, allocation));
-        }
-    }
-
-    private async Task DeliverAsync(IGrainFactory grains, string id, Allocation allocation)
-    {
-        try
-        {
-            await TransientRetry.RunAsync(() => grains.GetGrain<IWorkloadGrain>(id).Admitted(allocation), TimeSpan.FromMinutes(5), logger, $"Admission of {id}");
-        }
-        catch (Exception e)
-        {
-            // The workload's own answer (e.g. it is gone), or the budget is spent: the reconciler's
-            // sweep of waiting workloads asks this pool again, which answers the same admission.
-            logger.LogWarning(e, "Admission of {Id} not delivered", id);
+            AdmissionNotice.Send(GrainFactory, admission.Request.Id, SchedulingMapper.ToAllocation(admission.Placement), logger);
         }
     }
 

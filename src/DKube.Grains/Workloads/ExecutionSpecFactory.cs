@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DKube.Abstractions.Workloads;
 using DKube.Executors;
 
@@ -16,16 +15,22 @@ public static class ExecutionSpecFactory
             ? IdeKinds.DefaultCommands.GetValueOrDefault(view.Spec.Kind, "")
             : view.Spec.Command;
 
-    public static ExecutionSpec Create(WorkloadView view, string executionId)
+    /// <param name="access">DKube's own variables for the work (its API URL and token); they override hyperparameters of the same name.</param>
+    public static ExecutionSpec Create(WorkloadView view, string executionId, IReadOnlyDictionary<string, string>? access = null)
     {
         var spec = view.Spec;
         // With startWithAvailableGpus the allocation may be smaller than asked: run with what was given.
         // Hyperparameters reach the code both as environment variables (their names upper-cased,
-        // as DKube does) and as one JSON file.
+        // as DKube does; values as text) and as one JSON file (values of the JSON types they were given as).
         var environment = spec.Hyperparameters.ToDictionary(h => h.Key.ToUpperInvariant(), h => h.Value, StringComparer.Ordinal);
+        foreach (var (name, value) in access ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         var backendOptions = new Dictionary<string, string>(spec.BackendOptions, StringComparer.Ordinal)
         {
-            ["hyperparameters.json"] = JsonSerializer.Serialize(spec.Hyperparameters),
+            ["hyperparameters.json"] = HyperparameterValues.TypedJson(spec),
         };
         var placement = view.Allocation?.Workers.Select(w => new AssignedWorker(w.Node, w.Gpus)).ToList() ?? [];
         return new ExecutionSpec(

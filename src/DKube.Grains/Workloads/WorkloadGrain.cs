@@ -77,6 +77,13 @@ public sealed class WorkloadGrain(
         switch (View.Status)
         {
             case WorkloadStatus.Queued or WorkloadStatus.WaitingForGpus when View.Allocation is null:
+                if (state.State.WaitingOnCluster is { } waitingOn)
+                {
+                    // Withdraw from the cluster's queue (or free what it placed meanwhile).
+                    await GrainFactory.GetGrain<IClusterGrain>(waitingOn).Release(Id);
+                    state.State.WaitingOnCluster = null;
+                }
+
                 await Pool.Release(Id);
                 return await SaveAsync(View with { Status = WorkloadStatus.Stopped, QueuePosition = null, EndedAt = time.GetUtcNow(), Reason = "stopped while waiting" });
             case WorkloadStatus.Running when View.Reason == WorkloadSteps.SavingOutput:
@@ -122,25 +129,52 @@ public sealed class WorkloadGrain(
         DeactivateOnIdle();
     }
 
+    /// <summary>
+    /// The pool admitted it (quota), or its cluster placed it from its queue: claim the cluster
+    /// (idempotent). Placed: start. Cluster busy: wait (<c>cluster-busy</c>, keeping the pool's
+    /// quota) until the cluster places it and calls here again. Error only if no node of the
+    /// cluster can ever hold it.
+    /// </summary>
     public async Task Admitted(Allocation allocation)
     {
-        if (state.State.View is not { Status: WorkloadStatus.Queued or WorkloadStatus.WaitingForGpus, Allocation: null })
+        var cluster = GrainFactory.GetGrain<IClusterGrain>(allocation.Cluster);
+        if (state.State.View is not { Status: WorkloadStatus.Queued or WorkloadStatus.WaitingForGpus, Allocation: null } view)
         {
+            if (state.State.View is { Allocation: null } ended && ended.Status.IsFinal())
+            {
+                // Placed by its cluster after it was stopped while waiting (the withdrawal crossed
+                // the placement): hand the GPUs back.
+                await cluster.Release(Id);
+            }
+
             return;
         }
 
-        var reserved = await GrainFactory.GetGrain<IClusterGrain>(allocation.Cluster).Reserve(Id, allocation, View.Spec.Affinity);
-        if (reserved is null)
+        var grant = await cluster.Reserve(new ClusterClaim(Id, view.Group, PoolRequestOf(view), allocation));
+        switch (grant.Status)
         {
-            // The pool's view of the cluster was stale (another group took the GPUs): give the
-            // quota back and wait for the next admission instead of running on GPUs in use.
-            await Pool.Release(Id);
-            await SaveAsync(View with { Status = WorkloadStatus.Error, Reason = $"cluster '{allocation.Cluster}' had no free GPUs of that shape", EndedAt = time.GetUtcNow() });
-            return;
-        }
+            case ClusterGrantStatus.Placed:
+                state.State.WaitingOnCluster = null;
+                await SaveAsync(view with
+                {
+                    Status = WorkloadStatus.Starting, Allocation = grant.Allocation, QueuePosition = null, Reason = null, InputVersions = await PinInputsAsync(),
+                });
+                Launch();
+                break;
+            case ClusterGrantStatus.Waiting:
+                // A sweep finds most waiting workloads still in place: nothing to store then.
+                if (view is not { Status: WorkloadStatus.WaitingForGpus, Reason: PoolQueueEntry.ClusterBusy } || view.QueuePosition != grant.Position)
+                {
+                    state.State.WaitingOnCluster = allocation.Cluster;
+                    await SaveAsync(view with { Status = WorkloadStatus.WaitingForGpus, Reason = PoolQueueEntry.ClusterBusy, QueuePosition = grant.Position });
+                }
 
-        await SaveAsync(View with { Status = WorkloadStatus.Starting, Allocation = reserved, QueuePosition = null, InputVersions = await PinInputsAsync() });
-        Launch();
+                break;
+            default:
+                await Pool.Release(Id);
+                await SaveAsync(view with { Status = WorkloadStatus.Error, Reason = $"no node of cluster '{allocation.Cluster}' can hold this request", EndedAt = time.GetUtcNow() });
+                break;
+        }
     }
 
     public async Task Report(ExecutionReport report)
@@ -271,9 +305,7 @@ public sealed class WorkloadGrain(
 
     private async Task<WorkloadView> SubmitToPoolAsync(bool forgetIfRejected)
     {
-        var spec = View.Spec;
-        var decision = await Pool.Submit(new PoolRequest(Id, spec.Kind, View.Owner, spec.Gpus, spec.Workers,
-            spec.Distribution?.Mode ?? DistributionMode.Auto, spec.Affinity, spec.StartWithAvailableGpus, spec.ExpectedDuration, spec.Cluster));
+        var decision = await Pool.Submit(PoolRequestOf(View));
         switch (decision.Outcome)
         {
             case PoolOutcome.Admitted:
@@ -310,6 +342,9 @@ public sealed class WorkloadGrain(
                 throw error;
         }
     }
+
+    private static PoolRequest PoolRequestOf(WorkloadView view) => new(view.Id, view.Spec.Kind, view.Owner, view.Spec.Gpus, view.Spec.Workers,
+        view.Spec.Distribution?.Mode ?? DistributionMode.Auto, view.Spec.Affinity, view.Spec.StartWithAvailableGpus, view.Spec.ExpectedDuration, view.Spec.Cluster);
 
     private void Launch()
     {

@@ -15,7 +15,8 @@ public sealed class WorkloadReconcilerGrain(ReadModelWriter readModel, Reconcile
     /// <summary>
     /// States a workload passes through on its way somewhere else. A workload still waiting for
     /// GPUs is swept too: if its pool admitted it but could not tell it (the delivery gave up), the
-    /// pool answers the admission again. Running is the executor's to end (its reports are retried
+    /// pool answers the admission again; if it waits for room on its cluster, the cluster is asked
+    /// again (idempotent), which answers its placement if that notice was lost. Running is the executor's to end (its reports are retried
     /// until taken, and a dead silo's runs are adopted by the <see cref="Clusters.ClusterAgentKeeper"/>).
     /// </summary>
     private static readonly string[] Transitional =

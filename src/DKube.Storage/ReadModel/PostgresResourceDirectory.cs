@@ -11,29 +11,33 @@ public sealed class PostgresResourceDirectory(NpgsqlDataSource dataSource) : IRe
 {
     public async Task<Caller?> FindCallerAsync(byte[] tokenHash, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
+        // The index found the row; compare the hash in constant time anyway so that the
+        // decision itself leaks nothing about how much of a guess matched.
+        var found = await FindCallerWhereAsync("u.token_hash = @key", tokenHash, cancellationToken);
+        return found is { } user && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(user.TokenHash, tokenHash) ? user.Caller : null;
+    }
+
+    public async Task<Caller?> FindCallerByNameAsync(string name, CancellationToken cancellationToken) =>
+        (await FindCallerWhereAsync("u.name = @key", name, cancellationToken))?.Caller;
+
+    /// <summary>One user with roles and groups, found by <paramref name="condition"/> (a fixed SQL text) on <c>@key</c>.</summary>
+    private async Task<(Caller Caller, byte[] TokenHash)?> FindCallerWhereAsync(string condition, object key, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($$"""
             SELECT u.name, u.token_hash, u.roles,
                    coalesce(array_agg(m.group_name ORDER BY m.group_name) FILTER (WHERE m.group_name IS NOT NULL), '{}')
             FROM dkube_users u LEFT JOIN dkube_memberships m ON m.user_name = u.name
-            WHERE u.token_hash = @hash
+            WHERE {{condition}}
             GROUP BY u.name
             """);
-        command.Parameters.AddWithValue("hash", tokenHash);
+        command.Parameters.AddWithValue("key", key);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             return null;
         }
 
-        // The index found the row; compare the hash in constant time anyway so that the
-        // decision itself leaks nothing about how much of a guess matched.
-        var stored = (byte[])reader.GetValue(1);
-        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(stored, tokenHash))
-        {
-            return null;
-        }
-
-        return new Caller(reader.GetString(0), reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3));
+        return (new Caller(reader.GetString(0), reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3)), (byte[])reader.GetValue(1));
     }
 
     public async Task<Page<JsonElement>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken)

@@ -53,8 +53,72 @@ public sealed class ServerProcess : IAsyncDisposable
             info.Environment["DKUBE_" + key] = value;
         }
 
+        return Launch(info, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>Starts the server as <paramref name="info"/> says (a newcomer's `dotnet run`, another working directory, ...).</summary>
+    public static ServerProcess Launch(ProcessStartInfo info, Uri url)
+    {
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server.");
-        return new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        return new ServerProcess(process, url);
+    }
+
+    /// <summary>
+    /// Stops the server as Ctrl+C or a service manager would (SIGTERM to the DKube.Server process,
+    /// also when it runs under `dotnet run`), so it stops its embedded database, and waits for it.
+    /// </summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        foreach (var pid in ServerPids())
+        {
+            using var kill = Process.Start("kill", ["-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+    }
+
+    /// <summary>This process and its descendants that are the server itself (not `dotnet run` around it).</summary>
+    private IEnumerable<int> ServerPids()
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    // "pid (comm) state ppid ...": comm may hold spaces, so read after its closing parenthesis.
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+
+        var family = new List<int> { _process.Id };
+        for (var i = 0; i < family.Count; i++)
+        {
+            family.AddRange(parents.Where(p => p.Value == family[i]).Select(p => p.Key));
+        }
+
+        return family.Where(pid => CommandLine(pid) is { } line && line.Contains("DKube.Server", StringComparison.Ordinal)
+            && !line.Contains(" run ", StringComparison.Ordinal));
+    }
+
+    private static string? CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Waits until <c>/healthz</c> answers.</summary>
@@ -119,21 +183,30 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The server built beside this test assembly's configuration (Debug or Release).</summary>
-    private static string ServerDll
+    /// <summary>The build configuration of this test assembly (Debug or Release), which the server was built in too.</summary>
+    public static string Configuration => AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    /// <summary>The repository's root folder (where DKube.Orleans.sln is).</summary>
+    public static string RepositoryRoot
     {
         get
         {
-            var here = AppContext.BaseDirectory;
-            var configuration = here.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            var root = new DirectoryInfo(here);
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
             while (root is not null && !File.Exists(Path.Combine(root.FullName, "DKube.Orleans.sln")))
             {
                 root = root.Parent;
             }
 
-            var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("Repository root not found."),
-                "src", "DKube.Server", "bin", configuration, "net10.0", "DKube.Server.dll");
+            return root?.FullName ?? throw new InvalidOperationException("Repository root not found.");
+        }
+    }
+
+    /// <summary>The server built beside this test assembly's configuration (Debug or Release).</summary>
+    public static string ServerDll
+    {
+        get
+        {
+            var dll = Path.Combine(RepositoryRoot, "src", "DKube.Server", "bin", Configuration, "net10.0", "DKube.Server.dll");
             return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
         }
     }
