@@ -184,7 +184,14 @@ public sealed class DKubeServer : IAsyncDisposable
             builder.UseOrleansClient(client => client
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId))
                 .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout)
-                .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString)));
+                .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString))
+                // Started before any silo is up (the order of starting processes does not matter),
+                // the API waits for the first gateway instead of failing its start.
+                .UseConnectionRetryFilter(async (_, cancellationToken) =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    return true;
+                }));
             return;
         }
 

@@ -61,7 +61,9 @@ public static class SiloServices
         });
         services.AddSingleton<LocalExecutor>();
         services.AddSingleton(new SiloCluster(options.SiloCluster));
-        services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
+        services.AddSingleton<WorkloadStatusSink>();
+        services.AddSingleton<IExecutionStatusSink>(sp => sp.GetRequiredService<WorkloadStatusSink>());
+        services.AddSingleton<ExecutionSteps>();
         services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));

@@ -67,7 +67,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
                 return known.BackendId;
 
             var paths = PathsOf(spec.Id);
-            if (File.Exists(paths.RecordFile))
+            if (File.Exists(paths.RecordFile) && !NeverStarted(paths))
             {
                 // Submitted before this server started: adopt it if it runs, never start it twice.
                 var status = await ReconcileOneAsync(spec.Id, cancellationToken);
@@ -263,6 +263,14 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             .Select(dir => Path.Combine(dir, program))
             .FirstOrDefault(File.Exists);
     }
+
+    /// <summary>
+    /// A record without the wrapper's pid line or an exit code: the server that wrote it died
+    /// before the process started (the wrapper writes its pid first thing, milliseconds after the
+    /// start, while a submit of the same id again comes from another server seconds later), so a
+    /// submit starts it rather than calling it lost.
+    /// </summary>
+    private static bool NeverStarted(LocalRunPaths paths) => !File.Exists(paths.PidFile) && !File.Exists(paths.ExitCodeFile);
 
     private async Task<LocalRun> StartAsync(ExecutionSpec spec, LocalRunPaths paths, CancellationToken cancellationToken)
     {

@@ -58,15 +58,43 @@ public sealed class DataRepoGrain(
             throw DomainException.Unprocessable("not-versioned", $"Repository '{current.Id}' points at an external location and keeps no versions.");
         }
 
+        if (version.Key is { } key && state.State.Keyed.TryGetValue(key, out var made))
+        {
+            // A retry of a run's output commit (the first answer was lost with a silo or a timeout).
+            return state.State.Versions[made - 1];
+        }
+
         var number = state.State.Versions.Count + 1;
         var view = new VersionView(
             number, version.Digest, version.Size, version.FileCount, version.Creator, version.Lineage?.RunId, time.GetUtcNow(),
             version.Lineage, [], current.Kind == RepoKind.Model ? ModelStage.Development : null, null);
         state.State.Versions.Add(view);
-        await SaveAsync(current with { LatestVersion = number });
+        if (version.Key is not null)
+        {
+            state.State.Keyed[version.Key] = number;
+        }
+
+        try
+        {
+            await SaveAsync(current with { LatestVersion = number });
+        }
+        catch
+        {
+            // Not stored: forget it in memory too, so a retry neither skips a number nor finds a key
+            // for a version that does not exist.
+            state.State.Versions.RemoveAt(state.State.Versions.Count - 1);
+            if (version.Key is not null)
+            {
+                state.State.Keyed.Remove(version.Key);
+            }
+
+            state.State.View = current;
+            DeactivateOnIdle();
+            throw;
+        }
+
         return view;
     }
-
 
     // Version n sits at index n - 1, so a page is one slice of the list.
     public Task<IReadOnlyList<VersionView>> ListVersions(int after, int take) =>

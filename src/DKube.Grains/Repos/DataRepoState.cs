@@ -16,6 +16,10 @@ public sealed class DataRepoState : IProjectedState
     [Id(1)]
     public List<VersionView> Versions { get; set; } = [];
 
+    /// <summary>The version each keyed addition made (a run's execution id to its output version), so a retry makes no second one.</summary>
+    [Id(2)]
+    public Dictionary<string, int> Keyed { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The repository's name (unique per owner and kind) and listing row, stored with the state.</summary>
     public void ProjectWrite(string key, Projection projection)
     {

@@ -94,7 +94,10 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         }
     }
 
-    /// <summary>Makes the next version of the run's output repository from its output folder; null when it has no output.</summary>
+    /// <summary>
+    /// Makes the next version of the run's output repository from its output folder (once per
+    /// execution id, however often it is asked); null when it has no output.
+    /// </summary>
     public async Task<int?> CommitOutputAsync(WorkloadView view, string executionId, IReadOnlyList<string> metricRecords, CancellationToken cancellationToken, string? stagingRoot = null)
     {
         if (view.Spec.Output is not { RepoId: { } repoId } output)
@@ -105,7 +108,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         var spec = view.Spec;
         var lineage = new Lineage(view.Id, view.Owner, spec.Code?.RepoId, spec.Code?.Commit, spec.Image, spec.Command,
             spec.Hyperparameters, view.InputVersions ?? [], LastMetrics(metricRecords));
-        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, FoldersOf(stagingRoot).Output(executionId), lineage, cancellationToken);
+        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, FoldersOf(stagingRoot).Output(executionId), lineage, executionId, cancellationToken);
         return version.Version;
     }
 
@@ -134,7 +137,8 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     }
 
     /// <summary>The folders of an executor that stages elsewhere than this silo's run folders (same layout).</summary>
-    private RunFolders FoldersOf(string? stagingRoot) => stagingRoot is null ? folders : new RunFolders(stagingRoot);
+    /// <summary>Where a run is staged: the executor's own staging root (a Slurm sharedPath, a Kubernetes stagingPath), else this silo's.</summary>
+    public RunFolders FoldersOf(string? stagingRoot) => stagingRoot is null ? folders : new RunFolders(stagingRoot);
 
     /// <summary>The repository kind of a validated spec's input or output (the API refused any other).</summary>
     public static RepoKind RepoKindOf(string kind) =>

@@ -53,6 +53,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             host.Services.AddDKubeCore(options, dataSource);
             host.Services.AddDKubeExecution(options);
+            // Chosen calls fail as if their silo died (tests of the workload path), one instance per silo.
+            host.Services.AddSingleton<GrainCallFaults>();
+            host.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallFaults>());
             // Registered last, so it is the TimeProvider every grain is given.
             host.Services.AddSingleton<TimeProvider>(time);
             host.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -61,6 +64,11 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
+
+    /// <summary>The silo's services (its one silo), e.g. the version store or the <see cref="GrainCallFaults"/>.</summary>
+    public IServiceProvider Services => Cluster.Silos[0].ServiceProvider;
+
+    public GrainCallFaults Faults => Services.GetRequiredService<GrainCallFaults>();
 
     /// <summary>Deactivates a grain and waits until it is gone, so its next call loads its persisted state.</summary>
     public Task DeactivateAsync(IAddressable grain) => Cluster.DeactivateAsync(grain);
