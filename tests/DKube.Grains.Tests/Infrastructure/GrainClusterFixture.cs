@@ -46,6 +46,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             Postgres = ConnectionString,
             // No sweep during a test unless it asks for one: the reconciler's reminder stays far off.
             ReconcileSeconds = 3600,
+            // Runs as the server's own user: these tests drive the grains, and a run account needs
+            // the data folder laid out as the server does at start (the sandbox's own tests do that).
+            RunUidBase = 0,
         };
         var (dataSource, connectionString, time) = (_dataSource, ConnectionString, Time);
         var builder = new InProcessTestClusterBuilder(1);
