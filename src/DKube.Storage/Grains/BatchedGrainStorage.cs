@@ -64,6 +64,9 @@ public sealed class BatchedGrainStorage(
         (grainState.State as IProjectedState)?.ProjectClear(grainId.Key.ToString()!, projection);
         grainState.ETag = await StoreAsync(stateName, grainId, grainState, null, projection);
         grainState.RecordExists = false;
+        // Orleans leaves resetting the in-memory state to the provider (as its own providers do):
+        // without this a cleared grain that stays active still answers with what was deleted.
+        grainState.State = Activator.CreateInstance<T>();
     }
 
     private async Task<string> StoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[]? payload, Projection projection)
