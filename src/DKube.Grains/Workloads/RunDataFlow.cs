@@ -24,15 +24,29 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     public async Task<ExecutionSpec> PrepareAsync(WorkloadView view, ExecutionSpec spec, CancellationToken cancellationToken, string? stagingRoot = null)
     {
         var staged = FoldersOf(stagingRoot);
+        // A remote executor's work runs as another user (slurmrestd's, the image's): what is staged
+        // for it gets modes it can pass through and read (and write where it must), whatever the
+        // umask. This silo's own run folders keep the private layout the local executor opens per run.
+        var remote = stagingRoot is not null;
         var mounts = new List<VolumeMount>(spec.Mounts);
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
         foreach (var input in view.Spec.Inputs)
         {
             var used = view.InputVersions?.FirstOrDefault(v => v.RepoId == input.RepoId);
             var target = staged.Input(spec.Id, input.MountPath);
+            if (remote)
+            {
+                RemoteFolders.MakeTraversable(staged.Root, Path.GetDirectoryName(target)!);
+            }
+
             if (!Directory.Exists(target))
             {
                 await versions.MaterializeAsync(RepoKindOf(input.Kind), input.RepoId!, used?.Version ?? input.Version, target, cancellationToken);
+            }
+
+            if (remote)
+            {
+                RemoteFolders.MakeReadable(target);
             }
 
             mounts.Add(new VolumeMount(target, input.MountPath, ReadOnly: true));
@@ -41,11 +55,22 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         if (view.Spec.Code is { RepoId: { } repoId } codeRef)
         {
             var target = staged.Code(spec.Id);
+            if (remote)
+            {
+                RemoteFolders.MakeTraversable(staged.Root, staged.Of(spec.Id));
+            }
+
             if (!Directory.Exists(target))
             {
                 // An IDE always works on the latest commit; a run on the one fixed at submission.
                 var commit = view.Type == WorkloadType.Ide ? await code.ResolveCommitAsync(repoId, null, cancellationToken) : codeRef.Commit!;
                 await code.CheckoutAsync(repoId, commit, target, cancellationToken);
+            }
+
+            if (remote)
+            {
+                RemoteFolders.MakeReadable(target);
+                RemoteFolders.MakeWritable(staged.Root, target);
             }
 
             mounts.Add(new VolumeMount(target, CodeMount, ReadOnly: false));
@@ -55,11 +80,24 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         if (view.Spec.Output is not null)
         {
             var output = staged.Output(spec.Id);
-            Directory.CreateDirectory(output);
+            if (remote)
+            {
+                RemoteFolders.MakeWritable(staged.Root, output);
+            }
+            else
+            {
+                Directory.CreateDirectory(output);
+            }
+
             mounts.Add(new VolumeMount(output, OutputMount, ReadOnly: false));
             environment["DKUBE_OUTPUT_DIR"] = output;
             if (await FeatureSpecAsync(view, staged.Of(spec.Id)) is { } specFile)
             {
+                if (remote)
+                {
+                    RemoteFolders.MakeFileReadable(specFile);
+                }
+
                 mounts.Add(new VolumeMount(specFile, FeatureSpecMount, ReadOnly: true));
                 environment["DKUBE_FEATURESET_SPEC"] = specFile;
             }
