@@ -97,15 +97,18 @@ public sealed class GrainStateBatcher : IAsyncDisposable
         {
             // Nothing of the batch is stored: every writer learns it and rolls its memory back.
             _logger.LogWarning(e, "A flush of {Count} grain state writes failed", batch.Count);
+            Interlocked.Add(ref _writes, batch.Count);
             foreach (var write in batch)
             {
                 write.Done.TrySetException(e);
             }
 
-            Interlocked.Add(ref _writes, batch.Count);
             return;
         }
 
+        // Counted before anyone is answered, so a writer that was answered sees its flush counted.
+        Interlocked.Increment(ref _flushes);
+        Interlocked.Add(ref _writes, batch.Count);
         foreach (var write in batch)
         {
             if (refused.TryGetValue(write, out var why))
@@ -118,8 +121,6 @@ public sealed class GrainStateBatcher : IAsyncDisposable
             }
         }
 
-        Interlocked.Increment(ref _flushes);
-        Interlocked.Add(ref _writes, batch.Count);
         _logger.LogTrace("Flushed {Count} grain writes in {Elapsed}", batch.Count, Stopwatch.GetElapsedTime(started));
     }
 
