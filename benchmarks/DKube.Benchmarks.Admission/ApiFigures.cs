@@ -111,23 +111,8 @@ public static class ApiFigures
     }
 
     /// <summary><see cref="Connections"/> workers, each sending its next request when the last one answered.</summary>
-    private static async Task<(Latencies Latencies, TimeSpan Wall)> ClosedLoopAsync(int count, Func<int, Task> operation)
-    {
-        var latencies = new Latencies();
-        var next = -1;
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Connections).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                var start = Stopwatch.GetTimestamp();
-                await operation(i);
-                latencies.Add(Stopwatch.GetElapsedTime(start));
-            }
-        }));
-        return (latencies, wall.Elapsed);
-    }
+    private static Task<(Latencies Latencies, TimeSpan Wall)> ClosedLoopAsync(int count, Func<int, Task> operation) =>
+        ClosedLoop.RunAsync(Connections, count, operation);
 
     /// <summary>
     /// Requests started on a fixed schedule whatever the answers do, each timed from when it was

@@ -82,20 +82,5 @@ return 0;
 static WorkloadSpec Spec(string group, int i) => new($"b{i}", "training", group, null, null, null, "true", [], null,
     new Dictionary<string, string>(), 1, false, null, null, [], TimeSpan.FromHours(1), new Dictionary<string, string>());
 
-static async Task<(Latencies Latencies, TimeSpan Wall)> MeasureAsync(int count, Func<int, Task> operation)
-{
-    var latencies = new Latencies();
-    var next = -1;
-    var wall = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await operation(i);
-            latencies.Add(Stopwatch.GetElapsedTime(start));
-        }
-    }));
-    return (latencies, wall.Elapsed);
-}
+static Task<(Latencies Latencies, TimeSpan Wall)> MeasureAsync(int count, Func<int, Task> operation) =>
+    ClosedLoop.RunAsync(Concurrency, count, operation);
