@@ -21,8 +21,7 @@ public sealed class CodeRepoState : IProjectedState
     {
         if (View is { } view)
         {
-            projection.ClaimName(RepoKinds.Code, view.Owner, view.Name, key)
-                .Resource(new ResourceRow(RepoKinds.Code, key, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view));
+            projection.NamedResource(new ResourceRow(RepoKinds.Code, key, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view), view.Owner);
         }
     }
 
@@ -30,7 +29,7 @@ public sealed class CodeRepoState : IProjectedState
     {
         if (View is { } view)
         {
-            projection.RemoveResource(RepoKinds.Code, key).ReleaseName(RepoKinds.Code, view.Owner, view.Name, key);
+            projection.RemoveNamedResource(RepoKinds.Code, view.Owner, view.Name, key);
         }
     }
 }

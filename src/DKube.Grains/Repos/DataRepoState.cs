@@ -26,8 +26,7 @@ public sealed class DataRepoState : IProjectedState
         if (View is { } view)
         {
             var kind = RepoKinds.Of(view.Kind);
-            projection.ClaimName(kind, view.Owner, view.Name, key)
-                .Resource(new ResourceRow(kind, key, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view));
+            projection.NamedResource(new ResourceRow(kind, key, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view), view.Owner);
         }
     }
 
@@ -36,7 +35,7 @@ public sealed class DataRepoState : IProjectedState
         if (View is { } view)
         {
             var kind = RepoKinds.Of(view.Kind);
-            projection.RemoveResource(kind, key).ReleaseName(kind, view.Owner, view.Name, key);
+            projection.RemoveNamedResource(kind, view.Owner, view.Name, key);
         }
     }
 }

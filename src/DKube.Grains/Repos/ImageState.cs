@@ -20,8 +20,7 @@ public sealed class ImageState : IProjectedState
     {
         if (View is { } view)
         {
-            projection.ClaimName(RepoKinds.Image, view.Group, view.Name, key)
-                .Resource(new ResourceRow(RepoKinds.Image, key, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view));
+            projection.NamedResource(new ResourceRow(RepoKinds.Image, key, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view), view.Group);
         }
     }
 
@@ -29,7 +28,7 @@ public sealed class ImageState : IProjectedState
     {
         if (View is { } view)
         {
-            projection.RemoveResource(RepoKinds.Image, key).ReleaseName(RepoKinds.Image, view.Group, view.Name, key);
+            projection.RemoveNamedResource(RepoKinds.Image, view.Group, view.Name, key);
         }
     }
 }

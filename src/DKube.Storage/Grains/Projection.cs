@@ -53,6 +53,14 @@ public sealed class Projection
         return this;
     }
 
+    /// <summary>A named resource's listing row and its name, unique in <paramref name="scope"/>: stored together.</summary>
+    public Projection NamedResource(ResourceRow row, string scope) =>
+        ClaimName(row.Kind, scope, row.Name, row.Id).Resource(row);
+
+    /// <summary>Removes a named resource's listing row and frees its name.</summary>
+    public Projection RemoveNamedResource(string kind, string scope, string name, string id) =>
+        RemoveResource(kind, id).ReleaseName(kind, scope, name, id);
+
     public Projection User(string name, IReadOnlyList<string> roles, byte[] tokenHash, DateTimeOffset createdAt)
     {
         Users.Add(new UserRow(name, roles, tokenHash, createdAt));
