@@ -16,6 +16,14 @@ using Microsoft.Extensions.DependencyInjection;
 //   workload  IWorkloadGrain.Create: persistence, read model, pool, cluster reservation, process start;
 //   http      POST /api/v1/runs through the real HTTP front.
 // Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission [poolN] [workloadN] [httpN]
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission api [submissions] [batches] [steadySeconds]
+//          the HTTP figures of issue 10 side by side (see ApiFigures).
+if (args.Length > 0 && args[0] == "api")
+{
+    return await ApiFigures.RunAsync(
+        args.Length > 1 ? int.Parse(args[1]) : 5_000, args.Length > 2 ? int.Parse(args[2]) : 5, TimeSpan.FromSeconds(args.Length > 3 ? int.Parse(args[3]) : 10));
+}
+
 var poolN = args.Length > 0 ? int.Parse(args[0]) : 5_000;
 var workloadN = args.Length > 1 ? int.Parse(args[1]) : 1_000;
 var httpN = args.Length > 2 ? int.Parse(args[2]) : 500;
@@ -74,20 +82,5 @@ return 0;
 static WorkloadSpec Spec(string group, int i) => new($"b{i}", "training", group, null, null, null, "true", [], null,
     new Dictionary<string, string>(), 1, false, null, null, [], TimeSpan.FromHours(1), new Dictionary<string, string>());
 
-static async Task<(Latencies Latencies, TimeSpan Wall)> MeasureAsync(int count, Func<int, Task> operation)
-{
-    var latencies = new Latencies();
-    var next = -1;
-    var wall = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await operation(i);
-            latencies.Add(Stopwatch.GetElapsedTime(start));
-        }
-    }));
-    return (latencies, wall.Elapsed);
-}
+static Task<(Latencies Latencies, TimeSpan Wall)> MeasureAsync(int count, Func<int, Task> operation) =>
+    ClosedLoop.RunAsync(Concurrency, count, operation);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using DKube.Api.Auth;
 using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
 using DKube.Api.Limits;
@@ -23,13 +24,17 @@ public static class DKubeApi
     /// <summary>Request bodies larger than this are refused with 413 (uploads have their own limit).</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TenantLimitSettings? limits = null)
+    /// <summary>How long a resolved bearer token is kept when no change announcement reaches this process.</summary>
+    public static readonly TimeSpan DefaultCallerCacheTtl = TimeSpan.FromSeconds(30);
+
+    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TenantLimitSettings? limits = null, TimeSpan? callerCacheTtl = null)
     {
         (limits ??= new TenantLimitSettings()).Validate();
         services.AddSingleton(limits);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GroupLimitsCache>();
         services.AddSingleton<TenantRateLimiter>();
+        services.AddSingleton(sp => new CallerCache(sp.GetService<TimeProvider>() ?? TimeProvider.System, callerCacheTtl ?? DefaultCallerCacheTtl));
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // Answers the framework writes itself (unknown route 404, wrong verb 405) get our types too.

@@ -109,6 +109,30 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("NODE_REFRESH_SECONDS")]
     public int NodeRefreshSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Seconds a resolved bearer token is kept in memory when no change announcement arrives (the
+    /// bound on how long another API process honours a rotated token if PostgreSQL's NOTIFY is lost); 0 turns the cache off.
+    /// </summary>
+    [ConfigurationKeyName("TOKEN_CACHE_SECONDS")]
+    public int TokenCacheSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// The silo runs as a pod of a Kubernetes Deployment: Orleans.Hosting.Kubernetes names it after
+    /// its pod (<c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c>) and declares a silo dead as soon
+    /// as its pod is deleted. Only for clusters whose silos all run in one namespace of one
+    /// Kubernetes cluster: its agent declares dead every silo it finds no pod for.
+    /// </summary>
+    [ConfigurationKeyName("KUBERNETES_HOSTING")]
+    public bool KubernetesHosting { get; set; }
+
+    /// <summary>
+    /// When the server runs as root, each DKube user's local runs and IDEs execute as uid and gid
+    /// <c>RUN_UID_BASE + n</c> (n given on the user's first run, kept in <c>DATA_DIR/work/.run-uids.json</c>);
+    /// 0 turns this off, so runs execute as root (they can then read the server's secrets).
+    /// </summary>
+    [ConfigurationKeyName("RUN_UID_BASE")]
+    public int RunUidBase { get; set; } = 200_000;
+
     /// <summary>Reads (GET) per second per caller (the operator is never limited).</summary>
     [ConfigurationKeyName("RATE_READS_PER_SECOND")]
     public double RateReadsPerSecond { get; set; } = 100;

@@ -2,6 +2,7 @@ using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
 using DKube.Api;
+using DKube.Api.Auth;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Clusters;
@@ -73,6 +74,14 @@ public sealed class DKubeServer : IAsyncDisposable
         using var startupLogs = ConsoleLogging.ForStartup(builder.Configuration, options);
         var startupLog = startupLogs.CreateLogger<DKubeServer>();
         startupLog.LogInformation("Starting DKube.Orleans ({Role}) with data folder {DataDir}", options.Role, options.DataDir);
+
+        if (SiloServices.RunsHaveOwnAccounts(options) && !OperatingSystem.IsWindows())
+        {
+            // Before anything is written: whatever the server makes is private, runs get in only where the executor lets them.
+            DataFolderGuard.MakeNewFilesPrivate();
+            DataFolderGuard.Seal(options.DataDir, [Path.Combine(options.DataDir, SiloServices.WorkFolder), Path.Combine(options.DataDir, SiloServices.RunsFolder)]);
+        }
+
         var (connectionString, embedded) = await DatabaseBootstrap.ResolveAsync(options, cancellationToken);
         NpgsqlDataSource? dataSource = null;
         DKubeServer? server = null;
@@ -155,7 +164,10 @@ public sealed class DKubeServer : IAsyncDisposable
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
         builder.Services.AddDKubeCore(options, dataSource);
-        builder.Services.AddDKubeApi(options.TenantLimits());
+        builder.Services.AddDKubeApi(options.TenantLimits(), TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)));
+        // Every process that authenticates learns of token and membership changes from PostgreSQL.
+        builder.Services.AddHostedService(sp => new CallerChangeListener(
+            dataSource, sp.GetRequiredService<CallerCache>().Invalidate, sp.GetRequiredService<ILogger<CallerChangeListener>>()));
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddAspNetCoreInstrumentation()
             .AddMeter("Microsoft.Orleans")
@@ -172,7 +184,14 @@ public sealed class DKubeServer : IAsyncDisposable
             builder.UseOrleansClient(client => client
                 .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId))
                 .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout)
-                .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString)));
+                .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString))
+                // Started before any silo is up (the order of starting processes does not matter),
+                // the API waits for the first gateway instead of failing its start.
+                .UseConnectionRetryFilter(async (_, cancellationToken) =>
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                    return true;
+                }));
             return;
         }
 
@@ -184,6 +203,11 @@ public sealed class DKubeServer : IAsyncDisposable
             silo.UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (invariant, connectionString));
             silo.UseDKubeGrains(options, connectionString);
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = GrainCallTimeout);
+            if (options.KubernetesHosting)
+            {
+                silo.UseKubernetesHosting();
+            }
+
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead in seconds rather than the default minute, so its

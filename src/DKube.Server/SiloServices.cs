@@ -10,6 +10,7 @@ using DKube.Grains.Repos;
 using DKube.Grains.Retention;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Workloads;
+using DKube.Storage.Grains;
 using DKube.Storage.Postgres;
 using DKube.Storage.ReadModel;
 using DKube.Storage.Versions;
@@ -26,6 +27,16 @@ namespace DKube.Server;
 /// </summary>
 public static class SiloServices
 {
+    /// <summary>Under the data folder: the local runs' working folders.</summary>
+    public const string WorkFolder = "work";
+
+    /// <summary>Under the data folder: where runs' inputs, code and output are staged.</summary>
+    public const string RunsFolder = "runs";
+
+    /// <summary>Local runs get their own accounts when the server could otherwise hand them root (and a silo runs them).</summary>
+    public static bool RunsHaveOwnAccounts(DKubeOptions options) =>
+        options.RunUidBase > 0 && options.Role != ServerRole.Api && Environment.IsPrivilegedProcess;
+
     /// <summary>What every process needs, whatever its role: options, clock, database, read model, repositories.</summary>
     public static IServiceCollection AddDKubeCore(this IServiceCollection services, DKubeOptions options, NpgsqlDataSource dataSource)
     {
@@ -42,16 +53,23 @@ public static class SiloServices
     /// <summary>What a silo needs to run work: the local executor, the remote factories, the status sink, recovery.</summary>
     public static IServiceCollection AddDKubeExecution(this IServiceCollection services, DKubeOptions options)
     {
-        services.AddSingleton(new LocalExecutorOptions { RootPath = Path.GetFullPath(Path.Combine(options.DataDir, "work")) });
+        services.AddSingleton(new LocalExecutorOptions
+        {
+            RootPath = Path.GetFullPath(Path.Combine(options.DataDir, WorkFolder)),
+            RunUidBase = RunsHaveOwnAccounts(options) ? options.RunUidBase : null,
+            StagingRoot = Path.GetFullPath(Path.Combine(options.DataDir, RunsFolder)),
+        });
         services.AddSingleton<LocalExecutor>();
         services.AddSingleton(new SiloCluster(options.SiloCluster));
-        services.AddSingleton<IExecutionStatusSink, WorkloadStatusSink>();
+        services.AddSingleton<WorkloadStatusSink>();
+        services.AddSingleton<IExecutionStatusSink>(sp => sp.GetRequiredService<WorkloadStatusSink>());
+        services.AddSingleton<ExecutionSteps>();
         services.AddSingleton<IRemoteExecutorFactory, SlurmExecutorFactory>();
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
         services.AddSingleton<WorkloadApiAccess>();
-        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, "runs")));
+        services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, RunsFolder)));
         services.AddSingleton<RunDataFlow>();
         services.AddSingleton(new ReconcileOptions(TimeSpan.FromSeconds(Math.Max(1, options.ReconcileSeconds))));
         services.AddSingleton<WorkloadRecovery>();
@@ -73,7 +91,10 @@ public static class SiloServices
     /// </summary>
     public static ISiloBuilder UseDKubeGrains(this ISiloBuilder silo, DKubeOptions options, string connectionString)
     {
-        silo.AddAdoNetGrainStorageAsDefault(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
+        // Grain state through the batched writer (group commit, read model in the same
+        // transaction); the ADO.NET provider only reads what was stored before it.
+        silo.AddAdoNetGrainStorage(LegacyGrainStorage, o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
+        silo.Services.AddDKubeGrainStorageAsDefault(LegacyGrainStorage);
         silo.UseAdoNetReminderService(o => (o.Invariant, o.ConnectionString) = (PostgresInvariant, connectionString));
         // Orleans refuses reminder periods under a minute unless told; tests sweep every few seconds.
         silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(Math.Max(1, Math.Min(60, Math.Min(options.ReconcileSeconds, options.NodeRefreshSeconds)))));
@@ -84,6 +105,9 @@ public static class SiloServices
         silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
         return silo;
     }
+
+    /// <summary>The name of the ADO.NET grain storage kept to read state stored before the batched storage existed.</summary>
+    private const string LegacyGrainStorage = "adonet-legacy";
 
     /// <summary>The ADO.NET invariant name of Npgsql, for Orleans' storage, reminder and clustering providers.</summary>
     public const string PostgresInvariant = "Npgsql";

@@ -1,5 +1,7 @@
 using DKube.Executors;
+using DKube.Executors.Kubernetes;
 using DKube.Kubernetes.Tests.Fake;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DKube.Kubernetes.Tests;
 
@@ -78,6 +80,25 @@ public sealed class KubernetesSubmitTests
         await h.Sink.WaitForAsync(first, ExecutionState.Succeeded);
         // Watch events are handled in order: once Succeeded is in, a repeated Pending would be in too.
         Assert.Equal([ExecutionState.Pending, ExecutionState.Succeeded], h.Sink.Of(first).Select(s => s.State));
+    }
+
+    [Fact]
+    public async Task A_new_executor_submitting_an_id_that_exists_creates_nothing_and_watches_it()
+    {
+        // The silo whose agent submitted it died; the agent's next activation (a new executor on
+        // another silo) is asked again with the same execution id.
+        await using var h = await KubernetesHarness.StartAsync();
+        var spec = KubernetesHarness.Run("r-moved-1");
+        var first = await h.Executor.SubmitAsync(spec, CancellationToken.None);
+        var sink = new RecordingSink();
+        await using var after = new KubernetesExecutor(h.Options, sink, TimeProvider.System, NullLogger<KubernetesExecutor>.Instance);
+
+        var again = await after.SubmitAsync(spec, CancellationToken.None);
+
+        Assert.Equal(first, again);
+        Assert.Single(h.Server.State.List("jobs", null).Items);
+        h.Server.CompleteJob(first);
+        await sink.WaitForAsync(first, ExecutionState.Succeeded);
     }
 
     [Fact]

@@ -39,6 +39,27 @@ public sealed class SlurmSubmitConcurrencyTests
         Assert.Equal(1, slurm.Submissions);
     }
 
+    [Fact]
+    public async Task A_new_executor_submitting_an_id_slurm_already_runs_adopts_its_job()
+    {
+        // The silo whose agent submitted it died; the agent's next activation (a new executor) is
+        // asked again with the same execution id.
+        var slurm = new FakeSlurmRest();
+        using var http = new HttpClient(slurm);
+        var spec = SlurmFixture.Spec("r-moved", "true");
+        string first;
+        await using (var before = NewExecutor(http))
+        {
+            first = await before.SubmitAsync(spec, CancellationToken.None);
+        }
+
+        await using var after = NewExecutor(http);
+        var again = await after.SubmitAsync(spec, CancellationToken.None);
+
+        Assert.Equal(first, again);
+        Assert.Equal(1, slurm.Submissions);
+    }
+
     private static SlurmExecutor NewExecutor(HttpClient http) => new(
         new SlurmOptions { BaseUrl = new Uri("http://slurmrestd.invalid"), UserName = "slurm", Token = "t", OutputDirectory = Path.GetTempPath() },
         new RecordingSink(),

@@ -22,9 +22,12 @@ public static class SharedPostgres
 
     public static async Task<EmbeddedPostgres> ServerAsync() => await Instance.Value;
 
+    /// <summary>The folder of the shared instance (its cluster files and password).</summary>
+    public static string Root { get; } = Path.Combine(Path.GetTempPath(), $"dkube-tests-pg-{Environment.ProcessId}");
+
     private static async Task<EmbeddedPostgres> StartAsync()
     {
-        var root = Path.Combine(Path.GetTempPath(), $"dkube-tests-pg-{Environment.ProcessId}");
+        var root = Root;
         var pg = await EmbeddedPostgres.StartAsync(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {

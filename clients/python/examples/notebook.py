@@ -45,8 +45,10 @@ with open(os.path.join(os.environ["DKUBE_OUTPUT_DIR"], "model.json"), "w") as ou
 print("trained on", len(rows), "rows with lr", hp["lr"], "LR env", os.environ["LR"])
 """
 package = os.path.dirname(os.path.dirname(os.path.abspath(dkube.__file__)))
-command = "PYTHONPATH=%s %s -c \"import base64; exec(base64.b64decode('%s'))\"" % (
-    package, sys.executable, base64.b64encode(train.encode()).decode())
+# The run's own python3 (on its PATH), not this interpreter: the run has an account of its own,
+# which may not reach where this notebook's Python lives (a pyenv under root's home).
+command = "PYTHONPATH=%s python3 -c \"import base64; exec(base64.b64decode('%s'))\"" % (
+    package, base64.b64encode(train.encode()).decode())
 run = client.runs.create(
     name="train-" + suffix, kind="training", command=command, gpus=0,
     inputs={"datasets": [{"name": dataset["name"], "mountPath": "data"}]},

@@ -7,7 +7,9 @@ namespace DKube.Abstractions.Clusters;
 /// The one grain that talks to a cluster's backend, keyed by cluster name. It is placed on a silo
 /// that runs in that cluster (or, when none does, on any silo, and says so), so the cluster's
 /// credentials are read and used only there. Every call is forwarded to the backend; none waits
-/// for another.
+/// for another. Starting, stopping and keeping an output are accepted at once and performed on the
+/// agent's silo outside the call (staging a dataset can take minutes, a grain call seconds); their
+/// progress and outcome come back to the workload as <see cref="ExecutionReport"/>s.
 /// </summary>
 [Alias("dkube.IClusterAgentGrain")]
 public interface IClusterAgentGrain : IGrainWithStringKey
@@ -16,20 +18,31 @@ public interface IClusterAgentGrain : IGrainWithStringKey
     [Alias("Attach")]
     Task<AgentPlacement> Attach();
 
-    /// <summary>Starts execution <paramref name="executionId"/> of an admitted workload (idempotent per execution id).</summary>
+    /// <summary>
+    /// Starts execution <paramref name="executionId"/> of an admitted workload: stages its inputs and
+    /// code, then submits it. Idempotent per execution id: a request while one is in flight joins it,
+    /// one for an execution the backend has already adopts it; a refusal is reported as Error.
+    /// </summary>
     [Alias("Submit")]
     Task Submit(WorkloadView workload, string executionId);
 
-    /// <summary>Asks the execution to end, forcing it after <paramref name="grace"/>; unknown ids are ignored.</summary>
+    /// <summary>
+    /// Asks the execution to end, forcing it after <paramref name="grace"/>; a start still staging is
+    /// called off. One the backend does not know is reported Stopped (nothing of it runs).
+    /// </summary>
     [Alias("Stop")]
     Task Stop(string executionId, TimeSpan grace);
 
     [Alias("ReadLog")]
     IAsyncEnumerable<string> ReadLog(string executionId, bool follow, CancellationToken cancellationToken = default);
 
-    /// <summary>Makes the next version of a completed run's output repository from its output folder, which lives on this agent's silo.</summary>
+    /// <summary>
+    /// Makes the next version of a completed run's output repository from its output folder, which
+    /// lives on this agent's silo, once per execution id however often it is asked; reported as
+    /// Complete with the version (or Failed when the output cannot be kept).
+    /// </summary>
     [Alias("KeepOutput")]
-    Task<int?> KeepOutput(WorkloadView workload, string executionId);
+    Task KeepOutput(WorkloadView workload, string executionId);
 
     [Alias("ReadMetrics")]
     Task<IReadOnlyList<string>> ReadMetrics(string executionId);

@@ -16,7 +16,7 @@ public interface IDataRepoGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<DataRepoView?> Get();
 
-    /// <summary>Numbers and records a version whose content is in the store already.</summary>
+    /// <summary>Numbers and records a version whose content is in the store already (once per <see cref="NewVersion.Key"/>).</summary>
     [Alias("AddVersion")]
     Task<VersionView> AddVersion(NewVersion version);
 

@@ -13,8 +13,12 @@ public interface IDataVersions
     /// </summary>
     Task<int?> MaterializeAsync(RepoKind kind, string repoId, int? version, string targetFolder, CancellationToken cancellationToken = default);
 
-    /// <summary>Makes the next version of a repository from a run's output folder, with its lineage.</summary>
-    Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Makes the next version of a repository from a run's output folder, with its lineage. With a
+    /// <paramref name="key"/> (the execution id) it is made once however often it is asked: a retry
+    /// answers the version made first.
+    /// </summary>
+    Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, string? key = null, CancellationToken cancellationToken = default);
 
     /// <summary>Records that a run used a version (listed by the version and its lineage).</summary>
     Task RecordUsageAsync(RepoKind kind, string repoId, int version, string runId, CancellationToken cancellationToken = default);

@@ -1,6 +1,10 @@
 namespace DKube.Abstractions.Repos;
 
-/// <summary>A version whose content is already in the version store, to be numbered by its repository.</summary>
+/// <summary>
+/// A version whose content is already in the version store, to be numbered by its repository.
+/// With a <see cref="Key"/> (a run's execution id) it is made once: a retry answers the version the
+/// first attempt made.
+/// </summary>
 [GenerateSerializer]
 [Alias("dkube.new-version")]
 public sealed record NewVersion(
@@ -8,4 +12,5 @@ public sealed record NewVersion(
     [property: Id(1)] long Size,
     [property: Id(2)] int FileCount,
     [property: Id(3)] string Creator,
-    [property: Id(4)] Lineage? Lineage);
+    [property: Id(4)] Lineage? Lineage,
+    [property: Id(5)] string? Key = null);

@@ -1,6 +1,11 @@
 namespace DKube.Abstractions.Workloads;
 
-/// <summary>What a backend says about one execution of a workload (the wire form of an executor's status).</summary>
+/// <summary>
+/// What a backend says about one execution of a workload (the wire form of an executor's status),
+/// or what the agent of its cluster says about a step it performs for it: a <see cref="WorkloadStatus.Starting"/>
+/// with a <see cref="WorkloadSteps"/> reason while its inputs are staged, a <see cref="WorkloadStatus.Complete"/>
+/// with <see cref="OutputVersion"/> once its output is kept.
+/// </summary>
 [GenerateSerializer]
 [Alias("dkube.execution-report")]
 public sealed record ExecutionReport(
@@ -8,4 +13,5 @@ public sealed record ExecutionReport(
     [property: Id(1)] WorkloadStatus Status,
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] int? ExitCode,
-    [property: Id(4)] string? Reason);
+    [property: Id(4)] string? Reason,
+    [property: Id(5)] int? OutputVersion = null);

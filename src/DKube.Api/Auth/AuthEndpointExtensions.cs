@@ -17,13 +17,31 @@ public static class AuthEndpointExtensions
     public static TBuilder RequireOperator<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.AddBearerFilter(operatorOnly: true);
 
+    /// <summary>
+    /// The endpoints of the builder change who callers are (tokens, memberships): once one has
+    /// answered, this process forgets its cached callers (other processes learn it from PostgreSQL).
+    /// </summary>
+    public static TBuilder InvalidatesCallers<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            finally
+            {
+                context.HttpContext.RequestServices.GetRequiredService<CallerCache>().Invalidate();
+            }
+        });
+
     private static TBuilder AddBearerFilter<TBuilder>(this TBuilder builder, bool operatorOnly)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory((factory, next) =>
         {
             var services = factory.ApplicationServices;
-            var filter = new BearerAuthFilter(services.GetRequiredService<IResourceDirectory>(), services.GetRequiredService<IWorkloadTokens>(),
-                services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TenantRateLimiter>(), operatorOnly);
+            var filter = new BearerAuthFilter(services.GetRequiredService<IResourceDirectory>(), services.GetRequiredService<CallerCache>(),
+                services.GetRequiredService<IWorkloadTokens>(), services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TenantRateLimiter>(), operatorOnly);
             return context => filter.InvokeAsync(context, next);
         });
 }

@@ -9,10 +9,10 @@ namespace DKube.Api.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the hashed tokens of the
-/// read model (401 when missing or unknown), for operator endpoints checks the role (403), then
-/// takes a token from the caller's rate limit (429).
+/// read model, through the <see cref="CallerCache"/> (401 when missing or unknown), for operator endpoints checks the role (403),
+/// then takes a token from the caller's rate limit (429).
 /// </summary>
-public sealed class BearerAuthFilter(IResourceDirectory directory, IWorkloadTokens workloadTokens, IGrainFactory grains, TenantRateLimiter limiter, bool operatorOnly) : IEndpointFilter
+public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache cache, IWorkloadTokens workloadTokens, IGrainFactory grains, TenantRateLimiter limiter, bool operatorOnly) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -25,9 +25,10 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, IWorkloadToke
         }
 
         var token = header[scheme.Length..].Trim();
+        // A run's own token is checked against its run on every request (it ends with the run), so it is never cached.
         var caller = token.StartsWith(Tokens.WorkloadPrefix, StringComparison.Ordinal)
             ? await WorkloadOwnerAsync(token, http.RequestAborted)
-            : await directory.FindCallerAsync(Tokens.Hash(token), http.RequestAborted);
+            : await cache.FindAsync(Tokens.Hash(token), directory, http.RequestAborted);
         if (caller is null)
         {
             return Unauthorized(http, "The bearer token is not valid.");

@@ -74,7 +74,7 @@ public static class CodeEndpoints
             GitUrl.Parse(request.Url, settings);
         }
 
-        await RepoAccess.VisibleCodeAsync(id, caller, grains);
+        await RepoAccess.WritableCodeAsync(id, caller, grains);
         var project = await RepoAccess.MoveTargetAsync(caller, request.Project, grains);
         return TypedResults.Ok(await grains.GetGrain<ICodeRepoGrain>(id).Update(new CodeRepoChange(
             request.Url, request.Branch, request.Commit, request.Description, project, credentials, request.RemoveCredentials ?? false,
@@ -83,7 +83,7 @@ public static class CodeEndpoints
 
     private static async Task<NoContent> Delete(string id, HttpContext http, IGrainFactory grains)
     {
-        await RepoAccess.VisibleCodeAsync(id, http.Caller(), grains);
+        await RepoAccess.WritableCodeAsync(id, http.Caller(), grains);
         await grains.GetGrain<ICodeRepoGrain>(id).Delete();
         return TypedResults.NoContent();
     }

@@ -36,8 +36,8 @@ public static class GroupEndpoints
         admin.MapPut("/{group}", ResizeGroup).WithSummary("Change the group's GPU pool: its size (`gpus`), `queuePolicy` and `maxHeadAgeMinutes`; queued work is re-evaluated.");
         admin.MapPut("/{group}/limits", SetLimits).WithSummary(
             "Set the rate limits (`readsPerSecond`, `readBurst`, `writesPerSecond`, `writeBurst`) of the group's members; an omitted field keeps the server's default. Applies from the members' next request.");
-        admin.MapPut("/{group}/members/{user}", AddMember).WithSummary("Add a user to the group.");
-        admin.MapDelete("/{group}/members/{user}", RemoveMember).WithSummary("Remove a user from the group.");
+        admin.MapPut("/{group}/members/{user}", AddMember).InvalidatesCallers().WithSummary("Add a user to the group.");
+        admin.MapDelete("/{group}/members/{user}", RemoveMember).InvalidatesCallers().WithSummary("Remove a user from the group.");
     }
 
     private static async Task<Created<GroupView>> CreateGroup(CreateGroupRequest request, IGrainFactory grains)

@@ -23,7 +23,7 @@ public static class ImageEndpoints
         images.MapPatch("/{id}", Update).WithSummary("Change an image's description or project.");
         images.MapDelete("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
         {
-            await RepoAccess.VisibleImageAsync(id, http.Caller(), grains);
+            await RepoAccess.WritableImageAsync(id, http.Caller(), grains);
             await grains.GetGrain<IImageGrain>(id).Delete();
             return TypedResults.NoContent();
         }).WithSummary("Remove an image from the catalog.");
@@ -50,7 +50,7 @@ public static class ImageEndpoints
     {
         var caller = http.Caller();
         new RequestValidator().Text("description", request.Description, 4096).ThrowIfInvalid();
-        await RepoAccess.VisibleImageAsync(id, caller, grains);
+        await RepoAccess.WritableImageAsync(id, caller, grains);
         var project = await RepoAccess.MoveTargetAsync(caller, request.Project, grains);
         return TypedResults.Ok(await grains.GetGrain<IImageGrain>(id).Update(request.Description, project));
     }

@@ -44,7 +44,8 @@ public static class ProjectEndpoints
     private static async Task<Ok<ProjectView>> Update(string id, UpdateProjectRequest request, HttpContext http, IGrainFactory grains)
     {
         new RequestValidator().Text("description", request.Description, 4096).ThrowIfInvalid();
-        await VisibleAsync(id, http.Caller(), grains);
+        var caller = http.Caller();
+        caller.RequireOwner((await VisibleAsync(id, caller, grains)).Owner, "project", id);
         return TypedResults.Ok(await grains.GetGrain<IProjectGrain>(id).Update(new ProjectChange(request.Description, request.Leaderboard)));
     }
 

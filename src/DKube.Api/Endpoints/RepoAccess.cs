@@ -2,6 +2,7 @@ using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
 using DKube.Abstractions.Tenancy;
+using DKube.Api.Auth;
 using DKube.Api.Contracts;
 
 namespace DKube.Api.Endpoints;
@@ -38,15 +39,30 @@ public static class RepoAccess
     }
 
     /// <summary>
-    /// A repository the caller may change: owners and group members only. Featuresets are
-    /// readable by everyone, so a stranger gets 403 there rather than 404.
+    /// A repository the caller may change (<see cref="WriteRule"/>): its owner or an operator;
+    /// group members (and, for featuresets, which everyone reads, strangers) get 403.
     /// </summary>
     public static async Task<DataRepoView> WritableDataAsync(RepoKind kind, string id, Caller caller, IGrainFactory grains)
     {
         var view = await VisibleDataAsync(kind, id, caller, grains);
-        return caller.CanSee(view.Owner, view.Group)
-            ? view
-            : throw DomainException.Forbidden($"Only the owner and group of {kind} '{id}' may change it.");
+        caller.RequireOwner(view.Owner, kind.ToString(), id);
+        return view;
+    }
+
+    /// <summary>A code repository the caller may change or delete (<see cref="WriteRule"/>).</summary>
+    public static async Task<CodeRepoView> WritableCodeAsync(string id, Caller caller, IGrainFactory grains)
+    {
+        var view = await VisibleCodeAsync(id, caller, grains);
+        caller.RequireOwner(view.Owner, "code repository", id);
+        return view;
+    }
+
+    /// <summary>An image the caller may change or delete (<see cref="WriteRule"/>).</summary>
+    public static async Task<ImageView> WritableImageAsync(string id, Caller caller, IGrainFactory grains)
+    {
+        var view = await VisibleImageAsync(id, caller, grains);
+        caller.RequireOwner(view.Owner, "image", id);
+        return view;
     }
 
     public static async Task<VersionView> VisibleVersionAsync(RepoKind kind, string id, int version, Caller caller, IGrainFactory grains)

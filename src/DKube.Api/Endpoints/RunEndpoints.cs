@@ -5,11 +5,14 @@ using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
+using DKube.Api.Problems;
+using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace DKube.Api.Endpoints;
 
@@ -21,12 +24,56 @@ public static class RunEndpoints
         var runs = api.MapGroup("/runs").WithTags("Runs").RequireCaller();
         runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool. An `Idempotency-Key` header makes a retry reach the run the first attempt stored.");
         runs.MapCommonEndpoints(WorkloadType.Run, ResourceKinds.Run);
+        api.MapPost("/runs:batch", Batch).WithTags("Runs").RequireCaller()
+            .WithSummary($"Submit up to {BatchRunsRequest.MaxRuns} runs (`runs`: create bodies as for POST /runs) for studies and pipelines; each is answered on its own, in order: status 201 with the run, or the status and problem POST /runs would answer. With `Idempotency-Key`, spec i uses the key `<key>/<i>`, so a retried batch reaches the runs the first attempt stored.");
         runs.MapGet("/{id}/metrics", Metrics).WithSummary("The metric records the run wrote to DKUBE_METRICS_FILE.");
     }
 
     private static async Task<Created<WorkloadView>> Create(
         CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code,
         [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey)
+    {
+        var view = await SubmitAsync(request, http, grains, directory, code, IdempotencyKey.IdFor(idempotencyKey, "r", http.Caller().Name));
+        return TypedResults.Created($"{DKubeApi.BasePath}/runs/{view.Id}", view);
+    }
+
+    private static async Task<Ok<BatchRunsAnswer>> Batch(
+        BatchRunsRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code,
+        ILogger<BatchRunsRequest> logger, [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey)
+    {
+        var specs = request.Runs ?? [];
+        new RequestValidator()
+            .Check(specs.Count is > 0 and <= BatchRunsRequest.MaxRuns, "runs", $"must hold 1 to {BatchRunsRequest.MaxRuns} run specs.")
+            .Check(specs.All(s => s is not null), "runs", "must not hold null.")
+            .ThrowIfInvalid();
+        var caller = http.Caller().Name;
+        // Checked once for the batch, so a bad key is one 400 rather than a thousand.
+        IdempotencyKey.IdFor(idempotencyKey, "r", caller);
+        var results = new BatchItemResult[specs.Count];
+        // Submitted side by side: their state writes share the storage's group commits, which is
+        // where a batch gets its rate; the bound keeps one batch from flooding the silo.
+        await Parallel.ForEachAsync(Enumerable.Range(0, specs.Count), new ParallelOptions { MaxDegreeOfParallelism = BatchParallelism }, async (i, _) =>
+        {
+            try
+            {
+                var id = IdempotencyKey.IdFor(idempotencyKey is null ? null : $"{idempotencyKey}/{i}", "r", caller);
+                results[i] = new BatchItemResult(i, StatusCodes.Status201Created, await SubmitAsync(specs[i], http, grains, directory, code, id), null);
+            }
+            catch (Exception e)
+            {
+                var problem = ExceptionProblemMapper.ProblemFor(e, http, logger);
+                results[i] = new BatchItemResult(i, problem.Status ?? StatusCodes.Status500InternalServerError, null, problem);
+            }
+        });
+        return TypedResults.Ok(new BatchRunsAnswer(results));
+    }
+
+    /// <summary>How many specs of one batch are in flight at once.</summary>
+    private const int BatchParallelism = 64;
+
+    /// <summary>One run submission as POST /runs makes it: template or clone, references resolved, then the workload grain.</summary>
+    private static async Task<WorkloadView> SubmitAsync(
+        CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code, string id)
     {
         var caller = http.Caller();
         WorkloadSpec? basis = null;
@@ -43,8 +90,7 @@ public static class RunEndpoints
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
         await Workloads.RequireSomeNodeFitsAsync(spec, grains);
-        var view = await grains.GetGrain<IWorkloadGrain>(IdempotencyKey.IdFor(idempotencyKey, "r", caller.Name)).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
-        return TypedResults.Created($"{DKubeApi.BasePath}/runs/{view.Id}", view);
+        return await grains.GetGrain<IWorkloadGrain>(id).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
     }
 
     private static async Task<Ok<ItemsPage<JsonElement>>> Metrics(string id, HttpContext http, IGrainFactory grains)

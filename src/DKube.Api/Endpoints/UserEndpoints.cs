@@ -21,7 +21,8 @@ public static class UserEndpoints
         users.MapPost("/", CreateUser).WithSummary("Create a user; the answer carries their bearer token, shown once.");
         users.MapGet("/", ListUsers).WithSummary("List users.");
         users.MapGet("/{name}", GetUser).WithSummary("Get a user.");
-        users.MapPost("/{name}/token", RotateToken).WithSummary("Replace a user's token; the old one stops working at once.");
+        users.MapPost("/{name}/token", RotateToken).InvalidatesCallers()
+            .WithSummary("Replace a user's token; the old one stops working at once (in other API processes within milliseconds, at most `DKUBE_TOKEN_CACHE_SECONDS`).");
 
         api.MapGet("/me", Me).WithTags("Users").RequireCaller().WithSummary("Who the caller is: name, roles, groups, and the rate limits that apply to them.");
     }

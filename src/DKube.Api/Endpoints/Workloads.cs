@@ -48,11 +48,7 @@ public static class Workloads
     public static async Task<IWorkloadGrain> OwnedAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
     {
         var view = await VisibleAsync(id, type, caller, grains);
-        if (view.Owner != caller.Name && !caller.IsOperator)
-        {
-            throw DomainException.Forbidden($"Only the owner of '{id}' may change it.");
-        }
-
+        caller.RequireOwner(view.Owner, type == WorkloadType.Ide ? "IDE" : "run", id);
         return grains.GetGrain<IWorkloadGrain>(id);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using DKube.Abstractions.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -17,6 +18,23 @@ public sealed class ExceptionProblemMapper(IProblemDetailsService problems, ILog
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        var problem = ProblemFor(exception, httpContext, logger);
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == 503)
+        {
+            httpContext.Response.Headers.RetryAfter = "2";
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>
+    /// The problem an exception is answered with (also for one item of a batch); a bug is logged
+    /// as an error and answered 500, an unavailable dependency logged as a warning.
+    /// </summary>
+    public static ProblemDetails ProblemFor(Exception exception, HttpContext httpContext, ILogger logger)
+    {
         var problem = exception switch
         {
             DomainException domain => ProblemResults.From(domain),
@@ -30,20 +48,15 @@ public sealed class ExceptionProblemMapper(IProblemDetailsService problems, ILog
         if (problem is null)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
-            problem = ProblemResults.Create(500, "internal", "An unexpected error occurred.");
+            return ProblemResults.Create(500, "internal", "An unexpected error occurred.");
         }
-        else if (problem.Status == 503)
+
+        if (problem.Status == 503)
         {
             logger.LogWarning(exception, "Dependency unavailable on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
 
-        httpContext.Response.StatusCode = problem.Status!.Value;
-        if (problem.Status == 503)
-        {
-            httpContext.Response.Headers.RetryAfter = "2";
-        }
-
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        return problem;
     }
 
     // The framework's message names the failing parameter or JSON path; the inner JSON error,

@@ -68,7 +68,7 @@ internal sealed class KubernetesStaging(KubernetesOptions options)
 
         // The pod runs as the image's user: what it must write is opened to any user.
         var work = SiloWorkDir(spec.Id);
-        WorkFolders.OpenFolder(work);
+        RemoteFolders.MakeWritable(Path.GetFullPath(options.StagingPath!), work);
         await WorkFolders.OpenMetricsFileAsync(Path.Combine(work, MetricsFileName), cancellationToken);
         foreach (var mount in spec.Mounts.Where(m => !m.ReadOnly && SubPath(m.Source) is not null && Directory.Exists(m.Source)))
         {

@@ -2,30 +2,38 @@ using System.Globalization;
 
 namespace DKube.Executors.Local;
 
-/// <summary>Builds a run's environment: a few inherited server variables, the caller's, then DKube's own (which win).</summary>
+/// <summary>
+/// Builds a run's environment: a few inherited server variables, the caller's, then DKube's own
+/// (which win). Without <c>withSpec</c> the caller's are left out: that is what the parts the
+/// server runs on the run's behalf (setsid, the wrapper, setpriv) get, so a caller's variable
+/// (a hyperparameter named LD_PRELOAD) never reaches a process with the server's privileges.
+/// </summary>
 internal static class LocalEnvironment
 {
     public static Dictionary<string, string> Build(
         ExecutionSpec spec,
         LocalRunPaths paths,
         LocalExecutorOptions options,
-        bool hasHyperparameters)
+        bool hasHyperparameters,
+        bool ownAccount,
+        bool withSpec = true)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var name in options.InheritedEnvironment)
+        var env = ChildEnvironment.From(options.InheritedEnvironment);
+
+        if (withSpec)
         {
-            if (Environment.GetEnvironmentVariable(name) is { } value)
+            foreach (var (name, value) in spec.Environment)
                 env[name] = value;
         }
-
-        foreach (var (name, value) in spec.Environment)
-            env[name] = value;
 
         // Set after the caller's, which they override: a caller cannot pick another GPU set or folder.
         env["DKUBE_WORK_DIR"] = paths.WorkDir;
         env["DKUBE_TENSORBOARD_DIR"] = paths.TensorBoardDir;
         env["DKUBE_METRICS_FILE"] = paths.MetricsFile;
         env["DKUBE_SHELL"] = options.ShellPath;
+        // The server's home is not the run's (it could not write there anyway): its folder is.
+        if (ownAccount)
+            env["HOME"] = paths.WorkDir;
         env["CUDA_VISIBLE_DEVICES"] = spec.Placement.Count == 0
             ? string.Empty
             : string.Join(',', spec.Placement[0].GpuIndices.Select(i => i.ToString(CultureInfo.InvariantCulture)));
@@ -51,4 +59,21 @@ internal static class LocalEnvironment
 
         return env;
     }
+
+    /// <summary>
+    /// The environment as a file the run's own shell sources (<c>export NAME='value'</c>, single
+    /// quotes escaped), so the values cross from the server to the run without passing through
+    /// a privileged process's environment or a command line others can read.
+    /// </summary>
+    public static string AsShellScript(IReadOnlyDictionary<string, string> environment)
+    {
+        var script = new System.Text.StringBuilder();
+        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+            script.Append("export ").Append(name).Append("='").Append(value.Replace("'", "'\\''", StringComparison.Ordinal)).Append("'\n");
+        return script.ToString();
+    }
+
+    /// <summary>Whether a shell can export the name (the only names a run with its own account can be given).</summary>
+    public static bool IsShellName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 }

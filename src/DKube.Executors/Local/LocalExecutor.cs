@@ -17,6 +17,8 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<LocalExecutor> _logger;
     private readonly ConcurrentDictionary<string, LocalRun> _runs = new(StringComparer.Ordinal);
+    private readonly LocalRunAccounts? _accounts;
+    private readonly string? _setpriv;
 
     // Submit, reconcile and dispose decide whether an id is started, adopted or left alone; taking
     // them one at a time keeps that decision free of races without a lock per id.
@@ -39,6 +41,14 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         _time = timeProvider;
         _logger = logger;
         _stopping = _lifetime.Token;
+        if (options.RunUidBase is { } uidBase && !OperatingSystem.IsWindows())
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(uidBase, 1, nameof(options.RunUidBase));
+            _accounts = new LocalRunAccounts(options.RootPath, uidBase);
+            // An absolute path: the wrapper runs it with the server's privileges, so no PATH may choose it.
+            _setpriv = ResolveProgram(options.SetprivPath)
+                ?? throw new InvalidOperationException($"'{options.SetprivPath}' (util-linux) was not found: it is needed to run local work as its own account.");
+        }
     }
 
     public string Kind => "local";
@@ -57,7 +67,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
                 return known.BackendId;
 
             var paths = PathsOf(spec.Id);
-            if (File.Exists(paths.RecordFile))
+            if (File.Exists(paths.RecordFile) && !NeverStarted(paths))
             {
                 // Submitted before this server started: adopt it if it runs, never start it twice.
                 var status = await ReconcileOneAsync(spec.Id, cancellationToken);
@@ -186,10 +196,98 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
 
     private LocalRunPaths PathsOf(string id) => new(_options.RootPath, id);
 
+    /// <summary>
+    /// Lays out what a run with its own account may reach: its working folder (see
+    /// <see cref="RunFolderAccess.PrepareWorkDir"/>), its environment file, its writable mounts, and
+    /// the staged folder its mounts come from; the folders above are passable, not listable.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private async Task GrantAsync(ExecutionSpec spec, LocalRunPaths paths, RunAccount account, bool hasHyperparameters, CancellationToken cancellationToken)
+    {
+        RunFolderAccess.MakeTraversable(Path.GetFullPath(_options.RootPath));
+        RunFolderAccess.PrepareWorkDir(paths, account);
+        var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, ownAccount: true);
+        await File.WriteAllTextAsync(paths.EnvironmentFile, LocalEnvironment.AsShellScript(environment), cancellationToken);
+        RunFolderAccess.GiveToRun(paths.EnvironmentFile, account);
+        File.SetUnixFileMode(paths.EnvironmentFile, UnixFileMode.UserRead);
+
+        var staging = _options.StagingRoot is { } root ? Path.GetFullPath(root) : null;
+        foreach (var mount in spec.Mounts)
+        {
+            var source = Path.GetFullPath(mount.Source);
+            if (staging is not null && source.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                // Every folder from runs/<id> down to the mount is the run's group's to pass (the
+                // server makes them private); runs/ itself lets anyone pass, no one list.
+                RunFolderAccess.MakeTraversable(staging);
+                var folder = staging;
+                foreach (var segment in Path.GetRelativePath(staging, Path.GetDirectoryName(source)!).Split(Path.DirectorySeparatorChar).Where(s => s != "."))
+                {
+                    folder = Path.Combine(folder, segment);
+                    RunFolderAccess.RestrictToRun(folder, account);
+                }
+
+                if (mount.ReadOnly)
+                    RunFolderAccess.ShareWithRun(source, account);
+            }
+
+            if (!mount.ReadOnly)
+                RunFolderAccess.GiveToRun(source, account);
+        }
+    }
+
+    /// <summary>Once a run with its own account has ended, its writable folders are the server's again, before anyone reads them.</summary>
+    private void TakeBack(LocalRunRecord record)
+    {
+        if (record.Uid is null || OperatingSystem.IsWindows())
+            return;
+        foreach (var folder in record.WritableMounts ?? [])
+        {
+            try
+            {
+                RunFolderAccess.TakeBack(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _logger.LogWarning(e, "Could not take back folder {Folder} of local run {RunId}", folder, record.Id);
+            }
+        }
+    }
+
+    private static string? ResolveProgram(string program)
+    {
+        if (Path.IsPathFullyQualified(program))
+            return File.Exists(program) ? program : null;
+        return (Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>
+    /// A record without the wrapper's pid line or an exit code: the server that wrote it died
+    /// before the process started (the wrapper writes its pid first thing, milliseconds after the
+    /// start, while a submit of the same id again comes from another server seconds later), so a
+    /// submit starts it rather than calling it lost.
+    /// </summary>
+    private static bool NeverStarted(LocalRunPaths paths) => !File.Exists(paths.PidFile) && !File.Exists(paths.ExitCodeFile);
+
     private async Task<LocalRun> StartAsync(ExecutionSpec spec, LocalRunPaths paths, CancellationToken cancellationToken)
     {
+        RunAccount? account = _accounts is null || OperatingSystem.IsWindows() ? null : await _accounts.ForAsync(spec.User, cancellationToken);
+        if (account is not null && spec.Environment.Keys.FirstOrDefault(n => !LocalEnvironment.IsShellName(n)) is { } odd)
+            throw new ArgumentException($"Run '{spec.Id}' has an environment variable '{odd}' that is not a shell name (letters, digits, '_').", nameof(spec));
+
+        if (account is not null && !OperatingSystem.IsWindows())
+        {
+            // Private until GrantAsync opens it: nobody (another run of the same account) may plant a
+            // link under a name the wrapper opens with the server's privileges.
+            Directory.CreateDirectory(paths.WorkDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         Directory.CreateDirectory(paths.ControlDir);
         Directory.CreateDirectory(paths.TensorBoardDir);
+        await File.AppendAllTextAsync(paths.LogFile, string.Empty, cancellationToken);
 
         // Created empty so the path is usable (and followable) before the run's first metric.
         await File.AppendAllTextAsync(paths.MetricsFile, string.Empty, cancellationToken);
@@ -201,7 +299,10 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         if (spec.Image is not null)
             _logger.LogInformation("Local run {RunId} ignores image {Image}: local runs use the host's software", spec.Id, spec.Image);
 
-        var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit);
+        var writable = spec.Mounts.Where(m => !m.ReadOnly).Select(m => m.Source).ToList();
+        var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit, account?.Uid, writable);
+        if (account is { } owner && !OperatingSystem.IsWindows())
+            await GrantAsync(spec, paths, owner, hasHyperparameters, cancellationToken);
         await LocalRunFiles.WriteRecordAsync(paths, record, cancellationToken);
 
         // No redirection through the server: the wrapper writes to the log itself, so the run
@@ -213,9 +314,19 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         };
         foreach (var argument in new[] { _options.ShellPath, "-c", LocalWrapperScript.Text, "dkube-run", spec.Command })
             start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        foreach (var (name, value) in LocalEnvironment.Build(spec, paths, _options, hasHyperparameters))
-            start.Environment[name] = value;
+        if (account is { } runAs)
+        {
+            // The command's own shell reads its environment from a file only its account can read, then
+            // becomes the command; everything before it (setsid, wrapper, setpriv) sees the server's variables only.
+            foreach (var argument in new[]
+                     {
+                         _setpriv!, $"--reuid={runAs.Uid}", $"--regid={runAs.Gid}", "--clear-groups", "--no-new-privs", "--",
+                         _options.ShellPath, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && exec \"$0\" \"$@\"",
+                     })
+                start.ArgumentList.Add(argument);
+        }
+
+        ChildEnvironment.Replace(start.Environment, LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null));
 
         Process child;
         try
@@ -255,6 +366,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             return new ExecutionStatus(id, ExecutionState.Running, now, BackendId: backendId);
         }
 
+        TakeBack(record);
         return await LocalOutcome.ReadAsync(id, paths, backendId, sawItEnd: false, now, cancellationToken);
     }
 
@@ -264,6 +376,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         try
         {
             await WaitWithinTimeLimitAsync(run, token);
+            TakeBack(run.Record);
             var status = await LocalOutcome.ReadAsync(run.Id, run.Paths, run.BackendId, sawItEnd: true, _time.GetUtcNow(), token);
             run.Finish(status);
             _logger.LogInformation("Local run {RunId} ended: {State} (exit code {ExitCode})", run.Id, status.State, status.ExitCode);

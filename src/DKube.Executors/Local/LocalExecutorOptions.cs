@@ -1,8 +1,9 @@
 namespace DKube.Executors.Local;
 
 /// <summary>
-/// Settings of the local executor. The server sets only <see cref="RootPath"/> (to
-/// <c>&lt;dataDir&gt;/work</c>, in <c>DKubeServer.AddExecution</c>); the rest keep their defaults there.
+/// Settings of the local executor. The server sets <see cref="RootPath"/> (to
+/// <c>&lt;dataDir&gt;/work</c>, in <c>DKubeServer.AddExecution</c>) and, when it runs as root,
+/// <see cref="RunUidBase"/> and <see cref="StagingRoot"/>; the rest keep their defaults there.
 /// </summary>
 public sealed class LocalExecutorOptions
 {
@@ -28,5 +29,21 @@ public sealed class LocalExecutorOptions
     /// The server's environment variables a run inherits. Runs do not get the whole server
     /// environment, which holds the server's own secrets (database connection strings).
     /// </summary>
-    public IReadOnlyList<string> InheritedEnvironment { get; set; } = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR"];
+    public IReadOnlyList<string> InheritedEnvironment { get; set; } = ChildEnvironment.DefaultInherited;
+
+    /// <summary>
+    /// When set (the server runs as root), each DKube user's runs execute as uid and gid
+    /// <c>RunUidBase + index</c>, the index given on the user's first run and kept in the root folder;
+    /// null: runs execute as the server's own user.
+    /// </summary>
+    public int? RunUidBase { get; set; }
+
+    /// <summary>
+    /// The folder under which the server stages runs' inputs, code and output (<c>&lt;dataDir&gt;/runs</c>);
+    /// with <see cref="RunUidBase"/>, the per-run folder below it that a mount comes from is restricted to that run's account.
+    /// </summary>
+    public string? StagingRoot { get; set; }
+
+    /// <summary>util-linux <c>setpriv</c>, which drops to the run's account (no supplementary groups, no new privileges).</summary>
+    public string SetprivPath { get; set; } = "setpriv";
 }

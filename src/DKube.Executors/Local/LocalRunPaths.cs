@@ -13,6 +13,7 @@ internal sealed class LocalRunPaths(string root, string id)
     public const string MetricsFileName = "metrics.jsonl";
     public const string TensorBoardFolderName = "tensorboard";
     public const string HyperparametersFileName = "hyperparameters.json";
+    public const string EnvironmentFileName = "environment";
 
     /// <summary>Top-level names a mount may not take, because the executor writes them.</summary>
     public static readonly FrozenSet<string> ReservedNames = FrozenSet.Create(
@@ -29,6 +30,9 @@ internal sealed class LocalRunPaths(string root, string id)
     public string TensorBoardDir => Path.Combine(WorkDir, TensorBoardFolderName);
 
     public string HyperparametersFile => Path.Combine(WorkDir, HyperparametersFileName);
+
+    /// <summary>A run with its own account: its environment as a shell script only that account can read.</summary>
+    public string EnvironmentFile => Path.Combine(ControlDir, EnvironmentFileName);
 
     /// <summary>Written by the executor before the process starts: proof that the id was submitted.</summary>
     public string RecordFile => Path.Combine(ControlDir, "run.json");

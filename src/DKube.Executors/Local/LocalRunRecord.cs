@@ -1,10 +1,14 @@
 namespace DKube.Executors.Local;
 
 /// <summary>What the executor keeps of a submitted run in <c>.dkube/run.json</c>, to reconcile it after a restart.</summary>
+/// <param name="Uid">The account the run executes as; null when it runs as the server's user.</param>
+/// <param name="WritableMounts">Folders given to the run's account, taken back when it ends (before its output is read).</param>
 internal sealed record LocalRunRecord(
     string Id,
     WorkloadKind Kind,
     string User,
     string Group,
     DateTimeOffset SubmittedAt,
-    TimeSpan? TimeLimit);
+    TimeSpan? TimeLimit,
+    int? Uid = null,
+    IReadOnlyList<string>? WritableMounts = null);

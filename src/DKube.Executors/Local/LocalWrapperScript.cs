@@ -3,7 +3,9 @@ namespace DKube.Executors.Local;
 /// <summary>
 /// The outer shell every run starts in (as session and group leader, through setsid), with the
 /// user's command as <c>$1</c>. It records what a restarted server needs to adopt the run, because
-/// the server may be gone when the command ends.
+/// the server may be gone when the command ends. Arguments after the command (<c>$2...</c>) prefix
+/// it: <c>setpriv --reuid ... --</c> when the run has its own account, so the wrapper stays the
+/// server's (it alone writes the control folder) and only the command drops its privileges.
 /// </summary>
 internal static class LocalWrapperScript
 {
@@ -26,7 +28,9 @@ internal static class LocalWrapperScript
         printf '%s %s\n' "$$" "$start" >"$DKUBE_WORK_DIR/.dkube/pid"
         trap : TERM
         if [ -n "$DKUBE_MEMORY_LIMIT_KIB" ]; then ulimit -d "$DKUBE_MEMORY_LIMIT_KIB"; fi
-        "$DKUBE_SHELL" -c "$1"
+        command=$1
+        shift
+        "$@" "$DKUBE_SHELL" -c "$command"
         code=$?
         printf '%s\n' "$code" >"$DKUBE_WORK_DIR/.dkube/exit_code"
         exit "$code"

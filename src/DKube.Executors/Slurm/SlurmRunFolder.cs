@@ -43,17 +43,27 @@ internal sealed class SlurmRunFolder(string sharedPath, string id)
             throw new PlatformNotSupportedException("Staging for Slurm sets POSIX file modes.");
         }
 
-        // The job runs as the slurmrestd user, not as this silo's: what it must write is opened to it.
-        WorkFolders.OpenFolder(WorkDir);
+        // The job runs as the slurmrestd user, not as this silo's: it must pass through the run's
+        // folder, and what it must write is opened to it, with modes set whatever the umask.
+        RemoteFolders.MakeTraversable(sharedPath, Root);
+        RemoteFolders.MakeWritable(Root, WorkDir);
         WorkFolders.OpenFolder(TensorBoardDir);
         await WorkFolders.OpenMetricsFileAsync(MetricsFile, cancellationToken);
         if (spec.BackendOptions.TryGetValue(HyperparametersOption, out var hyperparameters))
         {
             await File.WriteAllTextAsync(HyperparametersFile, hyperparameters, cancellationToken);
+            RemoteFolders.MakeFileReadable(HyperparametersFile);
         }
 
         foreach (var mount in spec.Mounts)
         {
+            // The folders a nested mount path needs inside the working folder are the job's, as the folder is.
+            var linkFolder = Path.GetDirectoryName(Path.Combine(WorkDir, mount.MountPath.TrimStart('/')))!;
+            if (!string.Equals(Path.GetFullPath(linkFolder), Path.GetFullPath(WorkDir), StringComparison.Ordinal))
+            {
+                RemoteFolders.MakeAllWritable(WorkDir, linkFolder);
+            }
+
             WorkFolders.Link(WorkDir, mount);
             if (!mount.ReadOnly && Directory.Exists(mount.Source))
             {

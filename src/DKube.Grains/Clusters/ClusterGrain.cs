@@ -9,6 +9,7 @@ using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Workloads;
 using DKube.Scheduling;
+using DKube.Storage.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Clusters;
@@ -27,6 +28,7 @@ namespace DKube.Grains.Clusters;
 public sealed class ClusterGrain(
     [PersistentState("cluster")] IPersistentState<ClusterState> state,
     IExecutorRegistry executors,
+    ISecretProtector protector,
     TimeProvider time,
     ILogger<ClusterGrain> logger) : Grain, IClusterGrain, IClusterCredentialsGrain, IIncomingGrainCallFilter
 {
@@ -39,14 +41,18 @@ public sealed class ClusterGrain(
 
     private IClusterAgentGrain Agent => GrainFactory.GetGrain<IClusterAgentGrain>(Name);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.Spec is { } spec)
         {
             _queue = BuildQueue(spec);
+            if (ClusterSecrets.HasPlain(spec))
+            {
+                // Stored before credentials were sealed: seal them now.
+                state.State.Spec = ClusterSecrets.Seal(spec, state.State.SealedSettings, protector);
+                await state.WriteStateAsync(cancellationToken);
+            }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>The credentials go to this cluster's agent and to nobody else, whatever assembly the caller compiled against.</summary>
@@ -68,7 +74,7 @@ public sealed class ClusterGrain(
             throw DomainException.Conflict("name-taken", $"Cluster '{Name}' already exists.");
         }
 
-        state.State.Spec = spec with { Nodes = await DiscoverNodesAsync(spec) };
+        state.State.Spec = ClusterSecrets.Seal(spec with { Nodes = await DiscoverNodesAsync(spec) }, state.State.SealedSettings, protector);
         state.State.CreatedAt = time.GetUtcNow();
         _queue = BuildQueue(state.State.Spec);
         await SaveAsync();
@@ -99,7 +105,8 @@ public sealed class ClusterGrain(
             return state.State.Spec is null ? null : View();
         }
 
-        var nodes = await DiscoverNodesAsync(spec);
+        // Discovery needs the credentials, which are stored sealed.
+        var nodes = await DiscoverNodesAsync(ClusterSecrets.Unseal(spec, state.State.SealedSettings, protector));
         if (state.State.Spec is { } current && !SameNodes(current.Nodes, nodes))
         {
             logger.LogInformation("Nodes of cluster {Cluster} changed: {Before} -> {After}", Name,
@@ -120,7 +127,8 @@ public sealed class ClusterGrain(
             p.First.Name == p.Second.Name && p.First.Gpus == p.Second.Gpus && p.First.Cpus == p.Second.Cpus
             && p.First.MemoryGiB == p.Second.MemoryGiB && p.First.Labels.SequenceEqual(p.Second.Labels));
 
-    public Task<ClusterSpec?> GetSpec() => Task.FromResult(state.State.Spec);
+    public Task<ClusterSpec?> GetSpec() =>
+        Task.FromResult(state.State.Spec is { } stored ? ClusterSecrets.Unseal(stored, state.State.SealedSettings, protector) : null);
 
     public Task<IReadOnlyList<NodeInfo>> GetNodes() => Task.FromResult(state.State.Spec?.Nodes ?? []);
 

@@ -17,10 +17,13 @@ public sealed class ClusterState
     [Id(2)]
     public Dictionary<string, Allocation> Reservations { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The credential settings (see <see cref="ClusterSecrets"/>), sealed; <see cref="Spec"/> holds none of them.</summary>
+    [Id(3)]
+    public Dictionary<string, byte[]> SealedSettings { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The cluster's queue as JSON (<c>ClusterQueueSnapshot</c>: the waiting claims and the group of
-    /// each reservation; the pure library carries no serializer attributes). Id 10 leaves room for
-    /// other fields added meanwhile.
+    /// each reservation; the pure library carries no serializer attributes).
     /// </summary>
     [Id(10)]
     public string? QueueJson { get; set; }

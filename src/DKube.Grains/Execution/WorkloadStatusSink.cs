@@ -14,17 +14,28 @@ public sealed class WorkloadStatusSink(IGrainFactory grains, ILogger<WorkloadSta
 {
     private static readonly TimeSpan RetryBudget = TimeSpan.FromMinutes(10);
 
-    public async Task ReportAsync(ExecutionStatus status, CancellationToken cancellationToken)
+    public Task ReportAsync(ExecutionStatus status, CancellationToken cancellationToken) =>
+        DeliverAsync(status.Id, attempt => new ExecutionReport(attempt, Map(status), status.At, status.ExitCode, status.Reason), cancellationToken);
+
+    /// <summary>
+    /// Delivers what the cluster's agent says about a step it performs for execution
+    /// <paramref name="executionId"/> (staging, the kept output), retried like an executor's status.
+    /// </summary>
+    public Task ReportStepAsync(string executionId, WorkloadStatus status, DateTimeOffset at, string? reason, int? outputVersion, CancellationToken cancellationToken) =>
+        DeliverAsync(executionId, attempt => new ExecutionReport(attempt, status, at, status == WorkloadStatus.Complete ? 0 : null, reason, outputVersion),
+            cancellationToken);
+
+    private async Task DeliverAsync(string executionId, Func<int, ExecutionReport> reportOf, CancellationToken cancellationToken)
     {
-        if (!ExecutionIds.TryParse(status.Id, out var workloadId, out var attempt))
+        if (!ExecutionIds.TryParse(executionId, out var workloadId, out var attempt))
         {
-            logger.LogWarning("Ignoring a status for unknown execution {Id}", status.Id);
+            logger.LogWarning("Ignoring a status for unknown execution {Id}", executionId);
             return;
         }
 
-        var report = new ExecutionReport(attempt, Map(status), status.At, status.ExitCode, status.Reason);
+        var report = reportOf(attempt);
         await TransientRetry.RunAsync(() => grains.GetGrain<IWorkloadGrain>(workloadId).Report(report), RetryBudget, logger,
-            $"Report {report.Status} of {status.Id}", cancellationToken);
+            $"Report {report.Status} of {executionId}", cancellationToken);
     }
 
     public static WorkloadStatus Map(ExecutionStatus status) => status.State switch

@@ -1,14 +1,12 @@
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
-using DKube.Storage.ReadModel;
+using DKube.Grains.Persistence;
 using DKube.Storage.Secrets;
 
 namespace DKube.Grains.Repos;
 
 public sealed class CodeRepoGrain(
     [PersistentState("code")] IPersistentState<CodeRepoState> state,
-    ReadModelWriter readModel,
-    NameRegistry names,
     ISecretProtector protector,
     PostgresCredentialMemory memory,
     RepoSettings settings,
@@ -38,7 +36,6 @@ public sealed class CodeRepoGrain(
         }
 
         var id = this.GetPrimaryKeyString();
-        await readModel.ClaimNameAsync(RepoKinds.Code, spec.Owner, spec.Name, id);
         state.State.SealedCredentials = sealedCredentials;
         return await SaveAsync(new CodeRepoView(
             id, spec.Name, spec.Owner, spec.Group, spec.Project, url.Url, url.Host, spec.Branch, spec.Commit, spec.Description, credentials, time.GetUtcNow(),
@@ -50,7 +47,9 @@ public sealed class CodeRepoGrain(
         var current = Current();
         var url = change.Url is null ? new GitUrl(current.Url, current.Host) : GitUrl.Parse(change.Url, settings);
         var credentials = current.Credentials;
-        if (change.RemoveCredentials)
+        // Credentials belong to the host they were given for: a URL pointed at another host
+        // (by mistake, or to collect them there) loses them unless new ones come with it.
+        if (change.RemoveCredentials || !string.Equals(url.Host, current.Host, StringComparison.OrdinalIgnoreCase))
         {
             (state.State.SealedCredentials, credentials) = (null, null);
         }
@@ -75,11 +74,10 @@ public sealed class CodeRepoGrain(
 
     public async Task Delete()
     {
-        var current = Current();
-        await state.ClearStateAsync();
-        state.State = new CodeRepoState();
-        await readModel.DeleteResourceAsync(RepoKinds.Code, current.Id);
-        await names.ReleaseAsync(RepoKinds.Code, current.Owner, current.Name, current.Id);
+        // 404 when there is nothing to delete.
+        _ = Current();
+        // The listing row and the name go in the same transaction (CodeRepoState projects them).
+        await state.SaveAsync(DeactivateOnIdle, clear: true);
     }
 
     public Task<CodeRepoView?> Get() => Task.FromResult(state.State.View);
@@ -101,9 +99,14 @@ public sealed class CodeRepoGrain(
 
     private async Task<CodeRepoView> SaveAsync(CodeRepoView view)
     {
+        var before = state.State.View;
         state.State.View = view;
-        await state.WriteStateAsync();
-        await readModel.UpsertResourceAsync(new ResourceRow(RepoKinds.Code, view.Id, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view));
+        await state.SaveAsync(() =>
+        {
+            // Not stored (a name taken, storage away): memory goes back to what is stored.
+            state.State.View = before;
+            DeactivateOnIdle();
+        });
         return view;
     }
 }

@@ -1,13 +1,11 @@
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
-using DKube.Storage.ReadModel;
+using DKube.Grains.Persistence;
 
 namespace DKube.Grains.Repos;
 
 public sealed class DataRepoGrain(
     [PersistentState("data")] IPersistentState<DataRepoState> state,
-    ReadModelWriter readModel,
-    NameRegistry names,
     TimeProvider time) : Grain, IDataRepoGrain
 {
     public async Task<DataRepoView> Create(DataRepoSpec spec)
@@ -20,7 +18,6 @@ public sealed class DataRepoGrain(
         }
 
         var id = this.GetPrimaryKeyString();
-        await readModel.ClaimNameAsync(RepoKinds.Of(spec.Kind), spec.Owner, spec.Name, id);
         return await SaveAsync(new DataRepoView(
             id, spec.Kind, spec.Name, spec.Owner, spec.Group, spec.Project, spec.Description, spec.Versioned,
             spec.Location, spec.Tags, spec.Features, 0, time.GetUtcNow()));
@@ -45,11 +42,10 @@ public sealed class DataRepoGrain(
 
     public async Task Delete()
     {
-        var current = Current();
-        await state.ClearStateAsync();
-        state.State = new DataRepoState();
-        await readModel.DeleteResourceAsync(RepoKinds.Of(current.Kind), current.Id);
-        await names.ReleaseAsync(RepoKinds.Of(current.Kind), current.Owner, current.Name, current.Id);
+        // 404 when there is nothing to delete.
+        _ = Current();
+        // The listing row and the name go in the same transaction (DataRepoState projects them).
+        await state.SaveAsync(DeactivateOnIdle, clear: true);
     }
 
     public Task<DataRepoView?> Get() => Task.FromResult(state.State.View);
@@ -62,15 +58,43 @@ public sealed class DataRepoGrain(
             throw DomainException.Unprocessable("not-versioned", $"Repository '{current.Id}' points at an external location and keeps no versions.");
         }
 
+        if (version.Key is { } key && state.State.Keyed.TryGetValue(key, out var made))
+        {
+            // A retry of a run's output commit (the first answer was lost with a silo or a timeout).
+            return state.State.Versions[made - 1];
+        }
+
         var number = state.State.Versions.Count + 1;
         var view = new VersionView(
             number, version.Digest, version.Size, version.FileCount, version.Creator, version.Lineage?.RunId, time.GetUtcNow(),
             version.Lineage, [], current.Kind == RepoKind.Model ? ModelStage.Development : null, null);
         state.State.Versions.Add(view);
-        await SaveAsync(current with { LatestVersion = number });
+        if (version.Key is not null)
+        {
+            state.State.Keyed[version.Key] = number;
+        }
+
+        try
+        {
+            await SaveAsync(current with { LatestVersion = number });
+        }
+        catch
+        {
+            // Not stored: forget it in memory too, so a retry neither skips a number nor finds a key
+            // for a version that does not exist.
+            state.State.Versions.RemoveAt(state.State.Versions.Count - 1);
+            if (version.Key is not null)
+            {
+                state.State.Keyed.Remove(version.Key);
+            }
+
+            state.State.View = current;
+            DeactivateOnIdle();
+            throw;
+        }
+
         return view;
     }
-
 
     // Version n sits at index n - 1, so a page is one slice of the list.
     public Task<IReadOnlyList<VersionView>> ListVersions(int after, int take) =>
@@ -119,10 +143,14 @@ public sealed class DataRepoGrain(
 
     private async Task<DataRepoView> SaveAsync(DataRepoView view)
     {
+        var before = state.State.View;
         state.State.View = view;
-        await state.WriteStateAsync();
-        await readModel.UpsertResourceAsync(new ResourceRow(
-            RepoKinds.Of(view.Kind), view.Id, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view));
+        await state.SaveAsync(() =>
+        {
+            // Not stored (a name taken, storage away): memory goes back to what is stored.
+            state.State.View = before;
+            DeactivateOnIdle();
+        });
         return view;
     }
 }

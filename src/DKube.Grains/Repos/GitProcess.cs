@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
+using DKube.Executors;
 using DKube.Storage.Secrets;
 
 namespace DKube.Grains.Repos;
@@ -44,6 +45,8 @@ internal static class GitProcess
                 start.ArgumentList.Add(argument);
             }
 
+            // Built from scratch: git, ssh and whatever they start never see the server's connection strings or keys.
+            ChildEnvironment.Replace(start.Environment, ChildEnvironment.From(ChildEnvironment.DefaultInherited));
             var environment = start.Environment;
             environment["GIT_TERMINAL_PROMPT"] = "0";
 
@@ -54,8 +57,6 @@ internal static class GitProcess
             environment["HOME"] = scratch.FullName;
             environment["GIT_ALLOW_PROTOCOL"] = AllowedProtocols(settings);
 
-            // The server user's agent must not lend its keys to a repository that has none.
-            environment.Remove("SSH_AUTH_SOCK");
             string? key = null;
             string? knownHostsFile = null;
             if (knownHosts is not null)

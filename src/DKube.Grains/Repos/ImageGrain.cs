@@ -1,14 +1,12 @@
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
-using DKube.Storage.ReadModel;
+using DKube.Grains.Persistence;
 using DKube.Storage.Secrets;
 
 namespace DKube.Grains.Repos;
 
 public sealed class ImageGrain(
     [PersistentState("image")] IPersistentState<ImageState> state,
-    ReadModelWriter readModel,
-    NameRegistry names,
     ISecretProtector protector,
     TimeProvider time) : Grain, IImageGrain
 {
@@ -22,7 +20,6 @@ public sealed class ImageGrain(
         }
 
         var id = this.GetPrimaryKeyString();
-        await readModel.ClaimNameAsync(RepoKinds.Image, spec.Group, spec.Name, id);
         state.State.SealedCredentials = spec.Credentials is { } credentials ? protector.Seal(credentials) : null;
         return await SaveAsync(new ImageView(
             id, spec.Name, spec.Owner, spec.Group, spec.Project, spec.Url, spec.Description, spec.Credentials?.View, time.GetUtcNow()));
@@ -36,11 +33,10 @@ public sealed class ImageGrain(
 
     public async Task Delete()
     {
-        var current = Current();
-        await state.ClearStateAsync();
-        state.State = new ImageState();
-        await readModel.DeleteResourceAsync(RepoKinds.Image, current.Id);
-        await names.ReleaseAsync(RepoKinds.Image, current.Group, current.Name, current.Id);
+        // 404 when there is nothing to delete.
+        _ = Current();
+        // The listing row and the name go in the same transaction (ImageState projects them).
+        await state.SaveAsync(DeactivateOnIdle, clear: true);
     }
 
     public Task<ImageView?> Get() => Task.FromResult(state.State.View);
@@ -49,9 +45,14 @@ public sealed class ImageGrain(
 
     private async Task<ImageView> SaveAsync(ImageView view)
     {
+        var before = state.State.View;
         state.State.View = view;
-        await state.WriteStateAsync();
-        await readModel.UpsertResourceAsync(new ResourceRow(RepoKinds.Image, view.Id, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view));
+        await state.SaveAsync(() =>
+        {
+            // Not stored (a name taken, storage away): memory goes back to what is stored.
+            state.State.View = before;
+            DeactivateOnIdle();
+        });
         return view;
     }
 }

@@ -68,9 +68,11 @@ public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoS
         return number;
     }
 
-    public async Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, CancellationToken cancellationToken = default)
+    public async Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, string? key = null, CancellationToken cancellationToken = default)
     {
         var repo = await RequireVersionedAsync(kind, repoId);
+        // The blobs are content-addressed, so reading the folder again on a retry stores nothing
+        // twice; the repository answers the version the key made first.
         StagedVersion staged;
         await using (var staging = new VersionStaging(store, long.MaxValue))
         {
@@ -79,7 +81,7 @@ public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoS
         }
 
         // The inputs' usage was recorded when the run started (RunDataFlow.RecordUsageAsync).
-        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, lineage.Creator, lineage));
+        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, lineage.Creator, lineage, key));
     }
 
     public async Task RecordUsageAsync(RepoKind kind, string repoId, int version, string runId, CancellationToken cancellationToken = default)

@@ -1,14 +1,13 @@
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
-using DKube.Storage.ReadModel;
+using DKube.Grains.Persistence;
 
 namespace DKube.Grains.Tenancy;
 
 /// <summary>A group: the single writer of its pool size, clusters and member set.</summary>
 public sealed class GroupGrain(
     [PersistentState("group")] IPersistentState<GroupState> state,
-    ReadModelWriter readModel,
     TimeProvider time) : Grain, IGroupGrain
 {
     private string Name => this.GetPrimaryKeyString();
@@ -88,9 +87,6 @@ public sealed class GroupGrain(
         }
     }
 
-    private async Task SaveAsync()
-    {
-        await state.WriteStateAsync();
-        await readModel.UpsertGroupAsync(Name, state.State.Gpus, state.State.Clusters, state.State.Members, state.State.CreatedAt);
-    }
+    /// <summary>Stores the group with its read-model rows (one transaction); if that fails, the next call reloads what is stored.</summary>
+    private Task SaveAsync() => state.SaveAsync(DeactivateOnIdle);
 }

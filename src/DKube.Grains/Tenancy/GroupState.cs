@@ -1,10 +1,11 @@
 using DKube.Abstractions.Tenancy;
+using DKube.Storage.Grains;
 
 namespace DKube.Grains.Tenancy;
 
 [GenerateSerializer]
 [Alias("dkube.state.group")]
-public sealed class GroupState
+public sealed class GroupState : IProjectedState
 {
     [Id(0)]
     public bool Exists { get; set; }
@@ -24,4 +25,17 @@ public sealed class GroupState
     /// <summary>The operator's limits for the members; null until set.</summary>
     [Id(5)]
     public GroupLimits? Limits { get; set; }
+
+    /// <summary>The group's row and member set (visibility and token look-ups read them).</summary>
+    public void ProjectWrite(string key, Projection projection)
+    {
+        if (Exists)
+        {
+            projection.Group(key, Gpus, Clusters, Members, CreatedAt);
+        }
+    }
+
+    public void ProjectClear(string key, Projection projection)
+    {
+    }
 }

@@ -1,13 +1,11 @@
-using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
-using DKube.Storage.ReadModel;
+using DKube.Grains.Persistence;
 
 namespace DKube.Grains.Tenancy;
 
 public sealed class ProjectGrain(
     [PersistentState("project")] IPersistentState<ProjectState> state,
-    ReadModelWriter readModel,
     TimeProvider time) : Grain, IProjectGrain
 {
     public async Task<ProjectView> Create(string name, string owner, string group, string? description, bool leaderboard)
@@ -21,7 +19,7 @@ public sealed class ProjectGrain(
         }
 
         var id = this.GetPrimaryKeyString();
-        await readModel.ClaimNameAsync(ResourceKinds.Project, group, name, id);
+        // The name is claimed by the write itself (ProjectState projects it): 409 if taken.
         return await SaveAsync(new ProjectView(id, name, owner, group, description, leaderboard, time.GetUtcNow()));
     }
 
@@ -39,10 +37,14 @@ public sealed class ProjectGrain(
 
     private async Task<ProjectView> SaveAsync(ProjectView view)
     {
+        var before = state.State.View;
         state.State.View = view;
-        await state.WriteStateAsync();
-        await readModel.UpsertResourceAsync(new ResourceRow(
-            ResourceKinds.Project, view.Id, view.Name, view.Owner, view.Group, view.Id, null, view.CreatedAt, view));
+        await state.SaveAsync(() =>
+        {
+            // Not stored (a name taken, storage away): memory goes back to what is stored.
+            state.State.View = before;
+            DeactivateOnIdle();
+        });
         return view;
     }
 }

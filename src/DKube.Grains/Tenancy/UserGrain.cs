@@ -1,12 +1,11 @@
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
-using DKube.Storage.ReadModel;
+using DKube.Grains.Persistence;
 
 namespace DKube.Grains.Tenancy;
 
 public sealed class UserGrain(
     [PersistentState("user")] IPersistentState<UserState> state,
-    ReadModelWriter readModel,
     TimeProvider time) : Grain, IUserGrain
 {
     private string Name => this.GetPrimaryKeyString();
@@ -29,8 +28,9 @@ public sealed class UserGrain(
         var hash = Tokens.Hash(token);
         if (state.State.Exists && state.State.Roles.SequenceEqual(roles) && state.State.TokenHash.AsSpan().SequenceEqual(hash))
         {
-            // Still re-project: the read model may have been lost while the grain state was not.
-            await ProjectAsync();
+            // Still store it once more: the read model may have been lost while the grain state
+            // was not, and the write re-projects it.
+            await SaveAsync();
             return;
         }
 
@@ -65,12 +65,6 @@ public sealed class UserGrain(
         }
     }
 
-    private async Task SaveAsync()
-    {
-        await state.WriteStateAsync();
-        await ProjectAsync();
-    }
-
-    private Task ProjectAsync() =>
-        readModel.UpsertUserAsync(Name, state.State.Roles, state.State.TokenHash, state.State.CreatedAt);
+    /// <summary>Stores the user with its read-model row (one transaction); if that fails, the next call reloads what is stored.</summary>
+    private Task SaveAsync() => state.SaveAsync(DeactivateOnIdle);
 }

@@ -1,8 +1,10 @@
+using DKube.Storage.Grains;
+
 namespace DKube.Grains.Tenancy;
 
 [GenerateSerializer]
 [Alias("dkube.state.user")]
-public sealed class UserState
+public sealed class UserState : IProjectedState
 {
     [Id(0)]
     public bool Exists { get; set; }
@@ -15,4 +17,17 @@ public sealed class UserState
 
     [Id(3)]
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The user's row: what a bearer token resolves to. Its change is announced to every API process's token cache.</summary>
+    public void ProjectWrite(string key, Projection projection)
+    {
+        if (Exists)
+        {
+            projection.User(key, Roles, TokenHash, CreatedAt);
+        }
+    }
+
+    public void ProjectClear(string key, Projection projection)
+    {
+    }
 }

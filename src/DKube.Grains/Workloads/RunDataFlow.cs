@@ -24,15 +24,29 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     public async Task<ExecutionSpec> PrepareAsync(WorkloadView view, ExecutionSpec spec, CancellationToken cancellationToken, string? stagingRoot = null)
     {
         var staged = FoldersOf(stagingRoot);
+        // A remote executor's work runs as another user (slurmrestd's, the image's): what is staged
+        // for it gets modes it can pass through and read (and write where it must), whatever the
+        // umask. This silo's own run folders keep the private layout the local executor opens per run.
+        var remote = stagingRoot is not null;
         var mounts = new List<VolumeMount>(spec.Mounts);
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
         foreach (var input in view.Spec.Inputs)
         {
             var used = view.InputVersions?.FirstOrDefault(v => v.RepoId == input.RepoId);
             var target = staged.Input(spec.Id, input.MountPath);
+            if (remote)
+            {
+                RemoteFolders.MakeTraversable(staged.Root, Path.GetDirectoryName(target)!);
+            }
+
             if (!Directory.Exists(target))
             {
                 await versions.MaterializeAsync(RepoKindOf(input.Kind), input.RepoId!, used?.Version ?? input.Version, target, cancellationToken);
+            }
+
+            if (remote)
+            {
+                RemoteFolders.MakeReadable(target);
             }
 
             mounts.Add(new VolumeMount(target, input.MountPath, ReadOnly: true));
@@ -41,11 +55,22 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         if (view.Spec.Code is { RepoId: { } repoId } codeRef)
         {
             var target = staged.Code(spec.Id);
+            if (remote)
+            {
+                RemoteFolders.MakeTraversable(staged.Root, staged.Of(spec.Id));
+            }
+
             if (!Directory.Exists(target))
             {
                 // An IDE always works on the latest commit; a run on the one fixed at submission.
                 var commit = view.Type == WorkloadType.Ide ? await code.ResolveCommitAsync(repoId, null, cancellationToken) : codeRef.Commit!;
                 await code.CheckoutAsync(repoId, commit, target, cancellationToken);
+            }
+
+            if (remote)
+            {
+                RemoteFolders.MakeReadable(target);
+                RemoteFolders.MakeWritable(staged.Root, target);
             }
 
             mounts.Add(new VolumeMount(target, CodeMount, ReadOnly: false));
@@ -55,11 +80,24 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         if (view.Spec.Output is not null)
         {
             var output = staged.Output(spec.Id);
-            Directory.CreateDirectory(output);
+            if (remote)
+            {
+                RemoteFolders.MakeWritable(staged.Root, output);
+            }
+            else
+            {
+                Directory.CreateDirectory(output);
+            }
+
             mounts.Add(new VolumeMount(output, OutputMount, ReadOnly: false));
             environment["DKUBE_OUTPUT_DIR"] = output;
             if (await FeatureSpecAsync(view, staged.Of(spec.Id)) is { } specFile)
             {
+                if (remote)
+                {
+                    RemoteFolders.MakeFileReadable(specFile);
+                }
+
                 mounts.Add(new VolumeMount(specFile, FeatureSpecMount, ReadOnly: true));
                 environment["DKUBE_FEATURESET_SPEC"] = specFile;
             }
@@ -94,7 +132,10 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         }
     }
 
-    /// <summary>Makes the next version of the run's output repository from its output folder; null when it has no output.</summary>
+    /// <summary>
+    /// Makes the next version of the run's output repository from its output folder (once per
+    /// execution id, however often it is asked); null when it has no output.
+    /// </summary>
     public async Task<int?> CommitOutputAsync(WorkloadView view, string executionId, IReadOnlyList<string> metricRecords, CancellationToken cancellationToken, string? stagingRoot = null)
     {
         if (view.Spec.Output is not { RepoId: { } repoId } output)
@@ -105,7 +146,7 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         var spec = view.Spec;
         var lineage = new Lineage(view.Id, view.Owner, spec.Code?.RepoId, spec.Code?.Commit, spec.Image, spec.Command,
             spec.Hyperparameters, view.InputVersions ?? [], LastMetrics(metricRecords));
-        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, FoldersOf(stagingRoot).Output(executionId), lineage, cancellationToken);
+        var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, FoldersOf(stagingRoot).Output(executionId), lineage, executionId, cancellationToken);
         return version.Version;
     }
 
@@ -134,7 +175,8 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
     }
 
     /// <summary>The folders of an executor that stages elsewhere than this silo's run folders (same layout).</summary>
-    private RunFolders FoldersOf(string? stagingRoot) => stagingRoot is null ? folders : new RunFolders(stagingRoot);
+    /// <summary>Where a run is staged: the executor's own staging root (a Slurm sharedPath, a Kubernetes stagingPath), else this silo's.</summary>
+    public RunFolders FoldersOf(string? stagingRoot) => stagingRoot is null ? folders : new RunFolders(stagingRoot);
 
     /// <summary>The repository kind of a validated spec's input or output (the API refused any other).</summary>
     public static RepoKind RepoKindOf(string kind) =>

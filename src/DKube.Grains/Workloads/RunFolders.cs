@@ -15,4 +15,20 @@ public sealed class RunFolders(string root)
     public string Code(string executionId) => Path.Combine(Of(executionId), "code");
 
     public string Output(string executionId) => Path.Combine(Of(executionId), "output");
+
+    /// <summary>
+    /// Removes the staged inputs and code of an execution nothing runs on, so staging starts again
+    /// from empty folders rather than trusting a copy a dead silo left half done. Links to
+    /// external folders are removed, never followed.
+    /// </summary>
+    public void ClearStaged(string executionId)
+    {
+        foreach (var folder in new[] { Path.Combine(Of(executionId), "inputs"), Code(executionId) })
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
 }

@@ -1,12 +1,10 @@
-using DKube.Abstractions.Common;
 using DKube.Abstractions.Workloads;
-using DKube.Storage.ReadModel;
+using DKube.Grains.Persistence;
 
 namespace DKube.Grains.Workloads;
 
 public sealed class TemplateGrain(
     [PersistentState("template")] IPersistentState<TemplateState> state,
-    ReadModelWriter readModel,
     TimeProvider time) : Grain, ITemplateGrain
 {
     public async Task<TemplateView> Create(string owner, WorkloadSpec spec)
@@ -17,11 +15,14 @@ public sealed class TemplateGrain(
         }
 
         var id = this.GetPrimaryKeyString();
-        await readModel.ClaimNameAsync(ResourceKinds.Template, owner, spec.Name, id);
         var view = new TemplateView(id, spec.Name, owner, spec.Group, spec, time.GetUtcNow());
         state.State.View = view;
-        await state.WriteStateAsync();
-        await readModel.UpsertResourceAsync(new ResourceRow(ResourceKinds.Template, id, view.Name, owner, view.Group, spec.Project, null, view.CreatedAt, view));
+        // The name is claimed by the write itself (TemplateState projects it): 409 if taken.
+        await state.SaveAsync(() =>
+        {
+            state.State.View = null;
+            DeactivateOnIdle();
+        });
         return view;
     }
 

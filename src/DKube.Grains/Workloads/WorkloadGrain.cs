@@ -9,7 +9,6 @@ using DKube.Abstractions.Workloads;
 using DKube.Grains.Execution;
 using DKube.Grains.Faults;
 using DKube.Grains.Telemetry;
-using DKube.Storage.ReadModel;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Workloads;
@@ -18,17 +17,28 @@ namespace DKube.Grains.Workloads;
 /// A run or an IDE: the single writer of its lifecycle. Every change is persisted (and projected
 /// into the read model) before anyone is told. The backend is reached through the agent of the
 /// workload's cluster (placed on a silo of that cluster), and those calls run off the grain's
-/// turn, so a slow backend never holds up a status read; their outcome comes back as a <see cref="Report"/>.
+/// turn, so a slow backend never holds up a status read; the agent performs the long steps
+/// (staging, submitting, keeping the output, stopping) outside any call and reports their progress
+/// and outcome back as a <see cref="Report"/>.
+/// A call to the agent that fails because its silo died or the call timed out is no failure of
+/// the run: it is retried (the agent's steps are idempotent per execution id) and the run keeps its
+/// status and its GPUs until the outcome is known. Only what the backend or the data refused is an Error.
 /// </summary>
 public sealed class WorkloadGrain(
     [PersistentState("workload")] IPersistentState<WorkloadState> state,
-    ReadModelWriter readModel,
     DKubeMetrics metrics,
     TimeProvider time,
     ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
 {
     /// <summary>How long a stopped process gets between SIGTERM and SIGKILL.</summary>
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a request to the agent is retried while its silo is away (a dead silo is declared
+    /// dead within seconds and the agent comes back on a survivor); after that the workload waits,
+    /// unchanged, for the next agent activation or the reconciler to drive it again.
+    /// </summary>
+    private static readonly TimeSpan AgentRetryBudget = TimeSpan.FromMinutes(2);
 
     private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
 
@@ -74,10 +84,12 @@ public sealed class WorkloadGrain(
 
                 await Pool.Release(Id);
                 return await SaveAsync(View with { Status = WorkloadStatus.Stopped, QueuePosition = null, EndedAt = time.GetUtcNow(), Reason = "stopped while waiting" });
+            case WorkloadStatus.Running when View.Reason == WorkloadSteps.SavingOutput:
+                // Its process has ended well; it completes as soon as its output is a version.
+                return View;
             case WorkloadStatus.Queued or WorkloadStatus.Starting or WorkloadStatus.Running:
                 var view = await SaveAsync(View with { Status = WorkloadStatus.Stopping });
-                var executionId = ExecutionId;
-                OffTurn("stop", agent => agent.Stop(executionId, StopGrace));
+                StopExecution();
                 return view;
             default:
                 return View;
@@ -180,13 +192,16 @@ public sealed class WorkloadGrain(
 
         if (!report.Status.IsFinal())
         {
-            if (report.Status == WorkloadStatus.Running && view.Status != WorkloadStatus.Stopping)
+            if (report.Status == WorkloadStatus.Running && view.Status is WorkloadStatus.Starting or WorkloadStatus.Running
+                && view.Reason != WorkloadSteps.SavingOutput && (view.Status != WorkloadStatus.Running || view.Reason is not null))
             {
                 await SaveAsync(view with { Status = WorkloadStatus.Running, StartedAt = view.StartedAt ?? report.At, Reason = null });
             }
-            else if (report.Status == WorkloadStatus.Queued && view.Status == WorkloadStatus.Starting)
+            else if (report.Status is WorkloadStatus.Queued or WorkloadStatus.Starting && view.Status == WorkloadStatus.Starting
+                     && report.Reason is not null && report.Reason != view.Reason)
             {
-                // Admitted here but waiting in the backend's own queue (e.g. Slurm PENDING): say why.
+                // Admitted here and on its way: a step of the agent (staging-inputs, submitting), or
+                // waiting in the backend's own queue (e.g. Slurm PENDING): say which.
                 await SaveAsync(view with { Reason = report.Reason });
             }
 
@@ -195,9 +210,25 @@ public sealed class WorkloadGrain(
 
         var status = view.Status == WorkloadStatus.Stopping ? WorkloadStatus.Stopped : report.Status;
         var ended = view with { Status = status, ExitCode = report.ExitCode, Reason = report.Reason, EndedAt = report.At };
-        if (status == WorkloadStatus.Complete && view.Spec.Output is not null)
+        if (status == WorkloadStatus.Complete && view.Spec.Output is { RepoId: not null })
         {
-            ended = await KeepOutputAsync(ended);
+            if (report.OutputVersion is not { } version)
+            {
+                // The process ended well; the run is Complete once its output is a version, which
+                // may take minutes: it stays Running (holding its GPUs, so a new agent activation
+                // drives it again) with the step as its reason until the agent reports the version.
+                if (view.Reason != WorkloadSteps.SavingOutput)
+                {
+                    await SaveAsync(view with { Status = WorkloadStatus.Running, StartedAt = view.StartedAt ?? report.At, Reason = WorkloadSteps.SavingOutput });
+                }
+
+                var (saving, executionId) = (View, ExecutionId);
+                OffTurn("keep the output of", agent => agent.KeepOutput(saving, executionId),
+                    now => now is { Status: WorkloadStatus.Running, Reason: WorkloadSteps.SavingOutput });
+                return;
+            }
+
+            ended = ended with { OutputVersion = version };
         }
 
         await SaveAsync(ended);
@@ -238,8 +269,7 @@ public sealed class WorkloadGrain(
         }
         else if (view.Status == WorkloadStatus.Stopping && !probe.Final)
         {
-            var executionId = ExecutionId;
-            OffTurn("stop", agent => agent.Stop(executionId, StopGrace));
+            StopExecution();
         }
         else
         {
@@ -317,7 +347,13 @@ public sealed class WorkloadGrain(
     private void Launch()
     {
         var (view, executionId) = (View, ExecutionId);
-        OffTurn("start", agent => agent.Submit(view, executionId));
+        OffTurn("start", agent => agent.Submit(view, executionId), now => now.Status == WorkloadStatus.Starting);
+    }
+
+    private void StopExecution()
+    {
+        var executionId = ExecutionId;
+        OffTurn("stop", agent => agent.Stop(executionId, StopGrace), now => now.Status == WorkloadStatus.Stopping);
     }
 
     private async Task ReleaseGpusAsync()
@@ -331,24 +367,37 @@ public sealed class WorkloadGrain(
     }
 
     /// <summary>
-    /// Runs a call to the cluster's agent on the thread pool, outside this grain's turn; a failure
-    /// comes back to the grain as an <see cref="WorkloadStatus.Error"/> report of the current
-    /// attempt. The call must not touch the grain: everything it needs is captured before it leaves.
+    /// Hands a request to the cluster's agent on the thread pool, outside this grain's turn. The
+    /// agent only accepts it (the step runs on its silo and reports back), so what can fail here is
+    /// reaching it: a dead silo, a rejected message, a timeout. Those are retried against the
+    /// agent's next activation (the same reference finds it wherever it is); the workload keeps its
+    /// status meanwhile, and if the agent stays away past the budget, the next agent activation or
+    /// the reconciler drives it again. A retry is made only while <paramref name="stillWanted"/> holds
+    /// for the workload (it may have moved on meanwhile: started, stopped, ended). The call must not
+    /// touch the grain: everything it needs is captured before it leaves.
     /// </summary>
-    private void OffTurn(string what, Func<IClusterAgentGrain, Task> call)
+    private void OffTurn(string what, Func<IClusterAgentGrain, Task> call, Func<WorkloadView, bool> stillWanted)
     {
-        var self = this.AsReference<IWorkloadGrain>();
-        var (id, attempt, agent) = (Id, View.Attempt, Agent);
+        var (self, id, attempt, agent) = (this.AsReference<IWorkloadGrain>(), Id, View.Attempt, Agent);
         _ = Task.Run(async () =>
         {
+            var retry = false;
             try
             {
-                await call(agent);
+                await TransientRetry.RunAsync(async () =>
+                {
+                    if (retry && (await self.Get() is not { } now || now.Attempt != attempt || !stillWanted(now)))
+                    {
+                        return;
+                    }
+
+                    retry = true;
+                    await call(agent);
+                }, AgentRetryBudget, logger, $"Request to {what} {id}");
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "Backend {What} of {Id} failed", what, id);
-                await self.Report(new ExecutionReport(attempt, WorkloadStatus.Error, time.GetUtcNow(), null, e is DomainException described ? described.Message : BackendFailure.Describe(what, e)));
+                logger.LogWarning(e, "Request to {What} {Id} did not reach its cluster's agent; it is driven again later", what, id);
             }
         });
     }
@@ -373,23 +422,6 @@ public sealed class WorkloadGrain(
         return pinned;
     }
 
-    /// <summary>
-    /// A completed run's output folder becomes the next version of its output repository (on the
-    /// silo of its cluster, where the folder is); if that fails, so did the run.
-    /// </summary>
-    private async Task<WorkloadView> KeepOutputAsync(WorkloadView ended)
-    {
-        try
-        {
-            return ended with { OutputVersion = await Agent.KeepOutput(ended, ExecutionId) };
-        }
-        catch (Exception e) when (e is IOException or DomainException or InvalidOperationException or UnauthorizedAccessException)
-        {
-            logger.LogWarning(e, "Output of {Id} could not be kept", Id);
-            return ended with { Status = WorkloadStatus.Failed, Reason = $"the output could not be saved: {e.Message}" };
-        }
-    }
-
     private async Task<WorkloadView> SaveAsync(WorkloadView view)
     {
         var before = state.State.View;
@@ -401,7 +433,8 @@ public sealed class WorkloadGrain(
         catch
         {
             // Not stored, so not told: forget the change, and reload from storage on the next
-            // call in case the write did land but its answer was lost.
+            // call in case the write did land but its answer was lost. The listing row is part
+            // of the same write (WorkloadState projects it), so it is stored exactly when the state is.
             state.State.View = before;
             DeactivateOnIdle();
             throw;
@@ -416,22 +449,13 @@ public sealed class WorkloadGrain(
             }
         }
 
-        await readModel.UpsertResourceAsync(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
-            view.Project, view.Status.ToString(), view.CreatedAt, view));
         return view;
     }
 
-    /// <summary>Removes the workload from storage and from the read model.</summary>
-    private async Task ForgetAsync()
-    {
-        var kind = KindOf(View.Type);
-        await state.ClearStateAsync();
-        await readModel.DeleteResourceAsync(kind, Id);
-    }
+    /// <summary>Removes the workload from storage and (in the same transaction) from the read model.</summary>
+    private Task ForgetAsync() => state.ClearStateAsync();
 
     /// <summary>Specs hold lists and maps, which records compare by reference: compare their JSON.</summary>
     private static bool SameSpec(WorkloadSpec a, WorkloadSpec b) =>
         JsonSerializer.Serialize(a, SpecJson) == JsonSerializer.Serialize(b, SpecJson);
-
-    private static string KindOf(WorkloadType type) => type == WorkloadType.Ide ? ResourceKinds.Ide : ResourceKinds.Run;
 }

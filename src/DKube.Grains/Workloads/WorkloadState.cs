@@ -1,10 +1,13 @@
+using DKube.Abstractions.Common;
 using DKube.Abstractions.Workloads;
+using DKube.Storage.Grains;
+using DKube.Storage.ReadModel;
 
 namespace DKube.Grains.Workloads;
 
 [GenerateSerializer]
 [Alias("dkube.state.workload")]
-public sealed class WorkloadState
+public sealed class WorkloadState : IProjectedState
 {
     /// <summary>The workload as it stands; null until created (and again once deleted).</summary>
     [Id(0)]
@@ -16,4 +19,24 @@ public sealed class WorkloadState
     /// </summary>
     [Id(10)]
     public string? WaitingOnCluster { get; set; }
+
+    /// <summary>The listing row, written with the state (a run is never stored without it, so the reconciler sees every run).</summary>
+    public void ProjectWrite(string key, Projection projection)
+    {
+        if (View is { } view)
+        {
+            projection.Resource(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
+                view.Project, view.Status.ToString(), view.CreatedAt, view));
+        }
+    }
+
+    public void ProjectClear(string key, Projection projection)
+    {
+        if (View is { } view)
+        {
+            projection.RemoveResource(KindOf(view.Type), key);
+        }
+    }
+
+    private static string KindOf(WorkloadType type) => type == WorkloadType.Ide ? ResourceKinds.Ide : ResourceKinds.Run;
 }

@@ -9,11 +9,25 @@ namespace DKube.Storage.Postgres;
 /// A PostgreSQL instance owned by this process in its data folder: created with initdb on first
 /// start, started on a free loopback port, reused on the next start, stopped on dispose.
 /// PostgreSQL refuses to run as root, so as root the cluster is owned by and run as the
-/// unprivileged <c>postgres</c> system user.
+/// unprivileged <c>postgres</c> system user. Every connection, over TCP or the socket, needs the
+/// superuser's password (scram-sha-256): it is made on first start (or on the first start of a
+/// folder made before passwords, which is upgraded), kept in <c>password</c> (0600) beside the
+/// cluster, and known only to this process; a local run that finds the port cannot log in.
 /// </summary>
 public sealed class EmbeddedPostgres : IAsyncDisposable
 {
     private const string SuperUser = "dkube";
+    private const string PasswordFileName = "password";
+
+    private const string HostBasedAuthentication = """
+        # Written by DKube at each start: every connection needs the superuser's password.
+        local all all scram-sha-256
+        host all all 127.0.0.1/32 scram-sha-256
+        host all all ::1/128 scram-sha-256
+
+        """;
+
+    private string _password = "";
     private readonly string _dataDir;
     private readonly string _socketDir;
     private readonly PostgresBinaries _binaries;
@@ -35,6 +49,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Host = "127.0.0.1",
         Port = Port,
         Username = SuperUser,
+        Password = _password,
         Database = "postgres",
         Pooling = true,
         MaxPoolSize = 100,
@@ -48,6 +63,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         Directory.CreateDirectory(root);
         var pg = new EmbeddedPostgres(root, binaries, FreeLoopbackPort());
         await pg.InitialiseAsync(cancellationToken);
+        await pg.RequirePasswordAsync(cancellationToken);
         await pg.ResumeAsync(cancellationToken);
         await pg.CreateDatabaseAsync("dkube", cancellationToken);
         return pg;
@@ -121,18 +137,47 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             await RunAsync("chown", cancellationToken, "-R", $"{_runAsUser}:", _socketDir);
         }
 
+        // "trust" only until RequirePasswordAsync rewrites pg_hba.conf, which it does before the first start.
         await RunAsync(_binaries.InitDb, cancellationToken, "-D", _dataDir, "-A", "trust", "-U", SuperUser, "-E", "UTF8", "--no-sync");
+    }
+
+    /// <summary>
+    /// While the server is down: a folder without a password file (new, or made when loopback was
+    /// trusted) gets a new password, set through single-user mode as a SCRAM verifier; pg_hba.conf
+    /// is rewritten every start, so no older trust rule survives.
+    /// </summary>
+    private async Task RequirePasswordAsync(CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(_socketDir, PasswordFileName);
+        if (!File.Exists(file))
+        {
+            var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            var statement = $"ALTER ROLE \"{SuperUser}\" PASSWORD '{ScramVerifier.For(password)}';\n";
+            var output = await RunWithInputAsync(_binaries.Server, statement, cancellationToken, "--single", "-D", _dataDir, "-F", "postgres");
+            if (output.Contains("ERROR", StringComparison.Ordinal))
+                throw new InvalidOperationException("Setting the embedded database's password failed: " + output.ReplaceLineEndings(" "));
+            // Written only once the database holds it: a crash in between leaves no password file, and the next start sets a new one.
+            Secrets.PrivateFile.Create(file, password);
+        }
+
+        _password = (await File.ReadAllTextAsync(file, cancellationToken)).Trim();
+        await File.WriteAllTextAsync(Path.Combine(_dataDir, "pg_hba.conf"), HostBasedAuthentication, cancellationToken);
     }
 
     private Task RunPgCtlAsync(CancellationToken cancellationToken, params string[] args) =>
         RunAsync(_binaries.PgCtl, cancellationToken, ["-D", _dataDir, .. args]);
 
-    private async Task RunAsync(string program, CancellationToken cancellationToken, params string[] args)
+    private Task<string> RunAsync(string program, CancellationToken cancellationToken, params string[] args) =>
+        RunWithInputAsync(program, null, cancellationToken, args);
+
+    /// <param name="input">What the program reads on stdin (a statement for single-user mode), never on its command line.</param>
+    private async Task<string> RunWithInputAsync(string program, string? input, CancellationToken cancellationToken, params string[] args)
     {
         var info = new ProcessStartInfo
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
             UseShellExecute = false,
         };
         if (_runAsUser is not null && program != "chown")
@@ -154,6 +199,12 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken);
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
@@ -162,6 +213,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             throw new InvalidOperationException(
                 $"{Path.GetFileName(program)} {string.Join(' ', args)} exited with {process.ExitCode}: {await stderr}{await stdout}");
         }
+
+        return await stderr + await stdout;
     }
 
     /// <summary>

@@ -3,6 +3,9 @@ namespace DKube.Storage.Postgres;
 /// <summary>Finds the PostgreSQL server binaries (initdb, pg_ctl) on PATH or under Debian's versioned folders.</summary>
 public sealed record PostgresBinaries(string InitDb, string PgCtl)
 {
+    /// <summary>The server binary beside them (single-user mode sets the superuser's password while the server is down).</summary>
+    public string Server => Path.Combine(Path.GetDirectoryName(InitDb)!, "postgres");
+
     public const string InstallHint =
         "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin. " +
         "Install them (Debian: apt-get install -y postgresql) or set DKUBE_POSTGRES to the connection string of a running server.";

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using DKube.Abstractions.Errors;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace DKube.Storage.ReadModel;
 
 /// <summary>
-/// The write side of the read model, used by grains after they persisted their own state.
+/// The write side of the read model for writes that are not grain state (grains whose state
+/// implements <see cref="Grains.IProjectedState"/> are projected by their storage, in one transaction).
 /// Every write is an idempotent upsert, so a grain may replay it (e.g. on activation) safely.
 /// </summary>
 public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
@@ -16,105 +16,49 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    public async Task UpsertUserAsync(string name, IReadOnlyList<string> roles, byte[] tokenHash, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO dkube_users (name, roles, token_hash, created_at) VALUES (@name, @roles, @hash, @created)
-            ON CONFLICT (name) DO UPDATE SET roles = EXCLUDED.roles, token_hash = EXCLUDED.token_hash
-            """);
-        command.Parameters.AddWithValue("name", name);
-        command.Parameters.AddWithValue("roles", roles.ToArray());
-        command.Parameters.AddWithValue("hash", tokenHash);
-        command.Parameters.AddWithValue("created", createdAt);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task UpsertGroupAsync(string name, int gpus, IReadOnlyList<string> clusters, IReadOnlyCollection<string> members, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var group = new NpgsqlCommand("""
-            INSERT INTO dkube_groups (name, gpus, clusters, created_at) VALUES (@name, @gpus, @clusters, @created)
-            ON CONFLICT (name) DO UPDATE SET gpus = EXCLUDED.gpus, clusters = EXCLUDED.clusters
-            """, connection, transaction))
+    public Task UpsertUserAsync(string name, IReadOnlyList<string> roles, byte[] tokenHash, DateTimeOffset createdAt, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(async (connection, transaction) =>
         {
-            group.Parameters.AddWithValue("name", name);
-            group.Parameters.AddWithValue("gpus", gpus);
-            group.Parameters.AddWithValue("clusters", clusters.ToArray());
-            group.Parameters.AddWithValue("created", createdAt);
-            await group.ExecuteNonQueryAsync(cancellationToken);
-        }
+            await ReadModelSql.UpsertUserAsync(connection, transaction, new UserRow(name, roles, tokenHash, createdAt), cancellationToken);
+            await ReadModelSql.NotifyCallersChangedAsync(connection, transaction, cancellationToken);
+        }, cancellationToken);
 
-        // Membership is replaced as a whole: the group grain's member set is the truth.
-        await using (var clear = new NpgsqlCommand("DELETE FROM dkube_memberships WHERE group_name = @name AND NOT (user_name = ANY(@members))", connection, transaction))
+    public Task UpsertGroupAsync(string name, int gpus, IReadOnlyList<string> clusters, IReadOnlyCollection<string> members, DateTimeOffset createdAt, CancellationToken cancellationToken = default) =>
+        InTransactionAsync(async (connection, transaction) =>
         {
-            clear.Parameters.AddWithValue("name", name);
-            clear.Parameters.AddWithValue("members", members.ToArray());
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var add = new NpgsqlCommand("""
-            INSERT INTO dkube_memberships (group_name, user_name) SELECT @name, unnest(@members) ON CONFLICT DO NOTHING
-            """, connection, transaction))
-        {
-            add.Parameters.AddWithValue("name", name);
-            add.Parameters.AddWithValue("members", members.ToArray());
-            await add.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
+            await ReadModelSql.UpsertGroupAsync(connection, transaction, new GroupRow(name, gpus, clusters, members, createdAt), cancellationToken);
+            await ReadModelSql.NotifyCallersChangedAsync(connection, transaction, cancellationToken);
+        }, cancellationToken);
 
     public async Task UpsertResourceAsync(ResourceRow row, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO dkube_resources (kind, id, name, owner, group_name, project, status, created_at, updated_at, body)
-            VALUES (@kind, @id, @name, @owner, @group, @project, @status, @created, now(), @body)
-            ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, owner = EXCLUDED.owner,
-                group_name = EXCLUDED.group_name, project = EXCLUDED.project, status = EXCLUDED.status,
-                updated_at = now(), body = EXCLUDED.body
-            """);
-        command.Parameters.AddWithValue("kind", row.Kind);
-        command.Parameters.AddWithValue("id", row.Id);
-        command.Parameters.AddWithValue("name", row.Name);
-        command.Parameters.AddWithValue("owner", row.Owner);
-        command.Parameters.AddWithValue("group", row.Group);
-        command.Parameters.AddWithValue("project", (object?)row.Project ?? DBNull.Value);
-        command.Parameters.AddWithValue("status", (object?)row.Status ?? DBNull.Value);
-        command.Parameters.AddWithValue("created", row.CreatedAt);
-        command.Parameters.Add(new NpgsqlParameter("body", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(row.Body, row.Body.GetType(), Json) });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await ReadModelSql.UpsertResourcesAsync(connection, null, [row], cancellationToken);
     }
 
     public async Task DeleteResourceAsync(string kind, string id, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM dkube_resources WHERE kind = @kind AND id = @id");
-        command.Parameters.AddWithValue("kind", kind);
-        command.Parameters.AddWithValue("id", id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await ReadModelSql.DeleteResourcesAsync(connection, null, [(kind, id)], cancellationToken);
     }
 
     /// <summary>
     /// Claims <paramref name="name"/> within <paramref name="scope"/> for resource <paramref name="id"/>.
     /// Claiming again for the same id succeeds (retries are safe); another id gets a 409.
+    /// Grains whose state implements <see cref="Grains.IProjectedState"/> claim in the write of that state instead.
     /// </summary>
     public async Task ClaimNameAsync(string kind, string scope, string name, string id, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
-            INSERT INTO dkube_names (kind, scope, name, id) VALUES (@kind, @scope, @name, @id)
-            ON CONFLICT (kind, scope, name) DO UPDATE SET id = dkube_names.id
-            RETURNING id
-            """);
-        command.Parameters.AddWithValue("kind", kind);
-        command.Parameters.AddWithValue("scope", scope);
-        command.Parameters.AddWithValue("name", name);
-        command.Parameters.AddWithValue("id", id);
-        var holder = (string?)await command.ExecuteScalarAsync(cancellationToken);
-        if (holder != id)
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        if (await ReadModelSql.ClaimNameAsync(connection, null, new NameClaim(kind, scope, name, id), cancellationToken) != id)
         {
-            throw DomainException.Conflict("name-taken", $"A {kind} named '{name}' already exists.");
+            throw NameTaken(kind, name);
         }
     }
+
+    /// <summary>The 409 of a name another resource holds.</summary>
+    public static DomainException NameTaken(string kind, string name) =>
+        DomainException.Conflict("name-taken", $"A {kind} named '{name}' already exists.");
 
     /// <summary>
     /// Ids of the resources of <paramref name="kind"/> whose status is one of <paramref name="statuses"/>
@@ -191,5 +135,12 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         }
 
         return names;
+    }
+    private async Task InTransactionAsync(Func<NpgsqlConnection, NpgsqlTransaction, Task> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await work(connection, transaction);
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -38,6 +38,25 @@ public sealed class LocalExecutorReconcileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_left_by_a_server_that_died_before_the_process_started_is_started_once_by_the_next_submit()
+    {
+        // The old server wrote the record, then died before the wrapper ran (no pid, no exit code).
+        var spec = LocalHarness.Spec("echo started >> starts.txt");
+        var paths = new LocalRunPaths(_harness.Root, spec.Id);
+        Directory.CreateDirectory(paths.ControlDir);
+        await LocalRunFiles.WriteRecordAsync(paths, new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, DateTimeOffset.UtcNow, null), CancellationToken.None);
+        var after = _harness.NewExecutor();
+        Assert.Equal(ExecutionState.Lost, Assert.Single(await after.ReconcileAsync([spec.Id], CancellationToken.None)).State);
+
+        await after.SubmitAsync(spec, CancellationToken.None);
+        await after.SubmitAsync(spec, CancellationToken.None);
+        var final = await _harness.Sink.FinalAsync(spec.Id);
+
+        Assert.Equal(ExecutionState.Succeeded, final.State);
+        Assert.Single(await File.ReadAllLinesAsync(_harness.FileOf(spec.Id, "starts.txt")));
+    }
+
+    [Fact]
     public async Task A_new_executor_reports_the_exit_codes_of_runs_that_ended_meanwhile()
     {
         var before = _harness.NewExecutor();

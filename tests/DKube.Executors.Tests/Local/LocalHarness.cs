@@ -15,11 +15,17 @@ internal sealed class LocalHarness : IAsyncDisposable
 
     public RecordingSink Sink { get; } = new();
 
-    public LocalExecutor NewExecutor(RecordingSink? sink = null)
+    /// <summary>Where tests stage run inputs, like the server's <c>runs/</c> beside <c>work/</c>.</summary>
+    public string StagingRoot => Path.Combine(Root, ".staging");
+
+    /// <param name="runUidBase">Runs execute as their users' own accounts from this uid on (needs root, as CI runs).</param>
+    public LocalExecutor NewExecutor(RecordingSink? sink = null, int? runUidBase = null)
     {
         var options = new LocalExecutorOptions
         {
             RootPath = Root,
+            RunUidBase = runUidBase,
+            StagingRoot = StagingRoot,
             AdoptedPollInterval = TimeSpan.FromMilliseconds(100),
             LogPollInterval = TimeSpan.FromMilliseconds(50),
             TimeLimitGrace = TimeSpan.FromSeconds(5),
@@ -42,11 +48,12 @@ internal sealed class LocalHarness : IAsyncDisposable
         IReadOnlyList<VolumeMount>? mounts = null,
         IReadOnlyDictionary<string, string>? backendOptions = null,
         TimeSpan? timeLimit = null,
-        int workers = 0) =>
+        int workers = 0,
+        string user = "alice") =>
         new(
             id ?? $"run-{Guid.NewGuid():N}",
             kind,
-            "alice",
+            user,
             "vision",
             null,
             command,

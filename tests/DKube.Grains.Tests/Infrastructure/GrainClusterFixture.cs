@@ -46,6 +46,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             Postgres = ConnectionString,
             // No sweep during a test unless it asks for one: the reconciler's reminder stays far off.
             ReconcileSeconds = 3600,
+            // Runs as the server's own user: these tests drive the grains, and a run account needs
+            // the data folder laid out as the server does at start (the sandbox's own tests do that).
+            RunUidBase = 0,
         };
         var (dataSource, connectionString, time) = (_dataSource, ConnectionString, Time);
         var builder = new InProcessTestClusterBuilder(1);
@@ -53,6 +56,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             host.Services.AddDKubeCore(options, dataSource);
             host.Services.AddDKubeExecution(options);
+            // Chosen calls fail as if their silo died (tests of the workload path), one instance per silo.
+            host.Services.AddSingleton<GrainCallFaults>();
+            host.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallFaults>());
             // Registered last, so it is the TimeProvider every grain is given.
             host.Services.AddSingleton<TimeProvider>(time);
             host.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -61,6 +67,11 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
+
+    /// <summary>The silo's services (its one silo), e.g. the version store or the <see cref="GrainCallFaults"/>.</summary>
+    public IServiceProvider Services => Cluster.Silos[0].ServiceProvider;
+
+    public GrainCallFaults Faults => Services.GetRequiredService<GrainCallFaults>();
 
     /// <summary>Deactivates a grain and waits until it is gone, so its next call loads its persisted state.</summary>
     public Task DeactivateAsync(IAddressable grain) => Cluster.DeactivateAsync(grain);

@@ -15,11 +15,11 @@ public sealed class ReconcilerTests
     private const string RefusePoolWrites = """
         CREATE FUNCTION test_refuse_write() RETURNS trigger LANGUAGE plpgsql AS
         $$ BEGIN RAISE EXCEPTION 'injected fault: pool state is not writable'; END $$;
-        CREATE TRIGGER test_refuse_pool_writes BEFORE INSERT OR UPDATE ON orleansstorage
-        FOR EACH ROW WHEN (NEW.graintypestring ILIKE '%pool%') EXECUTE FUNCTION test_refuse_write();
+        CREATE TRIGGER test_refuse_pool_writes BEFORE INSERT OR UPDATE ON dkube_grain_state
+        FOR EACH ROW WHEN (NEW.state_name = 'pool') EXECUTE FUNCTION test_refuse_write();
         """;
 
-    private const string AcceptPoolWrites = "DROP TRIGGER test_refuse_pool_writes ON orleansstorage; DROP FUNCTION test_refuse_write();";
+    private const string AcceptPoolWrites = "DROP TRIGGER test_refuse_pool_writes ON dkube_grain_state; DROP FUNCTION test_refuse_write();";
 
     [Fact]
     public async Task A_run_stored_while_its_pool_could_not_take_it_is_answered_503_and_started_by_the_reconciler()

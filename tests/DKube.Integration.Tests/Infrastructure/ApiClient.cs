@@ -28,10 +28,13 @@ public sealed class ApiClient(Uri baseUrl, string? token) : IDisposable
 
     public Task<Reply> Patch(string path, object? body = null) => Send(HttpMethod.Patch, path, body);
 
-    /// <summary>Sends a raw body (for malformed-input tests).</summary>
-    public async Task<Reply> SendRaw(HttpMethod method, string path, string body, string contentType = "application/json")
+    /// <summary>Sends a raw body (for malformed-input tests). <paramref name="expectContinue"/> asks the
+    /// server before sending the body, as clients of large uploads do, so a refusal arrives as a
+    /// response instead of a connection reset mid-upload.</summary>
+    public async Task<Reply> SendRaw(HttpMethod method, string path, string body, string contentType = "application/json", bool expectContinue = false)
     {
         using var request = NewRequest(method, path);
+        request.Headers.ExpectContinue = expectContinue;
         request.Content = new StringContent(body, Encoding.UTF8);
         request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         return await SendAsync(request);

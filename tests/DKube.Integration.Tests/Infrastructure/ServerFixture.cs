@@ -23,8 +23,14 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public string DataDir { get; } = ServerHandle.NewDataDir();
 
-    public async Task InitializeAsync() =>
-        _server = await ServerHandle.StartAsync(await SharedPostgres.NewDatabaseAsync(), DataDir, _extra);
+    /// <summary>The server's database (for dumps that look for what must never be stored).</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await SharedPostgres.NewDatabaseAsync();
+        _server = await ServerHandle.StartAsync(ConnectionString, DataDir, _extra);
+    }
 
     public async Task DisposeAsync()
     {

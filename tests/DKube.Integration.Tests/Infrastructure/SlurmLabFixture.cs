@@ -30,7 +30,9 @@ public sealed class SlurmLabFixture : IAsyncLifetime
         Slurm = await SlurmEnvironment.LoadAsync();
         if (!OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(SharedPath, (UnixFileMode)0b111_101_101);
+            // Set, not only asked for at creation: a root server in this process made the umask 077.
+            Directory.CreateDirectory(SharedPath);
+            File.SetUnixFileMode(SharedPath, (UnixFileMode)0b111_101_101);
         }
         await _server.InitializeAsync();
         using var op = _server.Operator;

@@ -7,7 +7,8 @@ namespace DKube.Integration.Tests.Infrastructure;
 /// <summary>
 /// A steady stream of run submissions in the background: remembers every id answered 201, counts
 /// every answer by status, and keeps what no fault may ever produce (a 500, a non-problem error,
-/// an answer slower than <see cref="AnswerBound"/>).
+/// an answer slower than <see cref="AnswerBound"/>). With idempotency keys it does what the README
+/// tells a user to do: a submission answered 503 is sent again with the same key until it is answered.
 /// </summary>
 public sealed class SubmissionLoad : IAsyncDisposable
 {
@@ -22,11 +23,13 @@ public sealed class SubmissionLoad : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _answers = new();
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly Task _loop;
+    private readonly bool _keyed;
     private long _lastCreatedTicks;
+    private string? _pendingKey;
 
-    public SubmissionLoad(ApiClient client, object body, TimeSpan interval)
+    public SubmissionLoad(ApiClient client, object body, TimeSpan interval, bool idempotencyKeys = false)
     {
-        (_client, _body, _interval) = (client, body, interval);
+        (_client, _body, _interval, _keyed) = (client, body, interval, idempotencyKeys);
         _loop = Task.Run(RunAsync);
     }
 
@@ -43,6 +46,14 @@ public sealed class SubmissionLoad : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        // A keyed submission still unanswered is sent until it is: the user does not walk away
+        // from a 503 that may have stored the run.
+        var deadline = DateTime.UtcNow + AnswerBound;
+        while (_pendingKey is not null && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(_interval);
+            await SubmitOnceAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -55,40 +66,7 @@ public sealed class SubmissionLoad : IAsyncDisposable
     {
         while (!_stop.IsCancellationRequested)
         {
-            var clock = Stopwatch.StartNew();
-            string key;
-            try
-            {
-                var reply = await _client.Post("runs", _body);
-                key = ((int)reply.Status).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (reply.Status == HttpStatusCode.Created)
-                {
-                    _acknowledged.Enqueue(reply["id"]);
-                    Interlocked.Exchange(ref _lastCreatedTicks, DateTime.UtcNow.Ticks);
-                }
-                else if (reply.Status != HttpStatusCode.ServiceUnavailable || reply.ContentType != "application/problem+json")
-                {
-                    _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {reply}");
-                }
-            }
-            catch (HttpRequestException e)
-            {
-                // The API process itself is up throughout; a refused connection would be a bug too.
-                key = "no answer";
-                _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} no answer: {e.Message}");
-            }
-            catch (TaskCanceledException)
-            {
-                key = "timeout";
-                _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} no answer within the client's timeout");
-            }
-
-            _answers.AddOrUpdate(key, 1, (_, n) => n + 1);
-            if (clock.Elapsed > AnswerBound)
-            {
-                _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} answer took {clock.Elapsed.TotalSeconds:F1} s");
-            }
-
+            await SubmitOnceAsync();
             try
             {
                 await Task.Delay(_interval, _stop.Token);
@@ -99,4 +77,59 @@ public sealed class SubmissionLoad : IAsyncDisposable
             }
         }
     }
+
+    private async Task SubmitOnceAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        string key;
+        if (_keyed)
+        {
+            _pendingKey ??= $"load-{Guid.NewGuid():N}";
+        }
+
+        try
+        {
+            var reply = _pendingKey is { } idempotencyKey
+                ? await _client.Send(HttpMethod.Post, "runs", _body, new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey })
+                : await _client.Post("runs", _body);
+            key = ((int)reply.Status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (reply.Status == HttpStatusCode.Created)
+            {
+                // A keyed retry answers the run the first attempt stored: count it once.
+                if (!_acknowledged.Contains(reply["id"]))
+                {
+                    _acknowledged.Enqueue(reply["id"]);
+                }
+
+                Interlocked.Exchange(ref _lastCreatedTicks, DateTime.UtcNow.Ticks);
+            }
+            else if (reply.Status != HttpStatusCode.ServiceUnavailable || reply.ContentType != "application/problem+json")
+            {
+                _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {reply}");
+            }
+
+            if (reply.Status != HttpStatusCode.ServiceUnavailable)
+            {
+                _pendingKey = null;
+            }
+        }
+        catch (HttpRequestException e)
+        {
+            // The API process itself is up throughout; a refused connection would be a bug too.
+            key = "no answer";
+            _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} no answer: {e.Message}");
+        }
+        catch (TaskCanceledException)
+        {
+            key = "timeout";
+            _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} no answer within the client's timeout");
+        }
+
+        _answers.AddOrUpdate(key, 1, (_, n) => n + 1);
+        if (clock.Elapsed > AnswerBound)
+        {
+            _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} answer took {clock.Elapsed.TotalSeconds:F1} s");
+        }
+    }
 }
+

@@ -22,12 +22,17 @@ public sealed class RepoFixture : IAsyncLifetime
 
     public string DataDir { get; } = ServerHandle.NewDataDir();
 
+    /// <summary>Every line the server logs (at Information), to search for what must never be logged.</summary>
+    public LogCapture Log { get; } = new();
+
     public ApiClient Operator => new(Server.Url, ServerHandle.OperatorToken);
 
     public async Task InitializeAsync()
     {
         ConnectionString = await SharedPostgres.NewDatabaseAsync();
-        _server = await ServerHandle.StartAsync(ConnectionString, DataDir, "--ALLOW_FILE_GIT_URLS=true", $"--MAX_UPLOAD_BYTES={MaxUploadBytes}");
+        _server = await ServerHandle.StartAsync(ConnectionString, DataDir, "--ALLOW_FILE_GIT_URLS=true", $"--MAX_UPLOAD_BYTES={MaxUploadBytes}",
+            "--Logging:LogLevel:Default=Information", "--Logging:Console:LogLevel:Default=Warning");
+        Server.App.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(Log);
     }
 
     public async Task DisposeAsync()

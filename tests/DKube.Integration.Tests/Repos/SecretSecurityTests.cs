@@ -30,6 +30,9 @@ public sealed class SecretSecurityTests(RepoFixture fixture)
             answers.Add((await alice.Get("code")).Text);
             answers.Add((await alice.Get($"code/{keyed["id"]}")).Text);
             answers.Add((await alice.Get("images")).Text);
+            // A URL moved to another host drops the credentials; moved back with new ones, they are sealed again.
+            answers.Add((await alice.Patch($"code/{keyed["id"]}", new { url = "git@h4.example.com:a.git" })).Expect(HttpStatusCode.OK).Text);
+            answers.Add((await alice.Patch($"code/{keyed["id"]}", new { url = "git@h3.example.com:a.git", credentials = new { kind = "SshKey", sshKey } })).Expect(HttpStatusCode.OK).Text);
             foreach (var host in new[] { "h1.example.com", "h2.example.com", "h3.example.com" })
             {
                 answers.Add((await alice.Get($"code/credentials?host={host}")).Text);
@@ -37,9 +40,14 @@ public sealed class SecretSecurityTests(RepoFixture fixture)
 
             var dump = await DatabaseDump.AllRowsAsync(fixture.ConnectionString);
             var key = await File.ReadAllTextAsync(Path.Combine(fixture.DataDir, "secrets.key"));
-            foreach (var secret in secrets.Append(key.Trim()))
+            // The database's own password is a credential too: in no table, answer or log line.
+            var databasePassword = new Npgsql.NpgsqlConnectionStringBuilder(fixture.ConnectionString).Password!;
+            Assert.False(string.IsNullOrEmpty(databasePassword));
+            var log = fixture.Log.Text;
+            foreach (var secret in secrets.Append(key.Trim()).Append(databasePassword))
             {
                 Assert.All(answers, a => Assert.DoesNotContain(secret, a, StringComparison.Ordinal));
+                Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
                 Assert.DoesNotContain(secret, dump, StringComparison.Ordinal);
                 Assert.DoesNotContain(Convert.ToHexStringLower(Encoding.UTF8.GetBytes(secret)), dump, StringComparison.Ordinal);
                 Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)), dump, StringComparison.Ordinal);
@@ -47,6 +55,8 @@ public sealed class SecretSecurityTests(RepoFixture fixture)
 
             // The dump did see the repositories: the search looked in the right place.
             Assert.Contains("h3.example.com", dump, StringComparison.Ordinal);
+            // ...and the log saw the requests that carried them (ASP.NET Core logs each at Information).
+            Assert.Contains("/api/v1/code", log, StringComparison.Ordinal);
         }
     }
 

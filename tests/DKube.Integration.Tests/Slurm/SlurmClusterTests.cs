@@ -17,6 +17,17 @@ public sealed class SlurmClusterTests(SlurmLabFixture lab)
         var node = Assert.Single(reply.Json["nodes"]!.AsArray());
         Assert.Equal(8, node!["gpus"]!.GetValue<int>());
         Assert.DoesNotContain(lab.Slurm.Token, reply.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(lab.Slurm.Token, (await op.Get("clusters")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_slurm_token_is_sealed_at_rest_and_in_no_table()
+    {
+        var dump = await DatabaseDump.AllRowsAsync(lab.Server.ConnectionString);
+
+        Assert.Contains(SlurmLabFixture.Cluster, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(lab.Slurm.Token, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(lab.Slurm.Token)), dump, StringComparison.Ordinal);
     }
 
     [Fact]

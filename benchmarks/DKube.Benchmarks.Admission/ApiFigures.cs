@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Tenancy;
+using DKube.Server;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace DKube.Benchmarks.Admission;
+
+/// <summary>
+/// The HTTP figures of issue 10, side by side from one server (embedded default, fsync on): the
+/// stack's own ceiling (<c>/healthz</c>), <c>POST /runs</c> at 64 connections, <c>POST /runs:batch</c>
+/// of 1,000 specs, and the p99 of <c>GET /runs/{id}</c> and <c>GET /runs</c> at a steady offered rate.
+/// Runs are 0-GPU <c>true</c> commands, so nothing queues.
+/// </summary>
+public static class ApiFigures
+{
+    private const int Connections = 64;
+
+    public static async Task<int> RunAsync(int submissions, int batches, TimeSpan steady)
+    {
+        var dataDir = Directory.CreateTempSubdirectory("dkube-bench-api-").FullName;
+        await using var server = await DKubeServer.StartAsync(
+            ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Error", "--SILO_PORT=21112", "--GATEWAY_PORT=32001"], TextWriter.Null);
+        var grains = server.App.Services.GetRequiredService<IGrainFactory>();
+        var nodes = Enumerable.Range(0, 4).Select(i => new NodeInfo($"n{i}", 8, 64, 512, [])).ToList();
+        await grains.GetGrain<IClusterGrain>("bench").Register(new ClusterSpec("bench", ClusterKind.Local, nodes, new Dictionary<string, string>()));
+        await grains.GetGrain<IGroupGrain>("bench-api").Create(32, ["bench"], null, null);
+        var token = await grains.GetGrain<IUserGrain>("bench-api-user").Create([Roles.DataScientist]);
+        await grains.GetGrain<IGroupGrain>("bench-api").AddMember("bench-api-user");
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections * 4 }) { BaseAddress = server.Url };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Console.WriteLine($"DKube.Orleans API figures: {Environment.ProcessorCount} cores, {Connections} connections, embedded PostgreSQL");
+
+        var healthz = await ClosedLoopAsync(20_000, _ => SendAsync(http, HttpMethod.Get, "/healthz"));
+        Console.WriteLine(healthz.Latencies.Report("GET /healthz (ceiling)", healthz.Wall));
+
+        var database = server.App.Services.GetRequiredService<NpgsqlDataSource>();
+        var beforePosts = await DatabaseWorkAsync(database);
+        var ids = new string[submissions];
+        var posts = await ClosedLoopAsync(submissions, async i =>
+        {
+            using var response = await http.PostAsJsonAsync("/api/v1/runs", Spec("p", i));
+            response.EnsureSuccessStatusCode();
+            ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        });
+        Console.WriteLine(posts.Latencies.Report("POST /runs (0-GPU true)", posts.Wall));
+        var beforeBatches = await DatabaseWorkAsync(database);
+        Console.WriteLine($"{"  PostgreSQL per run accepted (POST /runs)",-52} {(beforeBatches - beforePosts).Per(submissions)}");
+
+        var batch = new Latencies();
+        var batchWall = Stopwatch.StartNew();
+        var batched = 0;
+        for (var b = 0; b < batches; b++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsJsonAsync("/api/v1/runs:batch", new { runs = Enumerable.Range(0, 1_000).Select(i => Spec($"b{b}-", i)) });
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                Console.WriteLine($"{"POST /runs:batch (1,000 specs)",-52} not served by this build");
+                break;
+            }
+
+            response.EnsureSuccessStatusCode();
+            var items = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
+            batched += items.EnumerateArray().Count(i => i.GetProperty("status").GetInt32() == 201);
+            batch.Add(Stopwatch.GetElapsedTime(start));
+        }
+
+        if (batched > 0)
+        {
+            Console.WriteLine(batch.Report("POST /runs:batch (1,000 specs; per batch)", batchWall.Elapsed) +
+                              $"  => {batched / batchWall.Elapsed.TotalSeconds:F0} runs/s");
+            Console.WriteLine($"{"  PostgreSQL per run accepted (batches)",-52} {(await DatabaseWorkAsync(database) - beforeBatches).Per(batched)}");
+        }
+
+        var point = await OpenLoopAsync(2_000, steady, i => SendAsync(http, HttpMethod.Get, $"/api/v1/runs/{ids[i % ids.Length]}"));
+        Console.WriteLine(point.Latencies.Report("GET /runs/{id} at 2,000 req/s offered", point.Wall));
+        var list = await OpenLoopAsync(1_000, steady, _ => SendAsync(http, HttpMethod.Get, "/api/v1/runs?scope=mine"));
+        Console.WriteLine(list.Latencies.Report("GET /runs?scope=mine at 1,000 req/s offered", list.Wall));
+        return 0;
+    }
+
+    /// <summary>
+    /// Commits and WAL fsyncs so far (what a durable acceptance costs), read after a pause so the
+    /// backends have reported their counts (PostgreSQL flushes statistics about once a second).
+    /// </summary>
+    private static async Task<DatabaseWork> DatabaseWorkAsync(NpgsqlDataSource database)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await using var command = database.CreateCommand(
+            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), wal_sync FROM pg_stat_wal");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new DatabaseWork(reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static object Spec(string prefix, int i) =>
+        new { name = prefix + i.ToString(CultureInfo.InvariantCulture), kind = "training", command = "true", gpus = 0, group = "bench-api" };
+
+    private static async Task SendAsync(HttpClient http, HttpMethod method, string path)
+    {
+        using var response = await http.SendAsync(new HttpRequestMessage(method, path));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary><see cref="Connections"/> workers, each sending its next request when the last one answered.</summary>
+    private static Task<(Latencies Latencies, TimeSpan Wall)> ClosedLoopAsync(int count, Func<int, Task> operation) =>
+        ClosedLoop.RunAsync(Connections, count, operation);
+
+    /// <summary>
+    /// Requests started on a fixed schedule whatever the answers do, each timed from when it was
+    /// due (so a stall shows in the percentiles instead of slowing the offered rate down).
+    /// </summary>
+    private static async Task<(Latencies Latencies, TimeSpan Wall)> OpenLoopAsync(int perSecond, TimeSpan duration, Func<int, Task> operation)
+    {
+        var latencies = new Latencies();
+        var total = (int)(perSecond * duration.TotalSeconds);
+        var inFlight = new List<Task>(total);
+        var wall = Stopwatch.StartNew();
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / perSecond);
+            var wait = due - wall.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            var index = i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                await operation(index);
+                latencies.Add(wall.Elapsed - due);
+            }));
+        }
+
+        await Task.WhenAll(inFlight);
+        return (latencies, wall.Elapsed);
+    }
+}

@@ -1,0 +1,23 @@
+namespace DKube.Storage.Grains;
+
+/// <summary>
+/// One grain's state write (or clear, when <see cref="Payload"/> is null) waiting for a flush;
+/// <see cref="Done"/> completes once the transaction that holds it has committed.
+/// </summary>
+internal sealed class PendingWrite(string grainId, string stateName, long version, byte[]? payload, Projection projection)
+{
+    public string GrainId { get; } = grainId;
+
+    public string StateName { get; } = stateName;
+
+    /// <summary>The version this write stores; the stored row must be at <c>Version - 1</c> (or absent).</summary>
+    public long Version { get; } = version;
+
+    public byte[]? Payload { get; } = payload;
+
+    public Projection Projection { get; } = projection;
+
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public (string, string) Key => (GrainId, StateName);
+}

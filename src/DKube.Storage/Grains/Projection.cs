@@ -1,0 +1,76 @@
+using DKube.Storage.ReadModel;
+
+namespace DKube.Storage.Grains;
+
+/// <summary>The read-model changes one state write carries; filled by <see cref="IProjectedState"/>.</summary>
+public sealed class Projection
+{
+    internal List<ResourceRow> Resources { get; } = [];
+
+    internal List<(string Kind, string Id)> RemovedResources { get; } = [];
+
+    internal List<NameClaim> Claims { get; } = [];
+
+    internal List<NameClaim> Releases { get; } = [];
+
+    internal List<UserRow> Users { get; } = [];
+
+    internal List<GroupRow> Groups { get; } = [];
+
+    internal bool IsEmpty => Resources.Count == 0 && RemovedResources.Count == 0 && Claims.Count == 0 && Releases.Count == 0
+        && Users.Count == 0 && Groups.Count == 0;
+
+    /// <summary>Whether the callers (token look-ups) may have changed: users, roles, memberships.</summary>
+    internal bool TouchesCallers => Users.Count > 0 || Groups.Count > 0;
+
+    /// <summary>Inserts or replaces the listing row.</summary>
+    public Projection Resource(ResourceRow row)
+    {
+        Resources.Add(row);
+        return this;
+    }
+
+    public Projection RemoveResource(string kind, string id)
+    {
+        RemovedResources.Add((kind, id));
+        return this;
+    }
+
+    /// <summary>
+    /// Claims <paramref name="name"/> within <paramref name="scope"/> for <paramref name="id"/>;
+    /// if another id holds it, the whole write fails with a 409 <c>name-taken</c> and nothing of it is stored.
+    /// </summary>
+    public Projection ClaimName(string kind, string scope, string name, string id)
+    {
+        Claims.Add(new NameClaim(kind, scope, name, id));
+        return this;
+    }
+
+    /// <summary>Gives the name back if <paramref name="id"/> still holds it.</summary>
+    public Projection ReleaseName(string kind, string scope, string name, string id)
+    {
+        Releases.Add(new NameClaim(kind, scope, name, id));
+        return this;
+    }
+
+    /// <summary>A named resource's listing row and its name, unique in <paramref name="scope"/>: stored together.</summary>
+    public Projection NamedResource(ResourceRow row, string scope) =>
+        ClaimName(row.Kind, scope, row.Name, row.Id).Resource(row);
+
+    /// <summary>Removes a named resource's listing row and frees its name.</summary>
+    public Projection RemoveNamedResource(string kind, string scope, string name, string id) =>
+        RemoveResource(kind, id).ReleaseName(kind, scope, name, id);
+
+    public Projection User(string name, IReadOnlyList<string> roles, byte[] tokenHash, DateTimeOffset createdAt)
+    {
+        Users.Add(new UserRow(name, roles, tokenHash, createdAt));
+        return this;
+    }
+
+    /// <summary>The group's row and its whole member set (members not listed are removed).</summary>
+    public Projection Group(string name, int gpus, IReadOnlyList<string> clusters, IReadOnlyCollection<string> members, DateTimeOffset createdAt)
+    {
+        Groups.Add(new GroupRow(name, gpus, clusters, members, createdAt));
+        return this;
+    }
+}

@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using DKube.Integration.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace DKube.Integration.Tests.Faults;
+
+/// <summary>
+/// A 201 means stored: a silo SIGKILLed in the middle of a stream of submissions (its batched
+/// writes in flight) and started again has every acknowledged run, each once, and each ends.
+/// </summary>
+public sealed class SiloKillTests(ITestOutputHelper output)
+{
+    private const string Cluster = "work";
+    private const string Group = "stream";
+    private static readonly string[] Final = ["Complete", "Failed", "Stopped", "Error"];
+
+    [Fact]
+    public async Task Every_acknowledged_submission_survives_a_silo_sigkill_mid_stream_and_runs_once()
+    {
+        var dataDir = ServerHandle.NewDataDir();
+        try
+        {
+            await using var processes = new ProcessCluster(await SharedPostgres.NewDatabaseAsync());
+            // The restarted silo takes the same ports and data folder: the API finds its gateway
+            // where it was, and the new cluster agent adopts the run processes the dead one started.
+            var silo = new Dictionary<string, string>
+            {
+                ["DATA_DIR"] = dataDir,
+                ["SILO_CLUSTER"] = Cluster,
+                ["SECRETS_KEY"] = Convert.ToBase64String(new byte[32]),
+                ["RECONCILE_SECONDS"] = "5",
+                ["SILO_PORT"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+                ["GATEWAY_PORT"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+            };
+            var first = processes.Start("silo", silo);
+            await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+            var api = processes.Start("api", new Dictionary<string, string> { ["DATA_DIR"] = dataDir, ["SECRETS_KEY"] = silo["SECRETS_KEY"] });
+            await api.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+            using var op = new ApiClient(api.Url, ServerHandle.OperatorToken);
+            await ProcessCluster.WaitReadyAsync(op, silos: 1, TimeSpan.FromSeconds(120));
+            (await op.Post("clusters", new { name = Cluster, kind = "local", nodes = new[] { new { name = "n1", gpus = 4, cpus = 8, memoryGiB = 8 } } })).Expect(HttpStatusCode.Created);
+            (await op.Post("groups", new { name = Group, gpus = 4, clusters = new[] { Cluster } })).Expect(HttpStatusCode.Created);
+            var token = (await op.Post("users", new { name = "streamer" })).Expect(HttpStatusCode.Created)["token"];
+            (await op.Put($"groups/{Group}/members/streamer")).Expect(HttpStatusCode.OK);
+            using var user = op.As(token);
+
+            // Four submitters side by side, so the silo's flushes hold several writes when it dies.
+            var body = new { name = "s", kind = "training", group = Group, gpus = 0, command = "echo ran-once" };
+            var loads = Enumerable.Range(0, 4).Select(_ => new SubmissionLoad(user, body, TimeSpan.FromMilliseconds(10))).ToList();
+            try
+            {
+                await Eventually.Until(() => Task.FromResult(loads.Sum(l => l.Acknowledged.Count)), n => n >= 100, what: "100 acknowledged submissions");
+                first.KillHard();
+                var killedAt = DateTime.UtcNow;
+                var second = processes.Start("silo", silo);
+                await second.WaitHealthyAsync(TimeSpan.FromSeconds(120));
+                await Eventually.Until(() => Task.FromResult(loads.Min(l => l.LastCreated)), last => last > killedAt, TimeSpan.FromSeconds(120),
+                    "submissions acknowledged again after the restart");
+            }
+            finally
+            {
+                foreach (var load in loads)
+                {
+                    await load.DisposeAsync();
+                }
+            }
+
+            output.WriteLine($"Answers: {string.Join(", ", loads.SelectMany(l => l.Answers).GroupBy(a => a.Key).Select(g => $"{g.Key}: {g.Sum(a => a.Value)}"))}");
+            Assert.Empty(loads.SelectMany(l => l.Violations));
+            var acknowledged = loads.SelectMany(l => l.Acknowledged).ToList();
+            Assert.Equal(acknowledged.Count, acknowledged.Distinct().Count());
+
+            // Every acknowledged run is there and ends; the listing has each exactly once.
+            var views = await Eventually.Until(async () =>
+            {
+                var current = new Dictionary<string, JsonNode>();
+                foreach (var id in acknowledged)
+                {
+                    var reply = await user.Get($"runs/{id}");
+                    if (reply.Status == HttpStatusCode.OK)
+                    {
+                        current[id] = reply.Json;
+                    }
+                }
+
+                return current;
+            }, v => v.Count == acknowledged.Count && v.Values.All(r => Final.Contains(r["status"]!.ToString())), TimeSpan.FromSeconds(180),
+                "every acknowledged run present and ended");
+            var listed = await ListAllAsync(user);
+            Assert.Equal(listed.Count, listed.Distinct().Count());
+            Assert.Superset(acknowledged.ToHashSet(), listed.ToHashSet());
+            output.WriteLine($"{acknowledged.Count} acknowledged, {listed.Count} stored: " +
+                             string.Join(", ", views.Values.GroupBy(v => v["status"]!.ToString()).Select(g => $"{g.Key}: {g.Count()}")));
+
+            // None ran twice: one attempt each, and a completed run's log holds its one line once.
+            Assert.All(views.Values, v => Assert.Equal(1, v["attempt"]!.GetValue<int>()));
+            foreach (var id in views.Where(v => v.Value["status"]!.ToString() == "Complete").Select(v => v.Key))
+            {
+                var log = (await user.Get($"runs/{id}/logs")).Expect(HttpStatusCode.OK).Text;
+                Assert.Single(log.Split('\n'), line => line == "ran-once");
+            }
+        }
+        finally
+        {
+            RunProcesses.KillAll(dataDir);
+        }
+    }
+
+    private static async Task<List<string>> ListAllAsync(ApiClient user)
+    {
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = (await user.Get("runs?limit=500" + (cursor is null ? "" : $"&cursor={cursor}"))).Expect(HttpStatusCode.OK).Json;
+            ids.AddRange(page["items"]!.AsArray().Select(i => i!["id"]!.ToString()));
+            cursor = page["nextCursor"]?.ToString();
+        }
+        while (cursor is not null);
+        return ids;
+    }
+}

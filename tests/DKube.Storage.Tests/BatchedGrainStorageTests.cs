@@ -1,0 +1,159 @@
+using DKube.Abstractions.Errors;
+using DKube.Storage.Grains;
+using DKube.Storage.Migrations;
+using DKube.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace DKube.Storage.Tests;
+
+/// <summary>The batched grain storage on a real PostgreSQL: group commit, version checks, projections and name claims in one transaction.</summary>
+public sealed class BatchedGrainStorageTests : IAsyncLifetime
+{
+    private NpgsqlDataSource _db = null!;
+    private GrainStateBatcher _batcher = null!;
+    private BatchedGrainStorage _storage = null!;
+    private ServiceProvider _services = null!;
+
+    public async Task InitializeAsync()
+    {
+        var connectionString = await SharedPostgres.NewDatabaseAsync();
+        await MigrationRunner.MigrateAsync(connectionString);
+        _db = NpgsqlDataSource.Create(connectionString);
+        _batcher = new GrainStateBatcher(_db, "test", NullLogger<GrainStateBatcher>.Instance);
+        _services = new ServiceCollection().AddSerializer(s => s.AddAssembly(typeof(NoteState).Assembly)).BuildServiceProvider();
+        _storage = new BatchedGrainStorage(_batcher, _db, ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(_services), legacy: null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _batcher.DisposeAsync();
+        await _db.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ConcurrentWritesOfManyGrainsCommitInFewTransactions()
+    {
+        const int grains = 400;
+        var flushesBefore = _batcher.Flushes;
+        var states = Enumerable.Range(0, grains).Select(i => new GrainState<NoteState>(new NoteState { Name = $"n{i}" })).ToList();
+
+        await Task.WhenAll(states.Select((state, i) => _storage.WriteStateAsync("note", Id($"c{i}"), state)));
+
+        var flushes = _batcher.Flushes - flushesBefore;
+        Assert.InRange(flushes, 1, grains / 10);
+        Assert.All(states, s => Assert.Equal("1", s.ETag));
+        Assert.Equal(grains, await CountAsync("SELECT count(*) FROM dkube_grain_state"));
+        Assert.Equal(grains, await CountAsync("SELECT count(*) FROM dkube_resources WHERE kind = 'note'"));
+        var read = new GrainState<NoteState>(new NoteState());
+        await _storage.ReadStateAsync("note", Id("c7"), read);
+        Assert.Equal(("n7", "1", true), (read.State!.Name, read.ETag, read.RecordExists));
+    }
+
+    [Fact]
+    public async Task AWriteFromAStaleVersionIsRefusedAndChangesNothing()
+    {
+        var first = new GrainState<NoteState>(new NoteState { Name = "kept" });
+        await _storage.WriteStateAsync("note", Id("s"), first);
+        var stale = new GrainState<NoteState>(new NoteState { Name = "lost" }) { ETag = first.ETag };
+        await _storage.WriteStateAsync("note", Id("s"), first);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("note", Id("s"), stale));
+        // A second activation that never read a row cannot overwrite one either.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => _storage.WriteStateAsync("note", Id("s"), new GrainState<NoteState>(new NoteState { Name = "new" })));
+
+        var read = new GrainState<NoteState>(new NoteState());
+        await _storage.ReadStateAsync("note", Id("s"), read);
+        Assert.Equal(("kept", "2"), (read.State!.Name, read.ETag));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_resources WHERE name <> 'kept'"));
+    }
+
+    [Fact]
+    public async Task TheReadModelRowAndNameAreStoredWithTheStateAndLeaveWithItsClear()
+    {
+        var state = new GrainState<NoteState>(new NoteState { Name = "p" });
+        await _storage.WriteStateAsync("note", Id("p1"), state);
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM dkube_resources WHERE kind = 'note' AND id = 'p1'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM dkube_names WHERE kind = 'note' AND name = 'p' AND id = 'p1'"));
+
+        await _storage.ClearStateAsync("note", Id("p1"), state);
+
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_resources WHERE id = 'p1'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_names WHERE id = 'p1'"));
+        var read = new GrainState<NoteState>(new NoteState());
+        await _storage.ReadStateAsync("note", Id("p1"), read);
+        Assert.False(read.RecordExists);
+        // The name is free again for another resource.
+        await _storage.WriteStateAsync("note", Id("p2"), new GrainState<NoteState>(new NoteState { Name = "p" }));
+    }
+
+    [Fact]
+    public async Task ANameAnotherResourceHoldsRefusesOnlyThatWriteAndStoresNothingOfIt()
+    {
+        await _storage.WriteStateAsync("note", Id("h1"), new GrainState<NoteState>(new NoteState { Name = "same" }));
+
+        var taken = _storage.WriteStateAsync("note", Id("h2"), new GrainState<NoteState>(new NoteState { Name = "same" }));
+        var other = _storage.WriteStateAsync("note", Id("h3"), new GrainState<NoteState>(new NoteState { Name = "other" }));
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => taken);
+        Assert.Equal("name-taken", refused.Code);
+        await other;
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_grain_state WHERE grain_id LIKE '%/h2'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_resources WHERE id = 'h2'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM dkube_resources WHERE id = 'h3'"));
+    }
+
+    [Fact]
+    public async Task AFlushThatFailsFailsEveryWriteInItAndStoresNoneOfThem()
+    {
+        await _storage.WriteStateAsync("note", Id("blocker"), new GrainState<NoteState>(new NoteState()));
+        Task held;
+        List<Task> batch;
+        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            // Hold the blocker's row, so the next flush waits and the writes below queue up behind it.
+            await using (var lockRow = new NpgsqlCommand("SELECT 1 FROM dkube_grain_state WHERE grain_id LIKE '%/blocker' FOR UPDATE", connection, transaction))
+            {
+                await lockRow.ExecuteNonQueryAsync();
+            }
+
+            held = _storage.WriteStateAsync("note", Id("blocker"), new GrainState<NoteState>(new NoteState()) { ETag = "1" });
+            await WaitUntilBlockedAsync();
+            batch = [.. Enumerable.Range(0, 20).Select(i => _storage.WriteStateAsync("note", Id($"f{i}"), new GrainState<NoteState>(new NoteState { Name = $"f{i}" })))];
+            // One write whose projection PostgreSQL refuses (a group with negative GPUs) spoils its whole flush.
+            batch.Add(_storage.WriteStateAsync("note", Id("bad"), new GrainState<NoteState>(new NoteState { Gpus = -1 })));
+            await transaction.RollbackAsync();
+        }
+
+        await held;
+        foreach (var write in batch)
+        {
+            await Assert.ThrowsAsync<PostgresException>(() => write);
+        }
+
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_grain_state WHERE grain_id NOT LIKE '%/blocker'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_resources"));
+        // The batcher goes on: the next write is stored.
+        await _storage.WriteStateAsync("note", Id("after"), new GrainState<NoteState>(new NoteState { Name = "after" }));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM dkube_resources WHERE id = 'after'"));
+    }
+
+    private static GrainId Id(string key) => GrainId.Create("note", key);
+
+    /// <summary>Waits (on the database's own view) until a flush is waiting for the held row lock.</summary>
+    private Task WaitUntilBlockedAsync() => Eventually.Until(
+        () => CountAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"),
+        waiting => waiting > 0, what: "a flush to wait for the held row");
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var command = _db.CreateCommand(sql);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
