@@ -48,6 +48,24 @@ public sealed class GroupPool
 
     public int QueueLength => queue.Count;
 
+    /// <summary>The bound on waiting requests; the owner of the pool sets it (it is not part of the snapshot).</summary>
+    public QueueQuota QueueQuota { get; set; } = QueueQuota.Unlimited;
+
+    /// <summary>How many requests of <paramref name="owner"/> wait in the queue.</summary>
+    public int QueuedOf(string owner)
+    {
+        var count = 0;
+        foreach (var waiting in queue)
+        {
+            if (string.Equals(waiting.Request.Owner, owner, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     public IReadOnlyList<string> ClusterNames => clusters.Keys.ToList();
 
     /// <summary>Running requests, oldest first.</summary>
@@ -139,6 +157,11 @@ public sealed class GroupPool
         if (MayPassQueue(now) && TryAdmit(request, now) is { } admission)
         {
             return new AdmittedDecision(admission);
+        }
+
+        if (QueueQuotaRefusal(request) is { } refusal)
+        {
+            return refusal;
         }
 
         var entry = new QueuedRequest(request, now);
@@ -244,6 +267,26 @@ public sealed class GroupPool
         }
 
         return view;
+    }
+
+    /// <summary>The refusal of a request that would wait beyond <see cref="QueueQuota"/>, else null (the whole queue is counted only when a request would join it).</summary>
+    private RejectedDecision? QueueQuotaRefusal(GpuRequest request)
+    {
+        if (QueueQuota.Total is { } total && queue.Count >= total)
+        {
+            return new RejectedDecision(request.Id, RejectionReason.QueueQuotaExceeded,
+                $"The group's pool already has {queue.Count} workloads waiting, its quota of queued workloads is {total}.",
+                new QuotaBreach(QueueQuota.QueuedPerGroup, total, queue.Count));
+        }
+
+        if (QueueQuota.PerOwner is { } perOwner && QueuedOf(request.Owner) is var mine && mine >= perOwner)
+        {
+            return new RejectedDecision(request.Id, RejectionReason.QueueQuotaExceeded,
+                $"'{request.Owner}' already has {mine} workloads waiting in the group's pool, the quota of queued workloads per user is {perOwner}.",
+                new QuotaBreach(QueueQuota.QueuedPerUser, perOwner, mine));
+        }
+
+        return null;
     }
 
     /// <summary>Whether a request behind the head (or not yet queued) may start before it.</summary>

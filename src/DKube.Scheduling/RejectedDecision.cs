@@ -1,4 +1,5 @@
 namespace DKube.Scheduling;
 
 /// <summary>The request was refused and holds nothing.</summary>
-public sealed record RejectedDecision(string RequestId, RejectionReason Reason, string Message) : AdmissionDecision(RequestId);
+/// <param name="Breach">For <see cref="RejectionReason.QueueQuotaExceeded"/>: which quota, its limit and use.</param>
+public sealed record RejectedDecision(string RequestId, RejectionReason Reason, string Message, QuotaBreach? Breach = null) : AdmissionDecision(RequestId);

@@ -14,4 +14,7 @@ public enum RejectionReason
 
     /// <summary>No cluster could hold the request even if it were empty (too few nodes, labels or GPUs per node).</summary>
     Unplaceable,
+
+    /// <summary>The request would wait, but its owner or its group already has as many waiting as <see cref="QueueQuota"/> allows.</summary>
+    QueueQuotaExceeded,
 }
