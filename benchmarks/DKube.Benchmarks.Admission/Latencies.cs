@@ -13,10 +13,29 @@ public sealed class Latencies
         }
     }
 
-    public string Report(string name, TimeSpan wall)
+    public int Count
     {
-        var sorted = _milliseconds.Order().ToArray();
-        double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-        return $"{name,-52} n={sorted.Length,6}  {sorted.Length / wall.TotalSeconds,9:F0}/s  p50={Percentile(0.50),7:F2} ms  p99={Percentile(0.99),7:F2} ms";
+        get
+        {
+            lock (_milliseconds)
+            {
+                return _milliseconds.Count;
+            }
+        }
     }
+
+    /// <summary>The <paramref name="p"/> quantile (0..1) in milliseconds; NaN when nothing was timed.</summary>
+    public double Percentile(double p)
+    {
+        double[] sorted;
+        lock (_milliseconds)
+        {
+            sorted = _milliseconds.Order().ToArray();
+        }
+
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    }
+
+    public string Report(string name, TimeSpan wall) =>
+        $"{name,-52} n={Count,6}  {Count / wall.TotalSeconds,9:F0}/s  p50={Percentile(0.50),7:F2} ms  p99={Percentile(0.99),7:F2} ms";
 }

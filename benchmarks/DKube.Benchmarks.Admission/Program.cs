@@ -18,6 +18,13 @@ using Microsoft.Extensions.DependencyInjection;
 // Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission [poolN] [workloadN] [httpN]
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission api [submissions] [batches] [steadySeconds]
 //          the HTTP figures of issue 10 side by side (see ApiFigures).
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission tenants [phaseSeconds]
+//          tenant B's latency alone and while tenant A floods POST /runs, and A's share of 429s (see TenantFigures).
+if (args.Length > 0 && args[0] == "tenants")
+{
+    return await TenantFigures.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1]) : 20));
+}
+
 if (args.Length > 0 && args[0] == "api")
 {
     return await ApiFigures.RunAsync(
@@ -31,7 +38,9 @@ const int Concurrency = 64;
 
 var dataDir = Directory.CreateTempSubdirectory("dkube-bench-").FullName;
 await using var server = await DKubeServer.StartAsync(
-    ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Warning", "--SILO_PORT=21111", "--GATEWAY_PORT=32000"], TextWriter.Null);
+    ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Warning", "--SILO_PORT=21111", "--GATEWAY_PORT=32000",
+     // One user at the machine's limit is what the per-caller rate limits refuse: this measures capacity, so they are lifted.
+     "--RATE_READS_PER_SECOND=1000000", "--RATE_WRITES_PER_SECOND=1000000"], TextWriter.Null);
 var grains = server.App.Services.GetRequiredService<IGrainFactory>();
 Console.WriteLine($"DKube.Orleans admission benchmark: {Environment.ProcessorCount} cores, concurrency {Concurrency}");
 

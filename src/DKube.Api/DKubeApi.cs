@@ -33,6 +33,7 @@ public static class DKubeApi
         services.AddSingleton(limits);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GroupLimitsCache>();
+        services.AddSingleton(new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit));
         services.AddSingleton<TenantRateLimiter>();
         services.AddSingleton(sp => new CallerCache(sp.GetService<TimeProvider>() ?? TimeProvider.System, callerCacheTtl ?? DefaultCallerCacheTtl));
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));

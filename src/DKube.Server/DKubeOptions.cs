@@ -1,5 +1,6 @@
 using DKube.Abstractions.Repos;
 using DKube.Api.Limits;
+using DKube.Grains.Tenancy;
 using Microsoft.Extensions.Configuration;
 
 namespace DKube.Server;
@@ -153,8 +154,44 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("API_PROCESSES")]
     public int ApiProcesses { get; set; } = 1;
 
+    /// <summary>Workloads one member may have waiting in a group's pool (a group's own limit overrides it).</summary>
+    [ConfigurationKeyName("QUOTA_QUEUED_PER_USER")]
+    public int QuotaQueuedPerUser { get; set; } = 1_000;
+
+    /// <summary>Workloads that may wait in a group's pool in all.</summary>
+    [ConfigurationKeyName("QUOTA_QUEUED_PER_GROUP")]
+    public int QuotaQueuedPerGroup { get; set; } = 10_000;
+
+    /// <summary>Deployments per group.</summary>
+    [ConfigurationKeyName("QUOTA_DEPLOYMENTS")]
+    public int QuotaDeployments { get; set; } = 100;
+
+    /// <summary>Monitors per group.</summary>
+    [ConfigurationKeyName("QUOTA_MONITORS")]
+    public int QuotaMonitors { get; set; } = 100;
+
+    /// <summary>The groups' object quotas' defaults, from these switches.</summary>
+    public QuotaDefaults QuotaDefaults() => new QuotaDefaults(QuotaQueuedPerUser, QuotaQueuedPerGroup, QuotaDeployments, QuotaMonitors).Validate();
+
+    /// <summary>Event stream connections per second per caller (their own partition).</summary>
+    [ConfigurationKeyName("RATE_FEEDS_PER_SECOND")]
+    public double RateFeedsPerSecond { get; set; } = 2;
+
+    /// <summary>Inference requests per second per caller through the gateway (their own partition).</summary>
+    [ConfigurationKeyName("RATE_INFERENCE_PER_SECOND")]
+    public double RateInferencePerSecond { get; set; } = 200;
+
+    /// <summary>Requests in their handlers at once per API process; 0 means 16 per core. The rest wait their tenant's turn.</summary>
+    [ConfigurationKeyName("MAX_CONCURRENT_REQUESTS")]
+    public int MaxConcurrentRequests { get; set; }
+
+    /// <summary>Requests one caller may have waiting for a turn; beyond that 429.</summary>
+    [ConfigurationKeyName("TENANT_QUEUE_LIMIT")]
+    public int TenantQueueLimit { get; set; } = 200;
+
     /// <summary>The per-caller limits' defaults, from these switches.</summary>
-    public TenantLimitSettings TenantLimits() => new(RateReadsPerSecond, RateReadBurst, RateWritesPerSecond, RateWriteBurst, ApiProcesses);
+    public TenantLimitSettings TenantLimits() => new(RateReadsPerSecond, RateReadBurst, RateWritesPerSecond, RateWriteBurst, ApiProcesses,
+        RateFeedsPerSecond, RateInferencePerSecond, MaxConcurrentRequests, TenantQueueLimit);
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()

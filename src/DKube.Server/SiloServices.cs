@@ -9,6 +9,7 @@ using DKube.Grains.Faults;
 using DKube.Grains.Repos;
 using DKube.Grains.Retention;
 using DKube.Grains.Telemetry;
+using DKube.Grains.Tenancy;
 using DKube.Grains.Workloads;
 using DKube.Storage.Grains;
 using DKube.Storage.Postgres;
@@ -47,6 +48,8 @@ public static class SiloServices
         services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
+        services.AddSingleton(options.QuotaDefaults());
+        services.AddSingleton<IObjectQuotas, ObjectQuotas>();
         return services;
     }
 

@@ -1,3 +1,5 @@
+using DKube.Abstractions.Tenancy;
+
 namespace DKube.Abstractions.Errors;
 
 /// <summary>
@@ -41,6 +43,10 @@ public sealed class DomainException : Exception
     [Id(2)]
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
 
+    /// <summary>For <c>quota-exceeded</c>: which quota, its limit and current use (the problem shows them).</summary>
+    [Id(3)]
+    public QuotaUse? Quota { get; init; }
+
     public static DomainException NotFound(string what, string id) =>
         new(ErrorKind.NotFound, "not-found", $"{what} '{id}' does not exist or is not visible to you.");
 
@@ -49,6 +55,9 @@ public sealed class DomainException : Exception
     public static DomainException Conflict(string code, string message) => new(ErrorKind.Conflict, code, message);
 
     public static DomainException Unprocessable(string code, string message) => new(ErrorKind.Unprocessable, code, message);
+
+    public static DomainException QuotaExceeded(QuotaUse quota, string message) =>
+        new(ErrorKind.Unprocessable, "quota-exceeded", message) { Quota = quota };
 
     public static DomainException Validation(string field, string message) =>
         new(ErrorKind.Invalid, "validation", message, new Dictionary<string, string[]> { [field] = [message] });

@@ -1,3 +1,4 @@
+using DKube.Abstractions.Tenancy;
 using Orleans.Concurrency;
 namespace DKube.Abstractions.Pools;
 
@@ -23,6 +24,18 @@ public interface IGroupPoolGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Configure")]
     Task Configure(int gpus, IReadOnlyList<string> clusters, QueuePolicy? policy, TimeSpan? maxHeadAge);
+
+    /// <summary>
+    /// Sets the group's bounds on waiting workloads (null: the server's default); they apply to the
+    /// next submission. Only the group grain calls this.
+    /// </summary>
+    [Alias("SetQueueQuota")]
+    Task SetQueueQuota(int? perUser, int? perGroup);
+
+    /// <summary>The queued-workload quotas with <paramref name="user"/>'s and the group's current use.</summary>
+    [Alias("GetQueueUse")]
+    [ReadOnly]
+    Task<IReadOnlyList<QuotaUse>> GetQueueUse(string user);
 
     /// <summary>Reloads the nodes of the clusters the group draws on (after a cluster was registered or changed).</summary>
     [Alias("RefreshClusters")]

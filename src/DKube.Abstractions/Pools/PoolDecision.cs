@@ -1,8 +1,9 @@
+using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 
 namespace DKube.Abstractions.Pools;
 
-/// <summary>The pool's answer to a request: admitted with an allocation, queued at a position, or rejected with a reason.</summary>
+/// <summary>The pool's answer to a request: admitted with an allocation, queued at a position, or rejected with a reason (and, for a quota, which one).</summary>
 [GenerateSerializer]
 [Alias("dkube.pool-decision")]
 public sealed record PoolDecision(
@@ -11,4 +12,5 @@ public sealed record PoolDecision(
     [property: Id(2)] int? Position,
     [property: Id(3)] DateTimeOffset? EstimatedStart,
     [property: Id(4)] string? RejectionCode,
-    [property: Id(5)] string? Message);
+    [property: Id(5)] string? Message,
+    [property: Id(6)] QuotaUse? Quota = null);

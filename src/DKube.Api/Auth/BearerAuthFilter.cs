@@ -10,7 +10,7 @@ namespace DKube.Api.Auth;
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c> against the hashed tokens of the
 /// read model, through the <see cref="CallerCache"/> (401 when missing or unknown), for operator endpoints checks the role (403),
-/// then takes a token from the caller's rate limit (429).
+/// then holds the request to the caller's rate limit and fair turn (429).
 /// </summary>
 public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache cache, IWorkloadTokens workloadTokens, IGrainFactory grains, TenantRateLimiter limiter, bool operatorOnly) : IEndpointFilter
 {
@@ -40,7 +40,7 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache c
         }
 
         http.SetCaller(caller);
-        return await limiter.AcquireAsync(http, caller) ?? await next(context);
+        return await limiter.InvokeAsync(http, caller, () => next(context));
     }
 
     /// <summary>

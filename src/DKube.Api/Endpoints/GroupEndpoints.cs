@@ -35,7 +35,7 @@ public static class GroupEndpoints
         admin.MapPost("/", CreateGroup).WithSummary("Create a group with a GPU pool of `gpus` GPUs.");
         admin.MapPut("/{group}", ResizeGroup).WithSummary("Change the group's GPU pool: its size (`gpus`), `queuePolicy` and `maxHeadAgeMinutes`; queued work is re-evaluated.");
         admin.MapPut("/{group}/limits", SetLimits).WithSummary(
-            "Set the rate limits (`readsPerSecond`, `readBurst`, `writesPerSecond`, `writeBurst`) of the group's members; an omitted field keeps the server's default. Applies from the members' next request.");
+            "Set the group's limits: the rate limits of its members (`readsPerSecond`, `readBurst`, `writesPerSecond`, `writeBurst`) and its object quotas (`queuedPerUser`, `queuedPerGroup`, `deployments`, `monitors`); an omitted field keeps the server's default. Applies from the next request.");
         admin.MapPut("/{group}/members/{user}", AddMember).InvalidatesCallers().WithSummary("Add a user to the group.");
         admin.MapDelete("/{group}/members/{user}", RemoveMember).InvalidatesCallers().WithSummary("Remove a user from the group.");
     }
@@ -69,6 +69,9 @@ public static class GroupEndpoints
     /// <summary>A rate above this is no limit at all; written out so that a typo is refused rather than obeyed.</summary>
     public const int MaxRate = 1_000_000;
 
+    /// <summary>The largest object quota the operator may set (0 forbids the kind of object in the group).</summary>
+    public const int MaxQuota = 1_000_000;
+
     private static async Task<Ok<GroupView>> SetLimits(string group, GroupLimits request, IGrainFactory grains, GroupLimitsCache cache)
     {
         new RequestValidator()
@@ -76,6 +79,10 @@ public static class GroupEndpoints
             .Check(request.WritesPerSecond is null or (> 0 and <= MaxRate), "writesPerSecond", $"Must be above 0 and at most {MaxRate}.")
             .Range("readBurst", request.ReadBurst, 1, MaxRate, required: false)
             .Range("writeBurst", request.WriteBurst, 1, MaxRate, required: false)
+            .Range("queuedPerUser", request.QueuedPerUser, 0, MaxQuota, required: false)
+            .Range("queuedPerGroup", request.QueuedPerGroup, 0, MaxQuota, required: false)
+            .Range("deployments", request.Deployments, 0, MaxQuota, required: false)
+            .Range("monitors", request.Monitors, 0, MaxQuota, required: false)
             .ThrowIfInvalid();
         var view = await grains.GetGrain<IGroupGrain>(group).SetLimits(request);
         cache.Set(group, request);

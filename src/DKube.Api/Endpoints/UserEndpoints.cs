@@ -24,7 +24,7 @@ public static class UserEndpoints
         users.MapPost("/{name}/token", RotateToken).InvalidatesCallers()
             .WithSummary("Replace a user's token; the old one stops working at once (in other API processes within milliseconds, at most `DKUBE_TOKEN_CACHE_SECONDS`).");
 
-        api.MapGet("/me", Me).WithTags("Users").RequireCaller().WithSummary("Who the caller is: name, roles, groups, and the rate limits that apply to them.");
+        api.MapGet("/me", Me).WithTags("Users").RequireCaller().WithSummary("Who the caller is: name, roles, groups, the rate limits that apply to them and their groups' object quotas with the current use.");
     }
 
     private static async Task<Created<CreatedUser>> CreateUser(CreateUserRequest request, IGrainFactory grains)
@@ -52,10 +52,11 @@ public static class UserEndpoints
     private static async Task<Ok<RotatedToken>> RotateToken(string name, IGrainFactory grains) =>
         TypedResults.Ok(new RotatedToken(name, await grains.GetGrain<IUserGrain>(name).RotateToken()));
 
-    private static async Task<Ok<MeView>> Me(HttpContext http, TenantRateLimiter limiter)
+    private static async Task<Ok<MeView>> Me(HttpContext http, TenantRateLimiter limiter, IObjectQuotas quotas)
     {
         var caller = http.Caller();
         var limits = caller.IsOperator ? null : await limiter.LimitsOfAsync(caller);
-        return TypedResults.Ok(new MeView(caller.Name, caller.Roles, caller.Groups, limits));
+        var uses = await Task.WhenAll(caller.Groups.Select(g => quotas.UseOfAsync(g, caller.Name)));
+        return TypedResults.Ok(new MeView(caller.Name, caller.Roles, caller.Groups, limits, [.. uses.SelectMany(u => u)]));
     }
 }

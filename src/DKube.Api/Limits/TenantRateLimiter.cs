@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Http;
 namespace DKube.Api.Limits;
 
 /// <summary>
-/// Token buckets per caller, reads (GET, HEAD) and writes (every other verb) apart, built on the
+/// Token buckets per caller, reads (GET, HEAD), writes (every other verb) and each named
+/// <see cref="LimitPartition"/> apart, then the <see cref="FairRequestQueue"/>; the buckets are built on the
 /// framework's <see cref="PartitionedRateLimiter"/>. It runs after the bearer filter rather than as
 /// ASP.NET Core's rate limiting middleware because the caller (and so the partition and its group
 /// limits) is only known once the token is resolved, which the middleware's synchronous partitioner
@@ -18,11 +19,13 @@ public sealed class TenantRateLimiter : IDisposable
     private readonly TenantLimitSettings _settings;
     private readonly GroupLimitsCache _groups;
     private readonly PartitionedRateLimiter<BucketKey> _buckets;
+    private readonly FairRequestQueue _queue;
 
-    public TenantRateLimiter(TenantLimitSettings settings, GroupLimitsCache groups)
+    public TenantRateLimiter(TenantLimitSettings settings, GroupLimitsCache groups, FairRequestQueue queue)
     {
         _settings = settings;
         _groups = groups;
+        _queue = queue;
         // The limits are part of the key: when the operator changes them, the caller's next request
         // lands in a fresh bucket of the new size at once; the old one is dropped once idle.
         _buckets = PartitionedRateLimiter.Create<BucketKey, BucketKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, Options));
@@ -32,19 +35,56 @@ public sealed class TenantRateLimiter : IDisposable
     public async ValueTask<CallerLimits> LimitsOfAsync(Caller caller) =>
         CallerLimits.Resolve(_settings, await _groups.ForAsync(caller.Groups));
 
-    /// <summary>Null when the request may go on, else the 429 answer (with <c>Retry-After</c> set).</summary>
-    public async ValueTask<IResult?> AcquireAsync(HttpContext http, Caller caller)
+    /// <summary>
+    /// Runs <paramref name="next"/> for <paramref name="caller"/> within their limits: a token from the
+    /// right bucket (else 429), then, for the general partition, a slot of the fair request queue
+    /// (the caller waits for their turn; 429 when their queue is full). The operator is never limited.
+    /// </summary>
+    public async ValueTask<object?> InvokeAsync(HttpContext http, Caller caller, Func<ValueTask<object?>> next)
+    {
+        var partition = http.GetEndpoint()?.Metadata.GetMetadata<LimitPartition>();
+        if (await AcquireAsync(http, caller, partition) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (caller.IsOperator || partition is not null)
+        {
+            return await next();
+        }
+
+        using var slot = await _queue.EnterAsync(caller.Name, http.RequestAborted);
+        return slot is null ? QueueFull(http, caller) : await next();
+    }
+
+    /// <summary>
+    /// Null when the request may go on, else the 429 answer (with <c>Retry-After</c> set). A path that
+    /// authenticates by itself (the inference gateway) calls this with its <paramref name="partition"/>.
+    /// </summary>
+    public async ValueTask<IResult?> AcquireAsync(HttpContext http, Caller caller, LimitPartition? partition = null)
     {
         if (caller.IsOperator)
         {
             return null;
         }
 
-        var limits = await LimitsOfAsync(caller);
-        var write = !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
-        var (perSecond, burst) = write ? (limits.WritesPerSecond, limits.WriteBurst) : (limits.ReadsPerSecond, limits.ReadBurst);
+        string name;
+        double perSecond;
+        int burst;
+        if (partition is not null)
+        {
+            (name, perSecond) = (partition.Name, _settings.RateOf(partition));
+            burst = TenantLimitSettings.DefaultBurst(perSecond);
+        }
+        else
+        {
+            var limits = await LimitsOfAsync(caller);
+            var write = !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
+            (name, perSecond, burst) = write ? ("writes", limits.WritesPerSecond, limits.WriteBurst) : ("reads", limits.ReadsPerSecond, limits.ReadBurst);
+        }
+
         var processes = _settings.ApiProcesses;
-        var key = new BucketKey(caller.Name, write, perSecond / processes, Math.Max(1, burst / processes));
+        var key = new BucketKey(caller.Name, name, perSecond / processes, Math.Max(1, burst / processes));
         using var lease = _buckets.AttemptAcquire(key);
         if (lease.IsAcquired)
         {
@@ -54,12 +94,22 @@ public sealed class TenantRateLimiter : IDisposable
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var name = write ? "writes" : "reads";
         var problem = ProblemResults.Create(StatusCodes.Status429TooManyRequests, "rate-limited",
             $"The {name} limit of '{caller.Name}' ({perSecond:0.###} per second, burst {burst}) is exhausted; retry after {seconds} s.");
         problem.Extensions["limit"] = name;
         problem.Extensions["perSecond"] = perSecond;
         problem.Extensions["burst"] = burst;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>The caller already has as many requests waiting for a slot as one tenant may: the server is overloaded and this tenant is most of it.</summary>
+    private IResult QueueFull(HttpContext http, Caller caller)
+    {
+        http.Response.Headers.RetryAfter = "1";
+        var problem = ProblemResults.Create(StatusCodes.Status429TooManyRequests, "rate-limited",
+            $"The server is busy and '{caller.Name}' already has {_queue.QueueLimit} requests waiting; retry after 1 s.");
+        problem.Extensions["limit"] = "queue";
+        problem.Extensions["queueLimit"] = _queue.QueueLimit;
         return TypedResults.Problem(problem);
     }
 
@@ -80,5 +130,6 @@ public sealed class TenantRateLimiter : IDisposable
         };
     }
 
-    private readonly record struct BucketKey(string User, bool Write, double PerSecond, int Burst);
+    /// <param name="Limit"><c>reads</c>, <c>writes</c> or a <see cref="LimitPartition"/>'s name: each its own bucket.</param>
+    private readonly record struct BucketKey(string User, string Limit, double PerSecond, int Burst);
 }

@@ -27,6 +27,14 @@ public static class ProblemResults
             problem.Extensions["errors"] = errors;
         }
 
+        if (error.Quota is { } quota)
+        {
+            problem.Extensions["quota"] = quota.Quota;
+            problem.Extensions["group"] = quota.Group;
+            problem.Extensions["limit"] = quota.Limit;
+            problem.Extensions["use"] = quota.Use;
+        }
+
         return problem;
     }
 

@@ -6,7 +6,9 @@ using DKube.Abstractions.Workloads;
 using DKube.Grains.Clusters;
 using DKube.Grains.Faults;
 using DKube.Grains.Persistence;
+using DKube.Abstractions.Tenancy;
 using DKube.Grains.Telemetry;
+using DKube.Grains.Tenancy;
 using DKube.Scheduling;
 using Microsoft.Extensions.Logging;
 
@@ -25,6 +27,7 @@ namespace DKube.Grains.Pools;
 public sealed class GroupPoolGrain(
     [PersistentState("pool")] IPersistentState<PoolState> state,
     DKubeMetrics metrics,
+    QuotaDefaults quotas,
     TimeProvider time,
     ILogger<GroupPoolGrain> logger) : Grain, IGroupPoolGrain
 {
@@ -41,6 +44,8 @@ public sealed class GroupPoolGrain(
         {
             _pool = GroupPool.Restore(JsonSerializer.Deserialize<GroupPoolSnapshot>(json, Json)!);
         }
+
+        _pool.QueueQuota = EffectiveQueueQuota();
 
         ApplyClusters(await FetchClustersAsync(state.State.Clusters));
     }
@@ -63,7 +68,8 @@ public sealed class GroupPoolGrain(
         {
             AdmittedDecision admitted => new PoolDecision(PoolOutcome.Admitted, SchedulingMapper.ToAllocation(admitted.Admission.Placement), null, null, null, null),
             QueuedDecision queued => new PoolDecision(PoolOutcome.Queued, null, queued.Entry.Position, queued.Entry.EstimatedStart, null, null),
-            RejectedDecision rejected => new PoolDecision(PoolOutcome.Rejected, null, null, null, CodeOf(rejected.Reason), rejected.Message),
+            RejectedDecision rejected => new PoolDecision(PoolOutcome.Rejected, null, null, null, CodeOf(rejected.Reason), rejected.Message,
+                rejected.Breach is { } breach ? new QuotaUse(Group, breach.Quota, breach.Limit, breach.Use) : null),
             _ => throw new InvalidOperationException($"Unknown decision {decision}."),
         };
     }
@@ -87,10 +93,33 @@ public sealed class GroupPoolGrain(
         state.State.MaxHeadAge = maxHeadAge ?? state.State.MaxHeadAge;
         var before = _pool.Running.Select(a => a.Request.Id).ToHashSet();
         _pool = Rebuild(gpus, state.State.Policy, state.State.MaxHeadAge);
+        _pool.QueueQuota = EffectiveQueueQuota();
         ApplyClusters(fetched);
         await SaveAsync();
         Notify(_pool.Running.Where(a => !before.Contains(a.Request.Id)).ToList());
     }
+
+    public async Task SetQueueQuota(int? perUser, int? perGroup)
+    {
+        state.State.QueuedPerUser = perUser;
+        state.State.QueuedPerGroup = perGroup;
+        _pool.QueueQuota = EffectiveQueueQuota();
+        await SaveAsync();
+    }
+
+    public Task<IReadOnlyList<QuotaUse>> GetQueueUse(string user)
+    {
+        var quota = _pool.QueueQuota;
+        return Task.FromResult<IReadOnlyList<QuotaUse>>(
+        [
+            new QuotaUse(Group, Scheduling.QueueQuota.QueuedPerUser, quota.PerOwner!.Value, _pool.QueuedOf(user)),
+            new QuotaUse(Group, Scheduling.QueueQuota.QueuedPerGroup, quota.Total!.Value, _pool.QueueLength),
+        ]);
+    }
+
+    /// <summary>The group's bounds on waiting workloads, the server's defaults where it sets none.</summary>
+    private QueueQuota EffectiveQueueQuota() =>
+        new(state.State.QueuedPerUser ?? quotas.QueuedPerUser, state.State.QueuedPerGroup ?? quotas.QueuedPerGroup);
 
     public async Task RefreshClusters()
     {
@@ -217,6 +246,7 @@ public sealed class GroupPoolGrain(
         RejectionReason.ExceedsPoolSize => "exceeds-pool",
         RejectionReason.UnknownCluster => "unknown-cluster",
         RejectionReason.Unplaceable => "unplaceable",
+        RejectionReason.QueueQuotaExceeded => "quota-exceeded",
         _ => "invalid-request",
     };
 }

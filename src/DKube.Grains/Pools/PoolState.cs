@@ -23,4 +23,12 @@ public sealed class PoolState
 
     [Id(4)]
     public TimeSpan MaxHeadAge { get; set; } = PoolDefaults.MaxHeadAge;
+
+    /// <summary>The group's bound on waiting workloads per member; null: the server's default.</summary>
+    [Id(5)]
+    public int? QueuedPerUser { get; set; }
+
+    /// <summary>The group's bound on all waiting workloads; null: the server's default.</summary>
+    [Id(6)]
+    public int? QueuedPerGroup { get; set; }
 }

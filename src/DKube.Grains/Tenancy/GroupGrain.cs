@@ -68,7 +68,9 @@ public sealed class GroupGrain(
     {
         RequireExists();
         state.State.Limits = limits;
-        await state.WriteStateAsync();
+        await SaveAsync();
+        // The pool counts what waits in it, so it checks the queued-workload quotas itself.
+        await Pool.SetQueueQuota(limits.QueuedPerUser, limits.QueuedPerGroup);
         return View();
     }
 

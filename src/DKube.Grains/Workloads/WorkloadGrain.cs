@@ -326,7 +326,10 @@ public sealed class WorkloadGrain(
                     ? waiting
                     : await SaveAsync(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
             default:
-                var error = DomainException.Unprocessable(decision.RejectionCode ?? "rejected", decision.Message ?? "The pool refused the request.");
+                var message = decision.Message ?? "The pool refused the request.";
+                var error = decision.Quota is { } quota
+                    ? DomainException.QuotaExceeded(quota, message)
+                    : DomainException.Unprocessable(decision.RejectionCode ?? "rejected", message);
                 if (forgetIfRejected)
                 {
                     // Never acknowledged: leave no trace.

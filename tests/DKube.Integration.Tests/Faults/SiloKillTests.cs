@@ -36,7 +36,11 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             };
             var first = processes.Start("silo", silo);
             await first.WaitHealthyAsync(TimeSpan.FromSeconds(120));
-            var api = processes.Start("api", new Dictionary<string, string> { ["DATA_DIR"] = dataDir, ["SECRETS_KEY"] = silo["SECRETS_KEY"] });
+            // Four submitters of one user at up to 400 writes/s: far above the default per-caller write rate, which this test is not about.
+            var api = processes.Start("api", new Dictionary<string, string>
+            {
+                ["DATA_DIR"] = dataDir, ["SECRETS_KEY"] = silo["SECRETS_KEY"], ["RATE_WRITES_PER_SECOND"] = "100000",
+            });
             await api.WaitHealthyAsync(TimeSpan.FromSeconds(90));
             using var op = new ApiClient(api.Url, ServerHandle.OperatorToken);
             await ProcessCluster.WaitReadyAsync(op, silos: 1, TimeSpan.FromSeconds(120));
