@@ -54,7 +54,19 @@ public sealed class TenantRateLimiter : IDisposable
         }
 
         using var slot = await _queue.EnterAsync(caller.Name, http.RequestAborted);
-        return slot is null ? QueueFull(http, caller) : await next();
+        if (slot is null)
+        {
+            return QueueFull(http, caller);
+        }
+
+        // A handler that streams (a followed log) starts its answer early and may run for hours:
+        // the slot bounds work before an answer begins, so it is given back once the answer starts.
+        http.Response.OnStarting(() =>
+        {
+            slot.Dispose();
+            return Task.CompletedTask;
+        });
+        return await next();
     }
 
     /// <summary>
