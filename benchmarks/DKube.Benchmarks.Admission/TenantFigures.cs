@@ -52,8 +52,15 @@ public static class TenantFigures
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                using var response = await a.PostAsJsonAsync("/api/v1/runs", Spec("f" + worker.ToString(CultureInfo.InvariantCulture) + "-", i));
-                answers.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
+                try
+                {
+                    using var response = await a.PostAsJsonAsync("/api/v1/runs", Spec("f" + worker.ToString(CultureInfo.InvariantCulture) + "-", i));
+                    answers.AddOrUpdate(response.StatusCode, 1, (_, n) => n + 1);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    answers.AddOrUpdate(0, 1, (_, n) => n + 1);
+                }
             }
         }));
         var crowded = await SteadyAsync(b, ids, phase);
@@ -67,13 +74,13 @@ public static class TenantFigures
             Console.WriteLine($"{name,-34} {before.Percentile(0.5),9:F2} / {before.Percentile(0.99),7:F2} ms {during.Percentile(0.5),9:F2} / {during.Percentile(0.99),7:F2} ms {during.Percentile(0.99) / before.Percentile(0.99),9:F2}x");
         }
 
-        Console.WriteLine($"B's failures (non-2xx): alone {alone.Failures}, A flooding {crowded.Failures}");
+        Console.WriteLine($"B's failures (non-2xx or no answer within 30 s): alone {alone.Failures}, A flooding {crowded.Failures}");
         var total = answers.Values.Sum();
         var limited = answers.GetValueOrDefault(HttpStatusCode.TooManyRequests);
         Console.WriteLine($"A: {total} requests in {floodClock.Elapsed.TotalSeconds:F1} s ({total / floodClock.Elapsed.TotalSeconds:F0}/s), " +
                           $"429: {limited} ({100.0 * limited / Math.Max(1, total):F1}%), " +
                           $"201: {answers.GetValueOrDefault(HttpStatusCode.Created)} ({answers.GetValueOrDefault(HttpStatusCode.Created) / floodClock.Elapsed.TotalSeconds:F0}/s); " +
-                          string.Join(", ", answers.OrderBy(x => x.Key).Select(x => $"{(int)x.Key}: {x.Value}")));
+                          string.Join(", ", answers.OrderBy(x => x.Key).Select(x => $"{(x.Key == 0 ? "no answer" : ((int)x.Key).ToString(CultureInfo.InvariantCulture))}: {x.Value}")));
         return 0;
     }
 
@@ -81,17 +88,25 @@ public static class TenantFigures
     private static async Task<(Latencies Reads, Latencies Writes, int Failures)> SteadyAsync(HttpClient b, IReadOnlyList<string> ids, TimeSpan phase)
     {
         var failures = 0;
-        async Task CountAsync(Task<HttpResponseMessage> request)
+        // A request that fails or times out counts as a failure and is timed like the others.
+        async Task CountAsync(Func<Task<HttpResponseMessage>> request)
         {
-            using var response = await request;
-            if (!response.IsSuccessStatusCode)
+            try
+            {
+                using var response = await request();
+                if (!response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 Interlocked.Increment(ref failures);
             }
         }
 
-        var reads = OpenLoop.RunAsync(50, phase, i => CountAsync(b.GetAsync($"/api/v1/runs/{ids[i % ids.Count]}")));
-        var writes = OpenLoop.RunAsync(5, phase, i => CountAsync(b.PostAsJsonAsync("/api/v1/runs", Spec("s", i))));
+        var reads = OpenLoop.RunAsync(50, phase, i => CountAsync(() => b.GetAsync($"/api/v1/runs/{ids[i % ids.Count]}")));
+        var writes = OpenLoop.RunAsync(5, phase, i => CountAsync(() => b.PostAsJsonAsync("/api/v1/runs", Spec("s", i))));
         return ((await reads).Latencies, (await writes).Latencies, failures);
     }
 
@@ -100,7 +115,7 @@ public static class TenantFigures
         await grains.GetGrain<IGroupGrain>(name).Create(32, ["bench"], null, null);
         var token = await grains.GetGrain<IUserGrain>(name + "-user").Create([Roles.DataScientist]);
         await grains.GetGrain<IGroupGrain>(name).AddMember(name + "-user");
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = FloodConnections * 2 }) { BaseAddress = url };
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = FloodConnections * 2 }) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
