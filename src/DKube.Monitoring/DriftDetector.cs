@@ -39,11 +39,7 @@ public static class DriftDetector
     /// <summary>Drift of a continuous feature (no NaN; neither sample empty).</summary>
     public static DriftScore Numeric(ReadOnlySpan<double> baseline, ReadOnlySpan<double> live, DriftMethod method = DriftMethod.Auto, double? threshold = null)
     {
-        var a = baseline.ToArray();
-        var b = live.ToArray();
-        Array.Sort(a);
-        Array.Sort(b);
-        return NumericSorted(a, b, method, threshold);
+        return NumericSorted(SortedSamples.SortedCopy(baseline), SortedSamples.SortedCopy(live), method, threshold);
     }
 
     /// <summary>As <see cref="Numeric"/>, over samples already sorted ascending.</summary>
@@ -154,20 +150,11 @@ public static class DriftDetector
     // Distinct values of the pooled sorted samples, counted up to a cap (all 'auto' needs to know).
     private static int DistinctSorted(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int cap)
     {
-        int i = 0, j = 0, distinct = 0;
-        while ((i < a.Length || j < b.Length) && distinct < cap)
+        var distinct = 0;
+        var walk = new SortedSamples(a, b);
+        while (distinct < cap && walk.MoveNext())
         {
-            var v = i < a.Length && (j >= b.Length || a[i] <= b[j]) ? a[i] : b[j];
             distinct++;
-            while (i < a.Length && a[i] <= v)
-            {
-                i++;
-            }
-
-            while (j < b.Length && b[j] <= v)
-            {
-                j++;
-            }
         }
 
         return distinct;
@@ -177,24 +164,13 @@ public static class DriftDetector
     {
         var countsA = new List<long>();
         var countsB = new List<long>();
-        int i = 0, j = 0;
-        while (i < a.Length || j < b.Length)
+        var walk = new SortedSamples(a, b);
+        int lastA = 0, lastB = 0;
+        while (walk.MoveNext())
         {
-            var v = i < a.Length && (j >= b.Length || a[i] <= b[j]) ? a[i] : b[j];
-            var startI = i;
-            var startJ = j;
-            while (i < a.Length && a[i] <= v)
-            {
-                i++;
-            }
-
-            while (j < b.Length && b[j] <= v)
-            {
-                j++;
-            }
-
-            countsA.Add(i - startI);
-            countsB.Add(j - startJ);
+            countsA.Add(walk.BelowA - lastA);
+            countsB.Add(walk.BelowB - lastB);
+            (lastA, lastB) = (walk.BelowA, walk.BelowB);
         }
 
         return ([.. countsA], [.. countsB]);

@@ -130,11 +130,7 @@ public static class DriftStatistics
     /// <summary>First Wasserstein (earth mover's) distance between two samples, as scipy.stats.wasserstein_distance.</summary>
     public static double Wasserstein(ReadOnlySpan<double> baseline, ReadOnlySpan<double> live)
     {
-        var a = baseline.ToArray();
-        var b = live.ToArray();
-        Array.Sort(a);
-        Array.Sort(b);
-        return WassersteinSorted(a, b);
+        return WassersteinSorted(SortedSamples.SortedCopy(baseline), SortedSamples.SortedCopy(live));
     }
 
     /// <summary>As <see cref="Wasserstein"/>, over samples already sorted ascending.</summary>
@@ -146,28 +142,11 @@ public static class DriftStatistics
         }
 
         // The integral of |F_a - F_b| between consecutive distinct values of the pooled sample.
-        int i = 0, j = 0;
         var distance = 0.0;
-        while (i < a.Length || j < b.Length)
+        var walk = new SortedSamples(a, b);
+        while (walk.MoveNext() && !walk.Done)
         {
-            var v = i < a.Length && (j >= b.Length || a[i] <= b[j]) ? a[i] : b[j];
-            while (i < a.Length && a[i] <= v)
-            {
-                i++;
-            }
-
-            while (j < b.Length && b[j] <= v)
-            {
-                j++;
-            }
-
-            if (i == a.Length && j == b.Length)
-            {
-                break;
-            }
-
-            var next = i < a.Length && (j >= b.Length || a[i] <= b[j]) ? a[i] : b[j];
-            distance += Math.Abs(((double)i / a.Length) - ((double)j / b.Length)) * (next - v);
+            distance += Math.Abs(((double)walk.BelowA / a.Length) - ((double)walk.BelowB / b.Length)) * (walk.Next - walk.Value);
         }
 
         return distance;

@@ -16,11 +16,7 @@ public static class KolmogorovSmirnov
     /// <summary>The test over two unsorted samples (neither empty, no NaN).</summary>
     public static TestResult TwoSample(ReadOnlySpan<double> baseline, ReadOnlySpan<double> live)
     {
-        var a = baseline.ToArray();
-        var b = live.ToArray();
-        Array.Sort(a);
-        Array.Sort(b);
-        return TwoSampleSorted(a, b);
+        return TwoSampleSorted(SortedSamples.SortedCopy(baseline), SortedSamples.SortedCopy(live));
     }
 
     /// <summary>The test over two samples already sorted ascending (saves the sort when the caller keeps them sorted).</summary>
@@ -41,21 +37,10 @@ public static class KolmogorovSmirnov
         // The empirical CDFs compared at every observed value (scipy's searchsorted side='right'):
         // walking both sorted samples over the distinct values gives the same differences.
         double maxDiff = double.NegativeInfinity, minDiff = double.PositiveInfinity;
-        int i = 0, j = 0;
-        while (i < n1 || j < n2)
+        var walk = new SortedSamples(a, b);
+        while (walk.MoveNext())
         {
-            var v = i < n1 && (j >= n2 || a[i] <= b[j]) ? a[i] : b[j];
-            while (i < n1 && a[i] <= v)
-            {
-                i++;
-            }
-
-            while (j < n2 && b[j] <= v)
-            {
-                j++;
-            }
-
-            var diff = ((double)i / n1) - ((double)j / n2);
+            var diff = ((double)walk.BelowA / n1) - ((double)walk.BelowB / n2);
             maxDiff = Math.Max(maxDiff, diff);
             minDiff = Math.Min(minDiff, diff);
         }
