@@ -48,6 +48,14 @@ public sealed class ReferenceTests(ITestOutputHelper output)
             ks.Add((a, b));
         }
 
+        // One sample over 10,000 values, the other tiny: the effective n is at most 140, where we
+        // compute the exact p-value rather than scipy's Pomeranz; so compare with method='exact'.
+        var unbalanced = new List<(double[] A, double[] B)>
+        {
+            (Samples.Normal(41, 12_000), Samples.Normal(42, 50, 0.3)),
+            (Samples.Normal(43, 10_500), Samples.Normal(44, 120)),
+        };
+
         var chi2 = new List<(long[] A, long[] B)>
         {
             ([10, 20], [14, 16]), ([50, 50], [50, 51]), ([3, 7], [7, 3]), ([5, 9, 12], [8, 8, 4]),
@@ -95,6 +103,7 @@ public sealed class ReferenceTests(ITestOutputHelper output)
         var input = new JsonObject
         {
             ["ks"] = new JsonArray([.. ks.Select(c => Pair(c.A, c.B))]),
+            ["ks_exact"] = new JsonArray([.. unbalanced.Select(c => Pair(c.A, c.B))]),
             ["chi2"] = new JsonArray([.. chi2.Select(c => DropEmpty(c.A, c.B))]),
             ["js"] = new JsonArray([.. js.Select(c => Pair(c.A, c.B))]),
             ["wasserstein"] = new JsonArray([.. ks.Select(c => Pair(c.A, c.B))]),
@@ -124,6 +133,15 @@ public sealed class ReferenceTests(ITestOutputHelper output)
             var w = expected["wasserstein"]![i]!;
             Close(w["distance"]!.GetValue<double>(), DriftStatistics.Wasserstein(ks[i].A, ks[i].B), Relative, $"wasserstein[{i}]");
             Close(w["normed"]!.GetValue<double>(), DriftStatistics.NormedWasserstein(ks[i].A, ks[i].B), Relative, $"normed wasserstein[{i}]");
+        }
+
+        for (var i = 0; i < unbalanced.Count; i++)
+        {
+            var actual = KolmogorovSmirnov.TwoSample(unbalanced[i].A, unbalanced[i].B);
+            var reference = expected["ks_exact"]![i]!;
+            output.WriteLine($"ks unbalanced[{i}] D={actual.Statistic:R} p={actual.PValue:R} scipy exact p={reference["pvalue"]}");
+            Close(reference["statistic"]!.GetValue<double>(), actual.Statistic, Relative, $"ks unbalanced[{i}] statistic");
+            Close(reference["pvalue"]!.GetValue<double>(), actual.PValue, PValueRelative, $"ks unbalanced[{i}] p-value");
         }
 
         for (var i = 0; i < chi2.Count; i++)

@@ -34,6 +34,10 @@ def main():
     for c in cases["ks"]:
         r = ks_2samp(c["a"], c["b"], method="auto")
         out["ks"].append({"statistic": float(r.statistic), "pvalue": float(r.pvalue)})
+    out["ks_exact"] = []
+    for c in cases["ks_exact"]:
+        r = ks_2samp(c["a"], c["b"], method="exact")
+        out["ks_exact"].append({"statistic": float(r.statistic), "pvalue": float(r.pvalue)})
     out["chi2"] = []
     for c in cases["chi2"]:
         table = np.array([c["a"], c["b"]])
