@@ -8,13 +8,16 @@ public static class Corpus
     public static TheoryData<string> Files()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Folder, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in Names())
         {
-            data.Add(Path.GetFileName(file));
+            data.Add(file);
         }
 
         return data;
     }
+
+    public static IEnumerable<string> Names() =>
+        Directory.GetFiles(Folder, "*.yaml").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
 
     public static string Read(string file) => File.ReadAllText(Path.Combine(Folder, file));
 }
