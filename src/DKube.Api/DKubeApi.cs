@@ -77,6 +77,7 @@ public static class DKubeApi
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
         api.MapRepoEndpoints();
+        api.MapPipelineEndpoints();
         return app;
     }
 }
