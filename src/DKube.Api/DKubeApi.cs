@@ -78,6 +78,7 @@ public static class DKubeApi
         api.MapTemplateEndpoints();
         api.MapRepoEndpoints();
         api.MapPipelineEndpoints();
+        api.MapExperimentEndpoints();
         return app;
     }
 }
