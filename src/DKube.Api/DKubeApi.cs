@@ -77,6 +77,8 @@ public static class DKubeApi
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
         api.MapRepoEndpoints();
+        api.MapPipelineEndpoints();
+        api.MapExperimentEndpoints();
         return app;
     }
 }
