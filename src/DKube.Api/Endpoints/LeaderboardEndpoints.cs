@@ -70,10 +70,7 @@ public static class LeaderboardEndpoints
         // Resolved as a run of the owner's would be: repositories by the owner's names (404 when not
         // visible to them), the commit fixed now.
         var inputs = request.Dataset is { } d ? [new VersionRef(RepoKinds.Dataset, d.Name!, d.Version, LeaderboardRuns.DataMount)] : new List<VersionRef>();
-        var resolved = await RunReferences.ResolveAsync(
-            new WorkloadSpec("evaluation", LeaderboardRuns.Kind, project.Group, project.Id, new CodeRef(request.Code!.Repo!, request.Code.Commit), request.Image,
-                request.Command!, inputs, null, new Dictionary<string, string>(), 0, false, null, null, [], TimeSpan.Zero, new Dictionary<string, string>()),
-            caller, grains, directory, code, http.RequestAborted);
+        var resolved = await ResolveAsync(project, new CodeRef(request.Code!.Repo!, request.Code.Commit), inputs, http, grains, directory, code);
 
         var members = (await grains.GetGrain<IGroupGrain>(project.Group).Get())?.Members ?? [];
         var codeRepo = await RepoAccess.VisibleCodeAsync(resolved.Code!.RepoId!, caller, grains);
@@ -112,11 +109,8 @@ public static class LeaderboardEndpoints
         var submissionId = IdempotencyKey.IdFor(idempotencyKey, "s", caller.Name);
 
         // The submitter's model, resolved as the submitter sees it: one they cannot see is 404.
-        var resolved = await RunReferences.ResolveAsync(
-            new WorkloadSpec("submission", LeaderboardRuns.Kind, project.Group, project.Id, null, null, "", [new VersionRef(RepoKinds.Model, request.Model!.Name!,
-                request.Model.Version, LeaderboardRuns.SubmissionMount)], null, new Dictionary<string, string>(), 0, false, null, null, [], TimeSpan.Zero,
-                new Dictionary<string, string>()),
-            caller, grains, directory, code, http.RequestAborted);
+        var resolved = await ResolveAsync(project, null, [new VersionRef(RepoKinds.Model, request.Model!.Name!, request.Model.Version, LeaderboardRuns.SubmissionMount)],
+            http, grains, directory, code);
         var model = resolved.Inputs[0];
         var repo = await RepoAccess.VisibleDataAsync(RepoKind.Model, model.RepoId!, caller, grains);
         if (!repo.Versioned)
@@ -137,21 +131,27 @@ public static class LeaderboardEndpoints
         return TypedResults.Accepted($"{DKubeApi.BasePath}/projects/{project.Id}/submissions/{submission.Id}", submission);
     }
 
-    private static async Task<Ok<ItemsPage<Submission>>> ListSubmissions(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<Ok<ItemsPage<Submission>>> ListSubmissions(string id, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok(new ItemsPage<Submission>(await SubmissionsAsync(id, http.Caller(), grains), null));
+
+    private static async Task<Ok<Submission>> GetSubmission(string id, string submission, HttpContext http, IGrainFactory grains) =>
+        TypedResults.Ok((await SubmissionsAsync(id, http.Caller(), grains)).FirstOrDefault(s => s.Id == submission)
+            ?? throw DomainException.NotFound("Submission", submission));
+
+    /// <summary>The submissions the caller may read: their own; all of them for the project's owner.</summary>
+    private static async Task<IReadOnlyList<Submission>> SubmissionsAsync(string id, Caller caller, IGrainFactory grains)
     {
-        var caller = http.Caller();
         var project = await LeaderboardAsync(id, caller, grains);
-        var items = await grains.GetGrain<ILeaderboardGrain>(project.Id).Submissions(project.Owner == caller.Name ? null : caller.Name);
-        return TypedResults.Ok(new ItemsPage<Submission>(items, null));
+        return await grains.GetGrain<ILeaderboardGrain>(project.Id).Submissions(project.Owner == caller.Name ? null : caller.Name);
     }
 
-    private static async Task<Ok<Submission>> GetSubmission(string id, string submission, HttpContext http, IGrainFactory grains)
-    {
-        var caller = http.Caller();
-        var project = await LeaderboardAsync(id, caller, grains);
-        var items = await grains.GetGrain<ILeaderboardGrain>(project.Id).Submissions(project.Owner == caller.Name ? null : caller.Name);
-        return TypedResults.Ok(items.FirstOrDefault(s => s.Id == submission) ?? throw DomainException.NotFound("Submission", submission));
-    }
+    /// <summary>Code and inputs resolved as a run of the caller's in the project would resolve them (404 for what the caller cannot see).</summary>
+    private static Task<WorkloadSpec> ResolveAsync(ProjectView project, CodeRef? codeRef, List<VersionRef> inputs, HttpContext http, IGrainFactory grains,
+        IResourceDirectory directory, ICodeResolver code) =>
+        RunReferences.ResolveAsync(
+            new WorkloadSpec(LeaderboardRuns.Kind, LeaderboardRuns.Kind, project.Group, project.Id, codeRef, null, "", inputs, null, new Dictionary<string, string>(),
+                0, false, null, null, [], TimeSpan.Zero, new Dictionary<string, string>()),
+            http.Caller(), grains, directory, code, http.RequestAborted);
 
     private static async Task<IResult> Board(string id, string? format, HttpContext http, IGrainFactory grains)
     {
