@@ -76,6 +76,7 @@ public static class DKubeApi
         api.MapRunEndpoints();
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
+        api.MapLeaderboardEndpoints();
         api.MapRepoEndpoints();
         api.MapPipelineEndpoints();
         api.MapExperimentEndpoints();
