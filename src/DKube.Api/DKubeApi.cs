@@ -84,7 +84,10 @@ public static class DKubeApi
         api.MapRunEndpoints();
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
+        api.MapLeaderboardEndpoints();
         api.MapRepoEndpoints();
+        api.MapPipelineEndpoints();
+        api.MapExperimentEndpoints();
         return app;
     }
 }
