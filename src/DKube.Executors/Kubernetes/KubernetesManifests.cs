@@ -177,6 +177,12 @@ internal static class KubernetesManifests
             }
         }
 
+        if (ports is [{ } served, ..])
+        {
+            // The pod has a network namespace of its own: it binds every address, the gateway reaches its pod IP.
+            HttpEndpoint.Apply(environment, served.ContainerPort, "0.0.0.0");
+        }
+
         DKubeIdentityVariables.Apply(environment, spec);
         return new V1PodSpec
         {

@@ -16,7 +16,8 @@ internal static class LocalEnvironment
         LocalExecutorOptions options,
         bool hasHyperparameters,
         bool ownAccount,
-        bool withSpec = true)
+        bool withSpec = true,
+        int? port = null)
     {
         var env = ChildEnvironment.From(options.InheritedEnvironment);
 
@@ -55,6 +56,8 @@ internal static class LocalEnvironment
             env["DKUBE_HYPERPARAMETERS_FILE"] = paths.HyperparametersFile;
         else
             env.Remove("DKUBE_HYPERPARAMETERS_FILE");
+        if (port is { } given)
+            HttpEndpoint.Apply(env, given, "127.0.0.1");
         DKubeIdentityVariables.Apply(env, spec);
 
         return env;

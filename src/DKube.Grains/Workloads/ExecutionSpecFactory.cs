@@ -25,6 +25,13 @@ public static class ExecutionSpecFactory
             environment[name] = value;
         }
 
+        var servesHttp = view.Type == WorkloadType.Ide;
+        if (servesHttp)
+        {
+            // The IDE's server answers under the path the gateway forwards unchanged, so its own links work.
+            environment[GatewayPaths.BaseUrlVariable] = GatewayPaths.IdeLab(view.Id);
+        }
+
         var backendOptions = new Dictionary<string, string>(spec.BackendOptions, StringComparer.Ordinal)
         {
             ["hyperparameters.json"] = HyperparameterValues.TypedJson(spec),
@@ -48,6 +55,9 @@ public static class ExecutionSpecFactory
             spec.BackendOptions.TryGetValue(BackendOptionKeys.TimeLimitMinutes, out var limit)
                 ? TimeSpan.FromMinutes(int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture))
                 : null,
-            backendOptions);
+            backendOptions)
+        {
+            ServesHttp = servesHttp,
+        };
     }
 }
