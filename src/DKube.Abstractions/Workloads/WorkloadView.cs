@@ -28,5 +28,6 @@ public sealed record WorkloadView(
     [property: Id(18)] int Attempt,
     [property: Id(19)] IReadOnlyList<Repos.VersionId>? InputVersions = null,
     [property: Id(20)] int? OutputVersion = null,
+    [property: Id(21)] WorkloadParent? Parent = null,
     // Id 30 leaves room for fields other branches add meanwhile (never renumber an Id).
     [property: Id(30)] string? Endpoint = null);
