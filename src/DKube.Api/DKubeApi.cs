@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
+using DKube.Api.Ides;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -40,6 +41,9 @@ public static class DKubeApi
         });
         services.AddExceptionHandler<ExceptionProblemMapper>();
         services.AddOpenApi();
+        services.AddHttpForwarder();
+        services.AddSingleton<GatewayForwarder>();
+        services.AddSingleton(sp => new GatewayAccess(BearerAuthFilter.Create(sp, operatorOnly: false), sp.GetRequiredService<IGrainFactory>()));
         return services;
     }
 
@@ -77,6 +81,8 @@ public static class DKubeApi
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
         api.MapRepoEndpoints();
+        // The gateway's paths are at the root, beside the API, not under it.
+        app.MapIdeGateway();
         return app;
     }
 }
