@@ -31,6 +31,13 @@ public sealed record ExecutionSpec(
     /// </summary>
     public bool ServesHttp { get; init; }
 
+    /// <summary>
+    /// A TensorBoard: the id of the execution whose TensorBoard folder this work serves; the backend
+    /// gives that folder (as the work sees it) in <c>DKUBE_TENSORBOARD_DIR</c>. The local executor
+    /// supports it; the others refuse it.
+    /// </summary>
+    public string? TensorBoardOf { get; init; }
+
     /// <summary>Workers plus the master: DKube counts a distributed run as workers + 1 pods.</summary>
     public int WorkerCount => Workers + 1;
 }

@@ -24,6 +24,7 @@ public static class IdeEndpoints
             TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Ide, http.Caller(), grains)).Start()))
             .WithSummary("Start a stopped IDE again; it queues for GPUs like a new one.");
         ides.MapIdeOpen();
+        ides.MapTensorBoard(WorkloadType.Ide);
     }
 
     private static async Task<Created<WorkloadView>> Create(

@@ -37,6 +37,8 @@ public static class IdeGateway
                 "(bearer token or the `dkube_token` cookie set by `open`; anyone else 404). 503 `not-ready` with `Retry-After` until it answers.");
         gateway.MapGet("/{id}/lab", (string id) => TypedResults.Redirect(GatewayPaths.IdeLab(id)))
             .WithSummary("Redirects to `/ides/{id}/lab/`.");
+        TensorBoards.MapTensorBoardGateway(gateway, WorkloadType.Ide);
+        TensorBoards.MapTensorBoardGateway(app.MapGroup("/runs").WithTags("Gateway"), WorkloadType.Run);
     }
 
     private static async Task<Ok<IdeOpenAnswer>> Open(string id, HttpContext http, IGrainFactory grains)

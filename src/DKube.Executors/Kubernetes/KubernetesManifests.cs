@@ -225,6 +225,11 @@ internal static class KubernetesManifests
     private static void Validate(ExecutionSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.TensorBoardOf is not null)
+        {
+            throw new ArgumentException("TensorBoard is served on local clusters only for now.", nameof(spec));
+        }
+
         if (string.IsNullOrWhiteSpace(spec.Image))
         {
             throw new ArgumentException($"Work {spec.Id} has no image; Kubernetes runs containers only.", nameof(spec));

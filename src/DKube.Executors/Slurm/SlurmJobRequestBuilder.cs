@@ -23,6 +23,11 @@ internal static class SlurmJobRequestBuilder
         }
 
         SlurmRunFolder.Validate(spec, options.SharedPath);
+        if (spec.TensorBoardOf is not null)
+        {
+            throw new ArgumentException("TensorBoard is served on local clusters only for now.", nameof(spec));
+        }
+
         var extras = ReadExtras(spec.BackendOptions);
         var nodes = spec.WorkerCount;
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal)

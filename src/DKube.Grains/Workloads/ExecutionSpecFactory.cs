@@ -26,10 +26,13 @@ public static class ExecutionSpecFactory
         }
 
         var servesHttp = view.Type == WorkloadType.Ide;
+        spec.BackendOptions.TryGetValue(BackendOptionKeys.TensorBoardOf, out var tensorBoardOf);
         if (servesHttp)
         {
-            // The IDE's server answers under the path the gateway forwards unchanged, so its own links work.
-            environment[GatewayPaths.BaseUrlVariable] = GatewayPaths.IdeLab(view.Id);
+            // The server answers under the path the gateway forwards unchanged, so its own links work.
+            environment[GatewayPaths.BaseUrlVariable] = tensorBoardOf is not null && spec.BackendOptions.TryGetValue(BackendOptionKeys.TensorBoardPath, out var path)
+                ? path
+                : GatewayPaths.IdeLab(view.Id);
         }
 
         var backendOptions = new Dictionary<string, string>(spec.BackendOptions, StringComparer.Ordinal)
@@ -58,6 +61,7 @@ public static class ExecutionSpecFactory
             backendOptions)
         {
             ServesHttp = servesHttp,
+            TensorBoardOf = tensorBoardOf,
         };
     }
 }

@@ -3,9 +3,14 @@ using System.Net;
 namespace DKube.Integration.Tests.Infrastructure;
 
 /// <summary>A server with a local cluster of virtual GPUs; each test takes a group of its own on it.</summary>
-public sealed class LabFixture : IAsyncLifetime
+public sealed class LabFixture(string[] extra) : IAsyncLifetime
 {
-    private readonly ServerFixture _server = new();
+    private readonly ServerFixture _server = new(extra);
+
+    public LabFixture()
+        : this([])
+    {
+    }
 
     public ServerFixture Server => _server;
 

@@ -3,9 +3,15 @@ using DKube.Server;
 namespace DKube.Integration.Tests.Infrastructure;
 
 /// <summary>One co-hosted server on a fresh database, shared by the tests of a class.</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public sealed class ServerFixture(string[] extra) : IAsyncLifetime
 {
     private DKubeServer? _server;
+
+    public ServerFixture()
+        : this([])
+    {
+    }
+
     private int _names;
 
     public DKubeServer Server => _server ?? throw new InvalidOperationException("Not started.");
@@ -20,7 +26,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         ConnectionString = await SharedPostgres.NewDatabaseAsync();
-        _server = await ServerHandle.StartAsync(ConnectionString, DataDir);
+        _server = await ServerHandle.StartAsync(ConnectionString, DataDir, extra);
     }
 
     public async Task DisposeAsync()
