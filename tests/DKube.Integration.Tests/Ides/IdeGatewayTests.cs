@@ -87,7 +87,8 @@ public sealed class IdeGatewayTests(LabFixture lab) : IClassFixture<LabFixture>
         return token;
     }
 
-    private static async Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string? token)
+    /// <summary>A GET with the bearer token (none when null), as a script reaches the gateway.</summary>
+    internal static async Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string? token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (token is not null)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using DKube.Integration.Tests.Infrastructure;
 
 namespace DKube.Integration.Tests.Ides;
@@ -28,14 +27,14 @@ public sealed class TensorBoardTests(TensorBoardTests.Lab lab) : IClassFixture<T
         var board = (await alice.Client.Post($"runs/{run}/tensorboard")).Expect(HttpStatusCode.OK);
         Assert.Equal("tensorboard", board["kind"]);
         using var http = new HttpClient { BaseAddress = lab.Inner.Server.Server.Url };
-        var served = await Eventually.Until(() => GetAsync(http, $"/runs/{run}/tensorboard/events.txt", alice.Client.Token),
+        var served = await Eventually.Until(() => IdeGatewayTests.GetAsync(http, $"/runs/{run}/tensorboard/events.txt", alice.Client.Token),
             r => r.StatusCode == HttpStatusCode.OK, what: "the TensorBoard to serve the run's folder");
-        var stranger = await GetAsync(http, $"/runs/{run}/tensorboard/events.txt", mallory.Client.Token);
+        var stranger = await IdeGatewayTests.GetAsync(http, $"/runs/{run}/tensorboard/events.txt", mallory.Client.Token);
         (await alice.Client.Delete($"runs/{run}/tensorboard")).Expect(HttpStatusCode.OK);
         await alice.WaitForStatus("tb-" + run, "Stopped", "ides");
-        var stopped = await GetAsync(http, $"/runs/{run}/tensorboard/events.txt", alice.Client.Token);
+        var stopped = await IdeGatewayTests.GetAsync(http, $"/runs/{run}/tensorboard/events.txt", alice.Client.Token);
         var again = (await alice.Client.Post($"runs/{run}/tensorboard")).Expect(HttpStatusCode.OK);
-        var servedAgain = await Eventually.Until(() => GetAsync(http, $"/runs/{run}/tensorboard/events.txt", alice.Client.Token),
+        var servedAgain = await Eventually.Until(() => IdeGatewayTests.GetAsync(http, $"/runs/{run}/tensorboard/events.txt", alice.Client.Token),
             r => r.StatusCode == HttpStatusCode.OK, what: "the TensorBoard started again");
 
         Assert.Equal("step-1-loss-0.5", (await served.Content.ReadAsStringAsync()).Trim());
@@ -47,12 +46,6 @@ public sealed class TensorBoardTests(TensorBoardTests.Lab lab) : IClassFixture<T
         (await alice.Client.Post($"runs/{run}/stop")).Expect(HttpStatusCode.OK);
     }
 
-    private static async Task<HttpResponseMessage> GetAsync(HttpClient http, string path, string? token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await http.SendAsync(request);
-    }
 
     /// <summary>The lab server with the stand-in as its TensorBoard command.</summary>
     public sealed class Lab : IAsyncLifetime

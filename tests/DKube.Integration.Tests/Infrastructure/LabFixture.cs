@@ -3,14 +3,17 @@ using System.Net;
 namespace DKube.Integration.Tests.Infrastructure;
 
 /// <summary>A server with a local cluster of virtual GPUs; each test takes a group of its own on it.</summary>
-public sealed class LabFixture(string[] extra) : IAsyncLifetime
+public sealed class LabFixture : IAsyncLifetime
 {
-    private readonly ServerFixture _server = new(extra);
+    private readonly ServerFixture _server;
 
     public LabFixture()
         : this([])
     {
     }
+
+    /// <param name="extra">More command-line switches for the server (xunit needs the one public constructor above).</param>
+    internal LabFixture(string[] extra) => _server = new(extra);
 
     public ServerFixture Server => _server;
 

@@ -3,14 +3,18 @@ using DKube.Server;
 namespace DKube.Integration.Tests.Infrastructure;
 
 /// <summary>One co-hosted server on a fresh database, shared by the tests of a class.</summary>
-public sealed class ServerFixture(string[] extra) : IAsyncLifetime
+public sealed class ServerFixture : IAsyncLifetime
 {
+    private readonly string[] extra;
     private DKubeServer? _server;
 
     public ServerFixture()
         : this([])
     {
     }
+
+    /// <param name="extra">More command-line switches for the server (xunit needs the one public constructor above).</param>
+    internal ServerFixture(string[] extra) => this.extra = extra;
 
     private int _names;
 
