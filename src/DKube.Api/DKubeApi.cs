@@ -5,6 +5,7 @@ using DKube.Api.Auth;
 using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
 using DKube.Api.Limits;
+using DKube.Api.Ides;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -48,6 +49,9 @@ public static class DKubeApi
         });
         services.AddExceptionHandler<ExceptionProblemMapper>();
         services.AddOpenApi();
+        services.AddHttpForwarder();
+        services.AddSingleton<GatewayForwarder>();
+        services.AddSingleton(sp => new GatewayAccess(BearerAuthFilter.Create(sp, operatorOnly: false), sp.GetRequiredService<IGrainFactory>()));
         return services;
     }
 
@@ -88,6 +92,8 @@ public static class DKubeApi
         api.MapRepoEndpoints();
         api.MapPipelineEndpoints();
         api.MapExperimentEndpoints();
+        // The gateway's paths are at the root, beside the API, not under it.
+        app.MapIdeGateway();
         return app;
     }
 }

@@ -23,6 +23,21 @@ public sealed record ExecutionSpec(
     TimeSpan? TimeLimit,
     IReadOnlyDictionary<string, string> BackendOptions)
 {
+    /// <summary>
+    /// The work answers HTTP (an IDE, a TensorBoard, a model server): the executor gives it a port of
+    /// its own (<see cref="HttpEndpoint.PortVariable"/>) and the address to bind
+    /// (<see cref="HttpEndpoint.BindAddressVariable"/>), and reports where it is reached in
+    /// <see cref="ExecutionStatus.Endpoint"/> while it runs.
+    /// </summary>
+    public bool ServesHttp { get; init; }
+
+    /// <summary>
+    /// A TensorBoard: the id of the execution whose TensorBoard folder this work serves; the backend
+    /// gives that folder (as the work sees it) in <c>DKUBE_TENSORBOARD_DIR</c>. The local executor
+    /// supports it; the others refuse it.
+    /// </summary>
+    public string? TensorBoardOf { get; init; }
+
     /// <summary>Workers plus the master: DKube counts a distributed run as workers + 1 pods.</summary>
     public int WorkerCount => Workers + 1;
 }

@@ -1,3 +1,4 @@
+using DKube.Abstractions.Workloads;
 using DKube.Abstractions.Repos;
 using DKube.Api.Limits;
 using DKube.Grains.Tenancy;
@@ -71,6 +72,10 @@ public sealed class DKubeOptions
     /// <summary>The largest version upload (archive and unpacked content), in bytes.</summary>
     [ConfigurationKeyName("MAX_UPLOAD_BYTES")]
     public long MaxUploadBytes { get; set; } = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>The command that serves a run's or IDE's TensorBoard folder (see <see cref="TensorBoardSettings"/>).</summary>
+    [ConfigurationKeyName("TENSORBOARD_COMMAND")]
+    public string TensorBoardCommand { get; set; } = TensorBoardSettings.DefaultCommand;
 
     /// <summary>Accept <c>file://</c> git remotes (tests, single-machine setups): they can read any repository on the server's disk.</summary>
     [ConfigurationKeyName("ALLOW_FILE_GIT_URLS")]

@@ -1,3 +1,4 @@
+using DKube.Abstractions.Workloads;
 using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
@@ -165,6 +166,7 @@ public sealed class DKubeServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
         builder.Services.AddDKubeCore(options, dataSource);
         builder.Services.AddDKubeApi(options.TenantLimits(), TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)));
+        builder.Services.AddSingleton(new TensorBoardSettings(options.TensorBoardCommand));
         // Every process that authenticates learns of token and membership changes from PostgreSQL.
         builder.Services.AddHostedService(sp => new CallerChangeListener(
             dataSource, sp.GetRequiredService<CallerCache>().Invalidate, sp.GetRequiredService<ILogger<CallerChangeListener>>()));

@@ -15,4 +15,5 @@ public sealed record ExecutionProbe(
     [property: Id(3)] bool Final,
     [property: Id(4)] DateTimeOffset At,
     [property: Id(5)] int? ExitCode,
-    [property: Id(6)] string? Reason);
+    [property: Id(6)] string? Reason,
+    [property: Id(7)] string? Endpoint = null);

@@ -1,6 +1,9 @@
 namespace DKube.Abstractions.Workloads;
 
-/// <summary>A run or IDE as the API shows it.</summary>
+/// <summary>
+/// A run or IDE as the API shows it. <see cref="Endpoint"/>: where the server of an IDE (or other work
+/// that serves HTTP) is reached from the gateway while it runs, <c>http://host:port</c>; null otherwise.
+/// </summary>
 [GenerateSerializer]
 [Alias("dkube.workload")]
 public sealed record WorkloadView(
@@ -25,4 +28,6 @@ public sealed record WorkloadView(
     [property: Id(18)] int Attempt,
     [property: Id(19)] IReadOnlyList<Repos.VersionId>? InputVersions = null,
     [property: Id(20)] int? OutputVersion = null,
-    [property: Id(21)] WorkloadParent? Parent = null);
+    [property: Id(21)] WorkloadParent? Parent = null,
+    // Id 30 leaves room for fields other branches add meanwhile (never renumber an Id).
+    [property: Id(30)] string? Endpoint = null);

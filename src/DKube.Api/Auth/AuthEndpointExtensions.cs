@@ -39,9 +39,7 @@ public static class AuthEndpointExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory((factory, next) =>
         {
-            var services = factory.ApplicationServices;
-            var filter = new BearerAuthFilter(services.GetRequiredService<IResourceDirectory>(), services.GetRequiredService<CallerCache>(),
-                services.GetRequiredService<IWorkloadTokens>(), services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TenantRateLimiter>(), operatorOnly);
+            var filter = BearerAuthFilter.Create(factory.ApplicationServices, operatorOnly);
             return context => filter.InvokeAsync(context, next);
         });
 }

@@ -4,6 +4,7 @@ using DKube.Abstractions.Workloads;
 using DKube.Api.Limits;
 using DKube.Api.Problems;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DKube.Api.Auth;
 
@@ -24,11 +25,7 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache c
             return Unauthorized(http, "A bearer token is required.");
         }
 
-        var token = header[scheme.Length..].Trim();
-        // A run's own token is checked against its run on every request (it ends with the run), so it is never cached.
-        var caller = token.StartsWith(Tokens.WorkloadPrefix, StringComparison.Ordinal)
-            ? await WorkloadOwnerAsync(token, http.RequestAborted)
-            : await cache.FindAsync(Tokens.Hash(token), directory, http.RequestAborted);
+        var caller = await CallerOfAsync(header[scheme.Length..].Trim(), http.RequestAborted);
         if (caller is null)
         {
             return Unauthorized(http, "The bearer token is not valid.");
@@ -42,6 +39,18 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache c
         http.SetCaller(caller);
         return await limiter.InvokeAsync(http, caller, () => next(context));
     }
+
+    /// <summary>The caller a token stands for, or null when it is unknown (also the gateway's way in, whose token may come in a cookie).</summary>
+    public Task<Caller?> CallerOfAsync(string token, CancellationToken cancellationToken) =>
+        // A run's own token is checked against its run on every request (it ends with the run), so it is never cached.
+        token.StartsWith(Tokens.WorkloadPrefix, StringComparison.Ordinal)
+            ? WorkloadOwnerAsync(token, cancellationToken)
+            : cache.FindAsync(Tokens.Hash(token), directory, cancellationToken);
+
+    /// <summary>A filter built from the application's services.</summary>
+    public static BearerAuthFilter Create(IServiceProvider services, bool operatorOnly) =>
+        new(services.GetRequiredService<IResourceDirectory>(), services.GetRequiredService<CallerCache>(),
+            services.GetRequiredService<IWorkloadTokens>(), services.GetRequiredService<IGrainFactory>(), operatorOnly);
 
     /// <summary>
     /// A workload token acts as the workload's owner while the attempt it was issued to is starting or
@@ -60,7 +69,7 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache c
             : null;
     }
 
-    private static IResult Unauthorized(HttpContext http, string detail)
+    public static IResult Unauthorized(HttpContext http, string detail)
     {
         http.Response.Headers.WWWAuthenticate = "Bearer";
         return ProblemResults.Result(StatusCodes.Status401Unauthorized, "unauthorized", detail);

@@ -3,6 +3,7 @@ using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
+using DKube.Api.Ides;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +23,8 @@ public static class IdeEndpoints
         ides.MapPost("/{id}/start", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await (await Workloads.OwnedAsync(id, WorkloadType.Ide, http.Caller(), grains)).Start()))
             .WithSummary("Start a stopped IDE again; it queues for GPUs like a new one.");
+        ides.MapIdeOpen();
+        ides.MapTensorBoard(WorkloadType.Ide);
     }
 
     private static async Task<Created<WorkloadView>> Create(

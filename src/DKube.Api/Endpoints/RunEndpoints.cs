@@ -4,6 +4,7 @@ using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Auth;
+using DKube.Api.Ides;
 using DKube.Api.Contracts;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
@@ -24,6 +25,7 @@ public static class RunEndpoints
         var runs = api.MapGroup("/runs").WithTags("Runs").RequireCaller();
         runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool. An `Idempotency-Key` header makes a retry reach the run the first attempt stored.");
         runs.MapCommonEndpoints(WorkloadType.Run, ResourceKinds.Run);
+        runs.MapTensorBoard(WorkloadType.Run);
         api.MapPost("/runs:batch", Batch).WithTags("Runs").RequireCaller()
             .WithSummary($"Submit up to {BatchRunsRequest.MaxRuns} runs (`runs`: create bodies as for POST /runs) for studies and pipelines; each is answered on its own, in order: status 201 with the run, or the status and problem POST /runs would answer. With `Idempotency-Key`, spec i uses the key `<key>/<i>`, so a retried batch reaches the runs the first attempt stored.");
         runs.MapGet("/{id}/metrics", Metrics).WithSummary("The metric records the run wrote to DKUBE_METRICS_FILE.");

@@ -177,6 +177,12 @@ internal static class KubernetesManifests
             }
         }
 
+        if (ports is [{ } served, ..])
+        {
+            // The pod has a network namespace of its own: it binds every address, the gateway reaches its pod IP.
+            HttpEndpoint.Apply(environment, served.ContainerPort, "0.0.0.0");
+        }
+
         DKubeIdentityVariables.Apply(environment, spec);
         return new V1PodSpec
         {
@@ -219,6 +225,11 @@ internal static class KubernetesManifests
     private static void Validate(ExecutionSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (spec.TensorBoardOf is not null)
+        {
+            throw new ArgumentException("TensorBoard is served on local clusters only for now.", nameof(spec));
+        }
+
         if (string.IsNullOrWhiteSpace(spec.Image))
         {
             throw new ArgumentException($"Work {spec.Id} has no image; Kubernetes runs containers only.", nameof(spec));

@@ -35,14 +35,14 @@ internal static class KubernetesStatusMapper
             : Status(ExecutionState.Pending, reason: "waiting for pods");
     }
 
-    /// <summary>An IDE: its one pod's phase.</summary>
+    /// <summary>An IDE: its one pod's phase; while it runs, its endpoint is the pod's address and container port.</summary>
     public static ExecutionStatus ForIdePod(string id, V1Pod pod, DateTimeOffset at)
     {
         ExecutionStatus Status(ExecutionState state, int? code = null, string? reason = null) => new(id, state, at, code, reason, pod.Metadata?.Name);
         var (code, containerReason) = FirstFailure([pod]);
         return pod.Status?.Phase switch
         {
-            "Running" => Status(ExecutionState.Running),
+            "Running" => Status(ExecutionState.Running) with { Endpoint = EndpointOf(pod) },
             "Succeeded" => Status(ExecutionState.Succeeded, 0),
             "Failed" when pod.Status.Reason == "DeadlineExceeded" => Status(ExecutionState.Failed, code, "time limit"),
             "Failed" => Status(ExecutionState.Failed, code, containerReason ?? pod.Status.Reason ?? "failed"),
@@ -50,6 +50,13 @@ internal static class KubernetesStatusMapper
             _ => Status(ExecutionState.Pending, reason: PendingReason(pod)),
         };
     }
+
+    /// <summary><c>http://podIP:port</c> of the container's first port; null until the pod has an address.</summary>
+    public static string? EndpointOf(V1Pod pod) =>
+        pod.Status?.PodIP is { Length: > 0 } ip
+        && pod.Spec?.Containers?.FirstOrDefault()?.Ports?.FirstOrDefault()?.ContainerPort is { } port
+            ? HttpEndpoint.Url(ip, port)
+            : null;
 
     /// <summary>Why a pod waits: a container's waiting reason (ImagePullBackOff), else why it is unscheduled.</summary>
     public static string PendingReason(V1Pod pod)

@@ -16,7 +16,8 @@ internal static class LocalEnvironment
         LocalExecutorOptions options,
         bool hasHyperparameters,
         bool ownAccount,
-        bool withSpec = true)
+        bool withSpec = true,
+        int? port = null)
     {
         var env = ChildEnvironment.From(options.InheritedEnvironment);
 
@@ -28,7 +29,8 @@ internal static class LocalEnvironment
 
         // Set after the caller's, which they override: a caller cannot pick another GPU set or folder.
         env["DKUBE_WORK_DIR"] = paths.WorkDir;
-        env["DKUBE_TENSORBOARD_DIR"] = paths.TensorBoardDir;
+        // A TensorBoard reads the folder of the run it serves (same user, so same account), not its own.
+        env["DKUBE_TENSORBOARD_DIR"] = spec.TensorBoardOf is { } served ? new LocalRunPaths(Path.GetDirectoryName(paths.WorkDir)!, served).TensorBoardDir : paths.TensorBoardDir;
         env["DKUBE_METRICS_FILE"] = paths.MetricsFile;
         env["DKUBE_SHELL"] = options.ShellPath;
         // The server's home is not the run's (it could not write there anyway): its folder is.
@@ -55,6 +57,8 @@ internal static class LocalEnvironment
             env["DKUBE_HYPERPARAMETERS_FILE"] = paths.HyperparametersFile;
         else
             env.Remove("DKUBE_HYPERPARAMETERS_FILE");
+        if (port is { } given)
+            HttpEndpoint.Apply(env, given, "127.0.0.1");
         DKubeIdentityVariables.Apply(env, spec);
 
         return env;

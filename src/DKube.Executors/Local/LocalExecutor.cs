@@ -85,7 +85,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
 
         try
         {
-            await ReportAsync(new ExecutionStatus(spec.Id, ExecutionState.Running, _time.GetUtcNow(), BackendId: run.BackendId));
+            await ReportAsync(new ExecutionStatus(spec.Id, ExecutionState.Running, _time.GetUtcNow(), BackendId: run.BackendId, Endpoint: run.Record.Endpoint));
         }
         finally
         {
@@ -202,11 +202,11 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
     /// the staged folder its mounts come from; the folders above are passable, not listable.
     /// </summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private async Task GrantAsync(ExecutionSpec spec, LocalRunPaths paths, RunAccount account, bool hasHyperparameters, CancellationToken cancellationToken)
+    private async Task GrantAsync(ExecutionSpec spec, LocalRunPaths paths, RunAccount account, bool hasHyperparameters, int? port, CancellationToken cancellationToken)
     {
         RunFolderAccess.MakeTraversable(Path.GetFullPath(_options.RootPath));
         RunFolderAccess.PrepareWorkDir(paths, account);
-        var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, ownAccount: true);
+        var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, ownAccount: true, port: port);
         await File.WriteAllTextAsync(paths.EnvironmentFile, LocalEnvironment.AsShellScript(environment), cancellationToken);
         RunFolderAccess.GiveToRun(paths.EnvironmentFile, account);
         File.SetUnixFileMode(paths.EnvironmentFile, UnixFileMode.UserRead);
@@ -300,9 +300,11 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             _logger.LogInformation("Local run {RunId} ignores image {Image}: local runs use the host's software", spec.Id, spec.Image);
 
         var writable = spec.Mounts.Where(m => !m.ReadOnly).Select(m => m.Source).ToList();
-        var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit, account?.Uid, writable);
+        // Each server gets a port of its own on loopback, where only this machine (the gateway) reaches it.
+        int? port = spec.ServesHttp ? HttpEndpoint.FreeLoopbackPort() : null;
+        var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit, account?.Uid, writable, port);
         if (account is { } owner && !OperatingSystem.IsWindows())
-            await GrantAsync(spec, paths, owner, hasHyperparameters, cancellationToken);
+            await GrantAsync(spec, paths, owner, hasHyperparameters, port, cancellationToken);
         await LocalRunFiles.WriteRecordAsync(paths, record, cancellationToken);
 
         // No redirection through the server: the wrapper writes to the log itself, so the run
@@ -326,7 +328,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
                 start.ArgumentList.Add(argument);
         }
 
-        ChildEnvironment.Replace(start.Environment, LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null));
+        ChildEnvironment.Replace(start.Environment, LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null, port: port));
 
         Process child;
         try
@@ -348,7 +350,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         if (_runs.TryGetValue(id, out var known))
-            return known.Final ?? new ExecutionStatus(id, ExecutionState.Running, now, BackendId: known.BackendId);
+            return known.Final ?? new ExecutionStatus(id, ExecutionState.Running, now, BackendId: known.BackendId, Endpoint: known.Record.Endpoint);
 
         var paths = PathsOf(id);
         var record = await LocalRunFiles.ReadRecordAsync(paths, cancellationToken);
@@ -363,7 +365,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             _runs[id] = run;
             run.Watcher = WatchAsync(run);
             _logger.LogInformation("Adopted local run {RunId} (pid {Pid})", id, alive.Pid);
-            return new ExecutionStatus(id, ExecutionState.Running, now, BackendId: backendId);
+            return new ExecutionStatus(id, ExecutionState.Running, now, BackendId: backendId, Endpoint: record.Endpoint);
         }
 
         TakeBack(record);

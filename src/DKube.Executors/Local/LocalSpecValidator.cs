@@ -27,6 +27,8 @@ internal static class LocalSpecValidator
         try
         {
             ValidateId(spec.Id);
+            if (spec.TensorBoardOf is { } served)
+                ValidateId(served);
         }
         catch (ArgumentException e)
         {

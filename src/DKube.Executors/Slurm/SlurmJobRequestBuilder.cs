@@ -9,6 +9,8 @@ internal static class SlurmJobRequestBuilder
     // The command travels in the environment and the script only execs it, so no quoting of
     // the user's command can break the script, and "#SBATCH" lines in it mean nothing.
     private const string CommandVariable = "DKUBE_COMMAND";
+    private const string PortTag = "port=";
+
     private const string Script = "#!/bin/sh\nexec /bin/sh -c \"$" + CommandVariable + "\"\n";
 
     public static SlurmJobSubmitDto Build(ExecutionSpec spec, SlurmOptions options)
@@ -21,6 +23,11 @@ internal static class SlurmJobRequestBuilder
         }
 
         SlurmRunFolder.Validate(spec, options.SharedPath);
+        if (spec.TensorBoardOf is not null)
+        {
+            throw new ArgumentException("TensorBoard is served on local clusters only for now.", nameof(spec));
+        }
+
         var extras = ReadExtras(spec.BackendOptions);
         var nodes = spec.WorkerCount;
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal)
@@ -30,6 +37,14 @@ internal static class SlurmJobRequestBuilder
         environment.TryAdd("PATH", options.DefaultPath);
         var folder = FolderOf(options, spec.Id);
         folder?.Describe(environment, spec);
+        // A port free on the silo's machine (the node's own ports are out of its sight: right for a
+        // one-node cluster, likely elsewhere); it is kept in the comment, where a reconcile finds it again.
+        int? port = spec.ServesHttp ? HttpEndpoint.FreeLoopbackPort() : null;
+        if (port is { } served)
+        {
+            HttpEndpoint.Apply(environment, served, "0.0.0.0");
+        }
+
         DKubeIdentityVariables.Apply(environment, spec);
 
         return new SlurmJobSubmitDto
@@ -39,7 +54,7 @@ internal static class SlurmJobRequestBuilder
             {
                 // The name is how Submit (idempotency) and Reconcile find the job again.
                 Name = spec.Id,
-                Comment = $"dkube run={spec.Id} user={spec.User} group={spec.Group}",
+                Comment = $"dkube run={spec.Id} user={spec.User} group={spec.Group}" + (port is { } p ? $" {PortTag}{p.ToString(CultureInfo.InvariantCulture)}" : ""),
                 Nodes = [nodes, nodes],
                 Tasks = nodes,
                 TasksPerNode = 1,
@@ -61,6 +76,34 @@ internal static class SlurmJobRequestBuilder
             },
         };
     }
+
+    /// <summary>
+    /// <c>http://node:port</c> of a job that serves HTTP (its comment names the port) once it runs on
+    /// a node: the first node of its list (the master); null for other jobs.
+    /// </summary>
+    public static string? EndpointOf(SlurmJobDto job)
+    {
+        var comment = Text(job.Comment);
+        var at = comment?.LastIndexOf(" " + PortTag, StringComparison.Ordinal) ?? -1;
+        if (at < 0 || !int.TryParse(comment.AsSpan(at + 1 + PortTag.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            || Text(job.Nodes) is not { Length: > 0 } nodes)
+        {
+            return null;
+        }
+
+        // node[1-2],other -> node1: the first name of a hostlist expression.
+        var first = nodes.Split(',')[0];
+        var bracket = first.IndexOf('[', StringComparison.Ordinal);
+        var host = bracket < 0 ? first : first[..bracket] + first[(bracket + 1)..].Split('-', ',', ']')[0];
+        return HttpEndpoint.Url(host, port);
+    }
+
+    private static string? Text(System.Text.Json.JsonElement? value) => value switch
+    {
+        { ValueKind: System.Text.Json.JsonValueKind.String } text => text.GetString(),
+        { ValueKind: System.Text.Json.JsonValueKind.Object } owner when owner.TryGetProperty("job", out var job) && job.ValueKind == System.Text.Json.JsonValueKind.String => job.GetString(),
+        _ => null,
+    };
 
     /// <summary>The job's folder under the cluster's shared folder; null when the cluster declares none.</summary>
     public static SlurmRunFolder? FolderOf(SlurmOptions options, string id) =>

@@ -5,8 +5,11 @@ namespace DKube.Executors.Slurm;
 /// <summary>Slurm job states in DKube's words.</summary>
 internal static class SlurmStatusMapper
 {
-    public static ExecutionStatus Map(string id, SlurmJobDto job, DateTimeOffset at) =>
-        Map(id, job.JobId, job.JobState, job.StateReason, job.StateDescription, job.ExitCode, signal: null, at);
+    public static ExecutionStatus Map(string id, SlurmJobDto job, DateTimeOffset at)
+    {
+        var status = Map(id, job.JobId, job.JobState, job.StateReason, job.StateDescription, job.ExitCode, signal: null, at);
+        return status.State == ExecutionState.Running ? status with { Endpoint = SlurmJobRequestBuilder.EndpointOf(job) } : status;
+    }
 
     /// <summary>A job slurmrestd forgot (MinJobAge), from its final jobcomp record; that record has no reason.</summary>
     public static ExecutionStatus Map(string id, SlurmJobCompEntry record, DateTimeOffset at) =>

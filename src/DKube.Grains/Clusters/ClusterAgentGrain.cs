@@ -127,7 +127,7 @@ public sealed class ClusterAgentGrain(
         var staging = executionIds.Where(id => steps.IsRunning(StartKey(id))).ToHashSet(StringComparer.Ordinal);
         var asked = executionIds.Where(id => !staging.Contains(id)).ToList();
         var statuses = asked.Count == 0 ? [] : await (await ExecutorAsync()).ReconcileAsync(asked, CancellationToken.None);
-        return statuses.Select(s => new ExecutionProbe(s.Id, WorkloadStatusSink.Map(s), s.State == ExecutionState.Lost, s.IsFinal, s.At, s.ExitCode, s.Reason))
+        return statuses.Select(s => new ExecutionProbe(s.Id, WorkloadStatusSink.Map(s), s.State == ExecutionState.Lost, s.IsFinal, s.At, s.ExitCode, s.Reason, s.Endpoint))
             .Concat(staging.Select(id => new ExecutionProbe(id, WorkloadStatus.Starting, false, false, time.GetUtcNow(), null, null)))
             .ToList();
     }

@@ -15,7 +15,7 @@ public sealed class WorkloadStatusSink(IGrainFactory grains, ILogger<WorkloadSta
     private static readonly TimeSpan RetryBudget = TimeSpan.FromMinutes(10);
 
     public Task ReportAsync(ExecutionStatus status, CancellationToken cancellationToken) =>
-        DeliverAsync(status.Id, attempt => new ExecutionReport(attempt, Map(status), status.At, status.ExitCode, status.Reason), cancellationToken);
+        DeliverAsync(status.Id, attempt => new ExecutionReport(attempt, Map(status), status.At, status.ExitCode, status.Reason, Endpoint: status.Endpoint), cancellationToken);
 
     /// <summary>
     /// Delivers what the cluster's agent says about a step it performs for execution

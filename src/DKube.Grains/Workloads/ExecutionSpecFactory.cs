@@ -25,6 +25,16 @@ public static class ExecutionSpecFactory
             environment[name] = value;
         }
 
+        var servesHttp = view.Type == WorkloadType.Ide;
+        spec.BackendOptions.TryGetValue(BackendOptionKeys.TensorBoardOf, out var tensorBoardOf);
+        if (servesHttp)
+        {
+            // The server answers under the path the gateway forwards unchanged, so its own links work.
+            environment[GatewayPaths.BaseUrlVariable] = tensorBoardOf is not null && spec.BackendOptions.TryGetValue(BackendOptionKeys.TensorBoardPath, out var path)
+                ? path
+                : GatewayPaths.IdeLab(view.Id);
+        }
+
         var backendOptions = new Dictionary<string, string>(spec.BackendOptions, StringComparer.Ordinal)
         {
             ["hyperparameters.json"] = HyperparameterValues.TypedJson(spec),
@@ -48,6 +58,10 @@ public static class ExecutionSpecFactory
             spec.BackendOptions.TryGetValue(BackendOptionKeys.TimeLimitMinutes, out var limit)
                 ? TimeSpan.FromMinutes(int.Parse(limit, System.Globalization.CultureInfo.InvariantCulture))
                 : null,
-            backendOptions);
+            backendOptions)
+        {
+            ServesHttp = servesHttp,
+            TensorBoardOf = tensorBoardOf,
+        };
     }
 }

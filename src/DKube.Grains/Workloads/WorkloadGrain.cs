@@ -144,7 +144,7 @@ public sealed class WorkloadGrain(
         await SaveAsync(View with
         {
             Status = WorkloadStatus.Queued, Attempt = View.Attempt + 1, Allocation = null, Reason = null, ExitCode = null,
-            StartedAt = null, EndedAt = null,
+            StartedAt = null, EndedAt = null, Endpoint = null,
         });
         return await SubmitToPoolAsync(forgetIfRejected: false);
     }
@@ -226,9 +226,15 @@ public sealed class WorkloadGrain(
         if (!report.Status.IsFinal())
         {
             if (report.Status == WorkloadStatus.Running && view.Status is WorkloadStatus.Starting or WorkloadStatus.Running
-                && view.Reason != WorkloadSteps.SavingOutput && (view.Status != WorkloadStatus.Running || view.Reason is not null))
+                && view.Reason != WorkloadSteps.SavingOutput
+                && (view.Status != WorkloadStatus.Running || view.Reason is not null || (report.Endpoint is not null && report.Endpoint != view.Endpoint)))
             {
-                await SaveAsync(view with { Status = WorkloadStatus.Running, StartedAt = view.StartedAt ?? report.At, Reason = null });
+                // The endpoint comes with Running (a pod's address may come a report later); it is
+                // kept until the work ends, a report without one does not clear it.
+                await SaveAsync(view with
+                {
+                    Status = WorkloadStatus.Running, StartedAt = view.StartedAt ?? report.At, Reason = null, Endpoint = report.Endpoint ?? view.Endpoint,
+                });
             }
             else if (report.Status is WorkloadStatus.Queued or WorkloadStatus.Starting && view.Status == WorkloadStatus.Starting
                      && report.Reason is not null && report.Reason != view.Reason)
@@ -242,7 +248,7 @@ public sealed class WorkloadGrain(
         }
 
         var status = view.Status == WorkloadStatus.Stopping ? WorkloadStatus.Stopped : report.Status;
-        var ended = view with { Status = status, ExitCode = report.ExitCode, Reason = report.Reason, EndedAt = report.At };
+        var ended = view with { Status = status, ExitCode = report.ExitCode, Reason = report.Reason, EndedAt = report.At, Endpoint = null };
         if (status == WorkloadStatus.Complete && view.Spec.Output is { RepoId: not null })
         {
             if (report.OutputVersion is not { } version)
@@ -306,7 +312,7 @@ public sealed class WorkloadGrain(
         }
         else
         {
-            await Report(new ExecutionReport(view.Attempt, probe.Status, probe.At, probe.ExitCode, probe.Reason));
+            await Report(new ExecutionReport(view.Attempt, probe.Status, probe.At, probe.ExitCode, probe.Reason, Endpoint: probe.Endpoint));
         }
     }
 

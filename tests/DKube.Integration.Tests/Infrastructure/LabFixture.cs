@@ -5,7 +5,15 @@ namespace DKube.Integration.Tests.Infrastructure;
 /// <summary>A server with a local cluster of virtual GPUs; each test takes a group of its own on it.</summary>
 public sealed class LabFixture : IAsyncLifetime
 {
-    private readonly ServerFixture _server = new();
+    private readonly ServerFixture _server;
+
+    public LabFixture()
+        : this([])
+    {
+    }
+
+    /// <param name="extra">More command-line switches for the server (xunit needs the one public constructor above).</param>
+    internal LabFixture(string[] extra) => _server = new(extra);
 
     public ServerFixture Server => _server;
 

@@ -54,6 +54,10 @@ internal static class FakeWorkloads
     public static void SetPodPhase(this FakeApiServer server, string pod, string phase) =>
         server.State.Update(FakeResource.Pods.Plural, pod, p => p["status"] = new JsonObject { ["phase"] = phase });
 
+    /// <summary>Running with an address, as the kubelet reports a started pod.</summary>
+    public static void SetPodRunning(this FakeApiServer server, string pod, string podIp) =>
+        server.State.Update(FakeResource.Pods.Plural, pod, p => p["status"] = new JsonObject { ["phase"] = "Running", ["podIP"] = podIp });
+
     public static void SetPodWaiting(this FakeApiServer server, string pod, string reason, string message) =>
         server.State.Update(FakeResource.Pods.Plural, pod, p => p["status"] = JsonNode.Parse($$$"""
             {"phase":"Pending","containerStatuses":[{"name":"main","ready":false,"restartCount":0,"image":"x","imageID":"",

@@ -13,4 +13,10 @@ internal sealed class SlurmJobDto
     public int? ExitCode { get; init; }
 
     public string? StandardOutput { get; init; }
+
+    /// <summary>The job's comment (a string in 0.0.38; later versions make it an object), where DKube notes a served port.</summary>
+    public System.Text.Json.JsonElement? Comment { get; init; }
+
+    /// <summary>The nodes it runs on, e.g. <c>node1</c> or <c>node[1-2]</c>.</summary>
+    public System.Text.Json.JsonElement? Nodes { get; init; }
 }
