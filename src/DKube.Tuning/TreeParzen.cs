@@ -53,11 +53,9 @@ public sealed class TreeParzen(SearchSpace space, int seed) : ISearchAlgorithm
             var m = Math.Max(points.Count, 1);
             for (var d = 0; d < dimensions; d++)
             {
-                var values = points.Select(p => p[d]).ToList();
-                var mean = values.Count > 0 ? values.Average() : 0.5;
-                var sd = values.Count > 1 ? Math.Sqrt(values.Average(v => (v - mean) * (v - mean))) : 0.25;
-                // Scott's rule, kept between a sliver and half the range.
-                bandwidth[d] = Math.Clamp(sd * Math.Pow(m, -1.0 / (dimensions + 4)), 0.03, 0.5);
+                // Scott's rule on a fifth of the range, as Optuna's multivariate TPE: the kernels narrow
+                // as the group grows, whatever the spread of its few points.
+                bandwidth[d] = Math.Max(0.2 * Math.Pow(m, -1.0 / (dimensions + 4)), 0.02);
             }
         }
 
