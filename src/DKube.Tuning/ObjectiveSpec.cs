@@ -8,6 +8,9 @@ public sealed record ObjectiveSpec(
     IReadOnlyList<string> AdditionalMetrics,
     IReadOnlyDictionary<string, MetricStrategy> Strategies)
 {
+    /// <summary>Katib's word for <see cref="Type"/>.</summary>
+    public string TypeName => Type == ObjectiveType.Minimize ? "minimize" : "maximize";
+
     /// <summary>The value in "smaller is better" form, which every algorithm works in.</summary>
     public double Score(double objective) => Type == ObjectiveType.Minimize ? objective : -objective;
 

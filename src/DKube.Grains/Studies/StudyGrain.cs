@@ -79,7 +79,7 @@ public sealed class StudyGrain(
         }
 
         _spec = spec;
-        var objective = new StudyObjective(spec.Objective.Type == ObjectiveType.Minimize ? "minimize" : "maximize", spec.Objective.Metric,
+        var objective = new StudyObjective(spec.Objective.TypeName, spec.Objective.Metric,
             spec.Objective.Goal, spec.Objective.AdditionalMetrics);
         state.State.Template = template;
         state.State.Tuning = tuning;
