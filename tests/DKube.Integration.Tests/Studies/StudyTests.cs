@@ -27,9 +27,10 @@ public sealed class StudyTests(LabFixture lab) : IClassFixture<LabFixture>
         mse = mean_squared_error(yva, model.predict(Xva))
         with open(os.environ["DKUBE_METRICS_FILE"], "a") as f:
             f.write(json.dumps({"step": 1, "mse": mse}) + "\n")
-        print("alpha=%s" % alpha)
+        print("trained with alpha %s" % alpha)
         print("mse=%s" % mse)
-        joblib.dump(model, os.path.join(os.environ["DKUBE_OUTPUT_DIR"], "model.joblib"))
+        if "DKUBE_OUTPUT_DIR" in os.environ:
+            joblib.dump(model, os.path.join(os.environ["DKUBE_OUTPUT_DIR"], "model.joblib"))
         EOF
         """;
 
@@ -86,7 +87,7 @@ public sealed class StudyTests(LabFixture lab) : IClassFixture<LabFixture>
         var trialRun = (await tenant.Client.Get($"runs/{bestRun}")).Expect(HttpStatusCode.OK).Json;
         Assert.Equal("study", trialRun["parent"]!["kind"]!.ToString());
         Assert.Equal(id, trialRun["parent"]!["id"]!.ToString());
-        Assert.Contains($"alpha={best["parameters"]!["alpha"]}", (await tenant.Client.Get($"runs/{bestRun}/logs")).Text, StringComparison.Ordinal);
+        Assert.Contains($"trained with alpha {best["parameters"]!["alpha"]}", (await tenant.Client.Get($"runs/{bestRun}/logs")).Text, StringComparison.Ordinal);
 
         // The best trial's output version is the study's model version, with lineage to that trial.
         var version = study["model"]!["version"]!.GetValue<int>();
@@ -148,16 +149,7 @@ public sealed class StudyTests(LabFixture lab) : IClassFixture<LabFixture>
     [InlineData("algorithmName: random", "algorithmName: simulated-annealing", "spec.algorithm.algorithmName")]
     [InlineData("min: \"0.01\"", "min: \"900\"", "spec.parameters[0].feasibleSpace")]
     [InlineData("objectiveMetricName: mse", "goal: 1", "spec.objective.objectiveMetricName")]
-    [InlineData("""
-                    parameterType: double
-                      feasibleSpace:
-                        min: "0.01"
-                        max: "400"
-            """, """
-                    parameterType: categorical
-                      feasibleSpace:
-                        list: []
-            """, "spec.parameters[0].feasibleSpace.list")]
+    [InlineData("parameterType: double", "parameterType: categorical", "spec.parameters[0].feasibleSpace.list")]
     public async Task Impossible_specs_are_422_naming_the_field_both_in_validate_and_in_a_run(string from, string to, string field)
     {
         using var tenant = await lab.NewTenantAsync();
