@@ -23,7 +23,9 @@ public sealed class StudyGrainTests(GrainClusterFixture fixture)
           maxTrialCount: {{max}}
           maxFailedTrialCount: {{maxFailed}}
           parameters:
-            - {name: x, parameterType: double, feasibleSpace: {min: "0", max: "1"}}
+            - name: x
+              parameterType: double
+              feasibleSpace: {min: "0", max: "1"}
           trialTemplate:
             trialParameters: [{name: x, reference: x}]
         """;
