@@ -86,6 +86,7 @@ public static class DKubeApi
         api.MapProjectEndpoints();
         api.MapClusterEndpoints();
         api.MapRunEndpoints();
+        api.MapStudyEndpoints();
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
         api.MapLeaderboardEndpoints();

@@ -50,7 +50,7 @@ public sealed class BearerAuthFilter(IResourceDirectory directory, CallerCache c
     /// <summary>A filter built from the application's services.</summary>
     public static BearerAuthFilter Create(IServiceProvider services, bool operatorOnly) =>
         new(services.GetRequiredService<IResourceDirectory>(), services.GetRequiredService<CallerCache>(),
-            services.GetRequiredService<IWorkloadTokens>(), services.GetRequiredService<IGrainFactory>(), operatorOnly);
+            services.GetRequiredService<IWorkloadTokens>(), services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TenantRateLimiter>(), operatorOnly);
 
     /// <summary>
     /// A workload token acts as the workload's owner while the attempt it was issued to is starting or

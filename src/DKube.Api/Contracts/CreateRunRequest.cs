@@ -5,7 +5,8 @@ namespace DKube.Api.Contracts;
 
 /// <summary>
 /// POST /runs (and /templates): the create body of API.md. Omitted fields come from <c>template</c> or <c>cloneFrom</c>.
-/// <c>cpus</c> and <c>memoryGiB</c> are per worker (defaults 1 and 2).
+/// <c>cpus</c> and <c>memoryGiB</c> are per worker (defaults 1 and 2). <c>tuning</c> (a Katib
+/// Experiment YAML, or its spec, as text) makes the run a hyperparameter study.
 /// </summary>
 public sealed record CreateRunRequest(
     string? Name,
@@ -28,4 +29,5 @@ public sealed record CreateRunRequest(
     string? CloneFrom,
     string? Template,
     double? Cpus = null,
-    int? MemoryGiB = null);
+    int? MemoryGiB = null,
+    string? Tuning = null);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Repos;
+using DKube.Abstractions.Studies;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Auth;
 using DKube.Api.Ides;
@@ -23,7 +24,7 @@ public static class RunEndpoints
     public static void MapRunEndpoints(this RouteGroupBuilder api)
     {
         var runs = api.MapGroup("/runs").WithTags("Runs").RequireCaller();
-        runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool. An `Idempotency-Key` header makes a retry reach the run the first attempt stored.");
+        runs.MapPost("/", Create).WithSummary("Submit a run (also from `template` or by `cloneFrom`); it starts now or waits for GPUs; 422 if larger than the group's pool. With `tuning` (Katib Experiment YAML as text) the run is a hyperparameter study of trial runs: 201 with the study (see GET /runs/{id}/study). An `Idempotency-Key` header makes a retry reach the run the first attempt stored.");
         runs.MapCommonEndpoints(WorkloadType.Run, ResourceKinds.Run);
         runs.MapTensorBoard(WorkloadType.Run);
         api.MapPost("/runs:batch", Batch).WithTags("Runs").RequireCaller()
@@ -31,11 +32,26 @@ public static class RunEndpoints
         runs.MapGet("/{id}/metrics", Metrics).WithSummary("The metric records the run wrote to DKUBE_METRICS_FILE.");
     }
 
-    private static async Task<Created<WorkloadView>> Create(
+    private static async Task<Results<Created<WorkloadView>, Created<StudyView>>> Create(
         CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code,
         [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey)
     {
-        var view = await SubmitAsync(request, http, grains, directory, code, IdempotencyKey.IdFor(idempotencyKey, "r", http.Caller().Name));
+        var id = IdempotencyKey.IdFor(idempotencyKey, "r", http.Caller().Name);
+        if (request.Tuning is { } tuning)
+        {
+            // A study: the run's spec is every trial's template; without a command of its own, the
+            // trial template's container command (placeholders kept until each trial substitutes them).
+            var study = StudySpecs.Parse(tuning);
+            if (request.Command is null && request.Template is null && request.CloneFrom is null && study.Command is not null)
+            {
+                request = request with { Command = study.CommandFor(null, new Dictionary<string, string>()) };
+            }
+
+            var created = await StudyEndpoints.SubmitAsync(tuning, await ResolveAsync(request, http, grains, directory, code), http.Caller(), grains, id);
+            return TypedResults.Created($"{DKubeApi.BasePath}/runs/{created.Id}/study", created);
+        }
+
+        var view = await SubmitAsync(request, http, grains, directory, code, id);
         return TypedResults.Created($"{DKubeApi.BasePath}/runs/{view.Id}", view);
     }
 
@@ -77,6 +93,19 @@ public static class RunEndpoints
     private static async Task<WorkloadView> SubmitAsync(
         CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code, string id)
     {
+        if (request.Tuning is not null)
+        {
+            throw DomainException.Validation("tuning", "a study is submitted with POST /runs, not in a batch.");
+        }
+
+        var spec = await ResolveAsync(request, http, grains, directory, code);
+        return await grains.GetGrain<IWorkloadGrain>(id).Create(WorkloadType.Run, spec, http.Caller().Name, request.CloneFrom, request.Template);
+    }
+
+    /// <summary>A run's spec as POST /runs resolves it: template or clone, references, and the "some node fits" check.</summary>
+    private static async Task<WorkloadSpec> ResolveAsync(
+        CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)
+    {
         var caller = http.Caller();
         WorkloadSpec? basis = null;
         if (request.Template is { } template)
@@ -92,7 +121,7 @@ public static class RunEndpoints
         var spec = await RunReferences.ResolveAsync(
             await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
         await Workloads.RequireSomeNodeFitsAsync(spec, grains);
-        return await grains.GetGrain<IWorkloadGrain>(id).Create(WorkloadType.Run, spec, caller.Name, request.CloneFrom, request.Template);
+        return spec;
     }
 
     private static async Task<Ok<ItemsPage<JsonElement>>> Metrics(string id, HttpContext http, IGrainFactory grains)
