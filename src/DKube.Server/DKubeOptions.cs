@@ -1,4 +1,5 @@
 using DKube.Abstractions.Repos;
+using DKube.Grains.Serving;
 using Microsoft.Extensions.Configuration;
 
 namespace DKube.Server;
@@ -131,6 +132,43 @@ public sealed class DKubeOptions
     /// </summary>
     [ConfigurationKeyName("RUN_UID_BASE")]
     public int RunUidBase { get; set; } = 200_000;
+
+    /// <summary>The command that runs the sklearn model server; unset: Debian's python3 with the server shipped beside the binaries.</summary>
+    [ConfigurationKeyName("SERVING_SKLEARN_COMMAND")]
+    public string? ServingSklearnCommand { get; set; }
+
+    /// <summary>Seconds a new replica may take to answer its readiness probe; after that its deployment is in Error with the replica's log.</summary>
+    [ConfigurationKeyName("SERVING_READY_SECONDS")]
+    public int ServingReadySeconds { get; set; } = 180;
+
+    /// <summary>Seconds a replica taken out of the routes (scale down, model change) keeps running for the requests already sent to it.</summary>
+    [ConfigurationKeyName("SERVING_DRAIN_SECONDS")]
+    public int ServingDrainSeconds { get; set; } = 5;
+
+    /// <summary>Seconds without any request before a deployment with <c>minReplicas: 0</c> loses its last replica (Knative's grace period; the 60 s stable window must be quiet too).</summary>
+    [ConfigurationKeyName("SERVING_SCALE_TO_ZERO_GRACE_SECONDS")]
+    public int ServingScaleToZeroGraceSeconds { get; set; } = 30;
+
+    /// <summary>Requests of one deployment that may wait at the gateway for a free replica; more are answered 503 with Retry-After.</summary>
+    [ConfigurationKeyName("SERVING_QUEUE_DEPTH")]
+    public int ServingQueueDepth { get; set; } = 1000;
+
+    /// <summary>The deployment grains' settings, from these switches.</summary>
+    public ServingOptions ServingOptions()
+    {
+        var serving = new ServingOptions
+        {
+            ReadyTimeout = TimeSpan.FromSeconds(Math.Max(1, ServingReadySeconds)),
+            DrainDelay = TimeSpan.FromSeconds(Math.Max(0, ServingDrainSeconds)),
+        };
+        serving.Autoscaler = serving.Autoscaler with { ScaleToZeroGrace = TimeSpan.FromSeconds(Math.Max(0, ServingScaleToZeroGraceSeconds)) };
+        if (!string.IsNullOrWhiteSpace(ServingSklearnCommand))
+        {
+            serving.SklearnCommand = ServingSklearnCommand;
+        }
+
+        return serving;
+    }
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()

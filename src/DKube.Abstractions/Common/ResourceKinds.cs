@@ -7,4 +7,5 @@ public static class ResourceKinds
     public const string Run = "run";
     public const string Ide = "ide";
     public const string Template = "template";
+    public const string Deployment = "deployment";
 }
