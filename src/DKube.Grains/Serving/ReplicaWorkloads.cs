@@ -9,5 +9,5 @@ public static class ReplicaWorkloads
 
     /// <summary>Creates (idempotently: same id, same spec) the replica's workload.</summary>
     public static Task<WorkloadView> CreateAsync(IGrainFactory grains, string replicaId, WorkloadSpec spec, string owner, string deploymentId, GrainId watcher) =>
-        grains.GetGrain<IWorkloadGrain>(replicaId).Create(WorkloadType.Run, spec, owner, null, null);
+        grains.GetGrain<IWorkloadGrain>(replicaId).CreateChild(WorkloadType.Run, spec, owner, new WorkloadParent(ParentKind, deploymentId, watcher));
 }
