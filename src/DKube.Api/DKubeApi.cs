@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
+using DKube.Api.Gateway;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -25,7 +26,7 @@ public static class DKubeApi
     /// <summary>How long a resolved bearer token is kept when no change announcement reaches this process.</summary>
     public static readonly TimeSpan DefaultCallerCacheTtl = TimeSpan.FromSeconds(30);
 
-    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TimeSpan? callerCacheTtl = null)
+    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TimeSpan? callerCacheTtl = null, GatewayOptions? gateway = null)
     {
         services.AddSingleton(sp => new CallerCache(sp.GetService<TimeProvider>() ?? TimeProvider.System, callerCacheTtl ?? DefaultCallerCacheTtl));
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
@@ -40,6 +41,7 @@ public static class DKubeApi
         });
         services.AddExceptionHandler<ExceptionProblemMapper>();
         services.AddOpenApi();
+        services.AddServingGateway(gateway);
         return services;
     }
 
@@ -77,6 +79,9 @@ public static class DKubeApi
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
         api.MapRepoEndpoints();
+        api.MapDeploymentEndpoints();
+        // The gateway lives at the server's root (API.md: /serve/... is not under /api/v1).
+        app.MapServingGateway();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using DKube.Abstractions.Repos;
+using DKube.Api.Gateway;
 using DKube.Grains.Serving;
 using Microsoft.Extensions.Configuration;
 
@@ -152,6 +153,17 @@ public sealed class DKubeOptions
     /// <summary>Requests of one deployment that may wait at the gateway for a free replica; more are answered 503 with Retry-After.</summary>
     [ConfigurationKeyName("SERVING_QUEUE_DEPTH")]
     public int ServingQueueDepth { get; set; } = 1000;
+
+    /// <summary>Seconds a request to /serve/... waits for a replica (while all are busy, or for a cold start from zero) before it gets 503.</summary>
+    [ConfigurationKeyName("SERVING_WAIT_SECONDS")]
+    public int ServingWaitSeconds { get; set; } = 120;
+
+    /// <summary>The inference gateway's settings, from these switches.</summary>
+    public GatewayOptions GatewayOptions() => new()
+    {
+        QueueDepth = Math.Max(0, ServingQueueDepth),
+        MaxWait = TimeSpan.FromSeconds(Math.Max(1, ServingWaitSeconds)),
+    };
 
     /// <summary>The deployment grains' settings, from these switches.</summary>
     public ServingOptions ServingOptions()

@@ -164,7 +164,7 @@ public sealed class DKubeServer : IAsyncDisposable
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
         builder.Services.AddDKubeCore(options, dataSource);
-        builder.Services.AddDKubeApi(TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)));
+        builder.Services.AddDKubeApi(TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)), options.GatewayOptions());
         // Every process that authenticates learns of token and membership changes from PostgreSQL.
         builder.Services.AddHostedService(sp => new CallerChangeListener(
             dataSource, sp.GetRequiredService<CallerCache>().Invalidate, sp.GetRequiredService<ILogger<CallerChangeListener>>()));
