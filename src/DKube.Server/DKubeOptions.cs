@@ -150,6 +150,10 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("SERVING_SCALE_TO_ZERO_GRACE_SECONDS")]
     public int ServingScaleToZeroGraceSeconds { get; set; } = 30;
 
+    /// <summary>The autoscaler's stable window in seconds (Knative's default 60); the panic window is a tenth of it.</summary>
+    [ConfigurationKeyName("SERVING_STABLE_WINDOW_SECONDS")]
+    public int ServingStableWindowSeconds { get; set; } = 60;
+
     /// <summary>Requests of one deployment that may wait at the gateway for a free replica; more are answered 503 with Retry-After.</summary>
     [ConfigurationKeyName("SERVING_QUEUE_DEPTH")]
     public int ServingQueueDepth { get; set; } = 1000;
@@ -173,7 +177,13 @@ public sealed class DKubeOptions
             ReadyTimeout = TimeSpan.FromSeconds(Math.Max(1, ServingReadySeconds)),
             DrainDelay = TimeSpan.FromSeconds(Math.Max(0, ServingDrainSeconds)),
         };
-        serving.Autoscaler = serving.Autoscaler with { ScaleToZeroGrace = TimeSpan.FromSeconds(Math.Max(0, ServingScaleToZeroGraceSeconds)) };
+        var stable = TimeSpan.FromSeconds(Math.Max(2, ServingStableWindowSeconds));
+        serving.Autoscaler = serving.Autoscaler with
+        {
+            StableWindow = stable,
+            PanicWindow = Math.Max(1, ServingStableWindowSeconds / 10) * TimeSpan.FromSeconds(1),
+            ScaleToZeroGrace = TimeSpan.FromSeconds(Math.Max(0, ServingScaleToZeroGraceSeconds)),
+        };
         if (!string.IsNullOrWhiteSpace(ServingSklearnCommand))
         {
             serving.SklearnCommand = ServingSklearnCommand;
