@@ -514,7 +514,8 @@ public sealed class DeploymentGrain(
         var ready = view.ReplicaList.Count(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion);
         var decision = _autoscaler.Decide(now, ready, new ScaleBounds(view.Spec.MinReplicas, view.Spec.MaxReplicas, view.Spec.MaxConcurrentRequests));
         _scale = new ScaleState(observed, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking, decision.DesiredReplicas, now);
-        if (decision.DesiredReplicas != view.Replicas.Desired)
+        // A deployment still starting keeps its first replicas until they serve (Knative's initial scale).
+        if (decision.DesiredReplicas != view.Replicas.Desired && (view.Status != DeploymentStatus.Starting || decision.DesiredReplicas > view.Replicas.Desired))
         {
             logger.LogInformation("Deployment {Id}: {From} -> {To} replicas (stable {Stable:0.0}, panic {Panic:0.0}{Panicking})", Id,
                 view.Replicas.Desired, decision.DesiredReplicas, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking ? ", panicking" : "");
@@ -557,7 +558,7 @@ public sealed class DeploymentGrain(
 
         if (max > 0 && min > max || max > DeploymentSpec.ReplicaLimit || min > DeploymentSpec.ReplicaLimit)
         {
-            throw DomainException.Unprocessable("invalid-replicas", $"minReplicas ({min}) must not exceed maxReplicas ({max}), nor either {DeploymentSpec.ReplicaLimit}.");
+            throw DomainException.Validation("minReplicas", $"minReplicas ({min}) must not exceed maxReplicas ({max}), nor either {DeploymentSpec.ReplicaLimit}.");
         }
     }
 

@@ -30,7 +30,9 @@ public static class ReplicaSpecs
         // Set by the command's shell rather than as hyperparameters: DKUBE_MODEL_DIR is a path the
         // executor decides (the mount inside the working folder), known only where the command runs.
         var exports = string.Join(' ', variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={Quote(v.Value)}"));
-        var script = $"export {exports} DKUBE_MODEL_DIR=\"${{DKUBE_WORK_DIR:-$PWD}}/{ModelMount}\"; exec {command}";
+        // The sklearn server replaces the shell (exec); a custom command may be any shell text (an if, a pipeline).
+        var run = runtime.Kind == ServingRuntime.Sklearn ? $"exec {command}" : command;
+        var script = $"export {exports} DKUBE_MODEL_DIR=\"${{DKUBE_WORK_DIR:-$PWD}}/{ModelMount}\"; {run}";
         return new WorkloadSpec(
             replicaName, Kind, spec.Group, spec.Project, null, runtime.Image ?? spec.Serving.Image, script,
             [new VersionRef(RepoKinds.Of(RepoKind.Model), spec.Model.Name, modelVersion, ModelMount, spec.Model.RepoId)],

@@ -39,6 +39,12 @@ public sealed class KpaAutoscaler(AutoscalerSettings settings)
     /// <summary>The replicas wanted at <paramref name="now"/> for a deployment that has <paramref name="readyReplicas"/> ready.</summary>
     public ScaleDecision Decide(DateTimeOffset now, int readyReplicas, ScaleBounds bounds)
     {
+        // A replica that has never seen traffic gets the grace period too, from the first decision it is part of.
+        if (_lastTraffic is null && readyReplicas > 0)
+        {
+            _lastTraffic = now;
+        }
+
         var target = Math.Max(bounds.TargetConcurrency, 0.01);
         var stable = Average(now, settings.StableWindow);
         var panic = Average(now, settings.PanicWindow);
