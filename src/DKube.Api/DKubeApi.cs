@@ -78,10 +78,13 @@ public static class DKubeApi
         api.MapRunEndpoints();
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
+        api.MapLeaderboardEndpoints();
         api.MapRepoEndpoints();
         api.MapDeploymentEndpoints();
         // The gateway lives at the server's root (API.md: /serve/... is not under /api/v1).
         app.MapServingGateway();
+        api.MapPipelineEndpoints();
+        api.MapExperimentEndpoints();
         return app;
     }
 }

@@ -47,6 +47,14 @@ public interface IClusterAgentGrain : IGrainWithStringKey
     [Alias("ReadMetrics")]
     Task<IReadOnlyList<string>> ReadMetrics(string executionId);
 
+    /// <summary>
+    /// The first <paramref name="maxBytes"/> + 1 bytes of file <paramref name="name"/> in an ended
+    /// execution's output folder (how a parent reads what its child wrote, e.g. a leaderboard's
+    /// metrics.json); null when there is no such regular file (a link is never followed).
+    /// </summary>
+    [Alias("ReadOutputFile")]
+    Task<byte[]?> ReadOutputFile(string executionId, string name, int maxBytes);
+
     /// <summary>The backend's current word on each execution, adopting what still runs (after a restart or a move).</summary>
     [Alias("Reconcile")]
     Task<IReadOnlyList<ExecutionProbe>> Reconcile(IReadOnlyList<string> executionIds);

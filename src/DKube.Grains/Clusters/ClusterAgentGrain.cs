@@ -101,6 +101,26 @@ public sealed class ClusterAgentGrain(
     public async Task<IReadOnlyList<string>> ReadMetrics(string executionId) =>
         await (await ExecutorAsync()).ReadMetricsAsync(executionId, CancellationToken.None);
 
+    public async Task<byte[]?> ReadOutputFile(string executionId, string name, int maxBytes)
+    {
+        if (Path.GetFileName(name) != name || name is "." or "..")
+        {
+            throw new ArgumentException($"'{name}' is not a file name.", nameof(name));
+        }
+
+        var file = new FileInfo(Path.Combine(dataFlow.FoldersOf((await ExecutorAsync()).StagingRoot).Output(executionId), name));
+        // The run wrote this folder: a link could point at the server's secrets, which this silo may read.
+        if (!file.Exists || file.LinkTarget is not null)
+        {
+            return null;
+        }
+
+        await using var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var buffer = new byte[(int)Math.Min(file.Length, (long)maxBytes + 1)];
+        var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+        return buffer[..read];
+    }
+
     public async Task<IReadOnlyList<ExecutionProbe>> Reconcile(IReadOnlyList<string> executionIds)
     {
         // One still being staged is not lost: the backend does not know it yet, the step does.

@@ -50,6 +50,10 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
             }
 
             mounts.Add(new VolumeMount(target, input.MountPath, ReadOnly: true));
+            if (input.Variable is { } variable)
+            {
+                environment[variable] = target;
+            }
         }
 
         if (view.Spec.Code is { RepoId: { } repoId } codeRef)

@@ -1,4 +1,5 @@
 using DKube.Abstractions.Common;
+using DKube.Abstractions.Leaderboards;
 using DKube.Abstractions.Workloads;
 using DKube.Storage.Grains;
 using DKube.Storage.ReadModel;
@@ -32,7 +33,8 @@ public sealed class WorkloadState : IProjectedState
     {
         if (View is { } view)
         {
-            projection.Resource(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Group,
+            // An evaluation run is listed to its owner only (LeaderboardRuns.IsHidden).
+            projection.Resource(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, LeaderboardRuns.VisibleGroup(view),
                 view.Project, view.Status.ToString(), view.CreatedAt, view));
         }
     }

@@ -44,14 +44,18 @@ public sealed class WorkloadWorld(GrainClusterFixture fixture, string cluster, s
     }
 
     /// <summary>A versioned dataset with one version holding <paramref name="files"/>.</summary>
-    public async Task<string> DatasetAsync(GrainClusterFixture fixture, params (string Name, string Content)[] files)
+    public Task<string> DatasetAsync(GrainClusterFixture fixture, params (string Name, string Content)[] files) =>
+        RepoAsync(fixture, RepoKind.Dataset, Owner, files.Length > 0 ? [files] : []);
+
+    /// <summary>A versioned repository of <paramref name="owner"/> in this world's group, with one version per entry of <paramref name="versions"/>.</summary>
+    public async Task<string> RepoAsync(GrainClusterFixture fixture, RepoKind kind, string owner, params (string Name, string Content)[][] versions)
     {
         var id = GrainClusterFixture.NewKey("ds");
-        await fixture.Grains.GetGrain<IDataRepoGrain>(id).Create(new DataRepoSpec(RepoKind.Dataset, id, Owner, Group, null, null, true, null, [], null));
-        if (files.Length > 0)
+        await fixture.Grains.GetGrain<IDataRepoGrain>(id).Create(new DataRepoSpec(kind, id, owner, Group, null, null, true, null, [], null));
+        foreach (var files in versions)
         {
             await using var tar = new MemoryStream(Tar(files));
-            await fixture.Services.GetRequiredService<IVersionArchives>().ImportAsync(RepoKind.Dataset, id, tar, ArchiveFormat.Tar, Owner, CancellationToken.None);
+            await fixture.Services.GetRequiredService<IVersionArchives>().ImportAsync(kind, id, tar, ArchiveFormat.Tar, owner, CancellationToken.None);
         }
 
         return id;
