@@ -6,6 +6,7 @@ using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
 using DKube.Api.Limits;
 using DKube.Api.Ides;
+using DKube.Api.Gateway;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -28,7 +29,7 @@ public static class DKubeApi
     /// <summary>How long a resolved bearer token is kept when no change announcement reaches this process.</summary>
     public static readonly TimeSpan DefaultCallerCacheTtl = TimeSpan.FromSeconds(30);
 
-    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TenantLimitSettings? limits = null, TimeSpan? callerCacheTtl = null)
+    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TenantLimitSettings? limits = null, TimeSpan? callerCacheTtl = null, GatewayOptions? gateway = null)
     {
         (limits ??= new TenantLimitSettings()).Validate();
         services.AddSingleton(limits);
@@ -52,6 +53,7 @@ public static class DKubeApi
         services.AddHttpForwarder();
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton(sp => new GatewayAccess(BearerAuthFilter.Create(sp, operatorOnly: false), sp.GetRequiredService<IGrainFactory>()));
+        services.AddServingGateway(gateway);
         return services;
     }
 
@@ -91,6 +93,9 @@ public static class DKubeApi
         api.MapTemplateEndpoints();
         api.MapLeaderboardEndpoints();
         api.MapRepoEndpoints();
+        api.MapDeploymentEndpoints();
+        // The gateway lives at the server's root (API.md: /serve/... is not under /api/v1).
+        app.MapServingGateway();
         api.MapPipelineEndpoints();
         api.MapExperimentEndpoints();
         // The gateway's paths are at the root, beside the API, not under it.

@@ -2,6 +2,8 @@ using DKube.Abstractions.Workloads;
 using DKube.Abstractions.Repos;
 using DKube.Api.Limits;
 using DKube.Grains.Tenancy;
+using DKube.Api.Gateway;
+using DKube.Grains.Serving;
 using Microsoft.Extensions.Configuration;
 
 namespace DKube.Server;
@@ -197,6 +199,64 @@ public sealed class DKubeOptions
     /// <summary>The per-caller limits' defaults, from these switches.</summary>
     public TenantLimitSettings TenantLimits() => new(RateReadsPerSecond, RateReadBurst, RateWritesPerSecond, RateWriteBurst, ApiProcesses,
         RateFeedsPerSecond, RateInferencePerSecond, MaxConcurrentRequests, TenantQueueLimit);
+
+    /// <summary>The command that runs the sklearn model server; unset: Debian's python3 with the server shipped beside the binaries.</summary>
+    [ConfigurationKeyName("SERVING_SKLEARN_COMMAND")]
+    public string? ServingSklearnCommand { get; set; }
+
+    /// <summary>Seconds a new replica may take to answer its readiness probe; after that its deployment is in Error with the replica's log.</summary>
+    [ConfigurationKeyName("SERVING_READY_SECONDS")]
+    public int ServingReadySeconds { get; set; } = 180;
+
+    /// <summary>Seconds a replica taken out of the routes (scale down, model change) keeps running for the requests already sent to it.</summary>
+    [ConfigurationKeyName("SERVING_DRAIN_SECONDS")]
+    public int ServingDrainSeconds { get; set; } = 5;
+
+    /// <summary>Seconds without any request before a deployment with <c>minReplicas: 0</c> loses its last replica (Knative's grace period; the 60 s stable window must be quiet too).</summary>
+    [ConfigurationKeyName("SERVING_SCALE_TO_ZERO_GRACE_SECONDS")]
+    public int ServingScaleToZeroGraceSeconds { get; set; } = 30;
+
+    /// <summary>The autoscaler's stable window in seconds (Knative's default 60); the panic window is a tenth of it.</summary>
+    [ConfigurationKeyName("SERVING_STABLE_WINDOW_SECONDS")]
+    public int ServingStableWindowSeconds { get; set; } = 60;
+
+    /// <summary>Requests of one deployment that may wait at the gateway for a free replica; more are answered 503 with Retry-After.</summary>
+    [ConfigurationKeyName("SERVING_QUEUE_DEPTH")]
+    public int ServingQueueDepth { get; set; } = 1000;
+
+    /// <summary>Seconds a request to /serve/... waits for a replica (while all are busy, or for a cold start from zero) before it gets 503.</summary>
+    [ConfigurationKeyName("SERVING_WAIT_SECONDS")]
+    public int ServingWaitSeconds { get; set; } = 120;
+
+    /// <summary>The inference gateway's settings, from these switches.</summary>
+    public GatewayOptions GatewayOptions() => new()
+    {
+        QueueDepth = Math.Max(0, ServingQueueDepth),
+        MaxWait = TimeSpan.FromSeconds(Math.Max(1, ServingWaitSeconds)),
+    };
+
+    /// <summary>The deployment grains' settings, from these switches.</summary>
+    public ServingOptions ServingOptions()
+    {
+        var serving = new ServingOptions
+        {
+            ReadyTimeout = TimeSpan.FromSeconds(Math.Max(1, ServingReadySeconds)),
+            DrainDelay = TimeSpan.FromSeconds(Math.Max(0, ServingDrainSeconds)),
+        };
+        var stable = TimeSpan.FromSeconds(Math.Max(2, ServingStableWindowSeconds));
+        serving.Autoscaler = serving.Autoscaler with
+        {
+            StableWindow = stable,
+            PanicWindow = Math.Max(1, ServingStableWindowSeconds / 10) * TimeSpan.FromSeconds(1),
+            ScaleToZeroGrace = TimeSpan.FromSeconds(Math.Max(0, ServingScaleToZeroGraceSeconds)),
+        };
+        if (!string.IsNullOrWhiteSpace(ServingSklearnCommand))
+        {
+            serving.SklearnCommand = ServingSklearnCommand;
+        }
+
+        return serving;
+    }
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()

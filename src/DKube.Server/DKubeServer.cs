@@ -165,7 +165,7 @@ public sealed class DKubeServer : IAsyncDisposable
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
         builder.Services.AddDKubeCore(options, dataSource);
-        builder.Services.AddDKubeApi(options.TenantLimits(), TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)));
+        builder.Services.AddDKubeApi(options.TenantLimits(), TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)), options.GatewayOptions());
         builder.Services.AddSingleton(new TensorBoardSettings(options.TensorBoardCommand));
         // Every process that authenticates learns of token and membership changes from PostgreSQL.
         builder.Services.AddHostedService(sp => new CallerChangeListener(

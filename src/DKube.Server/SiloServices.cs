@@ -8,6 +8,7 @@ using DKube.Grains.Execution;
 using DKube.Grains.Faults;
 using DKube.Grains.Repos;
 using DKube.Grains.Retention;
+using DKube.Grains.Serving;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Tenancy;
 using DKube.Grains.Workloads;
@@ -85,6 +86,9 @@ public static class SiloServices
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DiskReclaimer>());
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
+        services.AddSingleton(options.ServingOptions());
+        services.AddSingleton<IReplicaAddresses, LoopbackReplicaAddresses>();
+        services.AddSingleton<ReplicaProbe>();
         return services;
     }
 

@@ -1,0 +1,125 @@
+using System.Net;
+using DKube.Abstractions.Common;
+using DKube.Abstractions.Serving;
+using DKube.Api.Auth;
+using DKube.Api.Problems;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace DKube.Api.Gateway;
+
+/// <summary>
+/// <c>/serve/{deployment}/{path}</c> at the server's root: a bearer token of someone who may see
+/// the deployment, then YARP's forwarder to the least-loaded ready replica at its prefix + path.
+/// Every answer carries <c>X-Request-Id</c> (the caller's, or a new one).
+/// </summary>
+public static class GatewayEndpoints
+{
+    public const string RequestIdHeader = "X-Request-Id";
+
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+    /// <summary>One connection pool to all replicas: no proxy, no redirects, no cookies, bodies passed as they are.</summary>
+    private static readonly HttpMessageInvoker Client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        EnableMultipleHttp2Connections = true,
+        ActivityHeadersPropagator = null,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+    });
+
+    public static IServiceCollection AddServingGateway(this IServiceCollection services, GatewayOptions? options = null)
+    {
+        services.AddHttpForwarder();
+        services.AddSingleton(options ?? new GatewayOptions());
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ServingGateway>(sp, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddHostedService(sp => sp.GetRequiredService<ServingGateway>());
+        return services;
+    }
+
+    public static void MapServingGateway(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/serve/{deployment}/{**path}", Methods, ServeAsync).RequireCaller().WithTags("Inference gateway")
+            .WithSummary("Inference: any method is forwarded to the least-loaded ready replica of the deployment at its `prefix` + `/{path}`; waits while every replica is busy or none is up (scaled to zero); 503 with Retry-After when the wait list is full. Answers carry X-Request-Id.");
+    }
+
+    private static async Task ServeAsync(string deployment, string? path, HttpContext http, ServingGateway gateway, GatewayOptions options, IHttpForwarder forwarder)
+    {
+        var requestId = RequestIdOf(http.Request);
+        http.Response.Headers[RequestIdHeader] = requestId;
+        var caller = http.Caller();
+        var traffic = ResourceIds.IsWellFormed(deployment) ? await gateway.FindAsync(deployment) : null;
+        if (traffic?.Routes is not { } routes || !caller.CanSee(routes.Owner, routes.Group))
+        {
+            await ProblemResults.Result(StatusCodes.Status404NotFound, "not-found", $"Deployment '{deployment}' was not found.").ExecuteAsync(http);
+            return;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            routes = traffic.Routes!;
+            if (routes.Status is DeploymentStatus.Stopped or DeploymentStatus.Error or DeploymentStatus.Imported)
+            {
+                await ProblemResults.Result(StatusCodes.Status409Conflict, "deployment-not-serving",
+                    $"Deployment '{deployment}' is {routes.Status}; it serves no requests here.").ExecuteAsync(http);
+                return;
+            }
+
+            if (traffic.HasNoReplica)
+            {
+                gateway.Wake(traffic);
+            }
+
+            var slot = await traffic.AcquireAsync(options.MaxWait, http.RequestAborted);
+            if (slot is null)
+            {
+                http.RequestAborted.ThrowIfCancellationRequested();
+                http.Response.Headers.RetryAfter = "1";
+                await ProblemResults.Result(StatusCodes.Status503ServiceUnavailable, "overloaded",
+                    $"Every replica of '{deployment}' is busy and its wait list is full (or no replica became ready in time); try again.").ExecuteAsync(http);
+                return;
+            }
+
+            ForwarderError error;
+            try
+            {
+                error = await forwarder.SendAsync(http, slot.Url, Client, ForwarderRequestConfig.Empty,
+                    new ReplicaTransformer(routes.Prefix, path, requestId));
+            }
+            finally
+            {
+                traffic.Release(slot);
+            }
+
+            if (error == ForwarderError.Request && !http.Response.HasStarted && attempt == 0 && !HasBody(http.Request))
+            {
+                // The replica refused the connection (it died; its end is on its way to the
+                // deployment): nothing reached it, so another replica may take the request.
+                traffic.Unreachable(slot);
+                http.Features.Set<IForwarderErrorFeature>(null);
+                http.Response.StatusCode = StatusCodes.Status200OK;
+                continue;
+            }
+
+            return;
+        }
+    }
+
+    private static bool HasBody(HttpRequest request) => request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0;
+
+    /// <summary>The caller's request id when it is a sane token, else a new one.</summary>
+    private static string RequestIdOf(HttpRequest request)
+    {
+        var given = request.Headers[RequestIdHeader].ToString();
+        return given.Length is > 0 and <= 128 && given.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':')
+            ? given
+            : Guid.NewGuid().ToString("N");
+    }
+}

@@ -1,0 +1,17 @@
+namespace DKube.Api.Gateway;
+
+/// <summary>The inference gateway's switches (README: <c>DKUBE_SERVING_QUEUE_DEPTH</c>, <c>DKUBE_SERVING_WAIT_SECONDS</c>).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Requests of one deployment that may wait for a free replica; more get 503 with Retry-After.</summary>
+    public int QueueDepth { get; set; } = 1000;
+
+    /// <summary>How long a request waits for a replica (a cold start from zero included) before it gets 503.</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often each deployment's concurrency is reported to its grain (Knative's queue-proxy reports every second).</summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A deployment no request reached for this long leaves the table (and stops being followed).</summary>
+    public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(10);
+}

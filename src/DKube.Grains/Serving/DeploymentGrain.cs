@@ -1,0 +1,581 @@
+using System.Text.Json;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Serving;
+using DKube.Abstractions.Workloads;
+using DKube.Grains.Persistence;
+using DKube.Scheduling.Autoscaling;
+using Microsoft.Extensions.Logging;
+
+namespace DKube.Grains.Serving;
+
+/// <summary>
+/// One inference endpoint: the single writer of its replicas, routes and scale. Replicas are
+/// workloads (runs of kind <c>inference</c>) it creates with deterministic ids and learns the end
+/// of by event (<see cref="WorkloadEnded"/>): a replica that crashes is replaced. A new replica is
+/// probed over HTTP (off the grain's turn) until it answers, and only then joins the routes. A
+/// model change starts replicas of the new version, switches the routes once they are ready, and
+/// drains the old ones (out of the routes first, stopped after <see cref="ServingOptions.DrainDelay"/>),
+/// so no request fails. One timer per activation ticks the autoscaler (Knative's KPA) on the
+/// concurrency the gateways report; it never polls the replicas.
+/// </summary>
+public sealed class DeploymentGrain(
+    [PersistentState("deployment")] IPersistentState<DeploymentState> state,
+    ServingOptions options,
+    IReplicaAddresses addresses,
+    ReplicaProbe probe,
+    TimeProvider time,
+    ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
+{
+    private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
+
+    /// <summary>Lines of a failed replica's log the deployment's reason carries.</summary>
+    private const int LogTail = 20;
+
+    private readonly Dictionary<string, (double Concurrency, DateTimeOffset At)> _reports = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CancellationTokenSource> _probes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _drainUntil = new(StringComparer.Ordinal);
+    private readonly List<TaskCompletionSource> _routeWaiters = [];
+    private KpaAutoscaler _autoscaler = null!;
+    private ScaleState _scale = new(0, 0, 0, false, 0, null);
+    private IGrainTimer? _ticker;
+
+    // Seeded from the clock so a gateway that knew an earlier activation's version sees a change.
+    private long _routesVersion;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private DeploymentView View => state.State.View ?? throw DomainException.NotFound("Deployment", Id);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _autoscaler = new KpaAutoscaler(options.Autoscaler);
+        _routesVersion = time.GetUtcNow().UtcTicks;
+        if (state.State.View is { } view)
+        {
+            // After a restart: probe again the replicas that were starting; draining ones are stopped at the first tick.
+            foreach (var replica in view.ReplicaList.Where(r => !r.Ready && !r.Draining))
+            {
+                StartProbe(replica);
+            }
+
+            EnsureTicking();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        foreach (var cancel in _probes.Values)
+        {
+            cancel.Cancel();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<DeploymentView> Create(DeploymentSpec spec, string owner)
+    {
+        Validate(spec.MinReplicas, spec.MaxReplicas, spec.MaxConcurrentRequests);
+        if (state.State.View is { } existing)
+        {
+            return existing.Owner == owner && JsonSerializer.Serialize(existing.Spec, SpecJson) == JsonSerializer.Serialize(spec, SpecJson)
+                ? existing
+                : throw DomainException.Conflict("already-exists", $"Deployment '{Id}' already exists (its idempotency key was used for another request).");
+        }
+
+        var desired = Math.Max(spec.MinReplicas, 1);
+        state.State.ServingVersion = spec.Model.Version;
+        await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
+            DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
+            [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
+        try
+        {
+            await ReconcileAsync();
+        }
+        catch (DomainException)
+        {
+            // The pool refused the first replica (more GPUs than the group has): nothing was acknowledged, leave no trace.
+            await StopReplicasAsync(View.ReplicaList);
+            await state.SaveAsync(DeactivateOnIdle, clear: true);
+            state.State = new DeploymentState();
+            throw;
+        }
+
+        EnsureTicking();
+        return View;
+    }
+
+    public Task<DeploymentView?> Get() => Task.FromResult(state.State.View);
+
+    public async Task<DeploymentView> Update(DeploymentChange change)
+    {
+        var view = View;
+        if (view.Status == DeploymentStatus.Imported)
+        {
+            throw DomainException.Conflict("invalid-state", "An imported deployment is served elsewhere; it cannot be changed here.");
+        }
+
+        var spec = view.Spec with
+        {
+            MinReplicas = change.MinReplicas ?? view.Spec.MinReplicas,
+            MaxReplicas = change.MaxReplicas ?? view.Spec.MaxReplicas,
+            MaxConcurrentRequests = change.MaxConcurrentRequests ?? view.Spec.MaxConcurrentRequests,
+        };
+        Validate(spec.MinReplicas, spec.MaxReplicas, spec.MaxConcurrentRequests);
+        var updated = view with { Spec = spec, Replicas = view.Replicas with { Desired = Bounded(view.Replicas.Desired, spec) } };
+        if (change.Model is { } model && (model.RepoId != view.Model.RepoId || model.Version != view.Model.Version))
+        {
+            updated = updated with
+            {
+                Model = model,
+                Spec = spec with { Model = model },
+                Status = view.Status is DeploymentStatus.Stopped or DeploymentStatus.Error ? view.Status : DeploymentStatus.Updating,
+                Reason = null,
+                History = [.. view.History, new ModelChangeRecord(view.Model.Version, model.Version, time.GetUtcNow(), null)],
+            };
+            if (updated.Status is DeploymentStatus.Stopped or DeploymentStatus.Error)
+            {
+                // Nothing serves: the next start serves the new version at once.
+                state.State.ServingVersion = model.Version;
+            }
+        }
+
+        await SaveAsync(updated);
+        await ReconcileAsync();
+        return View;
+    }
+
+    public async Task<DeploymentView> Stop()
+    {
+        if (View.Status is DeploymentStatus.Stopped or DeploymentStatus.Imported)
+        {
+            return View;
+        }
+
+        var replicas = View.ReplicaList;
+        await SaveAsync(View with { Status = DeploymentStatus.Stopped, Reason = null, Replicas = new ReplicaCounts(0, 0), ReplicaList = [] });
+        state.State.ServingVersion = View.Model.Version;
+        RoutesChanged();
+        await StopReplicasAsync(replicas);
+        return View;
+    }
+
+    public async Task<DeploymentView> Start()
+    {
+        if (View.Status is not (DeploymentStatus.Stopped or DeploymentStatus.Error))
+        {
+            return View;
+        }
+
+        state.State.ServingVersion = View.Model.Version;
+        await SaveAsync(View with { Status = DeploymentStatus.Starting, Reason = null, Replicas = new ReplicaCounts(Math.Max(View.Spec.MinReplicas, 1), 0) });
+        await ReconcileAsync();
+        EnsureTicking();
+        return View;
+    }
+
+    public async Task Delete()
+    {
+        var replicas = View.ReplicaList;
+        await state.SaveAsync(DeactivateOnIdle, clear: true);
+        state.State = new DeploymentState();
+        RoutesChanged();
+        await StopReplicasAsync(replicas);
+        _ticker?.Dispose();
+        DeactivateOnIdle();
+    }
+
+    public Task<DeploymentRoutes?> GetRoutes() => Task.FromResult(Routes());
+
+    public async Task<DeploymentRoutes?> WaitRoutes(long knownVersion, TimeSpan wait)
+    {
+        if (knownVersion != _routesVersion || state.State.View is null)
+        {
+            return Routes();
+        }
+
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _routeWaiters.Add(changed);
+        await Task.WhenAny(changed.Task, Task.Delay(wait, time));
+        _routeWaiters.Remove(changed);
+        return Routes();
+    }
+
+    public async Task ReportLoad(string gateway, double concurrency)
+    {
+        _reports[gateway] = (concurrency, time.GetUtcNow());
+        if (concurrency > 0 && state.State.View is { Status: DeploymentStatus.Running or DeploymentStatus.Updating, Replicas.Desired: 0 } view)
+        {
+            // A request waits at a deployment scaled to zero: wake it now rather than at the next tick.
+            _autoscaler.Record(time.GetUtcNow(), concurrency);
+            await SaveAsync(view with { Replicas = view.Replicas with { Desired = Bounded(1, view.Spec) } });
+            await ReconcileAsync();
+        }
+    }
+
+    public async Task ReplicaReady(string replicaId)
+    {
+        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == replicaId) is not { Ready: false, Draining: false } replica)
+        {
+            return;
+        }
+
+        _probes.Remove(replicaId);
+        await SaveAsync(WithReplica(View, replica with { Ready = true }));
+        await ReconcileAsync();
+    }
+
+    public async Task ReplicaNeverReady(string replicaId, string reason)
+    {
+        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == replicaId) is not { Ready: false } replica)
+        {
+            return;
+        }
+
+        await RuntimeFailedAsync(replica, reason);
+        await StopReplicasAsync([replica]);
+    }
+
+    public async Task WorkloadEnded(WorkloadView ended)
+    {
+        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == ended.Id) is not { } replica)
+        {
+            // Already forgotten (drained, stopped, or a repeated delivery): nothing to do.
+            return;
+        }
+
+        CancelProbe(replica.WorkloadId);
+        if (replica.Draining)
+        {
+            await SaveAsync(WithoutReplica(View, replica.WorkloadId));
+        }
+        else if (!replica.Ready)
+        {
+            await RuntimeFailedAsync(replica, $"replica {ended.Id} ended ({ended.Status}{(ended.ExitCode is { } code ? $", exit code {code}" : "")}) before it was ready");
+        }
+        else
+        {
+            logger.LogWarning("Replica {Replica} of {Deployment} ended ({Status}); replacing it", ended.Id, Id, ended.Status);
+            await SaveAsync(WithoutReplica(View, replica.WorkloadId) with { Reason = $"replica {ended.Id} ended ({ended.Status}); replaced" });
+            RoutesChanged();
+            await ReconcileAsync();
+        }
+    }
+
+    public Task<ScaleState> GetScaleState() => Task.FromResult(_scale);
+
+    /// <summary>
+    /// Brings the replicas to what the view asks for: as many ready-or-starting replicas of the
+    /// target model version as desired; once enough of them are ready, the routes switch to that
+    /// version and the others drain. Stored before anyone is told; idempotent.
+    /// </summary>
+    private async Task ReconcileAsync()
+    {
+        if (state.State.View is not { Status: DeploymentStatus.Starting or DeploymentStatus.Running or DeploymentStatus.Updating } view)
+        {
+            return;
+        }
+
+        var target = view.Model.Version;
+        var desired = view.Replicas.Desired;
+        var current = view.ReplicaList.Where(r => !r.Draining && r.ModelVersion == target).ToList();
+        for (var i = current.Count; i < desired; i++)
+        {
+            await StartReplicaAsync();
+        }
+
+        view = View;
+        current = view.ReplicaList.Where(r => !r.Draining && r.ModelVersion == target).ToList();
+        if (current.Count > desired)
+        {
+            // Scale down: the ones not yet ready go first, then the newest.
+            var extra = current.OrderBy(r => r.Ready).ThenByDescending(r => r.CreatedAt).Take(current.Count - desired).Select(r => r.WorkloadId).ToHashSet();
+            view = Drain(view, r => extra.Contains(r.WorkloadId));
+        }
+
+        var readyOfTarget = view.ReplicaList.Count(r => r.Ready && !r.Draining && r.ModelVersion == target);
+        if (state.State.ServingVersion != target && readyOfTarget >= Math.Min(Math.Max(desired, 1), Math.Max(current.Count, 1)))
+        {
+            // The new version is ready: it gets the traffic, the old one drains.
+            state.State.ServingVersion = target;
+            var history = view.History.ToList();
+            history[^1] = history[^1] with { ServingSince = time.GetUtcNow() };
+            view = view with { History = history };
+        }
+
+        if (state.State.ServingVersion == target)
+        {
+            view = Drain(view, r => r.ModelVersion != target);
+        }
+
+        var ready = view.ReplicaList.Count(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion);
+        var status = state.State.ServingVersion != target ? DeploymentStatus.Updating
+            : ready > 0 || desired == 0 || view.Status == DeploymentStatus.Running ? DeploymentStatus.Running
+            : DeploymentStatus.Starting;
+        view = view with { Status = status, Replicas = view.Replicas with { Ready = ready } };
+        if (!view.Equals(state.State.View) || JsonSerializer.Serialize(view, SpecJson) != JsonSerializer.Serialize(state.State.View, SpecJson))
+        {
+            await SaveAsync(view);
+        }
+
+        RoutesChanged();
+    }
+
+    /// <summary>Takes replicas out of the routes; they are stopped once the drain delay has passed (at a tick).</summary>
+    private DeploymentView Drain(DeploymentView view, Func<ReplicaView, bool> which)
+    {
+        var until = time.GetUtcNow() + options.DrainDelay;
+        var list = view.ReplicaList.Select(r =>
+        {
+            if (r.Draining || !which(r))
+            {
+                return r;
+            }
+
+            CancelProbe(r.WorkloadId);
+            _drainUntil[r.WorkloadId] = r.Ready ? until : time.GetUtcNow();
+            return r with { Draining = true };
+        }).ToList();
+        return view with { ReplicaList = list };
+    }
+
+    private async Task StartReplicaAsync()
+    {
+        var number = state.State.NextReplica;
+        var replicaId = $"{Id}-r{number}";
+        var address = addresses.Assign(replicaId);
+        var view = View;
+        var replica = new ReplicaView(replicaId, view.Model.Version, address.Url, false, false, time.GetUtcNow());
+        state.State.NextReplica = number + 1;
+        // Stored before the workload exists: after a crash the replica is known (and found ended or running), never orphaned.
+        await SaveAsync(view with { ReplicaList = [.. view.ReplicaList, replica] });
+        var spec = ReplicaSpecs.For(Id, $"{view.Name}-r{number}", view.Spec, view.Model.Version, address, options);
+        try
+        {
+            await ReplicaWorkloads.CreateAsync(GrainFactory, replicaId, spec, view.Owner, Id, this.GetGrainId());
+        }
+        catch
+        {
+            await SaveAsync(WithoutReplica(View, replicaId));
+            throw;
+        }
+
+        StartProbe(replica);
+    }
+
+    /// <summary>Probes the replica over HTTP until it answers or the ready timeout passes; runs off the grain's turn.</summary>
+    private void StartProbe(ReplicaView replica)
+    {
+        if (replica.Url is not { } url || _probes.ContainsKey(replica.WorkloadId))
+        {
+            return;
+        }
+
+        var cancel = new CancellationTokenSource();
+        _probes[replica.WorkloadId] = cancel;
+        var (self, id, probeUrl, deadline) = (this.AsReference<IDeploymentGrain>(), replica.WorkloadId, url + ReplicaSpecs.ProbePath(View.Spec.Serving),
+            replica.CreatedAt + options.ReadyTimeout);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (!cancel.IsCancellationRequested)
+                {
+                    if (await probe.IsReadyAsync(probeUrl, cancel.Token))
+                    {
+                        await self.ReplicaReady(id);
+                        return;
+                    }
+
+                    if (time.GetUtcNow() >= deadline)
+                    {
+                        await self.ReplicaNeverReady(id, $"replica {id} did not answer {probeUrl} within {options.ReadyTimeout.TotalSeconds:0} s");
+                        return;
+                    }
+
+                    await Task.Delay(options.ProbeInterval, time, cancel.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Probe of replica {Replica} failed; it is probed again when the deployment reactivates", id);
+            }
+        });
+    }
+
+    private void CancelProbe(string replicaId)
+    {
+        if (_probes.Remove(replicaId, out var cancel))
+        {
+            cancel.Cancel();
+        }
+    }
+
+    /// <summary>
+    /// A replica's runtime never became ready: the deployment is in Error with the replica's log
+    /// when nothing serves; during a model change the old version keeps serving and the change is undone.
+    /// </summary>
+    private async Task RuntimeFailedAsync(ReplicaView replica, string reason)
+    {
+        CancelProbe(replica.WorkloadId);
+        var log = await LogTailAsync(replica.WorkloadId);
+        var detail = log.Length == 0 ? reason : $"{reason}; its log ends:\n{log}";
+        var view = WithoutReplica(View, replica.WorkloadId);
+        if (view.ReplicaList.Any(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion) && state.State.ServingVersion != view.Model.Version)
+        {
+            var serving = view.History.Count >= 2 ? view.Model with { Version = state.State.ServingVersion } : view.Model;
+            var rolledBack = Drain(view with { Model = serving, Spec = view.Spec with { Model = serving }, Status = DeploymentStatus.Running, Reason = $"model change undone: {detail}" },
+                r => r.ModelVersion != state.State.ServingVersion);
+            await SaveAsync(rolledBack);
+            await ReconcileAsync();
+            return;
+        }
+
+        var others = view.ReplicaList;
+        await SaveAsync(view with { Status = DeploymentStatus.Error, Reason = detail, ReplicaList = [], Replicas = new ReplicaCounts(0, 0) });
+        RoutesChanged();
+        await StopReplicasAsync(others);
+    }
+
+    private async Task<string> LogTailAsync(string replicaId)
+    {
+        try
+        {
+            var lines = new Queue<string>();
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await foreach (var line in GrainFactory.GetGrain<IWorkloadGrain>(replicaId).ReadLog(false, cancel.Token))
+            {
+                lines.Enqueue(line);
+                if (lines.Count > LogTail)
+                {
+                    lines.Dequeue();
+                }
+            }
+
+            return string.Join('\n', lines);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Reading the log of replica {Replica} failed", replicaId);
+            return "";
+        }
+    }
+
+    private async Task StopReplicasAsync(IEnumerable<ReplicaView> replicas)
+    {
+        foreach (var replica in replicas)
+        {
+            CancelProbe(replica.WorkloadId);
+            _drainUntil.Remove(replica.WorkloadId);
+            try
+            {
+                await GrainFactory.GetGrain<IWorkloadGrain>(replica.WorkloadId).Stop();
+            }
+            catch (DomainException)
+            {
+                // Never created (its create failed after the replica was stored): nothing runs.
+            }
+        }
+    }
+
+    private void EnsureTicking()
+    {
+        _ticker ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.TickInterval, options.TickInterval) { KeepAlive = true });
+    }
+
+    /// <summary>The autoscaler's tick: the concurrency the gateways reported decides the replicas; drained replicas are stopped.</summary>
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.View is not { } view)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var drained = view.ReplicaList.Where(r => r.Draining && (!_drainUntil.TryGetValue(r.WorkloadId, out var until) || until <= now)).ToList();
+        if (drained.Count > 0)
+        {
+            await SaveAsync(view with { ReplicaList = view.ReplicaList.Where(r => !drained.Contains(r)).ToList() });
+            await StopReplicasAsync(drained);
+            view = View;
+        }
+
+        if (view.Status is not (DeploymentStatus.Starting or DeploymentStatus.Running or DeploymentStatus.Updating))
+        {
+            return;
+        }
+
+        var observed = _reports.Values.Where(r => now - r.At <= options.ReportTtl).Sum(r => r.Concurrency);
+        _autoscaler.Record(now, observed);
+        var ready = view.ReplicaList.Count(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion);
+        var decision = _autoscaler.Decide(now, ready, new ScaleBounds(view.Spec.MinReplicas, view.Spec.MaxReplicas, view.Spec.MaxConcurrentRequests));
+        _scale = new ScaleState(observed, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking, decision.DesiredReplicas, now);
+        // A deployment still starting keeps its first replicas until they serve (Knative's initial scale).
+        if (decision.DesiredReplicas != view.Replicas.Desired && (view.Status != DeploymentStatus.Starting || decision.DesiredReplicas > view.Replicas.Desired))
+        {
+            logger.LogInformation("Deployment {Id}: {From} -> {To} replicas (stable {Stable:0.0}, panic {Panic:0.0}{Panicking})", Id,
+                view.Replicas.Desired, decision.DesiredReplicas, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking ? ", panicking" : "");
+            await SaveAsync(view with { Replicas = view.Replicas with { Desired = decision.DesiredReplicas } });
+            await ReconcileAsync();
+        }
+    }
+
+    private DeploymentRoutes? Routes()
+    {
+        if (state.State.View is not { } view)
+        {
+            return null;
+        }
+
+        var targets = view.ReplicaList
+            .Where(r => r.Ready && !r.Draining && r.Url is not null && r.ModelVersion == state.State.ServingVersion)
+            .Select(r => new RouteTarget(r.WorkloadId, r.Url!)).ToList();
+        return new DeploymentRoutes(_routesVersion, view.Owner, view.Group, view.Status, targets, view.Spec.MaxConcurrentRequests,
+            view.Spec.Serving.Prefix, view.Spec.LogPredictions, view.Name, state.State.ServingVersion);
+    }
+
+    /// <summary>Tells the gateways following the routes (their <see cref="WaitRoutes"/> returns).</summary>
+    private void RoutesChanged()
+    {
+        _routesVersion++;
+        foreach (var waiter in _routeWaiters.ToList())
+        {
+            waiter.TrySetResult();
+        }
+    }
+
+    private static void Validate(int min, int max, int maxConcurrent)
+    {
+        if (min < 0 || max < 0 || maxConcurrent < 1)
+        {
+            throw DomainException.Validation(min < 0 ? "minReplicas" : max < 0 ? "maxReplicas" : "maxConcurrentRequests",
+                "minReplicas and maxReplicas must be 0 or more, maxConcurrentRequests 1 or more.");
+        }
+
+        if (max > 0 && min > max || max > DeploymentSpec.ReplicaLimit || min > DeploymentSpec.ReplicaLimit)
+        {
+            throw DomainException.Validation("minReplicas", $"minReplicas ({min}) must not exceed maxReplicas ({max}), nor either {DeploymentSpec.ReplicaLimit}.");
+        }
+    }
+
+    private static int Bounded(int desired, DeploymentSpec spec) =>
+        Math.Clamp(desired, spec.MinReplicas, spec.MaxReplicas > 0 ? Math.Max(spec.MaxReplicas, spec.MinReplicas) : DeploymentSpec.ReplicaLimit);
+
+    private static DeploymentView WithReplica(DeploymentView view, ReplicaView replica) =>
+        view with { ReplicaList = view.ReplicaList.Select(r => r.WorkloadId == replica.WorkloadId ? replica : r).ToList() };
+
+    private static DeploymentView WithoutReplica(DeploymentView view, string replicaId) =>
+        view with { ReplicaList = view.ReplicaList.Where(r => r.WorkloadId != replicaId).ToList() };
+
+    private async Task SaveAsync(DeploymentView view)
+    {
+        var (before, next, serving) = (state.State.View, state.State.NextReplica, state.State.ServingVersion);
+        state.State.View = view;
+        // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
+        await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion) = (before, next, serving));
+    }
+}

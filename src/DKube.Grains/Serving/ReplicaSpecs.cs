@@ -1,0 +1,44 @@
+using DKube.Abstractions.Repos;
+using DKube.Abstractions.Serving;
+using DKube.Abstractions.Workloads;
+
+namespace DKube.Grains.Serving;
+
+/// <summary>What a replica runs: a workload of kind <c>inference</c> with the model version mounted and the runtime as its command.</summary>
+public static class ReplicaSpecs
+{
+    /// <summary>The pool kind of replicas (GPUs come from the group's pool like runs).</summary>
+    public const string Kind = "inference";
+
+    /// <summary>Where the model version appears in the replica's working folder.</summary>
+    public const string ModelMount = "model";
+
+    /// <summary>The path the readiness probe asks: the runtime's health route for sklearn, the prefix itself for a custom command.</summary>
+    public static string ProbePath(ServingRuntime runtime) =>
+        runtime.Kind == ServingRuntime.Sklearn ? $"{runtime.Prefix}/v2/health/ready" : $"{runtime.Prefix}/";
+
+    public static WorkloadSpec For(string deploymentId, string replicaName, DeploymentSpec spec, int modelVersion, ReplicaAddress address, ServingOptions options)
+    {
+        var runtime = spec.Serving;
+        var command = runtime.Kind == ServingRuntime.Sklearn ? options.SklearnCommand : runtime.Command!;
+        var variables = new Dictionary<string, string>(address.Environment, StringComparer.Ordinal)
+        {
+            ["DKUBE_DEPLOYMENT_ID"] = deploymentId,
+            ["DKUBE_MODEL_NAME"] = spec.Name,
+            ["DKUBE_SERVING_PREFIX"] = runtime.Prefix,
+        };
+        // Set by the command's shell rather than as hyperparameters: DKUBE_MODEL_DIR is a path the
+        // executor decides (the mount inside the working folder), known only where the command runs.
+        var exports = string.Join(' ', variables.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={Quote(v.Value)}"));
+        // The sklearn server replaces the shell (exec); a custom command may be any shell text (an if, a pipeline).
+        var run = runtime.Kind == ServingRuntime.Sklearn ? $"exec {command}" : command;
+        var script = $"export {exports} DKUBE_MODEL_DIR=\"${{DKUBE_WORK_DIR:-$PWD}}/{ModelMount}\"; {run}";
+        return new WorkloadSpec(
+            replicaName, Kind, spec.Group, spec.Project, null, runtime.Image ?? spec.Serving.Image, script,
+            [new VersionRef(RepoKinds.Of(RepoKind.Model), spec.Model.Name, modelVersion, ModelMount, spec.Model.RepoId)],
+            null, new Dictionary<string, string>(), spec.Gpus, false, null, spec.Cluster,
+            spec.Production ? ["production"] : [], TimeSpan.Zero, new Dictionary<string, string>(), null, spec.Cpus, spec.MemoryGiB);
+    }
+
+    private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
