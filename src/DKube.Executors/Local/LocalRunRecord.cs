@@ -3,6 +3,7 @@ namespace DKube.Executors.Local;
 /// <summary>What the executor keeps of a submitted run in <c>.dkube/run.json</c>, to reconcile it after a restart.</summary>
 /// <param name="Uid">The account the run executes as; null when it runs as the server's user.</param>
 /// <param name="WritableMounts">Folders given to the run's account, taken back when it ends (before its output is read).</param>
+/// <param name="GpuIndices">The GPUs it was given (every worker's), for its utilization.</param>
 internal sealed record LocalRunRecord(
     string Id,
     WorkloadKind Kind,
@@ -11,4 +12,5 @@ internal sealed record LocalRunRecord(
     DateTimeOffset SubmittedAt,
     TimeSpan? TimeLimit,
     int? Uid = null,
-    IReadOnlyList<string>? WritableMounts = null);
+    IReadOnlyList<string>? WritableMounts = null,
+    IReadOnlyList<int>? GpuIndices = null);
