@@ -4,6 +4,7 @@ using System.Text.Json.Serialization.Metadata;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
 using DKube.Api.Endpoints;
+using DKube.Api.Feeds;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -25,8 +26,10 @@ public static class DKubeApi
     /// <summary>How long a resolved bearer token is kept when no change announcement reaches this process.</summary>
     public static readonly TimeSpan DefaultCallerCacheTtl = TimeSpan.FromSeconds(30);
 
-    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TimeSpan? callerCacheTtl = null)
+    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TimeSpan? callerCacheTtl = null, FeedOptions? feed = null)
     {
+        services.AddSingleton(feed ?? new FeedOptions());
+        services.AddSingleton<LiveFeed>();
         services.AddSingleton(sp => new CallerCache(sp.GetService<TimeProvider>() ?? TimeProvider.System, callerCacheTtl ?? DefaultCallerCacheTtl));
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -42,6 +45,13 @@ public static class DKubeApi
         services.AddOpenApi();
         return services;
     }
+
+    /// <summary>
+    /// The live feed's one subscription with the hub, for a process that serves the API (a silo
+    /// without the API holds no feed clients, so it does not subscribe).
+    /// </summary>
+    public static IServiceCollection AddDKubeFeeds(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
 
     /// <summary>camelCase, enums as strings, unknown fields refused rather than silently dropped, hyperparameters typed.</summary>
     public static void Configure(JsonSerializerOptions options)
@@ -77,6 +87,7 @@ public static class DKubeApi
         api.MapIdeEndpoints();
         api.MapTemplateEndpoints();
         api.MapRepoEndpoints();
+        api.MapLiveEndpoints();
         return app;
     }
 }

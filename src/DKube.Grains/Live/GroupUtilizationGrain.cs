@@ -69,26 +69,13 @@ public sealed class GroupUtilizationGrain(ILiveEvents live, UtilizationMetrics m
     {
         var now = time.GetUtcNow();
         var workloads = _clusters.Values.Where(c => c.Until >= now).SelectMany(c => c.Usage).ToList();
-        return new GroupUtilization(Group, now, RollUp(workloads), workloads);
-    }
-
-    /// <summary>Per user: sums, and the GPU-weighted mean utilization of the GPUs that report one.</summary>
-    public static IReadOnlyList<UserUtilization> RollUp(IEnumerable<WorkloadUsage> workloads) =>
-        workloads.GroupBy(w => w.Owner, StringComparer.Ordinal)
-            .Select(u => new UserUtilization(u.Key, u.Sum(w => w.Gpus), MeanGpuUtilization(u), u.Sum(w => w.CpuCores), u.Sum(w => w.MemoryBytes), u.Count()))
-            .OrderBy(u => u.User, StringComparer.Ordinal)
-            .ToList();
-
-    private static double? MeanGpuUtilization(IEnumerable<WorkloadUsage> workloads)
-    {
-        var measured = workloads.Where(w => w.GpuUtilization is not null && w.Gpus > 0).ToList();
-        return measured.Count == 0 ? null : measured.Sum(w => w.GpuUtilization!.Value * w.Gpus) / measured.Sum(w => w.Gpus);
+        return new GroupUtilization(Group, now, UtilizationRollup.PerUser(workloads), workloads);
     }
 
     private static UtilizationPoint Total(GroupUtilization now) => new(
         now.At,
         now.Users.Sum(u => u.Gpus),
-        MeanGpuUtilization(now.Workloads),
+        UtilizationRollup.MeanGpuUtilization(now.Workloads),
         now.Users.Sum(u => u.CpuCores),
         now.Users.Sum(u => u.MemoryBytes),
         now.Users.Sum(u => u.Workloads));
