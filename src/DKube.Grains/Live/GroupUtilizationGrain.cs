@@ -68,7 +68,10 @@ public sealed class GroupUtilizationGrain(ILiveEvents live, UtilizationMetrics m
     private GroupUtilization Current()
     {
         var now = time.GetUtcNow();
-        var workloads = _clusters.Values.Where(c => c.Until >= now).SelectMany(c => c.Usage).ToList();
+        // Local clusters share the silo's one local executor, so each of their agents reports every
+        // local run: a workload counts once, as its newest report has it.
+        var workloads = _clusters.Values.Where(c => c.Until >= now).OrderByDescending(c => c.Until).SelectMany(c => c.Usage)
+            .DistinctBy(w => w.WorkloadId, StringComparer.Ordinal).ToList();
         return new GroupUtilization(Group, now, UtilizationRollup.PerUser(workloads), workloads);
     }
 

@@ -38,12 +38,15 @@ public sealed class LiveFiguresTests(LiveFixture fixture) : IClassFixture<LiveFi
         Assert.DoesNotContain(alice.Group, others.Text, StringComparison.Ordinal);
 
         // The history has points of it, and Prometheus has the gauge.
-        var history = (await alice.Client.Get("utilization/history?window=5m&step=1s")).Expect(HttpStatusCode.OK);
-        var points = history.Json["groups"]!.AsArray().Single(g => g!["group"]!.ToString() == alice.Group)!["points"]!.AsArray();
-        Assert.Contains(points, p => p!["memoryBytes"]!.GetValue<long>() >= Allocated);
+        await Eventually.Until(() => alice.Client.Get("utilization/history?window=5m&step=1s"),
+            h => h.Json["groups"]!.AsArray().Single(g => g!["group"]!.ToString() == alice.Group)!["points"]!.AsArray()
+                .Any(p => p!["memoryBytes"]!.GetValue<long>() >= Allocated), what: "a history point with the run's memory");
         using var metrics = new HttpClient();
-        var text = await metrics.GetStringAsync(new Uri(fixture.Server.Url, "/metrics"));
-        Assert.Contains($"dkube_utilization_memory_bytes{{group=\"{alice.Group}\",user=\"{alice.User}\"}}", text, StringComparison.Ordinal);
+        var gauge = await Eventually.Until(async () => (await metrics.GetStringAsync(new Uri(fixture.Server.Url, "/metrics")))
+                .Split('\n').FirstOrDefault(l => l.StartsWith("dkube_utilization_memory_bytes{", StringComparison.Ordinal) && l.Contains($"user=\"{alice.User}\"", StringComparison.Ordinal)) ?? "",
+            l => l.Length > 0, what: "the memory gauge of the user");
+        Assert.Contains($"group=\"{alice.Group}\"", gauge, StringComparison.Ordinal);
+        Assert.True(double.Parse(gauge.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= Allocated, gauge);
         (await alice.Client.Get("utilization/history?window=2d")).ExpectProblem(HttpStatusCode.BadRequest);
         (await alice.Client.Get("utilization/history?window=1h&step=1s")).ExpectProblem(HttpStatusCode.BadRequest);
 
