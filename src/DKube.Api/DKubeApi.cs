@@ -88,6 +88,8 @@ public static class DKubeApi
         api.MapTemplateEndpoints();
         api.MapRepoEndpoints();
         api.MapLiveEndpoints();
+        api.MapPipelineEndpoints();
+        api.MapExperimentEndpoints();
         return app;
     }
 }

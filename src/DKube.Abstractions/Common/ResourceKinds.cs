@@ -7,4 +7,8 @@ public static class ResourceKinds
     public const string Run = "run";
     public const string Ide = "ide";
     public const string Template = "template";
+    public const string Pipeline = "pipeline";
+    public const string Experiment = "experiment";
+    public const string PipelineRun = "pipeline-run";
+    public const string RecurringRun = "recurring-run";
 }

@@ -12,6 +12,18 @@ public interface IWorkloadGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<WorkloadView> Create(WorkloadType type, WorkloadSpec spec, string owner, string? clonedFrom, string? template);
 
+    /// <summary>
+    /// <see cref="Create"/> for a run that a parent drives: the parent is told through
+    /// <see cref="IWorkloadWatcher"/> when it ends. A retry with the same id, spec and parent is
+    /// idempotent, so a parent can derive the id from its own and re-create after a crash.
+    /// </summary>
+    [Alias("CreateChild")]
+    Task<WorkloadView> CreateChild(WorkloadType type, WorkloadSpec spec, string owner, WorkloadParent parent);
+
+    /// <summary>The parent has been told of this end (called by the grain itself once the delivery succeeded).</summary>
+    [Alias("WatcherTold")]
+    Task WatcherTold(int attempt);
+
     [Alias("Get")]
     [ReadOnly]
     Task<WorkloadView?> Get();

@@ -24,4 +24,5 @@ public sealed record WorkloadView(
     [property: Id(17)] string? Template,
     [property: Id(18)] int Attempt,
     [property: Id(19)] IReadOnlyList<Repos.VersionId>? InputVersions = null,
-    [property: Id(20)] int? OutputVersion = null);
+    [property: Id(20)] int? OutputVersion = null,
+    [property: Id(21)] WorkloadParent? Parent = null);

@@ -20,8 +20,7 @@ public static class FeatureSetEndpoints
 
     private static async Task<IResult> PutSpec(string id, HttpContext http, IGrainFactory grains)
     {
-        var type = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (type is not ("application/yaml" or "application/x-yaml" or "text/yaml" or "text/plain"))
+        if (!YamlBody.IsYaml(http.Request))
         {
             return ProblemResults.Result(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Send the specification as application/yaml.");
         }

@@ -42,6 +42,9 @@ public sealed class WorkloadGrain(
     /// </summary>
     private static readonly TimeSpan AgentRetryBudget = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long the end of a child run is re-sent to its parent while the parent's silo is away.</summary>
+    private static readonly TimeSpan WatcherRetryBudget = TimeSpan.FromMinutes(10);
+
     private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
 
     private string Id => this.GetPrimaryKeyString();
@@ -52,11 +55,41 @@ public sealed class WorkloadGrain(
 
     private string ExecutionId => ExecutionIds.For(Id, View.Attempt);
 
-    public async Task<WorkloadView> Create(WorkloadType type, WorkloadSpec spec, string owner, string? clonedFrom, string? template)
+    public Task<WorkloadView> Create(WorkloadType type, WorkloadSpec spec, string owner, string? clonedFrom, string? template) =>
+        CreateAsync(type, spec, owner, clonedFrom, template, parent: null);
+
+    public Task<WorkloadView> CreateChild(WorkloadType type, WorkloadSpec spec, string owner, WorkloadParent parent) =>
+        CreateAsync(type, spec, owner, clonedFrom: null, template: null, parent);
+
+    public async Task WatcherTold(int attempt)
+    {
+        if (attempt <= state.State.WatcherToldAttempt)
+        {
+            return;
+        }
+
+        // Stored so that an activation after a restart does not tell the parent again (it would
+        // absorb it, being idempotent, but every read of an ended run would cost it a call).
+        state.State.WatcherToldAttempt = attempt;
+        await state.WriteStateAsync();
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // An end reached before a restart whose delivery to the parent did not complete.
+        if (state.State.View is { Parent: not null } view && view.Status.IsFinal() && state.State.WatcherToldAttempt < view.Attempt)
+        {
+            TellWatcher(view);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<WorkloadView> CreateAsync(WorkloadType type, WorkloadSpec spec, string owner, string? clonedFrom, string? template, WorkloadParent? parent)
     {
         if (state.State.View is { } existing)
         {
-            if (existing.Owner != owner || !SameSpec(existing.Spec, spec))
+            if (existing.Owner != owner || !SameSpec(existing.Spec, spec) || existing.Parent != parent)
             {
                 throw DomainException.Conflict("already-exists", $"Workload '{Id}' already exists (its idempotency key was used for another request).");
             }
@@ -66,7 +99,7 @@ public sealed class WorkloadGrain(
         }
 
         await SaveAsync(new WorkloadView(Id, spec.Name, type, spec.Kind, owner, spec.Group, spec.Project, WorkloadStatus.Queued,
-            null, null, null, null, time.GetUtcNow(), null, null, spec, clonedFrom, template, 1));
+            null, null, null, null, time.GetUtcNow(), null, null, spec, clonedFrom, template, 1, Parent: parent));
         return await SubmitToPoolAsync(forgetIfRejected: true);
     }
 
@@ -404,6 +437,29 @@ public sealed class WorkloadGrain(
         });
     }
 
+    /// <summary>
+    /// Tells the parent that drives this run of its end, off the grain's turn (the parent may be
+    /// waiting on this grain: a call from inside the turn could deadlock), retried across silo
+    /// deaths; once delivered, the grain notes it so a restart does not repeat it.
+    /// </summary>
+    private void TellWatcher(WorkloadView ended)
+    {
+        var (self, watcher) = (this.AsReference<IWorkloadGrain>(), GrainFactory.GetGrain<IWorkloadWatcher>(ended.Parent!.Watcher));
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await TransientRetry.RunAsync(() => watcher.WorkloadEnded(ended), WatcherRetryBudget, logger, $"Telling {ended.Parent.Kind} {ended.Parent.Id} of the end of {ended.Id}");
+                await self.WatcherTold(ended.Attempt);
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "{Kind} {Parent} was not told of the end of {Id}; it is told again when the run is next activated",
+                    ended.Parent.Kind, ended.Parent.Id, ended.Id);
+            }
+        });
+    }
+
     /// <summary>The agent of the cluster this workload was given.</summary>
     private IClusterAgentGrain Agent => GrainFactory.GetGrain<IClusterAgentGrain>(
         View.Allocation?.Cluster ?? throw new InvalidOperationException($"'{Id}' has no cluster yet."));
@@ -444,6 +500,11 @@ public sealed class WorkloadGrain(
 
         if (before?.Status != view.Status)
         {
+            if (view.Parent is not null && view.Status.IsFinal())
+            {
+                TellWatcher(view);
+            }
+
             metrics.Transition(view.Type, view.Status);
             if (view.Status == WorkloadStatus.Starting)
             {

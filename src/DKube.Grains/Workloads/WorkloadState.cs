@@ -20,6 +20,13 @@ public sealed class WorkloadState : IProjectedState
     [Id(10)]
     public string? WaitingOnCluster { get; set; }
 
+    /// <summary>
+    /// The attempt whose end the parent (<see cref="WorkloadView.Parent"/>) has been told of; 0 when
+    /// none. An ended child whose parent was not told is told again on its next activation.
+    /// </summary>
+    [Id(11)]
+    public int WatcherToldAttempt { get; set; }
+
     /// <summary>The listing row, written with the state (a run is never stored without it, so the reconciler sees every run).</summary>
     public void ProjectWrite(string key, Projection projection)
     {

@@ -93,6 +93,17 @@ public sealed class GrainStateBatcher : IAsyncDisposable
         {
             refused = await CommitAsync(batch);
         }
+        catch (PostgresException e) when (batch.Count > 1 && RefusesData(e))
+        {
+            // The database refused a row of the batch (a constraint, a value it cannot hold): the
+            // batch is split and each half committed alone until the bad write is alone and fails,
+            // so one bad write never fails the writes that happened to share its flush.
+            _logger.LogDebug("A flush of {Count} writes was refused ({Error}); splitting it", batch.Count, e.MessageText);
+            var half = batch.Count / 2;
+            await FlushAsync(batch[..half]);
+            await FlushAsync(batch[half..]);
+            return;
+        }
         catch (Exception e)
         {
             // Nothing of the batch is stored: every writer learns it and rolls its memory back.
@@ -123,6 +134,13 @@ public sealed class GrainStateBatcher : IAsyncDisposable
 
         _logger.LogTrace("Flushed {Count} grain writes in {Elapsed}", batch.Count, Stopwatch.GetElapsedTime(started));
     }
+
+    /// <summary>
+    /// Whether PostgreSQL refused what was written rather than failed to write it: a data exception
+    /// (class 22), an integrity constraint (23) or a program limit (54). Those follow one write and
+    /// are worth isolating; a lost connection or a shutdown fails any batch alike.
+    /// </summary>
+    private static bool RefusesData(PostgresException e) => e.SqlState[..2] is "22" or "23" or "54";
 
     /// <summary>One transaction for the whole batch; answers the writes refused on their own (stale version, name taken).</summary>
     private async Task<Dictionary<PendingWrite, Exception>> CommitAsync(List<PendingWrite> batch)

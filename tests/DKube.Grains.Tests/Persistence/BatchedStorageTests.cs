@@ -57,6 +57,28 @@ public sealed class BatchedStorageTests(GrainClusterFixture fixture)
         Assert.Equal(0, await CountAsync($"SELECT count(*) FROM dkube_grain_state WHERE grain_id LIKE '%/{group.GetPrimaryKeyString()}'"));
     }
 
+    [Fact]
+    public async Task A_refused_write_fails_alone_and_the_writes_that_shared_its_flush_are_stored()
+    {
+        // Forty groups created at once share flushes with the one the database refuses.
+        var good = Enumerable.Range(0, 40).Select(_ => fixture.Grains.GetGrain<IGroupGrain>(GrainClusterFixture.NewKey("g"))).ToList();
+        var bad = fixture.Grains.GetGrain<IGroupGrain>(GrainClusterFixture.NewKey("g"));
+
+        var creates = good.Select(g => g.Create(2, [], null, null)).ToList();
+        var refused = bad.Create(-1, [], null, null);
+        await Assert.ThrowsAnyAsync<Exception>(() => refused);
+        await Task.WhenAll(creates);
+
+        Assert.Null(await bad.Get());
+        foreach (var group in good)
+        {
+            Assert.Equal(2, (await group.Get())!.Gpus);
+        }
+
+        var keys = string.Join(",", good.Select(g => $"'{g.GetPrimaryKeyString()}'"));
+        Assert.Equal(good.Count, await CountAsync($"SELECT count(*) FROM dkube_groups WHERE name IN ({keys})"));
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);

@@ -1,0 +1,28 @@
+namespace DKube.Abstractions.Pipelines;
+
+/// <summary>An experiment, keyed by id; its name is unique within its group.</summary>
+[Alias("dkube.IExperimentGrain")]
+public interface IExperimentGrain : IGrainWithStringKey
+{
+    [Alias("Create")]
+    Task<ExperimentView> Create(string name, string owner, string group, string? project, string? description);
+
+    [Alias("Get")]
+    Task<ExperimentView?> Get();
+
+    /// <summary>Archives it (idempotent).</summary>
+    [Alias("Archive")]
+    Task<ExperimentView> Archive();
+
+    /// <summary>Makes it active again (idempotent).</summary>
+    [Alias("Unarchive")]
+    Task<ExperimentView> Unarchive();
+
+    /// <summary>Forgets it; 409 unless it is archived.</summary>
+    [Alias("Delete")]
+    Task Delete();
+
+    /// <summary>Gives <paramref name="user"/> access, or removes theirs when <paramref name="access"/> is null.</summary>
+    [Alias("SetContributor")]
+    Task<ExperimentView> SetContributor(string user, ExperimentAccess? access);
+}

@@ -1,0 +1,8 @@
+namespace DKube.Monitoring;
+
+/// <summary>What happened to an alert.</summary>
+public enum AlertTransitionKind
+{
+    Fired,
+    Resolved,
+}
