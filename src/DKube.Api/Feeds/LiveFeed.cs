@@ -71,8 +71,73 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
         return subscription;
     }
 
+    /// <summary>
+    /// One-way calls from the hub may arrive out of order. The hub numbers consecutively, so an event
+    /// after a gap waits (at most <see cref="GapWait"/>) for the ones before it; a gap that stays
+    /// (an event lost, or the hub restarted with new numbers) is passed over.
+    /// </summary>
+    public static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(100);
+
+    private readonly SortedDictionary<long, LiveEvent> _early = [];
+    private long _delivered;
+
     public Task OnEvent(LiveEvent liveEvent)
     {
+        lock (_gate)
+        {
+            if (_delivered == 0 || liveEvent.Id == _delivered + 1)
+            {
+                Deliver(liveEvent);
+                DeliverReady(force: false);
+            }
+            else if (liveEvent.Id <= _delivered)
+            {
+                // Later than a gap that was passed over: still worth having, out of order.
+                Deliver(liveEvent, advance: false);
+            }
+            else
+            {
+                var first = _early.Count == 0;
+                _early[liveEvent.Id] = liveEvent;
+                if (first)
+                {
+                    _ = Task.Delay(GapWait).ContinueWith(_ =>
+                    {
+                        lock (_gate)
+                        {
+                            DeliverReady(force: true);
+                        }
+                    }, TaskScheduler.Default);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Delivers the held events that are next in line; with <paramref name="force"/>, all of them, skipping the gap.</summary>
+    private void DeliverReady(bool force)
+    {
+        while (_early.Count > 0)
+        {
+            var (id, next) = _early.First();
+            if (!force && id != _delivered + 1)
+            {
+                return;
+            }
+
+            _early.Remove(id);
+            Deliver(next);
+        }
+    }
+
+    private void Deliver(LiveEvent liveEvent, bool advance = true)
+    {
+        if (advance)
+        {
+            _delivered = liveEvent.Id;
+        }
+
         string text;
         try
         {
@@ -81,34 +146,29 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
         catch (Exception e) when (e is NotSupportedException or JsonException)
         {
             logger.LogWarning(e, "A {Topic} event of type {Type} cannot be written as JSON", liveEvent.Topic, liveEvent.Payload.GetType().Name);
-            return Task.CompletedTask;
+            return;
         }
 
         var feed = new FeedEvent(liveEvent.Id, liveEvent.Topic, liveEvent.At, liveEvent.Payload, text);
-        lock (_gate)
+        _replay.Enqueue((liveEvent, feed));
+        while (_replay.Count > options.ReplayEvents)
         {
-            _replay.Enqueue((liveEvent, feed));
-            while (_replay.Count > options.ReplayEvents)
-            {
-                _replay.Dequeue();
-            }
+            _replay.Dequeue();
+        }
 
-            List<LiveSubscription>? dropped = null;
-            foreach (var subscriber in _subscribers)
+        List<LiveSubscription>? dropped = null;
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.Wants(liveEvent.Topic, liveEvent.Scope) && !subscriber.Offer(feed))
             {
-                if (subscriber.Wants(liveEvent.Topic, liveEvent.Scope) && !subscriber.Offer(feed))
-                {
-                    (dropped ??= []).Add(subscriber);
-                }
-            }
-
-            foreach (var gone in dropped ?? [])
-            {
-                _subscribers.Remove(gone);
+                (dropped ??= []).Add(subscriber);
             }
         }
 
-        return Task.CompletedTask;
+        foreach (var gone in dropped ?? [])
+        {
+            _subscribers.Remove(gone);
+        }
     }
 
     private void Leave(LiveSubscription subscription)

@@ -67,6 +67,28 @@ public sealed class FeedBufferTests(LiveFixture fixture) : IClassFixture<LiveFix
     }
 
     [Fact]
+    public async Task Events_that_overtook_each_other_on_the_way_are_delivered_in_order_and_a_gap_that_stays_is_passed_over()
+    {
+        var feed = NewFeed(replay: 100, clientBuffer: 100);
+        using var subscription = feed.Subscribe(Ann, [LiveTopics.Pools]);
+        await feed.OnEvent(Event(1));
+        await feed.OnEvent(Event(3));
+        await feed.OnEvent(Event(2));
+        await feed.OnEvent(Event(5));
+        var got = new List<long>();
+        await Eventually.TrueAsync(() =>
+        {
+            while (subscription.Events.TryRead(out var e))
+            {
+                got.Add(e.Id);
+            }
+
+            return got.Count == 4;
+        }, "four events, the last after its gap was passed over");
+        Assert.Equal([1, 2, 3, 5], got);
+    }
+
+    [Fact]
     public async Task A_resume_older_than_the_replay_buffer_is_told_and_others_events_never_reach_a_subscriber()
     {
         var feed = NewFeed(replay: 3, clientBuffer: 100);
