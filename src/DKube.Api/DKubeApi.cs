@@ -7,6 +7,7 @@ using DKube.Api.Endpoints;
 using DKube.Api.Limits;
 using DKube.Api.Ides;
 using DKube.Api.Gateway;
+using DKube.Api.Feeds;
 using DKube.Api.Problems;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,7 @@ public static class DKubeApi
     /// <summary>How long a resolved bearer token is kept when no change announcement reaches this process.</summary>
     public static readonly TimeSpan DefaultCallerCacheTtl = TimeSpan.FromSeconds(30);
 
-    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TenantLimitSettings? limits = null, TimeSpan? callerCacheTtl = null, GatewayOptions? gateway = null)
+    public static IServiceCollection AddDKubeApi(this IServiceCollection services, TenantLimitSettings? limits = null, TimeSpan? callerCacheTtl = null, GatewayOptions? gateway = null, FeedOptions? feed = null)
     {
         (limits ??= new TenantLimitSettings()).Validate();
         services.AddSingleton(limits);
@@ -37,6 +38,8 @@ public static class DKubeApi
         services.AddSingleton<GroupLimitsCache>();
         services.AddSingleton(new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit));
         services.AddSingleton<TenantRateLimiter>();
+        services.AddSingleton(feed ?? new FeedOptions());
+        services.AddSingleton<LiveFeed>();
         services.AddSingleton(sp => new CallerCache(sp.GetService<TimeProvider>() ?? TimeProvider.System, callerCacheTtl ?? DefaultCallerCacheTtl));
         services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -56,6 +59,13 @@ public static class DKubeApi
         services.AddServingGateway(gateway);
         return services;
     }
+
+    /// <summary>
+    /// The live feed's one subscription with the hub, for a process that serves the API (a silo
+    /// without the API holds no feed clients, so it does not subscribe).
+    /// </summary>
+    public static IServiceCollection AddDKubeFeeds(this IServiceCollection services) =>
+        services.AddHostedService(sp => sp.GetRequiredService<LiveFeed>());
 
     /// <summary>camelCase, enums as strings, unknown fields refused rather than silently dropped, hyperparameters typed.</summary>
     public static void Configure(JsonSerializerOptions options)
@@ -96,6 +106,7 @@ public static class DKubeApi
         api.MapDeploymentEndpoints();
         // The gateway lives at the server's root (API.md: /serve/... is not under /api/v1).
         app.MapServingGateway();
+        api.MapLiveEndpoints();
         api.MapPipelineEndpoints();
         api.MapExperimentEndpoints();
         // The gateway's paths are at the root, beside the API, not under it.

@@ -39,4 +39,11 @@ public interface IExecutor
     /// this machine sees.
     /// </summary>
     string? StagingRoot => null;
+
+    /// <summary>
+    /// What each execution this executor runs uses now (GPUs held, CPU cores, memory, GPU
+    /// utilization where known). Backends that cannot measure their work report none.
+    /// </summary>
+    Task<IReadOnlyList<Usage.ExecutionUsage>> SampleAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Usage.ExecutionUsage>>([]);
 }

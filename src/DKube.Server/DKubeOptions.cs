@@ -117,6 +117,18 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("NODE_REFRESH_SECONDS")]
     public int NodeRefreshSeconds { get; set; } = 60;
 
+    /// <summary>Seconds between two samples of what running workloads use (CPU, memory, GPUs); each cluster's agent samples its executions.</summary>
+    [ConfigurationKeyName("UTILIZATION_SECONDS")]
+    public int UtilizationSeconds { get; set; } = 5;
+
+    /// <summary>Events each API process keeps for clients that resume the feed with <c>Last-Event-ID</c>.</summary>
+    [ConfigurationKeyName("FEED_REPLAY_EVENTS")]
+    public int FeedReplayEvents { get; set; } = 10_000;
+
+    /// <summary>Events a feed client may fall behind by before it is dropped (with a final <c>dropped</c> event; it resumes with <c>Last-Event-ID</c>).</summary>
+    [ConfigurationKeyName("FEED_CLIENT_BUFFER")]
+    public int FeedClientBuffer { get; set; } = 1_024;
+
     /// <summary>
     /// Seconds a resolved bearer token is kept in memory when no change announcement arrives (the
     /// bound on how long another API process honours a rotated token if PostgreSQL's NOTIFY is lost); 0 turns the cache off.

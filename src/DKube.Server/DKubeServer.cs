@@ -165,8 +165,14 @@ public sealed class DKubeServer : IAsyncDisposable
     {
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = DKubeApi.MaxRequestBodyBytes);
         builder.Services.AddDKubeCore(options, dataSource);
-        builder.Services.AddDKubeApi(options.TenantLimits(), TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)), options.GatewayOptions());
+        builder.Services.AddDKubeApi(options.TenantLimits(), TimeSpan.FromSeconds(Math.Max(0, options.TokenCacheSeconds)), options.GatewayOptions(),
+            new DKube.Api.Feeds.FeedOptions(Math.Max(1, options.FeedReplayEvents), Math.Max(1, options.FeedClientBuffer)));
         builder.Services.AddSingleton(new TensorBoardSettings(options.TensorBoardCommand));
+        if (options.Role != ServerRole.Silo)
+        {
+            builder.Services.AddDKubeFeeds();
+        }
+
         // Every process that authenticates learns of token and membership changes from PostgreSQL.
         builder.Services.AddHostedService(sp => new CallerChangeListener(
             dataSource, sp.GetRequiredService<CallerCache>().Invalidate, sp.GetRequiredService<ILogger<CallerChangeListener>>()));

@@ -1,4 +1,5 @@
 using DKube.Abstractions.Common;
+using DKube.Abstractions.Live;
 using DKube.Abstractions.Tenancy;
 using DKube.Executors;
 using DKube.Executors.Local;
@@ -6,6 +7,7 @@ using DKube.Grains.Affinity;
 using DKube.Grains.Clusters;
 using DKube.Grains.Execution;
 using DKube.Grains.Faults;
+using DKube.Grains.Live;
 using DKube.Grains.Repos;
 using DKube.Grains.Retention;
 using DKube.Grains.Serving;
@@ -47,6 +49,7 @@ public static class SiloServices
         services.AddSingleton(dataSource);
         services.AddSingleton<ReadModelWriter>();
         services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
+        services.AddSingleton<IDashboardReader, PostgresDashboardReader>();
         services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
         services.AddSingleton(options.QuotaDefaults());
@@ -72,6 +75,11 @@ public static class SiloServices
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
+        services.AddSingleton<ILiveEvents, LiveEventPublisher>();
+        services.AddSingleton<UtilizationMetrics>();
+        services.AddSingleton(new UtilizationOptions(TimeSpan.FromSeconds(Math.Max(1, options.UtilizationSeconds))));
+        services.AddSingleton<UtilizationReporter>();
+        services.AddSingleton<VersionContents>();
         services.AddSingleton<WorkloadApiAccess>();
         services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, RunsFolder)));
         services.AddSingleton<RunDataFlow>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using DKube.Executors.Usage;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Executors.Local;
@@ -19,6 +20,8 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
     private readonly ConcurrentDictionary<string, LocalRun> _runs = new(StringComparer.Ordinal);
     private readonly LocalRunAccounts? _accounts;
     private readonly string? _setpriv;
+    private readonly ProcessTreeSampler _sampler = new();
+    private readonly NvidiaSmi _nvidiaSmi = new();
 
     // Submit, reconcile and dispose decide whether an id is started, adopted or left alone; taking
     // them one at a time keeps that decision free of races without a lock per id.
@@ -170,6 +173,22 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         return statuses;
     }
 
+    /// <summary>CPU and memory of every run this executor watches, from /proc; GPUs from their records and nvidia-smi.</summary>
+    public async Task<IReadOnlyList<ExecutionUsage>> SampleAsync(CancellationToken cancellationToken)
+    {
+        var running = _runs.Values.Where(r => r.Final is null).ToList();
+        if (running.Count == 0)
+            return [];
+
+        var measured = _sampler.Sample(running.Select(r => r.Pid).ToHashSet(), System.Diagnostics.Stopwatch.GetTimestamp());
+        var gpus = running.Any(r => r.Record.GpuIndices is { Count: > 0 }) ? await _nvidiaSmi.UtilizationAsync(cancellationToken) : null;
+        return running
+            .Select(r => (Run: r, Use: measured.GetValueOrDefault(r.Pid)))
+            .Select(x => new ExecutionUsage(x.Run.Id, x.Run.Record.User, x.Run.Record.Group, x.Run.Record.GpuIndices?.Count ?? 0,
+                NvidiaSmi.MeanOf(gpus, x.Run.Record.GpuIndices ?? []), x.Use.CpuCores, x.Use.MemoryBytes))
+            .ToList();
+    }
+
     /// <summary>Stops watching. The processes are left running on purpose: the next server adopts them.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -302,7 +321,8 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         var writable = spec.Mounts.Where(m => !m.ReadOnly).Select(m => m.Source).ToList();
         // Each server gets a port of its own on loopback, where only this machine (the gateway) reaches it.
         int? port = spec.ServesHttp ? HttpEndpoint.FreeLoopbackPort() : null;
-        var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit, account?.Uid, writable, port);
+        var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit, account?.Uid, writable, port,
+            [.. spec.Placement.SelectMany(w => w.GpuIndices)]);
         if (account is { } owner && !OperatingSystem.IsWindows())
             await GrantAsync(spec, paths, owner, hasHyperparameters, port, cancellationToken);
         await LocalRunFiles.WriteRecordAsync(paths, record, cancellationToken);

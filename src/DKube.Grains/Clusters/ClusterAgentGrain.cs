@@ -31,6 +31,7 @@ public sealed class ClusterAgentGrain(
     WorkloadStatusSink reports,
     SiloCluster siloCluster,
     ILocalSiloDetails silo,
+    Live.UtilizationReporter utilization,
     TimeProvider time,
     ILogger<ClusterAgentGrain> logger) : Grain, IClusterAgentGrain
 {
@@ -48,6 +49,7 @@ public sealed class ClusterAgentGrain(
     private static readonly TimeSpan OutputRetryBudget = TimeSpan.FromMinutes(30);
 
     private Task<IExecutor>? _executor;
+    private IReadOnlySet<string> _sampledGroups = new HashSet<string>();
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -64,6 +66,8 @@ public sealed class ClusterAgentGrain(
 
         // Not awaited: the cluster grain may be the caller that activated us, waiting on Attach.
         Cluster.AgentPlaced(Placement).Ignore();
+        // Sampling what the executions use is reading the backend (/proc, accounting), not polling grains.
+        this.RegisterGrainTimer(SampleAsync, new GrainTimerCreationOptions(utilization.Period, utilization.Period) { Interleave = true });
         return Task.CompletedTask;
     }
 
@@ -254,6 +258,22 @@ public sealed class ClusterAgentGrain(
             // Retried for minutes already; the workload's recovery asks again.
             logger.LogWarning(e, "Could not tell the workload of {Id} that it is {Status} ({Reason})", executionId, status, reason);
         }
+    }
+
+    private async Task SampleAsync(CancellationToken cancellationToken)
+    {
+        IExecutor executor;
+        try
+        {
+            executor = await ExecutorAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug(e, "No executor to sample for cluster {Cluster}", Name);
+            return;
+        }
+
+        _sampledGroups = await utilization.ReportAsync(Name, executor, _sampledGroups, cancellationToken);
     }
 
     // Reentrant calls share one fetch; a failed one is forgotten so the next call tries again.

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using System.Text.Json;
 using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Live;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Clusters;
@@ -28,6 +29,7 @@ public sealed class GroupPoolGrain(
     [PersistentState("pool")] IPersistentState<PoolState> state,
     DKubeMetrics metrics,
     QuotaDefaults quotas,
+    ILiveEvents live,
     TimeProvider time,
     ILogger<GroupPoolGrain> logger) : Grain, IGroupPoolGrain
 {
@@ -227,7 +229,7 @@ public sealed class GroupPoolGrain(
 
     private Task StoredAsync() => _writer?.StoredAsync() ?? Task.CompletedTask;
 
-    private Task SaveAsync()
+    private async Task SaveAsync()
     {
         metrics.Pool(Group, _pool.Size, _pool.Used, _pool.QueueLength);
         _writer ??= new CoalescedWriter(
@@ -238,7 +240,9 @@ public sealed class GroupPoolGrain(
                 return state.WriteStateAsync();
             },
             DeactivateOnIdle);
-        return _writer.WriteAsync();
+        await _writer.WriteAsync();
+        // The figures as they are once stored (a reentrant turn may have changed them meanwhile: newer is fine).
+        await live.Publish(LiveTopics.Pools, LiveScope.OfGroup(Group), new PoolFigures(Group, _pool.Size, _pool.Used, _pool.Free, _pool.QueueLength));
     }
 
     private static string CodeOf(RejectionReason reason) => reason switch

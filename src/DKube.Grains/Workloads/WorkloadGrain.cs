@@ -3,6 +3,7 @@ using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
+using DKube.Abstractions.Live;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
@@ -27,6 +28,7 @@ namespace DKube.Grains.Workloads;
 public sealed class WorkloadGrain(
     [PersistentState("workload")] IPersistentState<WorkloadState> state,
     DKubeMetrics metrics,
+    ILiveEvents live,
     TimeProvider time,
     ILogger<WorkloadGrain> logger) : Grain, IWorkloadGrain
 {
@@ -519,6 +521,8 @@ public sealed class WorkloadGrain(
             }
         }
 
+        // Stored, so told: awaited within the turn, so this workload's events reach the feed in order.
+        await live.Publish(LiveTopics.Workloads, LiveScope.Of(view.Owner, view.Group), view);
         return view;
     }
 

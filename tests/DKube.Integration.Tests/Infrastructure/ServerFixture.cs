@@ -8,14 +8,6 @@ public sealed class ServerFixture : IAsyncLifetime
     private readonly string[] _extra;
     private DKubeServer? _server;
 
-    public ServerFixture()
-        : this([])
-    {
-    }
-
-    /// <param name="extra">More command-line switches for the server (xunit needs the one public constructor above).</param>
-    internal ServerFixture(string[] extra) => this.extra = extra;
-
     private int _names;
 
     public ServerFixture()

@@ -1,0 +1,203 @@
+using System.IO.Pipelines;
+using System.Text;
+using DKube.Abstractions.Live;
+using DKube.Abstractions.Tenancy;
+using DKube.Api.Feeds;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DKube.Integration.Tests.Live;
+
+/// <summary>
+/// The feed of one API process in-process, as a Blazor circuit uses it: a slow subscriber is dropped
+/// without holding up the others, a resume older than the replay buffer says so, and the SSE writer's
+/// heartbeat runs on the injected clock.
+/// </summary>
+public sealed class FeedBufferTests(LiveFixture fixture) : IClassFixture<LiveFixture>
+{
+    private static readonly Caller Ann = new("ann", [], ["vision"]);
+
+    private LiveFeed NewFeed(int replay, int clientBuffer) => new(
+        fixture.Server.App.Services.GetRequiredService<IGrainFactory>(), new FeedOptions(replay, clientBuffer),
+        fixture.Server.App.Services.GetRequiredService<IOptions<JsonOptions>>(), NullLogger<LiveFeed>.Instance);
+
+    private static LiveEvent Event(long id, string group = "vision", string? owner = "ann") =>
+        new(id, LiveTopics.Pools, new LiveScope(owner, group), DateTimeOffset.UtcNow, new PoolFigures(group, 4, (int)id, 0, 0));
+
+    [Fact]
+    public async Task A_slow_subscriber_is_dropped_while_a_reading_one_gets_every_event_and_it_resumes_from_its_last_id()
+    {
+        var feed = NewFeed(replay: 100, clientBuffer: 4);
+        using var slow = feed.Subscribe(Ann, [LiveTopics.Pools]);
+        using var reader = feed.Subscribe(Ann, [LiveTopics.Pools]);
+        var read = new List<long>();
+        for (var id = 1; id <= 10; id++)
+        {
+            await feed.OnEvent(Event(id));
+            while (reader.Events.TryRead(out var e))
+            {
+                read.Add(e.Id);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), read);
+        Assert.Equal(FeedEnd.Overflowed, slow.End);
+        var kept = new List<long>();
+        await foreach (var e in slow.Events.ReadAllAsync())
+        {
+            kept.Add(e.Id);
+        }
+
+        Assert.Equal([1, 2, 3, 4], kept);
+        Assert.Equal(1, feed.Subscribers);
+
+        // Resumed from its last event: the rest comes from the replay buffer, nothing missed.
+        using var resumed = feed.Subscribe(Ann, [LiveTopics.Pools], after: kept[^1]);
+        Assert.False(resumed.MissedEvents);
+        var rest = new List<long>();
+        while (resumed.Events.TryRead(out var e))
+        {
+            rest.Add(e.Id);
+        }
+
+        Assert.Equal([5, 6, 7, 8], rest);
+    }
+
+    [Fact]
+    public async Task Events_that_overtook_each_other_on_the_way_are_delivered_in_order_and_a_gap_that_stays_is_passed_over()
+    {
+        var feed = NewFeed(replay: 100, clientBuffer: 100);
+        using var subscription = feed.Subscribe(Ann, [LiveTopics.Pools]);
+        await feed.OnEvent(Event(1));
+        await feed.OnEvent(Event(3));
+        await feed.OnEvent(Event(2));
+        await feed.OnEvent(Event(5));
+        var got = new List<long>();
+        await Eventually.TrueAsync(() =>
+        {
+            while (subscription.Events.TryRead(out var e))
+            {
+                got.Add(e.Id);
+            }
+
+            return got.Count == 4;
+        }, "four events, the last after its gap was passed over");
+        Assert.Equal([1, 2, 3, 5], got);
+    }
+
+    [Fact]
+    public async Task A_resume_older_than_the_replay_buffer_is_told_and_others_events_never_reach_a_subscriber()
+    {
+        var feed = NewFeed(replay: 3, clientBuffer: 100);
+        for (var id = 1; id <= 6; id++)
+        {
+            await feed.OnEvent(Event(id));
+        }
+
+        await feed.OnEvent(Event(7, group: "other", owner: "bob"));
+        await feed.OnEvent(Event(8, group: "vision", owner: null));
+        using var late = feed.Subscribe(Ann, [LiveTopics.Pools], after: 1);
+        Assert.True(late.MissedEvents);
+        var got = new List<long>();
+        while (late.Events.TryRead(out var e))
+        {
+            got.Add(e.Id);
+        }
+
+        // The buffer holds 6, 7, 8: 7 is another group's.
+        Assert.Equal([6, 8], got);
+        using var current = feed.Subscribe(Ann, [LiveTopics.Pools], after: 5);
+        Assert.False(current.MissedEvents);
+    }
+
+    [Fact]
+    public async Task The_stream_writes_a_heartbeat_comment_after_15_quiet_seconds_of_its_clock_and_a_final_dropped_event()
+    {
+        var feed = NewFeed(replay: 10, clientBuffer: 2);
+        var time = new FakeTimeProvider();
+        var start = time.GetUtcNow();
+        // A tiny pipe: a client that stops reading blocks the writer's flush, as a slow socket does.
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64, resumeWriterThreshold: 32));
+        using var subscription = feed.Subscribe(Ann, [LiveTopics.Pools], after: 0);
+        var writing = ServerSentEvents.WriteAsync(pipe.Writer.AsStream(), subscription, time, CancellationToken.None);
+        var client = new SlowClient(pipe.Reader.AsStream());
+
+        // The clock moves a second at a time until the writer, idle, writes its comment.
+        await Eventually.TrueAsync(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return client.Text.Contains(": heartbeat", StringComparison.Ordinal);
+        }, "a heartbeat");
+        Assert.True(time.GetUtcNow() - start >= FeedOptions.Heartbeat);
+
+        await feed.OnEvent(Event(1));
+        await Eventually.TrueAsync(() => client.Text.Contains("id: 1\n", StringComparison.Ordinal), "the first event");
+        Assert.Contains("id: 1\nevent: pools\ndata: {\"group\":\"vision\",\"gpus\":4,\"used\":1", client.Text, StringComparison.Ordinal);
+
+        // The client stops reading: one event blocks the writer, two fill its buffer, the next overflows it.
+        client.Reading = false;
+        for (var id = 2; id <= 10; id++)
+        {
+            await feed.OnEvent(Event(id));
+        }
+
+        Assert.Equal(FeedEnd.Overflowed, subscription.End);
+        client.Reading = true;
+        await writing.WaitAsync(SseStream.EventWait);
+        await Eventually.TrueAsync(() => client.Text.Contains("event: dropped", StringComparison.Ordinal), "the dropped event");
+        Assert.Matches("event: dropped\ndata: \\{\"reason\":\"slow-client\",\"lastEventId\":[0-9]+\\}", client.Text);
+        Assert.DoesNotContain("id: 10\n", client.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads the stream in the background while <see cref="Reading"/> holds.</summary>
+    private sealed class SlowClient
+    {
+        private readonly StringBuilder _text = new();
+
+        public SlowClient(Stream stream) => _ = Task.Run(async () =>
+        {
+            var buffer = new byte[16];
+            while (true)
+            {
+                if (!Reading)
+                {
+                    await Task.Delay(10);
+                    continue;
+                }
+
+                var n = await stream.ReadAsync(buffer);
+                if (n == 0)
+                {
+                    return;
+                }
+
+                lock (_text)
+                {
+                    _text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+                }
+            }
+        });
+
+        private volatile bool _reading = true;
+
+        public bool Reading
+        {
+            get => _reading;
+            set => _reading = value;
+        }
+
+        public string Text
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _text.ToString();
+                }
+            }
+        }
+    }
+}
