@@ -6,6 +6,7 @@ using DKube.Abstractions.Tenancy;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
 using DKube.Api.Feeds;
+using DKube.Api.Limits;
 using DKube.Api.Validation;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,7 +39,8 @@ public static class LiveEndpoints
         live.MapGet("/feeds/events", Stream)
             .WithSummary("Server-Sent Events of `topics` (comma-separated: workloads, pools, utilization, deployments, monitors, studies, pipelines; default all) "
                 + "that the caller may see. Resume with `Last-Event-ID`; a comment every 15 s; `event: reset` when events were missed, `event: dropped` before a client too far behind is cut off.")
-            .Produces<string>(contentType: "text/event-stream");
+            .Produces<string>(contentType: "text/event-stream")
+            .LimitedAs(LimitPartition.Feeds);
     }
 
     /// <summary>The groups whose live figures <paramref name="caller"/> sees: its own, or every group for an operator.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Serving;
 using DKube.Api.Auth;
+using DKube.Api.Limits;
 using DKube.Api.Problems;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -46,7 +47,7 @@ public static class GatewayEndpoints
 
     public static void MapServingGateway(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/serve/{deployment}/{**path}", Methods, ServeAsync).RequireCaller().WithTags("Inference gateway")
+        app.MapMethods("/serve/{deployment}/{**path}", Methods, ServeAsync).RequireCaller().LimitedAs(LimitPartition.Inference).WithTags("Inference gateway")
             .WithSummary("Inference: any method is forwarded to the least-loaded ready replica of the deployment at its `prefix` + `/{path}`; waits while every replica is busy or none is up (scaled to zero); 503 with Retry-After when the wait list is full. Answers carry X-Request-Id.");
     }
 

@@ -522,7 +522,8 @@ public sealed class WorkloadGrain(
         }
 
         // Stored, so told: awaited within the turn, so this workload's events reach the feed in order.
-        await live.Publish(LiveTopics.Workloads, LiveScope.Of(view.Owner, view.Group), view);
+        // Seen by whom the listing shows it to (a leaderboard's evaluation runs: their owner only).
+        await live.Publish(LiveTopics.Workloads, LiveScope.Of(view.Owner, Abstractions.Leaderboards.LeaderboardRuns.VisibleGroup(view)), view);
         return view;
     }
 
