@@ -109,10 +109,11 @@ public sealed class BatchedGrainStorageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AFlushThatFailsFailsEveryWriteInItAndStoresNoneOfThem()
+    public async Task AWriteTheDatabaseRefusesFailsAloneAndTheRestOfItsFlushIsStored()
     {
         await _storage.WriteStateAsync("note", Id("blocker"), new GrainState<NoteState>(new NoteState()));
         Task held;
+        Task bad;
         List<Task> batch;
         await using (var connection = await _db.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
@@ -126,19 +127,18 @@ public sealed class BatchedGrainStorageTests : IAsyncLifetime
             held = _storage.WriteStateAsync("note", Id("blocker"), new GrainState<NoteState>(new NoteState()) { ETag = "1" });
             await WaitUntilBlockedAsync();
             batch = [.. Enumerable.Range(0, 20).Select(i => _storage.WriteStateAsync("note", Id($"f{i}"), new GrainState<NoteState>(new NoteState { Name = $"f{i}" })))];
-            // One write whose projection PostgreSQL refuses (a group with negative GPUs) spoils its whole flush.
-            batch.Add(_storage.WriteStateAsync("note", Id("bad"), new GrainState<NoteState>(new NoteState { Gpus = -1 })));
+            // One write whose projection PostgreSQL refuses (a group with negative GPUs) in the same flush.
+            bad = _storage.WriteStateAsync("note", Id("bad"), new GrainState<NoteState>(new NoteState { Gpus = -1 }));
             await transaction.RollbackAsync();
         }
 
         await held;
-        foreach (var write in batch)
-        {
-            await Assert.ThrowsAsync<PostgresException>(() => write);
-        }
-
-        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_grain_state WHERE grain_id NOT LIKE '%/blocker'"));
-        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_resources"));
+        // The flush is split until the refused write is alone: it fails, the others are stored.
+        await Assert.ThrowsAsync<PostgresException>(() => bad);
+        await Task.WhenAll(batch);
+        Assert.Equal(20, await CountAsync("SELECT count(*) FROM dkube_grain_state WHERE grain_id NOT LIKE '%/blocker'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_grain_state WHERE grain_id LIKE '%/bad'"));
+        Assert.Equal(20, await CountAsync("SELECT count(*) FROM dkube_resources"));
         // The batcher goes on: the next write is stored.
         await _storage.WriteStateAsync("note", Id("after"), new GrainState<NoteState>(new NoteState { Name = "after" }));
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM dkube_resources WHERE id = 'after'"));
