@@ -182,13 +182,17 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
     /// <summary>Subscribes this process with the hub and renews it; a hub that is away is tried again every second.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var self = grains.CreateObjectReference<ILiveObserver>(this);
-        var hub = grains.GetGrain<ILiveHubGrain>(ILiveHubGrain.Key);
+        // An API-only process may start before any silo: until its client has connected it knows no
+        // grain types, so even the references are made inside the retry.
+        ILiveObserver? self = null;
+        ILiveHubGrain? hub = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wait = FeedOptions.Renewal;
             try
             {
+                hub ??= grains.GetGrain<ILiveHubGrain>(ILiveHubGrain.Key);
+                self ??= grains.CreateObjectReference<ILiveObserver>(this);
                 await hub.Subscribe(self);
                 _connected.TrySetResult();
             }
@@ -207,6 +211,11 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
             {
                 break;
             }
+        }
+
+        if (hub is null || self is null)
+        {
+            return;
         }
 
         try
