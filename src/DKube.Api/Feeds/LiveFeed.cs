@@ -15,7 +15,7 @@ namespace DKube.Api.Feeds;
 /// offered to each subscriber that asked for its topic and may see it (<see cref="LiveScope.VisibleTo"/>,
 /// the rule every endpoint uses); offering never waits, so a slow subscriber never slows another.
 /// </summary>
-public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions<JsonOptions> json, ILogger<LiveFeed> logger)
+public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILogger<LiveFeed> logger)
     : BackgroundService, ILiveObserver
 {
     private readonly object _gate = new();
@@ -182,8 +182,24 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
     /// <summary>Subscribes this process with the hub and renews it; a hub that is away is tried again every second.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // An API-only process may start before any silo: until its client has connected it knows no
-        // grain types, so even the references are made inside the retry.
+        // Subscribe once the host has started: the co-hosted silo is then active (earlier, Orleans'
+        // placement retries the call and logs each attempt as a warning) and an API-only process's
+        // client has connected. Its silos may still go away later: hence the retry below, in which
+        // even the references are made, as a client that never connected knows no grain types.
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         ILiveObserver? self = null;
         ILiveHubGrain? hub = null;
         while (!stoppingToken.IsCancellationRequested)
