@@ -22,7 +22,8 @@ public sealed class FeedBufferTests(LiveFixture fixture) : IClassFixture<LiveFix
 
     private LiveFeed NewFeed(int replay, int clientBuffer) => new(
         fixture.Server.App.Services.GetRequiredService<IGrainFactory>(), new FeedOptions(replay, clientBuffer),
-        fixture.Server.App.Services.GetRequiredService<IOptions<JsonOptions>>(), NullLogger<LiveFeed>.Instance);
+        fixture.Server.App.Services.GetRequiredService<IOptions<JsonOptions>>(),
+        fixture.Server.App.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), NullLogger<LiveFeed>.Instance);
 
     private static LiveEvent Event(long id, string group = "vision", string? owner = "ann") =>
         new(id, LiveTopics.Pools, new LiveScope(owner, group), DateTimeOffset.UtcNow, new PoolFigures(group, 4, (int)id, 0, 0));
