@@ -47,6 +47,9 @@ public sealed class FaultTests(ITestOutputHelper output)
                 ["DATA_DIR"] = dataDir,
                 ["SILO_CLUSTER"] = Cluster,
                 ["SECRETS_KEY"] = Convert.ToBase64String(new byte[32]),
+                // The test reads every acknowledged run's view again and again while it drains (a
+                // monitor's load, not a tenant's): the per-caller read rate must not refuse it.
+                ["RATE_READS_PER_SECOND"] = "100000",
             };
             (string Port, ServerProcess Process) StartSilo()
             {
