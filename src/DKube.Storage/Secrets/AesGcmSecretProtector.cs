@@ -7,7 +7,7 @@ namespace DKube.Storage.Secrets;
 /// AES-256-GCM: <c>version(1) | nonce(12) | tag(16) | ciphertext</c>. A fresh random nonce per
 /// seal; the tag makes any change to stored bytes (or a different key) fail loudly on unseal.
 /// </summary>
-public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
+public sealed class AesGcmSecretProtector : ISecretProtector
 {
     public const string KeyFileName = "secrets.key";
     private const byte Version = 1;
@@ -17,7 +17,11 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
     // Binds every sealed value to its purpose, so a DKube secret cannot be replayed as some other AES-GCM message.
     private static readonly byte[] AssociatedData = Encoding.ASCII.GetBytes("dkube-credentials-v1");
 
-    private readonly AesGcm _aes;
+    // The key, not an AesGcm: an AesGcm holds one OpenSSL cipher context, which .NET does not
+    // promise is safe to use from several threads at once, and this protector is one per process
+    // while every run start seals a token. A silo re-driving many starts at once failed one with
+    // OpenSSL's "cipher operation failed" (FaultTests). Each call makes its own; that is cheap.
+    private readonly byte[] _key;
 
     public AesGcmSecretProtector(byte[] key)
     {
@@ -26,7 +30,7 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
             throw new ArgumentException("The secrets key must be 32 bytes (256 bits).", nameof(key));
         }
 
-        _aes = new AesGcm(key, TagSize);
+        _key = key.ToArray();
     }
 
     /// <summary>
@@ -59,7 +63,8 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
         output[0] = Version;
         var nonce = output.AsSpan(1, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        _aes.Encrypt(nonce, plaintext, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), AssociatedData);
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), AssociatedData);
         return output;
     }
 
@@ -71,9 +76,8 @@ public sealed class AesGcmSecretProtector : ISecretProtector, IDisposable
         }
 
         var plaintext = new byte[sealedData.Length - 1 - NonceSize - TagSize];
-        _aes.Decrypt(sealedData.Slice(1, NonceSize), sealedData[(1 + NonceSize + TagSize)..], sealedData.Slice(1 + NonceSize, TagSize), plaintext, AssociatedData);
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Decrypt(sealedData.Slice(1, NonceSize), sealedData[(1 + NonceSize + TagSize)..], sealedData.Slice(1 + NonceSize, TagSize), plaintext, AssociatedData);
         return plaintext;
     }
-
-    public void Dispose() => _aes.Dispose();
 }
