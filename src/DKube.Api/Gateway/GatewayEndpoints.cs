@@ -23,18 +23,8 @@ public static class GatewayEndpoints
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-    /// <summary>One connection pool to all replicas: no proxy, no redirects, no cookies, bodies passed as they are.</summary>
-    private static readonly HttpMessageInvoker Client = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        EnableMultipleHttp2Connections = true,
-        ActivityHeadersPropagator = null,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-    });
+    /// <summary>One connection pool to all replicas.</summary>
+    private static readonly HttpMessageInvoker Client = ForwardingClient.Create(connectTimeout: TimeSpan.FromSeconds(5));
 
     public static IServiceCollection AddServingGateway(this IServiceCollection services, GatewayOptions? options = null)
     {

@@ -21,16 +21,7 @@ public sealed class GatewayForwarder(IHttpForwarder forwarder) : IDisposable
     // A kernel's WebSocket may stay quiet for long stretches while a cell computes.
     private static readonly ForwarderRequestConfig Config = new() { ActivityTimeout = TimeSpan.FromHours(1) };
 
-    private readonly HttpMessageInvoker client = new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-        EnableMultipleHttp2Connections = true,
-        ActivityHeadersPropagator = null,
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    });
+    private readonly HttpMessageInvoker client = Gateway.ForwardingClient.Create(connectTimeout: TimeSpan.FromSeconds(10));
 
     private readonly HttpTransformer transformer = new WithoutCredentials();
 

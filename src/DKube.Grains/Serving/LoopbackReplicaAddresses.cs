@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using DKube.Executors;
 
 namespace DKube.Grains.Serving;
 
@@ -9,10 +8,9 @@ public sealed class LoopbackReplicaAddresses : IReplicaAddresses
 {
     public ReplicaAddress Assign(string replicaId)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new ReplicaAddress(new Dictionary<string, string> { ["PORT"] = port.ToString(CultureInfo.InvariantCulture) }, $"http://127.0.0.1:{port}");
+        var port = HttpEndpoint.FreeLoopbackPort();
+        return new ReplicaAddress(
+            new Dictionary<string, string> { [HttpEndpoint.PortVariable] = port.ToString(CultureInfo.InvariantCulture) },
+            HttpEndpoint.Url("127.0.0.1", port));
     }
 }
