@@ -306,7 +306,8 @@ public static class KfpParser
             Flag(caching?["enableCache"]),
             Text(node["triggerPolicy"]?["condition"]),
             Text(node["triggerPolicy"]?["strategy"]) == "ALL_UPSTREAM_TASKS_COMPLETED",
-            loop);
+            loop,
+            int.TryParse(Text(node["retryPolicy"]?["maxRetryCount"]), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var retries) ? retries : 0);
     }
 
     private static ParameterSource? ReadParameterSource(JsonObject? node)

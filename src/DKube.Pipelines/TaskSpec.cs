@@ -2,7 +2,7 @@ namespace DKube.Pipelines;
 
 /// <summary>
 /// One task of a DAG: the component it runs, what it waits for, where its inputs come from,
-/// and how it runs (cache, condition, trigger strategy, loop).
+/// and how it runs (cache, condition, trigger strategy, loop, <c>retryPolicy.maxRetryCount</c>).
 /// </summary>
 public sealed record TaskSpec(
     string Name,
@@ -14,7 +14,8 @@ public sealed record TaskSpec(
     bool EnableCache,
     string? Condition,
     bool RunsAfterFailures,
-    LoopSpec? Iterator)
+    LoopSpec? Iterator,
+    int MaxRetries = 0)
 {
     /// <summary>The tasks whose outputs this task reads (they must be upstream of it).</summary>
     public IEnumerable<string> Producers =>

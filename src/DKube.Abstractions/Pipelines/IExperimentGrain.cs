@@ -10,7 +10,7 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("Get")]
     Task<ExperimentView?> Get();
 
-    /// <summary>Archives it (idempotent).</summary>
+    /// <summary>Archives it and its pipeline runs, and disables its recurring runs (idempotent: a repeat cascades again).</summary>
     [Alias("Archive")]
     Task<ExperimentView> Archive();
 
@@ -25,4 +25,12 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// <summary>Gives <paramref name="user"/> access, or removes theirs when <paramref name="access"/> is null.</summary>
     [Alias("SetContributor")]
     Task<ExperimentView> SetContributor(string user, ExperimentAccess? access);
+
+    /// <summary>Records a pipeline run made in it (so that archiving the experiment archives the run).</summary>
+    [Alias("AddRun")]
+    Task AddRun(string pipelineRun);
+
+    /// <summary>Records a recurring run made in it (so that archiving the experiment disables it).</summary>
+    [Alias("AddRecurringRun")]
+    Task AddRecurringRun(string recurringRun);
 }

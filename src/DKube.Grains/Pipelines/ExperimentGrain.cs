@@ -26,14 +26,56 @@ public sealed class ExperimentGrain(
 
     public Task<ExperimentView?> Get() => Task.FromResult(state.State.View);
 
-    public Task<ExperimentView> Archive()
+    public async Task<ExperimentView> Archive()
     {
         var current = Current();
-        // Runs and recurring runs of the experiment are archived and disabled by their own grains
-        // when they are built on it; the experiment records only its own state.
-        return current.Status == ExperimentView.Archived
-            ? Task.FromResult(current)
-            : SaveAsync(current with { Status = ExperimentView.Archived, ArchivedAt = time.GetUtcNow() });
+        if (current.Status != ExperimentView.Archived)
+        {
+            current = await SaveAsync(current with { Status = ExperimentView.Archived, ArchivedAt = time.GetUtcNow() });
+        }
+
+        // After the experiment's own write, and again on every repeat: a cascade a failure cut
+        // short is finished by archiving once more (each step is idempotent).
+        foreach (var run in state.State.Runs.Order(StringComparer.Ordinal))
+        {
+            await Cascade(() => GrainFactory.GetGrain<IPipelineRunGrain>(run).Archive());
+        }
+
+        foreach (var recurring in state.State.RecurringRuns.Order(StringComparer.Ordinal))
+        {
+            await Cascade(() => GrainFactory.GetGrain<IRecurringRunGrain>(recurring).Disable());
+        }
+
+        return current;
+    }
+
+    /// <summary>One step of the archive cascade; a run or recurring run deleted since is passed over.</summary>
+    private static async Task Cascade<T>(Func<Task<T>> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch (DomainException e) when (e.Kind == ErrorKind.NotFound)
+        {
+        }
+    }
+
+    public Task AddRun(string pipelineRun) => AddAsync(state.State.Runs, pipelineRun);
+
+    public Task AddRecurringRun(string recurringRun) => AddAsync(state.State.RecurringRuns, recurringRun);
+
+    private async Task AddAsync(HashSet<string> members, string id)
+    {
+        _ = Current();
+        if (members.Add(id))
+        {
+            await state.SaveAsync(() =>
+            {
+                members.Remove(id);
+                DeactivateOnIdle();
+            });
+        }
     }
 
     public Task<ExperimentView> Unarchive()

@@ -13,6 +13,14 @@ public sealed class ExperimentState : IProjectedState
     [Id(0)]
     public ExperimentView? View { get; set; }
 
+    /// <summary>The pipeline runs made in it: archived with it.</summary>
+    [Id(1)]
+    public HashSet<string> Runs { get; set; } = [];
+
+    /// <summary>The recurring runs made in it: disabled when it is archived.</summary>
+    [Id(2)]
+    public HashSet<string> RecurringRuns { get; set; } = [];
+
     /// <summary>The listing row (with its status) and the name (unique in the group), stored with the state.</summary>
     public void ProjectWrite(string key, Projection projection)
     {

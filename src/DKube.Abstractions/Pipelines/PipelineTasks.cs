@@ -1,0 +1,46 @@
+using DKube.Abstractions.Common;
+
+namespace DKube.Abstractions.Pipelines;
+
+/// <summary>
+/// How a pipeline task runs as a DKube run: its parent kind, its derived id, and where it writes
+/// its outputs (files of its output folder, <c>DKUBE_OUTPUT_DIR</c>) and finds upstream artifacts.
+/// </summary>
+public static class PipelineTasks
+{
+    /// <summary>The <see cref="Workloads.WorkloadParent.Kind"/> and the run kind of a task.</summary>
+    public const string ParentKind = "pipeline-run";
+
+    public const string RunKind = "pipeline-task";
+
+    /// <summary>
+    /// An input of a task run (a <see cref="Workloads.VersionRef.Kind"/> only a pipeline run sets,
+    /// never a request): an upstream artifact, named <c>{execution}/{file}</c>, linked read-only from
+    /// that execution's output folder.
+    /// </summary>
+    public const string ArtifactInputKind = "pipeline-artifact";
+
+    /// <summary>Where a task sees its input artifact <paramref name="name"/>, relative to its working folder.</summary>
+    public static string InputMount(string name) => $"kfp-inputs/{name}";
+
+    /// <summary>The file of the output folder that holds output parameter <paramref name="name"/>.</summary>
+    public static string ParameterFile(string name) => $"parameter.{name}";
+
+    /// <summary>The file (or folder) of the output folder that holds output artifact <paramref name="name"/>.</summary>
+    public static string ArtifactFile(string name) => $"artifact.{name}";
+
+    /// <summary>KFP's executor output file (<c>{{$.outputs.output_file}}</c>).</summary>
+    public const string ExecutorOutputFile = "executor-output.json";
+
+    /// <summary>The run of attempt <paramref name="attempt"/> of task <paramref name="path"/>: derived, so a create retried after a crash reaches the same run.</summary>
+    public static string RunId(string pipelineRun, string path, int attempt) =>
+        ResourceIds.Derive("r", $"pipeline-run/{pipelineRun}", $"{path}#{attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+    /// <summary>Whether <paramref name="name"/> is the <c>{execution}/{file}</c> of an artifact input (no way out of the output folder).</summary>
+    public static bool IsArtifactReference(string name)
+    {
+        var parts = name.Split('/');
+        return parts.Length == 2 && ResourceIds.IsWellFormed(parts[0]) && parts[1].StartsWith("artifact.", StringComparison.Ordinal)
+            && parts[1].Length > "artifact.".Length && !parts[1].Contains('\\') && parts[1] is not ("." or "..");
+    }
+}
