@@ -109,6 +109,7 @@ public static class DKubeApi
         api.MapLiveEndpoints();
         api.MapPipelineEndpoints();
         api.MapExperimentEndpoints();
+        api.MapPipelineRunEndpoints();
         // The gateway's paths are at the root, beside the API, not under it.
         app.MapIdeGateway();
         return app;

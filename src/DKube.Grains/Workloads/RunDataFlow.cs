@@ -32,6 +32,14 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         var environment = new Dictionary<string, string>(spec.Environment, StringComparer.Ordinal);
         foreach (var input in view.Spec.Inputs)
         {
+            if (input.Kind == Abstractions.Pipelines.PipelineTasks.ArtifactInputKind)
+            {
+                // An upstream pipeline task's artifact, linked from its execution's output folder (same
+                // owner, same executor's staging): nothing to copy.
+                mounts.Add(new VolumeMount(ArtifactSource(staged, input.Name), input.MountPath, ReadOnly: true));
+                continue;
+            }
+
             var used = view.InputVersions?.FirstOrDefault(v => v.RepoId == input.RepoId);
             var target = staged.Input(spec.Id, input.MountPath);
             if (remote)
@@ -108,6 +116,18 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         }
 
         return spec with { Mounts = mounts, Environment = environment };
+    }
+
+    /// <summary>Where an artifact input (<c>{execution}/{file}</c>, set by a pipeline run only) lives: never outside that execution's output folder.</summary>
+    private static string ArtifactSource(RunFolders staged, string reference)
+    {
+        if (!Abstractions.Pipelines.PipelineTasks.IsArtifactReference(reference))
+        {
+            throw new InvalidOperationException($"'{reference}' is not an artifact of a pipeline task.");
+        }
+
+        var parts = reference.Split('/');
+        return Path.Combine(staged.Output(parts[0]), parts[1]);
     }
 
     /// <summary>A run that makes a featureset gets its specification (name, description, schema of each feature) as YAML.</summary>
