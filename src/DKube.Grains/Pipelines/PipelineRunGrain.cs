@@ -263,7 +263,7 @@ public sealed class PipelineRunGrain(
             {
                 // KFP's retryPolicy: a new attempt is a new run (a new id), created by the walk.
                 var attempt = task.Attempt + 1;
-                Replace(task with { Attempt = attempt, Run = PipelineTasks.RunId(Id, task.Name, attempt), Created = false, Reason = $"attempt {task.Attempt}: {reason}" });
+                Replace(task with { Status = PipelineRunStatus.Pending, Attempt = attempt, Run = PipelineTasks.RunId(Id, task.Name, attempt), Created = false, Reason = $"attempt {task.Attempt}: {reason}" });
                 return;
             }
 

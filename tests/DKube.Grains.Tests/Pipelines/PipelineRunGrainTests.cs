@@ -18,25 +18,25 @@ public sealed class PipelineRunGrainTests(GrainClusterFixture fixture)
     /// produce -> consume -> report: a parameter (typed NUMBER_INTEGER), a dataset artifact, a model
     /// artifact, a condition on an upstream output. Each task appends a line to its run's mark file.
     /// </summary>
-    private static string ThreeSteps(string marks, string sleep = "0") => $$"""
+    private static string ThreeSteps(string marks, string sleep = "0") => """
         pipelineInfo: {name: three-steps}
         deploymentSpec:
           executors:
             exec-produce:
               container:
                 image: alpine
-                command: [sh, -c, 'echo run >> "$3/$DKUBE_RUN_ID"; sleep {{sleep}}; printf "%s\n" "$0" "$0" > "$1"; echo 2 > "$2"']
-                args: ["{{$.inputs.parameters['text']}}", "{{$.outputs.artifacts['data'].path}}", "{{$.outputs.parameters['count'].output_file}}", "{{marks}}"]
+                command: [sh, -c, 'echo run >> "$3/$DKUBE_RUN_ID"; sleep @SLEEP@; printf "%s\n" "$0" "$0" > "$1"; echo 2 > "$2"']
+                args: ["{{$.inputs.parameters['text']}}", "{{$.outputs.artifacts['data'].path}}", "{{$.outputs.parameters['count'].output_file}}", "@MARKS@"]
             exec-consume:
               container:
                 image: alpine
                 command: [sh, -c, 'echo run >> "$4/$DKUBE_RUN_ID"; wc -l < "$0" | tr -d " " > "$2"; cat "$0" > "$3"; echo "n=$1" >> "$3"']
-                args: ["{{$.inputs.artifacts['data'].path}}", "{{$.inputs.parameters['n']}}", "{{$.outputs.parameters['lines'].output_file}}", "{{$.outputs.artifacts['model'].path}}", "{{marks}}"]
+                args: ["{{$.inputs.artifacts['data'].path}}", "{{$.inputs.parameters['n']}}", "{{$.outputs.parameters['lines'].output_file}}", "{{$.outputs.artifacts['model'].path}}", "@MARKS@"]
             exec-report:
               container:
                 image: alpine
                 command: [sh, -c, 'echo run >> "$3/$DKUBE_RUN_ID"; echo "$0 lines; $(tail -n 1 "$1")" > "$2"']
-                args: ["{{$.inputs.parameters['lines']}}", "{{$.inputs.artifacts['model'].path}}", "{{$.outputs.parameters['summary'].output_file}}", "{{marks}}"]
+                args: ["{{$.inputs.parameters['lines']}}", "{{$.inputs.artifacts['model'].path}}", "{{$.outputs.parameters['summary'].output_file}}", "@MARKS@"]
         components:
           comp-produce:
             executorLabel: exec-produce
@@ -83,20 +83,20 @@ public sealed class PipelineRunGrainTests(GrainClusterFixture fixture)
                     lines: {taskOutputParameter: {producerTask: consume, outputParameterKey: lines}}
                     n: {taskOutputParameter: {producerTask: produce, outputParameterKey: count}}
                   artifacts: {model: {taskOutputArtifact: {producerTask: consume, outputArtifactKey: model}}}
-        """;
+        """.Replace("@MARKS@", marks, StringComparison.Ordinal).Replace("@SLEEP@", sleep, StringComparison.Ordinal);
 
     /// <summary>
     /// bad (fails; retried once by its policy) -> after (skipped); an exit task that runs after
     /// everything with bad's final status.
     /// </summary>
-    private static string Failing(string marks) => $$"""
+    private static string Failing(string marks) => """
         pipelineInfo: {name: failing}
         deploymentSpec:
           executors:
             exec-bad:
-              container: {image: alpine, command: [sh, -c, 'echo run >> "$0/$DKUBE_RUN_ID"; exit 3', "{{marks}}"]}
+              container: {image: alpine, command: [sh, -c, 'echo run >> "$0/$DKUBE_RUN_ID"; exit 3', "@MARKS@"]}
             exec-ok:
-              container: {image: alpine, command: [sh, -c, 'echo run >> "$0/$DKUBE_RUN_ID"', "{{marks}}"]}
+              container: {image: alpine, command: [sh, -c, 'echo run >> "$0/$DKUBE_RUN_ID"', "@MARKS@"]}
             exec-exit:
               container:
                 image: alpine
@@ -122,7 +122,7 @@ public sealed class PipelineRunGrainTests(GrainClusterFixture fixture)
                 dependentTasks: [handler]
                 triggerPolicy: {strategy: ALL_UPSTREAM_TASKS_COMPLETED}
                 inputs: {parameters: {status: {taskFinalStatus: {producerTask: handler}}}}
-        """;
+        """.Replace("@MARKS@", marks, StringComparison.Ordinal);
 
     [Fact]
     public async Task Parameters_and_artifacts_flow_through_three_real_tasks_whose_ends_arrive_as_events()
