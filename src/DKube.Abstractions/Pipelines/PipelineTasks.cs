@@ -20,8 +20,11 @@ public static class PipelineTasks
     /// </summary>
     public const string ArtifactInputKind = "pipeline-artifact";
 
-    /// <summary>Where a task sees its input artifact <paramref name="name"/>, relative to its working folder.</summary>
-    public static string InputMount(string name) => $"kfp-inputs/{name}";
+    /// <summary>
+    /// Where a task sees its input artifact <paramref name="name"/>, relative to its working folder: at
+    /// its top, since a folder the server made for it in between would not be the run account's to pass.
+    /// </summary>
+    public static string InputMount(string name) => $"kfp-input.{name}";
 
     /// <summary>The file of the output folder that holds output parameter <paramref name="name"/>.</summary>
     public static string ParameterFile(string name) => $"parameter.{name}";
