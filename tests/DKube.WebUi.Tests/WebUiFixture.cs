@@ -35,14 +35,20 @@ public sealed class WebUiFixture : IAsyncLifetime
     /// <summary>A browser of its own for <paramref name="tenant"/>, signed in through the form.</summary>
     public async Task<IPage> SignInAsync(Tenant tenant)
     {
-        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url.ToString() });
-        context.SetDefaultTimeout((float)Eventually.DefaultTimeout.TotalMilliseconds);
-        var page = await context.NewPageAsync();
+        var page = await NewPageAsync();
         await page.GotoAsync("/ui/signin");
         await page.FillAsync("#token", tenant.Client.Token!);
         await page.ClickAsync("#signin");
         await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui");
         return page;
+    }
+
+    /// <summary>A page in a browser context of its own (no cookies shared with any other).</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { BaseURL = Url.ToString() });
+        context.SetDefaultTimeout((float)Eventually.DefaultTimeout.TotalMilliseconds);
+        return await context.NewPageAsync();
     }
 
     public static async Task ScreenshotAsync(IPage page, string name)

@@ -12,14 +12,9 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
     public async Task Signing_in_keeps_the_token_in_an_HttpOnly_cookie_and_a_wrong_token_is_refused()
     {
         using var alice = await fixture.Live.NewTenantAsync();
-        var context = await (await Playwright.CreateAsync()).Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var page = await fixture.NewPageAsync();
+        await using (page.Context)
         {
-            ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/lib/chromium/chromium",
-            Headless = true,
-        });
-        await using (context)
-        {
-            var page = await context.NewPageAsync(new BrowserNewPageOptions { BaseURL = fixture.Url.ToString() });
             // A page of the UI without a cookie goes to the sign-in form.
             await page.GotoAsync("/ui/runs");
             Assert.Equal("/ui/signin", new Uri(page.Url).AbsolutePath);
