@@ -23,7 +23,10 @@ public static class DKubeWebUi
     public static IServiceCollection AddDKubeWebUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, UiAuthentication>(UiAuthentication.SchemeName, null);
+        // The default scheme, so that the circuit's connection (/_blazor, negotiate and WebSocket) carries
+        // the signed-in user too. A request without the cookie costs a dictionary look-up; the REST API
+        // does not use it (its bearer filter authenticates on its own).
+        services.AddAuthentication(UiAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, UiAuthentication>(UiAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(UiAuthentication.SchemeName).RequireAuthenticatedUser());
         services.AddSingleton<UiBackend>();
         services.AddScoped<DKubeUiClient>();
@@ -34,6 +37,7 @@ public static class DKubeWebUi
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        // Validates only endpoints that bind forms (the sign-in form); the REST API binds none.
         app.UseAntiforgery();
         // Every page and the circuit's hub (/_blazor) need a signed-in browser; sign-in itself is [AllowAnonymous].
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Policy);
