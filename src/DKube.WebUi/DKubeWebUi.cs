@@ -41,6 +41,7 @@ public static class DKubeWebUi
         app.UseAntiforgery();
         // Every page and the circuit's hub (/_blazor) need a signed-in browser; sign-in itself is [AllowAnonymous].
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Policy);
+        app.MapWebUiScript();
         app.MapPost($"{BasePath}/signout", (HttpContext http) =>
         {
             http.Response.Cookies.Delete(GatewayForwarder.TokenCookie, UiAuthentication.CookieOptions(http.Request));
