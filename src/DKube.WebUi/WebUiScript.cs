@@ -21,7 +21,7 @@ public static class WebUiScript
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         var bytes = copy.ToArray();
-        return (bytes, new EntityTagHeaderValue($"\\"{Convert.ToHexString(SHA256.HashData(bytes))[..16]}\\""));
+        return (bytes, new EntityTagHeaderValue($"\"{Convert.ToHexString(SHA256.HashData(bytes))[..16]}\""));
     });
 
     public static IEndpointConventionBuilder MapWebUiScript(this IEndpointRouteBuilder app) =>
