@@ -39,7 +39,10 @@ public sealed class WebUiFixture : IAsyncLifetime
         await page.GotoAsync("/ui/signin");
         await page.FillAsync("#token", tenant.Client.Token!);
         await page.ClickAsync("#signin");
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui");
+        // The redirect's URL, then what the circuit renders: not the document's load event, which a
+        // busy machine may deliver long after the page is usable.
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.Locator("#user")).ToHaveTextAsync(tenant.User);
         return page;
     }
 

@@ -25,7 +25,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             await page.FillAsync("#token", alice.Client.Token!);
             await page.ClickAsync("#signin");
             // Back where it was sent from, signed in as alice.
-            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/runs");
+            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/runs", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("#user")).ToHaveTextAsync(alice.User);
             Assert.DoesNotContain(alice.Client.Token!, page.Url, StringComparison.Ordinal);
             var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
@@ -34,7 +34,8 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             Assert.DoesNotContain(alice.Client.Token!, await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
 
             await page.ClickAsync("text=Sign out");
-            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/signin");
+            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/signin", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+            await Expect(page.Locator("#token")).ToBeVisibleAsync();
             Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
         }
     }
