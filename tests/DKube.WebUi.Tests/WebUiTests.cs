@@ -52,15 +52,17 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         await page.EvaluateAsync("window.__sameDocument = true");
 
         var bobs = (await bob.Submit("bobs-run", 0, "true")).Expect(HttpStatusCode.Created)["id"];
-        // The first run holds the group's one GPU, so the second queues and then runs by itself.
-        var holder = (await alice.Submit("holder", 1, "sleep 2")).Expect(HttpStatusCode.Created)["id"];
+        // The first run holds the group's one GPU until the test stops it (not for a fixed time, which a
+        // slow page could miss), so the second waits, and then runs by itself.
+        var holder = (await alice.Submit("holder", 1, "sleep 600")).Expect(HttpStatusCode.Created)["id"];
         var waiter = (await alice.Submit("waiter", 1, "echo hello-from-the-run")).Expect(HttpStatusCode.Created)["id"];
 
         var row = page.Locator($"tr[data-run='{waiter}'] td.status");
         await Expect(row).ToHaveTextAsync("WaitingForGpus");
         await FixtureScreenshot(page, "runs-waiting");
+        (await alice.Client.Post($"runs/{holder}/stop")).Expect(HttpStatusCode.OK);
         await Expect(row).ToHaveTextAsync("Complete");
-        await Expect(page.Locator($"tr[data-run='{holder}'] td.status")).ToHaveTextAsync("Complete");
+        await Expect(page.Locator($"tr[data-run='{holder}'] td.status")).ToHaveTextAsync("Stopped");
         Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page was reloaded");
         await bob.WaitForStatus(bobs, "Complete");
 
