@@ -54,7 +54,8 @@ public sealed class GroupPoolGrain(
 
     public async Task<PoolDecision> Submit(PoolRequest request)
     {
-        var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow());
+        // No start estimate: it replays the whole queue (O(n)) and no caller reads it; the pool view estimates.
+        var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow(), estimateStart: false);
         if (decision is not RejectedDecision && state.State.Kinds.TryAdd(request.Id, request.Kind))
         {
             await SaveAsync();
