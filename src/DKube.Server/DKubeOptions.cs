@@ -308,6 +308,10 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("MONITOR_MAX_LIVE_REQUESTS")]
     public int MonitorMaxLiveRequests { get; set; } = 100_000;
 
+    /// <summary>Seconds before now at which an evaluation's live window ends (the gateway writes the prediction log in the background).</summary>
+    [ConfigurationKeyName("MONITOR_LOG_SETTLE_SECONDS")]
+    public double MonitorLogSettleSeconds { get; set; } = 5;
+
     /// <summary>The monitor grains' settings, from these switches.</summary>
     public MonitorOptions MonitorOptions() => new()
     {
@@ -315,6 +319,7 @@ public sealed class DKubeOptions
         WebhookBackoff = TimeSpan.FromSeconds(Math.Max(0, MonitorWebhookBackoffSeconds)),
         GroundTruthLookback = TimeSpan.FromHours(Math.Max(0.01, MonitorGroundTruthLookbackHours)),
         MaxLiveRequests = Math.Max(1, MonitorMaxLiveRequests),
+        LogSettle = TimeSpan.FromSeconds(Math.Max(0, MonitorLogSettleSeconds)),
     };
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>

@@ -23,7 +23,20 @@ public sealed class BaselineReader(IBlobStore blobs, IGrainFactory grains)
         {
             using (var csv = CsvReader.Open(await blobs.OpenReadAsync(hash, cancellationToken)))
             {
-                schema = FeatureSchema.Infer(csv, new SchemaHints(Label: baseline.LabelColumn, Prediction: baseline.PredictionColumn));
+                foreach (var named in new[] { baseline.LabelColumn, baseline.PredictionColumn }.OfType<string>().Where(n => csv.IndexOf(n) < 0))
+                {
+                    throw DomainException.Unprocessable("unknown-column", $"The column '{named}' does not exist in the baseline (columns: {string.Join(", ", csv.Header)}).");
+                }
+
+                try
+                {
+                    schema = FeatureSchema.Infer(csv, new SchemaHints(Label: baseline.LabelColumn, Prediction: baseline.PredictionColumn));
+                }
+                catch (SchemaException e)
+                {
+                    // The named columns exist: what is left is a header without rows, no data to compare with.
+                    throw DomainException.Unprocessable("baseline-not-csv", $"The baseline {Describe(baseline)} holds no data: {e.Message}");
+                }
             }
 
             foreach (var feature in features)

@@ -181,8 +181,11 @@ public sealed class MonitorGrain(
     private async Task<MonitorResult?> EvaluateAsync(string component)
     {
         var view = View;
-        var now = time.GetUtcNow();
         var from = view.LastEvaluated.TryGetValue(component, out var last) ? last : view.CreatedAt;
+        // The gateway logs off the request's path: the newest seconds may not be written yet, so the window ends a little before now.
+        var now = time.GetUtcNow() - options.LogSettle;
+        // PostgreSQL keeps microseconds: the window's ends are what the results table says they are.
+        now = now < from ? from : new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
         if (await GrainFactory.GetGrain<IDeploymentGrain>(view.Spec.Deployment).Get() is null)
         {
             await FailAsync($"deployment '{view.Spec.Deployment}' no longer exists");

@@ -18,6 +18,9 @@ public sealed class MonitorOptions
     /// <summary>The most logged requests one drift evaluation reads (the newest are kept beyond that).</summary>
     public int MaxLiveRequests { get; set; } = 100_000;
 
+    /// <summary>How long before now an evaluation's live window ends: records the gateway has not written yet are left for the next one.</summary>
+    public TimeSpan LogSettle { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Webhook deliveries a monitor's view keeps (the newest).</summary>
     public int KeptDeliveries { get; set; } = 50;
 }
