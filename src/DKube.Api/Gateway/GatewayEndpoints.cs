@@ -82,9 +82,11 @@ public static class GatewayEndpoints
             metrics.Answered(deployment, status, elapsed);
             if (traffic.Routes?.Status != DeploymentStatus.Imported)
             {
-                // Bodies only of what a replica was asked and answered (not the gateway's own problems).
+                // Bodies only of what a replica was asked and answered (not the gateway's own problems),
+                // and both or neither: a prediction without its inputs (or outputs) would mislead a monitor.
+                var bodies = forwarded && input is { Overflowed: false } && output is { Overflowed: false };
                 log.TryAppend(new PredictionRecord(deployment, requestId, at, status, elapsed.TotalMilliseconds,
-                    forwarded ? input?.TakeJson() : null, forwarded ? output?.TakeJson() : null));
+                    bodies ? input!.TakeJson() : null, bodies ? output!.TakeJson() : null));
             }
 
             input?.Dispose();

@@ -33,6 +33,7 @@ public sealed class PostgresPredictionLog : IPredictionLog, IAsyncDisposable
     private readonly Task _pump;
     private long _droppedCount;
     private long _writtenCount;
+    private int _disposed;
 
     public PostgresPredictionLog(NpgsqlDataSource dataSource, PredictionLogOptions options, IMeterFactory meters, ILogger<PostgresPredictionLog> logger)
     {
@@ -159,6 +160,12 @@ public sealed class PostgresPredictionLog : IPredictionLog, IAsyncDisposable
     /// <summary>Writes what is buffered, then stops the writer.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Registered under two service types, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _buffer.Writer.TryComplete();
         // A database that is down must not hold a shutdown for the whole retry budget.
         _stopping.CancelAfter(TimeSpan.FromSeconds(10));
