@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using DKube.Abstractions.Monitors;
 using DKube.Abstractions.Repos;
 using DKube.Abstractions.Serving;
@@ -48,7 +46,7 @@ public sealed class MonitorWorld
         await fixture.Grains.GetGrain<IDeploymentGrain>(deployment).Create(new DeploymentSpec(
             deployment, world.Group, null, null, new DeploymentModel(model, model, 1), new ServingRuntime(ServingRuntime.Custom, "sleep 600", null, null, ""),
             0, null, null, 1, 1, 10, world.Cluster, true, false), WorkloadWorld.Owner);
-        var dataset = await world.DatasetAsync(fixture, [("baseline.csv", BaselineCsv(new Random(1))), .. extraFiles]);
+        var dataset = await world.DatasetAsync(fixture, [("baseline.csv", MonitorSamples.BaselineCsv(new Random(1), BaselineRows)), .. extraFiles]);
         return new MonitorWorld(fixture, world, deployment, dataset);
     }
 
@@ -71,31 +69,15 @@ public sealed class MonitorWorld
         var sent = new List<(string, int)>();
         for (var i = 0; i < count; i++)
         {
-            var (x0, x1) = (random.NextDouble() + shift, Normal(random));
-            var prediction = x0 > 0.5 ? 1 : 0;
+            var instance = MonitorSamples.Instance(random, shift);
+            var prediction = instance.X0 > 0.5 ? 1 : 0;
             var id = $"req-{Interlocked.Increment(ref _requests)}-{seed}";
             records.Add(new PredictionRecord(Deployment, id, Fixture.Time.GetUtcNow(), 200, 3 + i % 7,
-                string.Create(CultureInfo.InvariantCulture, $$"""{"instances": [[{{x0}}, {{x1}}]]}"""), $$"""{"predictions": [{{prediction}}]}"""));
+                MonitorSamples.Body(instance), $$"""{"predictions": [{{prediction}}]}"""));
             sent.Add((id, prediction));
         }
 
         await Log.AppendAsync(records);
         return sent;
     }
-
-    private static string BaselineCsv(Random random)
-    {
-        var csv = new StringBuilder("x0,x1,prediction,label\n");
-        for (var i = 0; i < BaselineRows; i++)
-        {
-            var (x0, x1) = (random.NextDouble(), Normal(random));
-            var y = x0 > 0.5 ? 1 : 0;
-            csv.Append(CultureInfo.InvariantCulture, $"{x0},{x1},{y},{y}\n");
-        }
-
-        return csv.ToString();
-    }
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

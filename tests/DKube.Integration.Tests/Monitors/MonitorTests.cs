@@ -30,7 +30,7 @@ public sealed class MonitorTests(ServingFixture fixture)
         var deployment = (await alice.Client.Post("deployments", new { name = "clf", model = new { name = "clf" } })).Expect(HttpStatusCode.Created)["id"];
         await ServingFixture.WaitForAsync(alice, deployment, "Running", ready: 1);
         var dataset = (await alice.Client.Post("datasets", new { name = "training-data" })).Expect(HttpStatusCode.Created)["id"];
-        (await alice.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("train.csv", BaselineCsv(new Random(7)))))).Expect(HttpStatusCode.Created);
+        (await alice.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(7), BaselineRows))))).Expect(HttpStatusCode.Created);
 
         var monitor = (await alice.Client.Post("monitors", new
         {
@@ -119,7 +119,7 @@ public sealed class MonitorTests(ServingFixture fixture)
         await ServingFixture.TrainModelAsync(alice, "m2");
         var deployment = (await alice.Client.Post("deployments", new { name = "m2", model = new { name = "m2" }, minReplicas = 0 })).Expect(HttpStatusCode.Created)["id"];
         var good = (await alice.Client.Post("datasets", new { name = "good" })).Expect(HttpStatusCode.Created)["id"];
-        (await alice.Client.Upload($"datasets/{good}/versions", Archives.Tar(("train.csv", BaselineCsv(new Random(8)))))).Expect(HttpStatusCode.Created);
+        (await alice.Client.Upload($"datasets/{good}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(8), BaselineRows))))).Expect(HttpStatusCode.Created);
         var images = (await alice.Client.Post("datasets", new { name = "images" })).Expect(HttpStatusCode.Created)["id"];
         (await alice.Client.Upload($"datasets/{images}/versions", Archives.Tar(("cat.png", "\u0089PNG...")))).Expect(HttpStatusCode.Created);
 
@@ -168,7 +168,7 @@ public sealed class MonitorTests(ServingFixture fixture)
         var answers = new List<(string, string)>();
         for (var i = 0; i < count; i++)
         {
-            var body = string.Create(CultureInfo.InvariantCulture, $$"""{"instances": [[{{random.NextDouble() + shift}}, {{Normal(random)}}]]}""");
+            var body = MonitorSamples.Body(MonitorSamples.Instance(random, shift));
             var (status, text, headers) = await fixture.ServeAsync(http, tenant.Client.Token, HttpMethod.Post, $"/serve/{deployment}/v1/models/clf:predict", body);
             Assert.True(status == HttpStatusCode.OK, text);
             answers.Add((headers.GetValues("X-Request-Id").Single(), JsonNode.Parse(text)!["predictions"]![0]!.ToJsonString()));
@@ -200,23 +200,6 @@ public sealed class MonitorTests(ServingFixture fixture)
 
         return csv.ToString();
     }
-
-    /// <summary>Two inputs, x0 uniform on [0, 1) and x1 standard normal, with the model's rule (y = x0 &gt; 0.5) as prediction and label.</summary>
-    private static string BaselineCsv(Random random)
-    {
-        var csv = new StringBuilder("x0,x1,prediction,label\n");
-        for (var i = 0; i < BaselineRows; i++)
-        {
-            var (x0, x1) = (random.NextDouble(), Normal(random));
-            var y = x0 > 0.5 ? 1 : 0;
-            csv.Append(CultureInfo.InvariantCulture, $"{x0},{x1},{y},{y}\n");
-        }
-
-        return csv.ToString();
-    }
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private static JsonObject Merge(JsonObject target, object extra)
     {
