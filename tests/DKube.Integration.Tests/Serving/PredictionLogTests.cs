@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using DKube.Abstractions.Serving;
 using DKube.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,8 +80,12 @@ public sealed class PredictionLogTests(ServingFixture fixture)
 
         // Prometheus: requests by deployment and code, and the latency histogram in seconds.
         var scrape = await http.GetStringAsync(new Uri(fixture.Server.Url, "/metrics"));
-        Assert.Contains($"dkube_inference_requests_total{{code=\"200\",deployment=\"{logged}\"", scrape, StringComparison.Ordinal);
-        Assert.Contains($"dkube_inference_request_duration_seconds_bucket{{deployment=\"{quiet}\"", scrape, StringComparison.Ordinal);
+        // (The exporter adds its scope labels; the order of labels is its own.)
+        var lines = scrape.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("dkube_inference_requests_total{", StringComparison.Ordinal)
+            && l.Contains("code=\"200\"", StringComparison.Ordinal) && l.Contains($"deployment=\"{logged}\"", StringComparison.Ordinal) && Regex.IsMatch(l, @"\} 3( \d+)?$"));
+        Assert.Contains(lines, l => l.StartsWith("dkube_inference_request_duration_seconds_bucket{", StringComparison.Ordinal)
+            && l.Contains($"deployment=\"{quiet}\"", StringComparison.Ordinal) && l.Contains("le=\"+Inf\"", StringComparison.Ordinal));
 
         // Predictions are posted only to imported deployments: this one's gateway logs its own.
         (await alice.Client.SendRaw(HttpMethod.Post, $"deployments/{logged}/predictions", """{"requestId": "x", "at": "2026-12-06T09:00:00Z"}""", "application/x-ndjson"))
