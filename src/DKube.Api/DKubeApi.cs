@@ -104,6 +104,7 @@ public static class DKubeApi
         api.MapLeaderboardEndpoints();
         api.MapRepoEndpoints();
         api.MapDeploymentEndpoints();
+        api.MapMonitorEndpoints();
         // The gateway lives at the server's root (API.md: /serve/... is not under /api/v1).
         app.MapServingGateway();
         api.MapLiveEndpoints();

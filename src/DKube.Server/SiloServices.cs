@@ -1,5 +1,6 @@
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Live;
+using DKube.Abstractions.Monitors;
 using DKube.Abstractions.Tenancy;
 using DKube.Executors;
 using DKube.Executors.Local;
@@ -10,11 +11,13 @@ using DKube.Grains.Faults;
 using DKube.Grains.Live;
 using DKube.Grains.Repos;
 using DKube.Grains.Retention;
+using DKube.Grains.Monitors;
 using DKube.Grains.Serving;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Tenancy;
 using DKube.Grains.Workloads;
 using DKube.Storage.Grains;
+using DKube.Storage.Monitors;
 using DKube.Storage.Postgres;
 using DKube.Storage.Predictions;
 using DKube.Abstractions.Serving;
@@ -61,6 +64,7 @@ public static class SiloServices
         services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
         services.AddSingleton(options.QuotaDefaults());
         services.AddSingleton<IObjectQuotas, ObjectQuotas>();
+        services.AddSingleton<IMonitorRecords, PostgresMonitorRecords>();
         return services;
     }
 
@@ -106,6 +110,9 @@ public static class SiloServices
         services.AddSingleton(options.ServingOptions());
         services.AddSingleton<IReplicaAddresses, LoopbackReplicaAddresses>();
         services.AddSingleton<ReplicaProbe>();
+        services.AddSingleton(options.MonitorOptions());
+        services.AddSingleton<BaselineReader>();
+        services.AddSingleton<WebhookSender>();
         return services;
     }
 
