@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Tenancy;
+using DKube.Api.Limits;
 using DKube.Server;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,7 +44,15 @@ public static class TenantFigures
             ids.Add(await SubmitAsync(b, "seed", i) ?? throw new InvalidOperationException("B's seed run was refused."));
         }
 
+        var queue = server.App.Services.GetRequiredService<FairRequestQueue>();
+        var figures = new Dictionary<string, Func<double>>
+        {
+            ["A's requests waiting for a turn"] = () => queue.Waiting("flood-user"),
+            ["B's requests waiting for a turn"] = () => queue.Waiting("steady-user"),
+        };
+        await using var sampler = new PhaseSampler(figures);
         var alone = await SteadyAsync(b, ids, phase);
+        var aloneFigures = await sampler.StopAsync();
 
         using var stop = new CancellationTokenSource();
         var answers = new ConcurrentDictionary<HttpStatusCode, int>();
@@ -63,7 +72,9 @@ public static class TenantFigures
                 }
             }
         }));
+        await using var crowdedSampler = new PhaseSampler(figures);
         var crowded = await SteadyAsync(b, ids, phase);
+        var crowdedFigures = await crowdedSampler.StopAsync();
         await stop.CancelAsync();
         await flood;
         floodClock.Stop();
@@ -75,6 +86,8 @@ public static class TenantFigures
         }
 
         Console.WriteLine($"B's failures (non-2xx or no answer within 30 s): alone {alone.Failures}, A flooding {crowded.Failures}");
+        Console.WriteLine($"The server while B was alone:{Environment.NewLine}{aloneFigures}");
+        Console.WriteLine($"The server while A flooded:{Environment.NewLine}{crowdedFigures}");
         var total = answers.Values.Sum();
         var limited = answers.GetValueOrDefault(HttpStatusCode.TooManyRequests);
         Console.WriteLine($"A: {total} requests in {floodClock.Elapsed.TotalSeconds:F1} s ({total / floodClock.Elapsed.TotalSeconds:F0}/s), " +

@@ -1,7 +1,6 @@
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
-using DKube.Abstractions.Leaderboards;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Contracts;
@@ -37,7 +36,7 @@ public static class Workloads
     public static async Task<WorkloadView> VisibleAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
     {
         var view = ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IWorkloadGrain>(id).Get() : null;
-        if (view is null || view.Type != type || !caller.CanSee(view.Owner, LeaderboardRuns.VisibleGroup(view)))
+        if (view is null || view.Type != type || !view.Audience.VisibleTo(caller))
         {
             throw DomainException.NotFound(type.ToString(), id);
         }
