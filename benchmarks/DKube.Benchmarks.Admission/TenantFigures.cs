@@ -44,11 +44,15 @@ public static class TenantFigures
             ids.Add(await SubmitAsync(b, "seed", i) ?? throw new InvalidOperationException("B's seed run was refused."));
         }
 
-        var queue = server.App.Services.GetRequiredService<FairRequestQueue>();
+        var lanes = server.App.Services.GetRequiredService<RequestLanes>();
         var figures = new Dictionary<string, Func<double>>
         {
-            ["A's requests waiting for a turn"] = () => queue.Waiting("flood-user"),
-            ["B's requests waiting for a turn"] = () => queue.Waiting("steady-user"),
+            ["A's write slots held"] = () => lanes.Writes.Held("flood-user"),
+            ["A's writes waiting for a turn"] = () => lanes.Writes.Waiting("flood-user"),
+            ["B's write slots held"] = () => lanes.Writes.Held("steady-user"),
+            ["B's writes waiting for a turn"] = () => lanes.Writes.Waiting("steady-user"),
+            ["B's read slots held"] = () => lanes.Reads.Held("steady-user"),
+            ["B's reads waiting for a turn"] = () => lanes.Reads.Waiting("steady-user"),
         };
         await using var sampler = new PhaseSampler(figures);
         var alone = await SteadyAsync(b, ids, phase);
