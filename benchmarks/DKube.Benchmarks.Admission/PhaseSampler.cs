@@ -33,6 +33,8 @@ public sealed class PhaseSampler : IAsyncDisposable
     private async Task LoopAsync()
     {
         using var process = Process.GetCurrentProcess();
+        // Without a refresh first, the first figure would count what the process used before the phase.
+        process.Refresh();
         var (cpu, wall) = (process.TotalProcessorTime, Stopwatch.GetTimestamp());
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
         try
