@@ -75,7 +75,9 @@ public static class SiloServices
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
-        services.AddSingleton<ILiveEvents, LiveEventPublisher>();
+        services.AddSingleton<LiveEventPublisher>();
+        services.AddSingleton<ILiveEvents>(sp => sp.GetRequiredService<LiveEventPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<LiveEventPublisher>());
         services.AddSingleton<UtilizationMetrics>();
         services.AddSingleton(new UtilizationOptions(TimeSpan.FromSeconds(Math.Max(1, options.UtilizationSeconds))));
         services.AddSingleton<UtilizationReporter>();

@@ -521,7 +521,7 @@ public sealed class WorkloadGrain(
             }
         }
 
-        // Stored, so told: awaited within the turn, so this workload's events reach the feed in order.
+        // Stored, so told (queued on this silo, sent in order; the turn does not wait for the hub).
         // Seen by whom may see it (WorkloadView.Audience: an evaluation run, its owner only).
         await live.Publish(LiveTopics.Workloads, view.Audience, view);
         return view;
