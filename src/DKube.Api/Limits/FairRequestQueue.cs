@@ -85,6 +85,8 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
             if (!waiter.Granted.Task.IsCompleted && t.Queue.Count > QueueLimit)
             {
                 Withdraw(waiter);
+                // The share was reckoned with this request counted: without it, others' may be larger.
+                Dispatch();
                 return null;
             }
         }
