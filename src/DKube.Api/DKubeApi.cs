@@ -36,7 +36,8 @@ public static class DKubeApi
         services.AddSingleton(limits);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GroupLimitsCache>();
-        services.AddSingleton(new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit));
+        services.AddSingleton(new RequestLanes(
+            new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit), new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit)));
         services.AddSingleton<TenantRateLimiter>();
         services.AddSingleton(feed ?? new FeedOptions());
         services.AddSingleton<LiveFeed>();

@@ -1,7 +1,6 @@
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
-using DKube.Abstractions.Leaderboards;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Contracts;
@@ -55,7 +54,7 @@ public static class Workloads
     }
 
     private static WorkloadView Visible(WorkloadView? view, string id, WorkloadType type, Caller caller) =>
-        view is null || view.Type != type || !caller.CanSee(view.Owner, LeaderboardRuns.VisibleGroup(view))
+        view is null || view.Type != type || !view.Audience.VisibleTo(caller)
             ? throw DomainException.NotFound(type.ToString(), id)
             : view;
 

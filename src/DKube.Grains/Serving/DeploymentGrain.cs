@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Serving;
+using DKube.Abstractions.Tenancy;
+using DKube.Grains.Faults;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Persistence;
 using DKube.Scheduling.Autoscaling;
@@ -23,10 +25,14 @@ public sealed class DeploymentGrain(
     ServingOptions options,
     IReplicaAddresses addresses,
     ReplicaProbe probe,
+    IObjectQuotas quotas,
     TimeProvider time,
     ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
 {
     private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
+
+    /// <summary>How long a deleted deployment keeps trying to give its place in the group's quota back.</summary>
+    private static readonly TimeSpan QuotaReleaseBudget = TimeSpan.FromSeconds(30);
 
     /// <summary>Changes of the replica counts a deployment remembers for its metrics (a few days of autoscaling at most, a small state).</summary>
     public const int MaxReplicaSamples = 500;
@@ -91,10 +97,22 @@ public sealed class DeploymentGrain(
         }
 
         var desired = Math.Max(spec.MinReplicas, 1);
+        // A place in the group's deployments quota first (422 when full): the group counts by id, so
+        // a retried create claims nothing twice; given back whenever the deployment is not kept.
+        await quotas.ClaimAsync(spec.Group, IObjectQuotas.Deployments, Id);
         state.State.ServingVersion = spec.Model.Version;
-        await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
-            DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
-            [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
+        try
+        {
+            await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
+                DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
+                [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
+        }
+        catch
+        {
+            await quotas.ReleaseAsync(spec.Group, IObjectQuotas.Deployments, Id);
+            throw;
+        }
+
         try
         {
             await ReconcileAsync();
@@ -105,6 +123,7 @@ public sealed class DeploymentGrain(
             await StopReplicasAsync(View.ReplicaList);
             await state.SaveAsync(DeactivateOnIdle, clear: true);
             state.State = new DeploymentState();
+            await quotas.ReleaseAsync(spec.Group, IObjectQuotas.Deployments, Id);
             throw;
         }
 
@@ -200,9 +219,12 @@ public sealed class DeploymentGrain(
 
     public async Task Delete()
     {
-        var replicas = View.ReplicaList;
+        var (replicas, group) = (View.ReplicaList, View.Group);
         await state.SaveAsync(DeactivateOnIdle, clear: true);
         state.State = new DeploymentState();
+        // Forgotten, so its place in the group's quota is free (retried: a second DELETE would be 404 by now).
+        await TransientRetry.RunAsync(() => quotas.ReleaseAsync(group, IObjectQuotas.Deployments, Id), QuotaReleaseBudget, logger,
+            $"Giving back the quota place of deployment {Id}");
         RoutesChanged();
         await StopReplicasAsync(replicas);
         _ticker?.Dispose();

@@ -386,7 +386,7 @@ public sealed class WorkloadGrain(
     }
 
     private static PoolRequest PoolRequestOf(WorkloadView view) => new(view.Id, view.Spec.Kind, view.Owner, view.Spec.Gpus, view.Spec.Workers,
-        view.Spec.Distribution?.Mode ?? DistributionMode.Auto, view.Spec.Affinity, view.Spec.StartWithAvailableGpus, view.Spec.ExpectedDuration, view.Spec.Cluster);
+        view.Spec.Distribution?.Mode ?? DistributionMode.Auto, view.Spec.Affinity, view.Spec.StartWithAvailableGpus, view.Spec.ExpectedDuration, view.Spec.Cluster, view.OwnerOnly);
 
     private void Launch()
     {
@@ -522,8 +522,8 @@ public sealed class WorkloadGrain(
         }
 
         // Stored, so told (queued on this silo, sent in order; the turn does not wait for the hub).
-        // Seen by whom the listing shows it to (a leaderboard's evaluation runs: their owner only).
-        await live.Publish(LiveTopics.Workloads, LiveScope.Of(view.Owner, Abstractions.Leaderboards.LeaderboardRuns.VisibleGroup(view)), view);
+        // Seen by whom may see it (WorkloadView.Audience: an evaluation run, its owner only).
+        await live.Publish(LiveTopics.Workloads, view.Audience, view);
         return view;
     }
 

@@ -1,5 +1,4 @@
 using DKube.Abstractions.Common;
-using DKube.Abstractions.Leaderboards;
 using DKube.Abstractions.Workloads;
 using DKube.Storage.Grains;
 using DKube.Storage.ReadModel;
@@ -33,8 +32,8 @@ public sealed class WorkloadState : IProjectedState
     {
         if (View is { } view)
         {
-            // An evaluation run is listed to its owner only (LeaderboardRuns.IsHidden).
-            projection.Resource(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, LeaderboardRuns.VisibleGroup(view),
+            // Listed to whom may see it (an evaluation run: its owner only).
+            projection.Resource(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Audience.Group,
                 view.Project, view.Status.ToString(), view.CreatedAt, view));
         }
     }
