@@ -95,7 +95,6 @@ public static class SiloServices
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
         services.AddSingleton(options.ServingOptions());
-        services.AddSingleton<IReplicaAddresses, LoopbackReplicaAddresses>();
         services.AddSingleton<ReplicaProbe>();
         return services;
     }

@@ -10,9 +10,10 @@ namespace DKube.Grains.Serving;
 
 /// <summary>
 /// One inference endpoint: the single writer of its replicas, routes and scale. Replicas are
-/// workloads (runs of kind <c>inference</c>) it creates with deterministic ids and learns the end
-/// of by event (<see cref="WorkloadEnded"/>): a replica that crashes is replaced. A new replica is
-/// probed over HTTP (off the grain's turn) until it answers, and only then joins the routes. A
+/// workloads (runs of kind <c>inference</c>) it creates with deterministic ids and learns of by
+/// events: where it is reached once it runs (<see cref="WorkloadServing"/>, the endpoint its
+/// executor reported) and its end (<see cref="WorkloadEnded"/>): a replica that crashes is replaced.
+/// An addressed replica is probed over HTTP (off the grain's turn) until it answers, and only then joins the routes. A
 /// model change starts replicas of the new version, switches the routes once they are ready, and
 /// drains the old ones (out of the routes first, stopped after <see cref="ServingOptions.DrainDelay"/>),
 /// so no request fails. One timer per activation ticks the autoscaler (Knative's KPA) on the
@@ -21,7 +22,6 @@ namespace DKube.Grains.Serving;
 public sealed class DeploymentGrain(
     [PersistentState("deployment")] IPersistentState<DeploymentState> state,
     ServingOptions options,
-    IReplicaAddresses addresses,
     ReplicaProbe probe,
     TimeProvider time,
     ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
@@ -52,7 +52,8 @@ public sealed class DeploymentGrain(
         _routesVersion = time.GetUtcNow().UtcTicks;
         if (state.State.View is { } view)
         {
-            // After a restart: probe again the replicas that were starting; draining ones are stopped at the first tick.
+            // After a restart: probe again the replicas that were starting and have an address (those
+            // without one are told it by their workload); draining ones are stopped at the first tick.
             foreach (var replica in view.ReplicaList.Where(r => !r.Ready && !r.Draining))
             {
                 StartProbe(replica);
@@ -237,6 +238,22 @@ public sealed class DeploymentGrain(
         await StopReplicasAsync([replica]);
     }
 
+    public async Task WorkloadServing(WorkloadView serving)
+    {
+        if (serving.Endpoint is not { } url
+            || state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == serving.Id) is not { Ready: false, Draining: false } replica
+            || replica.Url == url)
+        {
+            // Ready already, draining, forgotten, or a repeated delivery: nothing new.
+            return;
+        }
+
+        CancelProbe(replica.WorkloadId);
+        var addressed = replica with { Url = url };
+        await SaveAsync(WithReplica(View, addressed));
+        StartProbe(addressed);
+    }
+
     public async Task WorkloadEnded(WorkloadView ended)
     {
         if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == ended.Id) is not { } replica)
@@ -344,13 +361,13 @@ public sealed class DeploymentGrain(
     {
         var number = state.State.NextReplica;
         var replicaId = $"{Id}-r{number}";
-        var address = addresses.Assign(replicaId);
         var view = View;
-        var replica = new ReplicaView(replicaId, view.Model.Version, address.Url, false, false, time.GetUtcNow());
+        // No address yet: its executor reports one once it runs (WorkloadServing), and the probe starts then.
+        var replica = new ReplicaView(replicaId, view.Model.Version, null, false, false, time.GetUtcNow());
         state.State.NextReplica = number + 1;
         // Stored before the workload exists: after a crash the replica is known (and found ended or running), never orphaned.
         await SaveAsync(view with { ReplicaList = [.. view.ReplicaList, replica] });
-        var spec = ReplicaSpecs.For(Id, $"{view.Name}-r{number}", view.Spec, view.Model.Version, address, options);
+        var spec = ReplicaSpecs.For(Id, $"{view.Name}-r{number}", view.Spec, view.Model.Version, options);
         try
         {
             await ReplicaWorkloads.CreateAsync(GrainFactory, replicaId, spec, view.Owner, Id, this.GetGrainId());
@@ -360,8 +377,6 @@ public sealed class DeploymentGrain(
             await SaveAsync(WithoutReplica(View, replicaId));
             throw;
         }
-
-        StartProbe(replica);
     }
 
     /// <summary>Probes the replica over HTTP until it answers or the ready timeout passes; runs off the grain's turn.</summary>

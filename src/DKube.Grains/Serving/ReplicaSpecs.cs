@@ -17,11 +17,16 @@ public static class ReplicaSpecs
     public static string ProbePath(ServingRuntime runtime) =>
         runtime.Kind == ServingRuntime.Sklearn ? $"{runtime.Prefix}/v2/health/ready" : $"{runtime.Prefix}/";
 
-    public static WorkloadSpec For(string deploymentId, string replicaName, DeploymentSpec spec, int modelVersion, ReplicaAddress address, ServingOptions options)
+    /// <summary>
+    /// The replica's workload. Its executor gives it <c>PORT</c> and <c>DKUBE_BIND_ADDRESS</c> (work
+    /// of this kind serves HTTP) and reports where it is reached; a custom runtime's <c>port</c> is
+    /// the container port on Kubernetes (a local process takes the free port it is given).
+    /// </summary>
+    public static WorkloadSpec For(string deploymentId, string replicaName, DeploymentSpec spec, int modelVersion, ServingOptions options)
     {
         var runtime = spec.Serving;
         var command = runtime.Kind == ServingRuntime.Sklearn ? options.SklearnCommand : runtime.Command!;
-        var variables = new Dictionary<string, string>(address.Environment, StringComparer.Ordinal)
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["DKUBE_DEPLOYMENT_ID"] = deploymentId,
             ["DKUBE_MODEL_NAME"] = spec.Name,
@@ -37,8 +42,13 @@ public static class ReplicaSpecs
             replicaName, Kind, spec.Group, spec.Project, null, runtime.Image ?? spec.Serving.Image, script,
             [new VersionRef(RepoKinds.Of(RepoKind.Model), spec.Model.Name, modelVersion, ModelMount, spec.Model.RepoId)],
             null, new Dictionary<string, string>(), spec.Gpus, false, null, spec.Cluster,
-            spec.Production ? ["production"] : [], TimeSpan.Zero, new Dictionary<string, string>(), null, spec.Cpus, spec.MemoryGiB);
+            spec.Production ? ["production"] : [], TimeSpan.Zero, BackendOptions(runtime), null, spec.Cpus, spec.MemoryGiB);
     }
+
+    private static Dictionary<string, string> BackendOptions(ServingRuntime runtime) =>
+        runtime.Port is { } port
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { [Executors.Kubernetes.KubernetesBackendOptions.Port] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }
