@@ -56,7 +56,7 @@ public sealed class DeploymentGrain(
             // without one are told it by their workload); draining ones are stopped at the first tick.
             foreach (var replica in view.ReplicaList.Where(r => !r.Ready && !r.Draining))
             {
-                StartProbe(replica);
+                ProbeNext(replica);
             }
 
             EnsureTicking();
@@ -217,55 +217,71 @@ public sealed class DeploymentGrain(
 
     public async Task ReplicaReady(string replicaId)
     {
-        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == replicaId) is not { Ready: false, Draining: false } replica)
+        if (ReplicaOf(replicaId) is not { Ready: false, Draining: false } replica)
         {
             return;
         }
 
         _probes.Remove(replicaId);
+        if (View.Spec.Transformer is { } transformer && replica.WorkloadId == replicaId)
+        {
+            // The predictor answers: the transformer in front of it starts now (it needs the predictor's address).
+            await StartTransformerAsync(replica, transformer);
+            return;
+        }
+
         await SaveAsync(WithReplica(View, replica with { Ready = true }));
         await ReconcileAsync();
     }
 
     public async Task ReplicaNeverReady(string replicaId, string reason)
     {
-        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == replicaId) is not { Ready: false } replica)
+        if (ReplicaOf(replicaId) is not { Ready: false } replica)
         {
             return;
         }
 
         await RuntimeFailedAsync(replica, reason);
-        await StopReplicasAsync([replica]);
     }
 
     public async Task WorkloadServing(WorkloadView serving)
     {
-        if (serving.Endpoint is not { } url
-            || state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == serving.Id) is not { Ready: false, Draining: false } replica
-            || replica.Url == url)
+        if (serving.Endpoint is not { } url || ReplicaOf(serving.Id) is not { Ready: false, Draining: false } replica)
         {
-            // Ready already, draining, forgotten, or a repeated delivery: nothing new.
+            // Ready already, draining, forgotten: nothing new.
             return;
         }
 
-        CancelProbe(replica.WorkloadId);
-        var addressed = replica with { Url = url };
+        // With a transformer, the predictor's address is where the transformer reaches it; the
+        // transformer's is where the gateway does. Without, the predictor's is both.
+        var addressed = View.Spec.Transformer is null || serving.Id == replica.TransformerId
+            ? replica with { Url = url }
+            : replica with { PredictorUrl = url };
+        if (addressed == replica)
+        {
+            // A repeated delivery.
+            return;
+        }
+
+        CancelProbe(serving.Id);
         await SaveAsync(WithReplica(View, addressed));
-        StartProbe(addressed);
+        ProbeNext(addressed);
     }
 
     public async Task WorkloadEnded(WorkloadView ended)
     {
-        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == ended.Id) is not { } replica)
+        if (ReplicaOf(ended.Id) is not { } replica)
         {
             // Already forgotten (drained, stopped, or a repeated delivery): nothing to do.
             return;
         }
 
-        CancelProbe(replica.WorkloadId);
+        CancelProbes(replica);
         if (replica.Draining)
         {
             await SaveAsync(WithoutReplica(View, replica.WorkloadId));
+            // Its other half (a transformer or its predictor) goes with it.
+            await StopReplicasAsync([replica]);
         }
         else if (!replica.Ready)
         {
@@ -276,6 +292,7 @@ public sealed class DeploymentGrain(
             logger.LogWarning("Replica {Replica} of {Deployment} ended ({Status}); replacing it", ended.Id, Id, ended.Status);
             await SaveAsync(WithoutReplica(View, replica.WorkloadId) with { Reason = $"replica {ended.Id} ended ({ended.Status}); replaced" });
             RoutesChanged();
+            await StopReplicasAsync([replica]);
             await ReconcileAsync();
         }
     }
@@ -350,7 +367,7 @@ public sealed class DeploymentGrain(
                 return r;
             }
 
-            CancelProbe(r.WorkloadId);
+            CancelProbes(r);
             _drainUntil[r.WorkloadId] = r.Ready ? until : time.GetUtcNow();
             return r with { Draining = true };
         }).ToList();
@@ -379,18 +396,39 @@ public sealed class DeploymentGrain(
         }
     }
 
-    /// <summary>Probes the replica over HTTP until it answers or the ready timeout passes; runs off the grain's turn.</summary>
-    private void StartProbe(ReplicaView replica)
+    /// <summary>
+    /// Probes what the replica waits for: its predictor until it answers (then, with a transformer,
+    /// the transformer is made), else the transformer; nothing while the one to probe has no address yet.
+    /// </summary>
+    private void ProbeNext(ReplicaView replica)
     {
-        if (replica.Url is not { } url || _probes.ContainsKey(replica.WorkloadId))
+        var prefix = View.Spec.Serving.Prefix;
+        if (View.Spec.Transformer is null)
+        {
+            StartProbe(replica, replica.WorkloadId, replica.Url, ReplicaSpecs.ProbePath(View.Spec.Serving));
+        }
+        else if (replica.TransformerId is null)
+        {
+            StartProbe(replica, replica.WorkloadId, replica.PredictorUrl, ReplicaSpecs.ProbePath(View.Spec.Serving));
+        }
+        else
+        {
+            // Any answer of the transformer's at the prefix (a 404 included) says it listens.
+            StartProbe(replica, replica.TransformerId, replica.Url, $"{prefix}/");
+        }
+    }
+
+    /// <summary>Probes one workload of the replica over HTTP until it answers or the ready timeout passes; runs off the grain's turn.</summary>
+    private void StartProbe(ReplicaView replica, string id, string? url, string path)
+    {
+        if (url is null || _probes.ContainsKey(id))
         {
             return;
         }
 
         var cancel = new CancellationTokenSource();
-        _probes[replica.WorkloadId] = cancel;
-        var (self, id, probeUrl, deadline) = (this.AsReference<IDeploymentGrain>(), replica.WorkloadId, url + ReplicaSpecs.ProbePath(View.Spec.Serving),
-            replica.CreatedAt + options.ReadyTimeout);
+        _probes[id] = cancel;
+        var (self, probeUrl, deadline) = (this.AsReference<IDeploymentGrain>(), url + path, replica.CreatedAt + options.ReadyTimeout);
         _ = Task.Run(async () =>
         {
             try
@@ -422,6 +460,15 @@ public sealed class DeploymentGrain(
         });
     }
 
+    private void CancelProbes(ReplicaView replica)
+    {
+        CancelProbe(replica.WorkloadId);
+        if (replica.TransformerId is { } transformer)
+        {
+            CancelProbe(transformer);
+        }
+    }
+
     private void CancelProbe(string replicaId)
     {
         if (_probes.Remove(replicaId, out var cancel))
@@ -436,10 +483,12 @@ public sealed class DeploymentGrain(
     /// </summary>
     private async Task RuntimeFailedAsync(ReplicaView replica, string reason)
     {
-        CancelProbe(replica.WorkloadId);
-        var log = await LogTailAsync(replica.WorkloadId);
+        CancelProbes(replica);
+        // The log of the half that failed: the transformer's once it exists (its predictor was ready).
+        var log = await LogTailAsync(replica.TransformerId ?? replica.WorkloadId);
         var detail = log.Length == 0 ? reason : $"{reason}; its log ends:\n{log}";
         var view = WithoutReplica(View, replica.WorkloadId);
+        await StopReplicasAsync([replica]);
         if (view.ReplicaList.Any(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion) && state.State.ServingVersion != view.Model.Version)
         {
             var serving = view.History.Count >= 2 ? view.Model with { Version = state.State.ServingVersion } : view.Model;
@@ -484,15 +533,18 @@ public sealed class DeploymentGrain(
     {
         foreach (var replica in replicas)
         {
-            CancelProbe(replica.WorkloadId);
+            CancelProbes(replica);
             _drainUntil.Remove(replica.WorkloadId);
-            try
+            foreach (var id in new[] { replica.WorkloadId, replica.TransformerId }.OfType<string>())
             {
-                await GrainFactory.GetGrain<IWorkloadGrain>(replica.WorkloadId).Stop();
-            }
-            catch (DomainException)
-            {
-                // Never created (its create failed after the replica was stored): nothing runs.
+                try
+                {
+                    await GrainFactory.GetGrain<IWorkloadGrain>(id).Stop();
+                }
+                catch (DomainException)
+                {
+                    // Never created (its create failed after the replica was stored), or ended and forgotten: nothing runs.
+                }
             }
         }
     }
@@ -579,6 +631,18 @@ public sealed class DeploymentGrain(
 
     private static int Bounded(int desired, DeploymentSpec spec) =>
         Math.Clamp(desired, spec.MinReplicas, spec.MaxReplicas > 0 ? Math.Max(spec.MaxReplicas, spec.MinReplicas) : DeploymentSpec.ReplicaLimit);
+
+    private ReplicaView? ReplicaOf(string workloadId) => state.State.View?.ReplicaList.FirstOrDefault(r => r.Has(workloadId));
+
+    /// <summary>Makes the transformer of a replica whose predictor is ready (stored first, so a retry after a crash makes the same one).</summary>
+    private async Task StartTransformerAsync(ReplicaView replica, TransformerSpec transformer)
+    {
+        var transformerId = $"{replica.WorkloadId}-t";
+        var view = View;
+        await SaveAsync(WithReplica(view, replica with { TransformerId = transformerId }));
+        var spec = ReplicaSpecs.ForTransformer(Id, $"{view.Name}-{transformerId[(Id.Length + 1)..]}", view.Spec, transformer, replica.PredictorUrl!);
+        await ReplicaWorkloads.CreateAsync(GrainFactory, transformerId, spec, view.Owner, Id, this.GetGrainId());
+    }
 
     private static DeploymentView WithReplica(DeploymentView view, ReplicaView replica) =>
         view with { ReplicaList = view.ReplicaList.Select(r => r.WorkloadId == replica.WorkloadId ? replica : r).ToList() };
