@@ -27,7 +27,7 @@ public static class DeploymentEndpoints
     {
         var deployments = api.MapGroup("/deployments").WithTags("Deployments").RequireCaller();
         deployments.MapPost("/", Create)
-            .WithSummary("Deploy a model version (runtime sklearn or custom); its replicas start and it answers at `endpoint` (`/serve/{id}/...`). An `Idempotency-Key` header makes a retry reach the deployment the first attempt stored.");
+            .WithSummary("Deploy a model version (runtime sklearn or custom, optionally behind a `transformer`: `script` run in the checkout of `code` {repo, commit?}, listening on PORT, reaching its predictor at DKUBE_PREDICTOR_URL); its replicas start and it answers at `endpoint` (`/serve/{id}/...`). An `Idempotency-Key` header makes a retry reach the deployment the first attempt stored.");
         deployments.MapList(ResourceKinds.Deployment, "deployments");
         deployments.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(Answer(await VisibleAsync(id, http.Caller(), grains), http)))
