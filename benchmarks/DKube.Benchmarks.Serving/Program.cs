@@ -13,8 +13,13 @@ using Microsoft.Extensions.DependencyInjection;
 // A co-hosted server (embedded PostgreSQL) with short autoscaler windows (6 s stable, 1 s panic,
 // 2 s scale-to-zero grace); replicas are a keep-alive Python HTTP server (custom runtime).
 var dataDir = Directory.CreateTempSubdirectory("dkube-bench-serving-").FullName;
-var serverPy = Path.Combine(dataDir, "replica.py");
+// Outside the data folder (private to the server): replicas run as accounts of their own and must read it.
+var shared = Directory.CreateTempSubdirectory("dkube-bench-replica-").FullName;
+File.SetUnixFileMode(shared, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+    | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+var serverPy = Path.Combine(shared, "replica.py");
 await File.WriteAllTextAsync(serverPy, Replica.Python);
+File.SetUnixFileMode(serverPy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 await using var server = await DKubeServer.StartAsync(
     ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Error", "--SILO_PORT=21132", "--GATEWAY_PORT=32021",
      "--RATE_READS_PER_SECOND=1000000", "--RATE_WRITES_PER_SECOND=1000000", "--SERVING_STABLE_WINDOW_SECONDS=6",
