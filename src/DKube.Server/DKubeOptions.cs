@@ -1,3 +1,4 @@
+using DKube.Storage.Predictions;
 using DKube.Abstractions.Workloads;
 using DKube.Abstractions.Repos;
 using DKube.Api.Limits;
@@ -240,11 +241,31 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("SERVING_WAIT_SECONDS")]
     public int ServingWaitSeconds { get; set; } = 120;
 
+    /// <summary>Days the prediction log keeps a request's record (status, latency, bodies); older ones are deleted hourly.</summary>
+    [ConfigurationKeyName("PREDICTION_RETENTION_DAYS")]
+    public int PredictionRetentionDays { get; set; } = 30;
+
+    /// <summary>Largest request or response body the prediction log keeps; a request with a larger one is logged without bodies.</summary>
+    [ConfigurationKeyName("PREDICTION_MAX_BODY_BYTES")]
+    public int PredictionMaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gateway records a process buffers for the prediction log's writer; beyond that they are dropped (counted), never waited for.</summary>
+    [ConfigurationKeyName("PREDICTION_BUFFER")]
+    public int PredictionBuffer { get; set; } = 10_000;
+
+    /// <summary>The prediction log's settings, from these switches.</summary>
+    public PredictionLogOptions PredictionLogOptions() => new()
+    {
+        BufferCapacity = Math.Max(1, PredictionBuffer),
+        Retention = TimeSpan.FromDays(Math.Max(1, PredictionRetentionDays)),
+    };
+
     /// <summary>The inference gateway's settings, from these switches.</summary>
     public GatewayOptions GatewayOptions() => new()
     {
         QueueDepth = Math.Max(0, ServingQueueDepth),
         MaxWait = TimeSpan.FromSeconds(Math.Max(1, ServingWaitSeconds)),
+        MaxPredictionBodyBytes = Math.Max(0, PredictionMaxBodyBytes),
     };
 
     /// <summary>The deployment grains' settings, from these switches.</summary>

@@ -16,6 +16,8 @@ using DKube.Grains.Tenancy;
 using DKube.Grains.Workloads;
 using DKube.Storage.Grains;
 using DKube.Storage.Postgres;
+using DKube.Storage.Predictions;
+using DKube.Abstractions.Serving;
 using DKube.Storage.ReadModel;
 using DKube.Storage.Versions;
 using Npgsql;
@@ -50,6 +52,11 @@ public static class SiloServices
         services.AddSingleton<ReadModelWriter>();
         services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         services.AddSingleton<IDashboardReader, PostgresDashboardReader>();
+        // The gateway writes the prediction log in API processes; monitors and metrics read it on silos.
+        services.AddSingleton(options.PredictionLogOptions());
+        services.AddSingleton<PostgresPredictionLog>();
+        services.AddSingleton<IPredictionLog>(sp => sp.GetRequiredService<PostgresPredictionLog>());
+        services.AddHostedService<PredictionRetention>();
         services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
         services.AddSingleton(options.QuotaDefaults());
@@ -75,7 +82,9 @@ public static class SiloServices
         services.AddSingleton<IRemoteExecutorFactory, KubernetesExecutorFactory>();
         services.AddSingleton<IExecutorRegistry>(sp => new ExecutorRegistry(sp.GetRequiredService<LocalExecutor>(), sp.GetServices<IRemoteExecutorFactory>()));
         services.AddSingleton<DKubeMetrics>();
-        services.AddSingleton<ILiveEvents, LiveEventPublisher>();
+        services.AddSingleton<LiveEventPublisher>();
+        services.AddSingleton<ILiveEvents>(sp => sp.GetRequiredService<LiveEventPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<LiveEventPublisher>());
         services.AddSingleton<UtilizationMetrics>();
         services.AddSingleton(new UtilizationOptions(TimeSpan.FromSeconds(Math.Max(1, options.UtilizationSeconds))));
         services.AddSingleton<UtilizationReporter>();

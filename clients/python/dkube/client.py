@@ -129,6 +129,19 @@ class Collection:
     def _get(self, id, action, **query):
         return self.client.request("GET", "%s/%s/%s" % (self.path, _segment(id), action), query=query)
 
+    def _wait_until(self, id, accept, timeout, interval=0.5):
+        """Reads the item until ``accept(view)`` holds (backing off to 5 s between reads) and
+        returns that view; ``TimeoutError`` after ``timeout`` seconds (None: no limit)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            view = self.get(id)
+            if accept(view):
+                return view
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError("%s is still %s after %ss" % (id, view.get("status"), timeout))
+            time.sleep(interval)
+            interval = min(interval * 1.5, 5.0)
+
 
 class _Workloads(Collection):
     def stop(self, id):
@@ -137,15 +150,7 @@ class _Workloads(Collection):
     def wait(self, id, timeout=None, statuses=ENDED, interval=0.5):
         """Waits until the workload reaches one of ``statuses`` (default: ended) and returns it;
         ``TimeoutError`` after ``timeout`` seconds."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            view = self.get(id)
-            if view.get("status") in statuses:
-                return view
-            if deadline is not None and time.monotonic() >= deadline:
-                raise TimeoutError("%s is still %s after %ss" % (id, view.get("status"), timeout))
-            time.sleep(interval)
-            interval = min(interval * 1.5, 5.0)
+        return self._wait_until(id, lambda view: view.get("status") in statuses, timeout, interval)
 
     def logs(self, id, follow=False):
         """The log as text; with ``follow`` an iterator of lines that ends when the workload does."""
@@ -237,10 +242,20 @@ class Deployments(Collection):
     def deploy(self, **fields):
         return self.create(**fields)
 
+    def wait(self, id, status="Running", ready=1, timeout=None):
+        """Waits until the deployment is ``status`` with at least ``ready`` ready replicas and
+        returns it (a deployment in ``Error`` raises at once: it will not become ready by itself)."""
+        def accept(view):
+            if view.get("status") == "Error" and status != "Error":
+                raise RuntimeError("deployment %s is in Error: %s" % (id, view.get("reason")))
+            return view.get("status") == status and (view.get("replicas") or {}).get("ready", 0) >= ready
+        return self._wait_until(id, accept, timeout)
+
     def predict(self, id, instances, model=None):
-        """``{"predictions": [...]}`` of the deployment's model for ``instances`` (sklearn runtime)."""
+        """``{"predictions": [...]}`` of the deployment for ``instances`` (V1 protocol). The served
+        model's name is the deployment's name, as KServe names it after its InferenceService."""
         deployment = self.get(id)
-        name = model or (deployment.get("model") or {}).get("name")
+        name = model or deployment.get("name")
         path = "serve/%s/v1/models/%s:predict" % (_segment(deployment.get("id", id)), _segment(name))
         return self.client.request("POST", path, body={"instances": instances}, root=True)
 

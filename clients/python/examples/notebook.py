@@ -1,6 +1,7 @@
 """A data scientist's session, notebook style, through the dkube client against a real server:
 upload a dataset, train on it (the run logs metrics with dkube.log_metrics and writes a model),
-wait, read logs and metrics, download the model version and its lineage, and meet an error.
+wait, read logs and metrics, download the model version and its lineage, meet an error, then
+train a scikit-learn classifier, deploy it and ask it for predictions through the gateway.
 
     DKUBE_URL=http://127.0.0.1:8080 DKUBE_TOKEN=... PYTHONPATH=clients/python python3 clients/python/examples/notebook.py
 
@@ -91,4 +92,23 @@ except dkube.ApiError as error:
 cli = subprocess.run([sys.executable, "-m", "dkube", "runs", "get", run["id"]], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=package))
 assert cli.returncode == 0 and json.loads(cli.stdout)["status"] == "Complete", (cli.stdout, cli.stderr)
 
-print(json.dumps({"ok": True, "user": me["name"], "run": run["id"], "metrics": len(metrics)}))
+# 6. Deploy and predict: a scikit-learn classifier trained by a run (Debian's python3-sklearn,
+#    hence /usr/bin/python3), served by the sklearn runtime, answered through the gateway.
+classifier = client.models.create(name="sk-" + suffix)
+fit = ("from sklearn.linear_model import LogisticRegression; import joblib, os; "
+       "m = LogisticRegression().fit([[1],[2],[3],[4],[10],[11],[12],[13]], [0,0,0,0,1,1,1,1]); "
+       "joblib.dump(m, os.path.join(os.environ['DKUBE_OUTPUT_DIR'], 'model.joblib'))")
+fitted = client.runs.wait(client.runs.create(
+    name="fit-" + suffix, kind="training", gpus=0, command="/usr/bin/python3 -c \"%s\"" % fit,
+    output={"model": classifier["name"]})["id"], timeout=300)
+assert fitted["status"] == "Complete", (fitted, client.runs.logs(fitted["id"]))
+deployment = client.deployments.deploy(name="sk-" + suffix, model={"name": classifier["name"]}, minReplicas=1)
+assert deployment["model"]["version"] == 1, deployment
+client.deployments.wait(deployment["id"], timeout=300)
+answer = client.deployments.predict(deployment["id"], [[2], [12]])
+assert answer["predictions"] == [0, 1], answer
+assert deployment["id"] in [d["id"] for d in client.deployments.list()]
+client.deployments.stop(deployment["id"])
+client.deployments.wait(deployment["id"], status="Stopped", ready=0, timeout=120)
+
+print(json.dumps({"ok": True, "user": me["name"], "run": run["id"], "metrics": len(metrics), "deployment": deployment["id"]}))

@@ -63,6 +63,10 @@ class FakeDKube(BaseHTTPRequestHandler):
         if path == "/api/v1/runs/r1":
             FakeDKube.looks += 1
             return self._send(200, {"id": "r1", "status": "Complete" if FakeDKube.looks >= 3 else "Running"})
+        if path == "/api/v1/deployments/dep1":
+            return self._send(200, {"id": "dep1", "name": "web", "model": {"name": "iris", "version": 2}, "status": "Running", "replicas": {"desired": 1, "ready": 1}})
+        if path == "/api/v1/deployments/bad":
+            return self._send(200, {"id": "bad", "name": "bad", "status": "Error", "reason": "never became ready", "replicas": {"desired": 1, "ready": 0}})
         if path == "/api/v1/runs/r1/logs":
             return self._send(200, b"line 1\nline 2\n", "text/plain; charset=utf-8")
         return self._problem(404, "not-found", "Run 'nope' was not found.")
@@ -76,6 +80,8 @@ class FakeDKube(BaseHTTPRequestHandler):
             if "\x00" in fields.get("command", ""):
                 return self._problem(400, "validation", "'command' must not contain NUL", {"command": ["must not contain NUL"]})
             return self._send(201, dict(fields, id="r9", status="Queued"))
+        if self.path == "/serve/dep1/v1/models/web:predict":
+            return self._send(200, {"predictions": [len(json.loads(body)["instances"])]})
         if self.path == "/api/v1/datasets/d1/versions":
             return self._send(201, {"version": 1, "contentType": self.headers.get("Content-Type"), "size": len(body)})
         return self._problem(404, "not-found", "nothing here")
@@ -143,6 +149,16 @@ class ClientTests(FakeServerCase):
     def test_wait_returns_when_the_run_has_ended(self):
         self.assertEqual(self.client.runs.wait("r1", interval=0.01)["status"], "Complete")
         self.assertEqual(FakeDKube.looks, 3)
+
+    def test_predict_posts_to_the_gateway_under_the_deployments_name(self):
+        self.assertEqual(self.client.deployments.predict("dep1", [[1], [2]]), {"predictions": [2]})
+        self.assertEqual(FakeDKube.requests[-1][1], "/serve/dep1/v1/models/web:predict")
+
+    def test_waiting_for_a_deployment_in_error_raises_at_once(self):
+        self.assertEqual(self.client.deployments.wait("dep1", timeout=1)["replicas"]["ready"], 1)
+        with self.assertRaises(RuntimeError) as caught:
+            self.client.deployments.wait("bad", timeout=30)
+        self.assertIn("never became ready", str(caught.exception))
 
     def test_logs_as_text_or_followed_line_by_line(self):
         self.assertEqual(self.client.runs.logs("r1"), "line 1\nline 2\n")

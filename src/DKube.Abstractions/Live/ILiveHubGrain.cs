@@ -12,9 +12,12 @@ public interface ILiveHubGrain : IGrainWithIntegerKey
 {
     public const long Key = 0;
 
-    /// <summary>Numbers the event and forwards it; returns its id.</summary>
-    [Alias("Publish")]
-    Task<long> Publish(string topic, LiveScope scope, object payload);
+    /// <summary>
+    /// Numbers the events in the order given and forwards them; returns the id of the last. A silo's
+    /// publisher sends its events in batches, one batch at a time, so one grain's events keep their order.
+    /// </summary>
+    [Alias("PublishAll")]
+    Task<long> PublishAll(IReadOnlyList<LivePublication> events);
 
     /// <summary>Subscribes (or renews) an API process's observer; it expires unless renewed within <see cref="ObserverLifetime"/>.</summary>
     [Alias("Subscribe")]

@@ -15,6 +15,13 @@ public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadServingWatcher
     [Alias("Create")]
     Task<DeploymentView> Create(DeploymentSpec spec, string owner);
 
+    /// <summary>
+    /// Registers a deployment served elsewhere at <paramref name="url"/> (status <c>Imported</c>, no
+    /// replicas), so that it can be monitored from the predictions posted to it; the same again returns it.
+    /// </summary>
+    [Alias("Import")]
+    Task<DeploymentView> Import(DeploymentSpec spec, string url, string owner);
+
     [Alias("Get")]
     [ReadOnly]
     Task<DeploymentView?> Get();
@@ -67,4 +74,9 @@ public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadServingWatcher
     [Alias("GetScaleState")]
     [ReadOnly]
     Task<ScaleState> GetScaleState();
+
+    /// <summary>The replica counts (desired, ready) each time they changed, oldest first; bounded to the latest changes.</summary>
+    [Alias("GetReplicaHistory")]
+    [ReadOnly]
+    Task<IReadOnlyList<ReplicaSample>> GetReplicaHistory();
 }

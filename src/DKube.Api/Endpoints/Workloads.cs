@@ -89,9 +89,15 @@ public static class Workloads
     {
         await VisibleAsync(id, type, Auth.CallerContext.Caller(http), grains);
         http.Response.ContentType = "text/plain; charset=utf-8";
-        await foreach (var line in grains.GetGrain<IWorkloadGrain>(id).ReadLog(follow, http.RequestAborted).WithCancellation(http.RequestAborted))
+        await CopyLogAsync(grains.GetGrain<IWorkloadGrain>(id), follow, http, "");
+    }
+
+    /// <summary>Writes a workload's log lines to the answer, each after <paramref name="prefix"/> (which says whose it is when several logs share an answer).</summary>
+    public static async Task CopyLogAsync(IWorkloadGrain workload, bool follow, HttpContext http, string prefix)
+    {
+        await foreach (var line in workload.ReadLog(follow, http.RequestAborted).WithCancellation(http.RequestAborted))
         {
-            await http.Response.WriteAsync(line + "\n", http.RequestAborted);
+            await http.Response.WriteAsync(prefix + line + "\n", http.RequestAborted);
             if (follow)
             {
                 await http.Response.Body.FlushAsync(http.RequestAborted);

@@ -18,12 +18,16 @@ public sealed class LiveHubGrain(TimeProvider time, ILogger<LiveHubGrain> logger
     private readonly ObserverManager<ILiveObserver> _observers = new(ILiveHubGrain.ObserverLifetime, logger);
     private long _last;
 
-    public Task<long> Publish(string topic, LiveScope scope, object payload)
+    public Task<long> PublishAll(IReadOnlyList<LivePublication> events)
     {
         var now = time.GetUtcNow();
-        _last = Math.Max(_last + 1, now.ToUnixTimeMilliseconds() * 1000);
-        var liveEvent = new LiveEvent(_last, topic, scope, now, payload);
-        _observers.Notify(o => o.OnEvent(liveEvent));
+        foreach (var (topic, scope, payload) in events)
+        {
+            _last = Math.Max(_last + 1, now.ToUnixTimeMilliseconds() * 1000);
+            var liveEvent = new LiveEvent(_last, topic, scope, now, payload);
+            _observers.Notify(o => o.OnEvent(liveEvent));
+        }
+
         return Task.FromResult(_last);
     }
 

@@ -28,6 +28,9 @@ public sealed class DeploymentGrain(
 {
     private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
 
+    /// <summary>Changes of the replica counts a deployment remembers for its metrics (a few days of autoscaling at most, a small state).</summary>
+    public const int MaxReplicaSamples = 500;
+
     /// <summary>Lines of a failed replica's log the deployment's reason carries.</summary>
     private const int LogTail = 20;
 
@@ -59,7 +62,10 @@ public sealed class DeploymentGrain(
                 ProbeNext(replica);
             }
 
-            EnsureTicking();
+            if (view.Status != DeploymentStatus.Imported)
+            {
+                EnsureTicking();
+            }
         }
 
         return Task.CompletedTask;
@@ -107,7 +113,24 @@ public sealed class DeploymentGrain(
         return View;
     }
 
+    public async Task<DeploymentView> Import(DeploymentSpec spec, string url, string owner)
+    {
+        if (state.State.View is { } existing)
+        {
+            return existing.Owner == owner && existing.ImportedUrl == url && JsonSerializer.Serialize(existing.Spec, SpecJson) == JsonSerializer.Serialize(spec, SpecJson)
+                ? existing
+                : throw DomainException.Conflict("already-exists", $"Deployment '{Id}' already exists (its idempotency key was used for another request).");
+        }
+
+        // No replicas and no autoscaler: it is served elsewhere; only its predictions come here.
+        await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Imported, null,
+            DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(0, 0), spec, [], [], time.GetUtcNow(), url));
+        return View;
+    }
+
     public Task<DeploymentView?> Get() => Task.FromResult(state.State.View);
+
+    public Task<IReadOnlyList<ReplicaSample>> GetReplicaHistory() => Task.FromResult<IReadOnlyList<ReplicaSample>>(state.State.ReplicaHistory);
 
     public async Task<DeploymentView> Update(DeploymentChange change)
     {
@@ -652,9 +675,15 @@ public sealed class DeploymentGrain(
 
     private async Task SaveAsync(DeploymentView view)
     {
-        var (before, next, serving) = (state.State.View, state.State.NextReplica, state.State.ServingVersion);
+        var (before, next, serving, samples) = (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory);
         state.State.View = view;
+        if (samples.Count == 0 || samples[^1].Desired != view.Replicas.Desired || samples[^1].Ready != view.Replicas.Ready)
+        {
+            // A new list, so that a failed write can put the old one back.
+            state.State.ReplicaHistory = [.. samples.Skip(Math.Max(0, samples.Count - MaxReplicaSamples + 1)), new ReplicaSample(time.GetUtcNow(), view.Replicas.Desired, view.Replicas.Ready)];
+        }
+
         // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
-        await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion) = (before, next, serving));
+        await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory) = (before, next, serving, samples));
     }
 }

@@ -566,7 +566,7 @@ public sealed class WorkloadGrain(
             }
         }
 
-        // Stored, so told: awaited within the turn, so this workload's events reach the feed in order.
+        // Stored, so told (queued on this silo, sent in order; the turn does not wait for the hub).
         // Seen by whom the listing shows it to (a leaderboard's evaluation runs: their owner only).
         await live.Publish(LiveTopics.Workloads, LiveScope.Of(view.Owner, Abstractions.Leaderboards.LeaderboardRuns.VisibleGroup(view)), view);
         return view;

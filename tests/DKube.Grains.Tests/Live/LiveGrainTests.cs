@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DKube.Abstractions.Live;
 using DKube.Grains.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DKube.Grains.Tests.Live;
 
@@ -22,7 +23,7 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add(await hub.Publish(LiveTopics.Pools, LiveScope.OfGroup(group), new PoolFigures(group, 4, i, 4 - i, 0)));
+            ids.Add(await hub.PublishAll([new LivePublication(LiveTopics.Pools, LiveScope.OfGroup(group), new PoolFigures(group, 4, i, 4 - i, 0))]));
         }
 
         Assert.Equal(ids.Order(), ids);
@@ -34,10 +35,33 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
 
         // Unsubscribed: no more events for that process.
         await hub.Unsubscribe(secondRef);
-        await hub.Publish(LiveTopics.Pools, LiveScope.OfGroup(group), new PoolFigures(group, 4, 9, 0, 0));
+        await hub.PublishAll([new LivePublication(LiveTopics.Pools, LiveScope.OfGroup(group), new PoolFigures(group, 4, 9, 0, 0))]);
         await Eventually.TrueAsync(() => first.Of(group).Count == 6, "the first observer to get the sixth event");
         Assert.Equal(5, second.Of(group).Count);
         await hub.Unsubscribe(firstRef);
+    }
+
+    [Fact]
+    public async Task A_silos_publisher_returns_at_once_and_delivers_every_event_in_the_order_it_was_published()
+    {
+        var hub = fixture.Grains.GetGrain<ILiveHubGrain>(ILiveHubGrain.Key);
+        var recorder = new Recorder();
+        var observer = fixture.Grains.CreateObjectReference<ILiveObserver>(recorder);
+        await hub.Subscribe(observer);
+        var group = GrainClusterFixture.NewKey("g");
+        var live = fixture.Services.GetRequiredService<ILiveEvents>();
+
+        const int Count = 3_000;
+        for (var i = 0; i < Count; i++)
+        {
+            // Queued, not sent: the caller never waits for the hub.
+            Assert.True(live.Publish(LiveTopics.Pools, LiveScope.OfGroup(group), new PoolFigures(group, Count, i, Count - i, 0)).IsCompleted);
+        }
+
+        await Eventually.TrueAsync(() => recorder.Of(group).Count == Count, "every published event to reach the observer");
+        // Numbered by the hub in the order they were published (batches are sent one at a time).
+        Assert.Equal(Enumerable.Range(0, Count), recorder.Of(group).OrderBy(e => e.Id).Select(e => ((PoolFigures)e.Payload).Used));
+        await hub.Unsubscribe(observer);
     }
 
     [Fact]

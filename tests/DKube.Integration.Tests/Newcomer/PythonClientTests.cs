@@ -7,7 +7,7 @@ namespace DKube.Integration.Tests.Newcomer;
 /// <summary>
 /// The Python client (clients/python, standard library only) in CI: its own unit tests, and a
 /// notebook-style script driving a real server through it, whose training run logs metrics with
-/// <c>dkube.log_metrics</c>.
+/// <c>dkube.log_metrics</c> and which deploys a scikit-learn model and predicts through the gateway.
 /// </summary>
 public sealed class PythonClientTests(LabFixture lab) : IClassFixture<LabFixture>
 {
@@ -34,6 +34,10 @@ public sealed class PythonClientTests(LabFixture lab) : IClassFixture<LabFixture
         var summary = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
         Assert.True(summary.GetProperty("ok").GetBoolean());
         Assert.Equal(tenant.User, summary.GetProperty("user").GetString());
+
+        // The deployment it made answered through the gateway, then was stopped by the script.
+        var deployment = await tenant.Client.Get($"deployments/{summary.GetProperty("deployment").GetString()}");
+        Assert.Equal("Stopped", deployment["status"]);
 
         // What the run logged through dkube.log_metrics is what the server serves.
         var metrics = (await tenant.Client.Get($"runs/{summary.GetProperty("run").GetString()}/metrics")).Items;
