@@ -108,7 +108,6 @@ public static class SiloServices
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
         services.AddSingleton(options.ServingOptions());
-        services.AddSingleton<IReplicaAddresses, LoopbackReplicaAddresses>();
         services.AddSingleton<ReplicaProbe>();
         services.AddSingleton(options.MonitorOptions());
         services.AddSingleton<BaselineReader>();

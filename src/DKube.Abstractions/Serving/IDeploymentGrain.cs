@@ -9,7 +9,7 @@ namespace DKube.Abstractions.Serving;
 /// routes and reports the concurrency it observes; the autoscaler decides from those reports.
 /// </summary>
 [Alias("dkube.IDeploymentGrain")]
-public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadWatcher
+public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadServingWatcher
 {
     /// <summary>Accepts the deployment (persisted before this returns) and starts its replicas; the same spec again returns it.</summary>
     [Alias("Create")]

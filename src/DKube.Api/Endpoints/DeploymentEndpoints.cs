@@ -41,7 +41,7 @@ public static class DeploymentEndpoints
     {
         var deployments = api.MapGroup("/deployments").WithTags("Deployments").RequireCaller();
         deployments.MapPost("/", Create)
-            .WithSummary("Deploy a model version (runtime sklearn or custom); its replicas start and it answers at `endpoint` (`/serve/{id}/...`). An `Idempotency-Key` header makes a retry reach the deployment the first attempt stored.");
+            .WithSummary("Deploy a model version (runtime sklearn or custom, optionally behind a `transformer`: `script` run in the checkout of `code` {repo, commit?}, listening on PORT, reaching its predictor at DKUBE_PREDICTOR_URL); its replicas start and it answers at `endpoint` (`/serve/{id}/...`). An `Idempotency-Key` header makes a retry reach the deployment the first attempt stored.");
         deployments.MapList(ResourceKinds.Deployment, "deployments");
         deployments.MapPost("/import", Import)
             .WithSummary("Register a deployment served elsewhere (`{name, url, cluster?, model?}`): status Imported, no replicas here; its predictions are posted to `/deployments/{id}/predictions` so that monitors can watch it. An `Idempotency-Key` header makes a retry reach the first one.");
@@ -91,7 +91,7 @@ public static class DeploymentEndpoints
         view with { Endpoint = view is { Status: DeploymentStatus.Imported, ImportedUrl: { } url } ? url : $"{http.Request.Scheme}://{http.Request.Host}{DeploymentView.EndpointOf(view.Id)}" };
 
     private static async Task<Created<DeploymentView>> Create(
-        CreateDeploymentRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory,
+        CreateDeploymentRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code,
         [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey)
     {
         var caller = http.Caller();
@@ -111,24 +111,32 @@ public static class DeploymentEndpoints
             .Range("gpus", request.Gpus, 0, 64, required: false)
             .Check(request.Cpu?.Min is null or (> 0 and <= 1024) && request.Cpu?.Max is null or (> 0 and <= 1024), "cpu", "min and max must be between 0 and 1024 cores.")
             .Check(request.MemoryGiB?.Min is null or (> 0 and <= 4096) && request.MemoryGiB?.Max is null or (> 0 and <= 4096), "memoryGiB", "min and max must be between 0 and 4096 GiB.");
+        if (request.Transformer is { } asked)
+        {
+            validator
+                .Check(asked.Code is not null, "transformer.code", "is required: {repo, commit?}.")
+                .Text("transformer.code.repo", asked.Code?.Repo, 64, required: asked.Code is not null)
+                .Commit("transformer.code.commit", asked.Code?.Commit)
+                .Text("transformer.script", asked.Script, MaxCommandLength, required: true)
+                .Text("transformer.image", asked.Image, 500);
+        }
+
         ValidateScale(validator, request.MinReplicas, request.MaxReplicas, request.MaxConcurrentRequests);
         var min = request.MinReplicas ?? 1;
         var max = request.MaxReplicas ?? Math.Max(min, DefaultMaxReplicas);
         validator.Check(min <= max, "minReplicas", $"must not exceed maxReplicas ({max}).");
         validator.ThrowIfInvalid();
-        if (request.Transformer is not null)
-        {
-            throw DomainException.Unprocessable("not-supported", "Transformers are not served yet; deploy the predictor alone.");
-        }
-
         var (group, project) = await RepoAccess.PlaceAsync(caller, request.Group, request.Project, grains);
         var model = await ResolveModelAsync(request.Model!, caller, grains, directory, http.RequestAborted);
+        var transformer = request.Transformer is { } given
+            ? new TransformerSpec(await TransformerCodeAsync(given.Code!, caller, grains, directory, code, http.RequestAborted), given.Script!, given.Image)
+            : null;
         var spec = new DeploymentSpec(
             request.Name!, group, project, request.Description, model,
             new ServingRuntime(runtime, request.Serving?.Command, request.Serving?.Image, request.Serving?.Port, PrefixOf(request.Serving?.Prefix) ?? ""),
             request.Gpus ?? 0, request.Cpu?.Min ?? request.Cpu?.Max, (request.MemoryGiB?.Min ?? request.MemoryGiB?.Max) is { } memory ? (int)Math.Ceiling(memory) : null,
             min, max, request.MaxConcurrentRequests ?? DeploymentSpec.DefaultMaxConcurrentRequests, request.Cluster, request.LogPredictions ?? true,
-            request.Production ?? false);
+            request.Production ?? false, transformer);
         var view = await grains.GetGrain<IDeploymentGrain>(IdempotencyKey.IdFor(idempotencyKey, "d", caller.Name)).Create(spec, caller.Name);
         return TypedResults.Created($"{DKubeApi.BasePath}/deployments/{view.Id}", Answer(view, http));
     }
@@ -250,6 +258,15 @@ public static class DeploymentEndpoints
         var deployment = await OwnedAsync(id, caller, grains);
         var model = request.Model is { } asked ? await ResolveModelAsync(asked, caller, grains, directory, http.RequestAborted) : null;
         return TypedResults.Ok(Answer(await deployment.Update(new DeploymentChange(model, request.MinReplicas, request.MaxReplicas, request.MaxConcurrentRequests)), http));
+    }
+
+    /// <summary>The transformer's code repo (404 when the caller cannot see it) and its commit, fixed now as a run's is.</summary>
+    private static async Task<CodeRef> TransformerCodeAsync(
+        CodeRequest asked, Caller caller, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code, CancellationToken cancellationToken)
+    {
+        var probe = new WorkloadSpec("transformer", "transformer", "", null, new CodeRef(asked.Repo!, asked.Commit), null, "", [], null,
+            new Dictionary<string, string>(), 0, false, null, null, [], TimeSpan.Zero, new Dictionary<string, string>());
+        return (await RunReferences.ResolveAsync(probe, caller, grains, directory, code, cancellationToken)).Code!;
     }
 
     private static void ValidateScale(RequestValidator validator, int? min, int? max, int? maxConcurrent) => validator

@@ -27,6 +27,16 @@ public sealed class WorkloadState : IProjectedState
     [Id(11)]
     public int WatcherToldAttempt { get; set; }
 
+    /// <summary>
+    /// The attempt and endpoint a parent that watches serving children (<see cref="IWorkloadServingWatcher"/>)
+    /// has been told of; a running child whose parent was not told is told again on its next activation.
+    /// </summary>
+    [Id(12)]
+    public int ServingToldAttempt { get; set; }
+
+    [Id(13)]
+    public string? ServingToldEndpoint { get; set; }
+
     /// <summary>The listing row, written with the state (a run is never stored without it, so the reconciler sees every run).</summary>
     public void ProjectWrite(string key, Projection projection)
     {
