@@ -9,6 +9,9 @@ using DKube.Benchmarks.Serving;
 using DKube.Server;
 using Microsoft.Extensions.DependencyInjection;
 
+// Replicas are local processes with Unix file modes: this harness runs where the server does.
+[assembly: System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+
 // One command: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Serving
 // A co-hosted server (embedded PostgreSQL) with short autoscaler windows (6 s stable, 1 s panic,
 // 2 s scale-to-zero grace); replicas are a keep-alive Python HTTP server (custom runtime).
