@@ -20,6 +20,13 @@ using Microsoft.Extensions.DependencyInjection;
 //          the HTTP figures of issue 10 side by side (see ApiFigures).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission tenants [phaseSeconds]
 //          tenant B's latency alone and while tenant A floods POST /runs, and A's share of 429s (see TenantFigures).
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission local [runs] [concurrency]
+//          local process starts per second straight through the LocalExecutor, beside `sh -c true` (see LocalStarts).
+if (args.Length > 0 && args[0] == "local")
+{
+    return await LocalStarts.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 2_000, args.Length > 2 ? int.Parse(args[2]) : 32);
+}
+
 if (args.Length > 0 && args[0] == "tenants")
 {
     return await TenantFigures.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1]) : 20));

@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Tenancy;
+using DKube.Api.Limits;
 using DKube.Server;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,8 +17,10 @@ namespace DKube.Benchmarks.Admission;
 /// The figures of issue 18, from one server with the default limits: tenant B sends 50 req/s of
 /// <c>GET /runs/{id}</c> and 5 req/s of <c>POST /runs</c> (open loops), first alone, then while tenant A
 /// floods <c>POST /runs</c> from <see cref="FloodConnections"/> connections (a closed loop: as fast as
-/// the server answers). Printed side by side: B's p50/p99 alone and under A's flood, and how A's
-/// requests were answered (its share of 429s). Runs are 0-GPU <c>true</c> commands.
+/// the server answers), then A alone. Printed side by side: B's p50/p99 alone and under A's flood, and how A's
+/// requests were answered (its share of 429s, its accepted rate with B and alone), with what the server
+/// did meanwhile (<see cref="PhaseSampler"/>: fair-queue slots and waits per tenant, thread pool, CPU).
+/// Runs are 0-GPU <c>true</c> commands.
 /// </summary>
 public static class TenantFigures
 {
@@ -43,7 +46,19 @@ public static class TenantFigures
             ids.Add(await SubmitAsync(b, "seed", i) ?? throw new InvalidOperationException("B's seed run was refused."));
         }
 
+        var lanes = server.App.Services.GetRequiredService<RequestLanes>();
+        var figures = new Dictionary<string, Func<double>>
+        {
+            ["A's write slots held"] = () => lanes.Writes.Held("flood-user"),
+            ["A's writes waiting for a turn"] = () => lanes.Writes.Waiting("flood-user"),
+            ["B's write slots held"] = () => lanes.Writes.Held("steady-user"),
+            ["B's writes waiting for a turn"] = () => lanes.Writes.Waiting("steady-user"),
+            ["B's read slots held"] = () => lanes.Reads.Held("steady-user"),
+            ["B's reads waiting for a turn"] = () => lanes.Reads.Waiting("steady-user"),
+        };
+        await using var sampler = new PhaseSampler(figures);
         var alone = await SteadyAsync(b, ids, phase);
+        var aloneFigures = await sampler.StopAsync();
 
         using var stop = new CancellationTokenSource();
         var answers = new ConcurrentDictionary<HttpStatusCode, int>();
@@ -63,7 +78,19 @@ public static class TenantFigures
                 }
             }
         }));
+        await using var crowdedSampler = new PhaseSampler(figures);
+        var acceptedBefore = answers.GetValueOrDefault(HttpStatusCode.Created);
+        var crowdedClock = Stopwatch.StartNew();
         var crowded = await SteadyAsync(b, ids, phase);
+        var acceptedWithB = (answers.GetValueOrDefault(HttpStatusCode.Created) - acceptedBefore) / crowdedClock.Elapsed.TotalSeconds;
+        var crowdedFigures = await crowdedSampler.StopAsync();
+        // A alone for comparison: what A's flood gets when B sends nothing.
+        await using var floodSampler = new PhaseSampler(figures);
+        acceptedBefore = answers.GetValueOrDefault(HttpStatusCode.Created);
+        var floodAloneClock = Stopwatch.StartNew();
+        await Task.Delay(phase);
+        var acceptedAlone = (answers.GetValueOrDefault(HttpStatusCode.Created) - acceptedBefore) / floodAloneClock.Elapsed.TotalSeconds;
+        var floodFigures = await floodSampler.StopAsync();
         await stop.CancelAsync();
         await flood;
         floodClock.Stop();
@@ -75,6 +102,10 @@ public static class TenantFigures
         }
 
         Console.WriteLine($"B's failures (non-2xx or no answer within 30 s): alone {alone.Failures}, A flooding {crowded.Failures}");
+        Console.WriteLine($"The server while B was alone:{Environment.NewLine}{aloneFigures}");
+        Console.WriteLine($"The server while A flooded:{Environment.NewLine}{crowdedFigures}");
+        Console.WriteLine($"The server while A flooded alone:{Environment.NewLine}{floodFigures}");
+        Console.WriteLine($"A's accepted runs (201) per second: while B sent its load {acceptedWithB:F1}/s, A alone {acceptedAlone:F1}/s");
         var total = answers.Values.Sum();
         var limited = answers.GetValueOrDefault(HttpStatusCode.TooManyRequests);
         Console.WriteLine($"A: {total} requests in {floodClock.Elapsed.TotalSeconds:F1} s ({total / floodClock.Elapsed.TotalSeconds:F0}/s), " +

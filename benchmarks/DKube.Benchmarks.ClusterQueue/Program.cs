@@ -7,6 +7,15 @@ using DKube.Scheduling;
 // and claims a new one, so the depth stays about D. Prints operations per second and the
 // latency of one end-and-claim (p50/p99) for each (G, D).
 // Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.ClusterQueue [operations]
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.ClusterQueue pool [operations]
+//          one group's pool with 1k, 10k and 100k requests queued: submit and release per operation,
+//          bytes per queued request, and the cost of persisting its snapshot (see PoolCurve).
+if (args.Length > 0 && args[0] == "pool")
+{
+    DKube.Benchmarks.ClusterQueue.PoolCurve.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000);
+    return;
+}
+
 var operations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
 var nodes = Enumerable.Range(0, 64).Select(i => new NodeSpec($"n{i}", 8, 64, 512, [])).ToList();
 Console.WriteLine($"DKube cluster queue benchmark: 64 nodes x 8 GPUs, {operations} end-and-claim operations per row");

@@ -36,7 +36,8 @@ public static class DKubeApi
         services.AddSingleton(limits);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GroupLimitsCache>();
-        services.AddSingleton(new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit));
+        services.AddSingleton(new RequestLanes(
+            new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit), new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit)));
         services.AddSingleton<TenantRateLimiter>();
         services.AddSingleton(feed ?? new FeedOptions());
         services.AddSingleton<LiveFeed>();
@@ -104,6 +105,7 @@ public static class DKubeApi
         api.MapLeaderboardEndpoints();
         api.MapRepoEndpoints();
         api.MapDeploymentEndpoints();
+        api.MapMonitorEndpoints();
         // The gateway lives at the server's root (API.md: /serve/... is not under /api/v1).
         app.MapServingGateway();
         api.MapLiveEndpoints();

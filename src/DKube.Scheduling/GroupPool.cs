@@ -12,6 +12,11 @@ public sealed class GroupPool
     private readonly LinkedList<QueuedRequest> queue = new();
     private readonly Dictionary<string, LinkedListNode<QueuedRequest>> queued = new(StringComparer.Ordinal);
 
+    // Kept beside the queue so that no operation walks it: waiting requests per owner (the
+    // per-owner quota) and per GPU count (a pass over the queue stops once nothing can fit).
+    private readonly Dictionary<string, int> queuedPerOwner = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<int, int> queuedPerSize = [];
+
     /// <param name="clusters">Copied, so nothing outside the pool can change its books behind its back.</param>
     public GroupPool(int size, QueuePolicy policy, TimeSpan maxHeadAge, IEnumerable<ClusterInventory> clusters)
     {
@@ -52,19 +57,7 @@ public sealed class GroupPool
     public QueueQuota QueueQuota { get; set; } = QueueQuota.Unlimited;
 
     /// <summary>How many requests of <paramref name="owner"/> wait in the queue.</summary>
-    public int QueuedOf(string owner)
-    {
-        var count = 0;
-        foreach (var waiting in queue)
-        {
-            if (string.Equals(waiting.Request.Owner, owner, StringComparison.Ordinal))
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
+    public int QueuedOf(string owner) => queuedPerOwner.GetValueOrDefault(owner);
 
     public IReadOnlyList<string> ClusterNames => clusters.Keys.ToList();
 
@@ -99,7 +92,7 @@ public sealed class GroupPool
                 throw new ArgumentException($"Request '{waiting.Request.Id}' appears twice in the snapshot.", nameof(snapshot));
             }
 
-            pool.queued.Add(waiting.Request.Id, pool.queue.AddLast(waiting));
+            pool.Enqueue(waiting);
         }
 
         return pool;
@@ -112,7 +105,11 @@ public sealed class GroupPool
     /// Admits, queues or rejects a request. Submitting an id that already runs or waits returns its current
     /// decision and takes nothing more.
     /// </summary>
-    public AdmissionDecision Submit(GpuRequest request, DateTimeOffset now)
+    /// <param name="estimateStart">
+    /// Whether a request that joins the queue gets its estimated start, which replays the whole queue
+    /// (O(n)); without it (null estimate) a submit is O(log n). The queue view always estimates.
+    /// </param>
+    public AdmissionDecision Submit(GpuRequest request, DateTimeOffset now, bool estimateStart = true)
     {
         ArgumentNullException.ThrowIfNull(request);
         // Deserialized requests can carry a null id despite the annotation; it is refused below as invalid.
@@ -164,10 +161,9 @@ public sealed class GroupPool
             return refusal;
         }
 
-        var entry = new QueuedRequest(request, now);
-        queued.Add(id, queue.AddLast(entry));
-        var estimates = StartTimeEstimator.Estimate(Size, Policy, running.Values, queue, now);
-        return new QueuedDecision(new QueueEntry(request, queue.Count, now, estimates[^1]));
+        Enqueue(new QueuedRequest(request, now));
+        var estimate = estimateStart ? StartTimeEstimator.Estimate(Size, Policy, running.Values, queue, now)[^1] : null;
+        return new QueuedDecision(new QueueEntry(request, queue.Count, now, estimate));
     }
 
     /// <summary>
@@ -186,9 +182,9 @@ public sealed class GroupPool
 
             Used -= admission.Gpus;
         }
-        else if (queued.Remove(requestId, out var node))
+        else if (queued.TryGetValue(requestId, out var node))
         {
-            queue.Remove(node);
+            Dequeue(node);
         }
         else
         {
@@ -241,7 +237,8 @@ public sealed class GroupPool
             return admitted;
         }
 
-        for (var node = queue.First?.Next; node is not null;)
+        // Only what fits in the free quota may pass the head; once nothing waiting is that small, the pass ends.
+        for (var node = queue.First?.Next; node is not null && queuedPerSize.Count > 0 && queuedPerSize.Keys.First() <= Free;)
         {
             var next = node.Next;
             if (node.Value.Request.TotalGpus <= Free && TryAdmit(node.Value.Request, now) is { } passed)
@@ -371,10 +368,32 @@ public sealed class GroupPool
         Used += admission.Gpus;
     }
 
+    private void Enqueue(QueuedRequest waiting)
+    {
+        queued.Add(waiting.Request.Id, queue.AddLast(waiting));
+        queuedPerOwner[waiting.Request.Owner] = queuedPerOwner.GetValueOrDefault(waiting.Request.Owner) + 1;
+        queuedPerSize[waiting.Request.TotalGpus] = queuedPerSize.GetValueOrDefault(waiting.Request.TotalGpus) + 1;
+    }
+
     private void Dequeue(LinkedListNode<QueuedRequest> node)
     {
+        var request = node.Value.Request;
         queue.Remove(node);
-        queued.Remove(node.Value.Request.Id);
+        queued.Remove(request.Id);
+        Decrement(queuedPerOwner, request.Owner);
+        Decrement(queuedPerSize, request.TotalGpus);
+    }
+
+    private static void Decrement<TKey>(IDictionary<TKey, int> counts, TKey key)
+    {
+        if (counts[key] == 1)
+        {
+            counts.Remove(key);
+        }
+        else
+        {
+            counts[key]--;
+        }
     }
 
     private IEnumerable<ClusterInventory> Candidates(GpuRequest request) =>

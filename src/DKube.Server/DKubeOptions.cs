@@ -1,8 +1,10 @@
+using DKube.Storage.Predictions;
 using DKube.Abstractions.Workloads;
 using DKube.Abstractions.Repos;
 using DKube.Api.Limits;
 using DKube.Grains.Tenancy;
 using DKube.Api.Gateway;
+using DKube.Grains.Monitors;
 using DKube.Grains.Serving;
 using Microsoft.Extensions.Configuration;
 
@@ -240,11 +242,31 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("SERVING_WAIT_SECONDS")]
     public int ServingWaitSeconds { get; set; } = 120;
 
+    /// <summary>Days the prediction log keeps a request's record (status, latency, bodies); older ones are deleted hourly.</summary>
+    [ConfigurationKeyName("PREDICTION_RETENTION_DAYS")]
+    public int PredictionRetentionDays { get; set; } = 30;
+
+    /// <summary>Largest request or response body the prediction log keeps; a request with a larger one is logged without bodies.</summary>
+    [ConfigurationKeyName("PREDICTION_MAX_BODY_BYTES")]
+    public int PredictionMaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Gateway records a process buffers for the prediction log's writer; beyond that they are dropped (counted), never waited for.</summary>
+    [ConfigurationKeyName("PREDICTION_BUFFER")]
+    public int PredictionBuffer { get; set; } = 10_000;
+
+    /// <summary>The prediction log's settings, from these switches.</summary>
+    public PredictionLogOptions PredictionLogOptions() => new()
+    {
+        BufferCapacity = Math.Max(1, PredictionBuffer),
+        Retention = TimeSpan.FromDays(Math.Max(1, PredictionRetentionDays)),
+    };
+
     /// <summary>The inference gateway's settings, from these switches.</summary>
     public GatewayOptions GatewayOptions() => new()
     {
         QueueDepth = Math.Max(0, ServingQueueDepth),
         MaxWait = TimeSpan.FromSeconds(Math.Max(1, ServingWaitSeconds)),
+        MaxPredictionBodyBytes = Math.Max(0, PredictionMaxBodyBytes),
     };
 
     /// <summary>The deployment grains' settings, from these switches.</summary>
@@ -269,6 +291,36 @@ public sealed class DKubeOptions
 
         return serving;
     }
+
+    /// <summary>Attempts of one webhook POST of a monitor's alert before its delivery is failed.</summary>
+    [ConfigurationKeyName("MONITOR_WEBHOOK_ATTEMPTS")]
+    public int MonitorWebhookAttempts { get; set; } = 6;
+
+    /// <summary>Seconds before a webhook's second attempt; doubled for each attempt after it.</summary>
+    [ConfigurationKeyName("MONITOR_WEBHOOK_BACKOFF_SECONDS")]
+    public double MonitorWebhookBackoffSeconds { get; set; } = 1;
+
+    /// <summary>Hours back in the prediction log where the predictions that uploaded ground truth labels are looked up.</summary>
+    [ConfigurationKeyName("MONITOR_GROUND_TRUTH_LOOKBACK_HOURS")]
+    public double MonitorGroundTruthLookbackHours { get; set; } = 24;
+
+    /// <summary>The most logged requests one drift evaluation reads (the newest of its window).</summary>
+    [ConfigurationKeyName("MONITOR_MAX_LIVE_REQUESTS")]
+    public int MonitorMaxLiveRequests { get; set; } = 100_000;
+
+    /// <summary>Seconds before now at which an evaluation's live window ends (the gateway writes the prediction log in the background).</summary>
+    [ConfigurationKeyName("MONITOR_LOG_SETTLE_SECONDS")]
+    public double MonitorLogSettleSeconds { get; set; } = 5;
+
+    /// <summary>The monitor grains' settings, from these switches.</summary>
+    public MonitorOptions MonitorOptions() => new()
+    {
+        WebhookAttempts = Math.Max(1, MonitorWebhookAttempts),
+        WebhookBackoff = TimeSpan.FromSeconds(Math.Max(0, MonitorWebhookBackoffSeconds)),
+        GroundTruthLookback = TimeSpan.FromHours(Math.Max(0.01, MonitorGroundTruthLookbackHours)),
+        MaxLiveRequests = Math.Max(1, MonitorMaxLiveRequests),
+        LogSettle = TimeSpan.FromSeconds(Math.Max(0, MonitorLogSettleSeconds)),
+    };
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>
     public RepoSettings RepoSettings()

@@ -4,6 +4,7 @@ using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
 using DKube.Api;
 using DKube.Api.Auth;
+using DKube.WebUi;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Clusters;
@@ -98,6 +99,7 @@ public sealed class DKubeServer : IAsyncDisposable
             if (options.Role != ServerRole.Silo)
             {
                 app.MapDKubeApi();
+                app.MapDKubeWebUi();
                 // A browsable reference of /openapi/v1.json, served from the package's own assets (works offline).
                 app.MapScalarApiReference(ReadyBanner.ApiReferencePath);
             }
@@ -171,6 +173,7 @@ public sealed class DKubeServer : IAsyncDisposable
         if (options.Role != ServerRole.Silo)
         {
             builder.Services.AddDKubeFeeds();
+            builder.Services.AddDKubeWebUi();
         }
 
         // Every process that authenticates learns of token and membership changes from PostgreSQL.

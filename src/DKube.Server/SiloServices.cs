@@ -1,5 +1,6 @@
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Live;
+using DKube.Abstractions.Monitors;
 using DKube.Abstractions.Tenancy;
 using DKube.Executors;
 using DKube.Executors.Local;
@@ -10,12 +11,16 @@ using DKube.Grains.Faults;
 using DKube.Grains.Live;
 using DKube.Grains.Repos;
 using DKube.Grains.Retention;
+using DKube.Grains.Monitors;
 using DKube.Grains.Serving;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Tenancy;
 using DKube.Grains.Workloads;
 using DKube.Storage.Grains;
+using DKube.Storage.Monitors;
 using DKube.Storage.Postgres;
+using DKube.Storage.Predictions;
+using DKube.Abstractions.Serving;
 using DKube.Storage.ReadModel;
 using DKube.Storage.Versions;
 using Npgsql;
@@ -50,10 +55,16 @@ public static class SiloServices
         services.AddSingleton<ReadModelWriter>();
         services.AddSingleton<IResourceDirectory, PostgresResourceDirectory>();
         services.AddSingleton<IDashboardReader, PostgresDashboardReader>();
+        // The gateway writes the prediction log in API processes; monitors and metrics read it on silos.
+        services.AddSingleton(options.PredictionLogOptions());
+        services.AddSingleton<PostgresPredictionLog>();
+        services.AddSingleton<IPredictionLog>(sp => sp.GetRequiredService<PostgresPredictionLog>());
+        services.AddHostedService<PredictionRetention>();
         services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
         services.AddSingleton(options.QuotaDefaults());
         services.AddSingleton<IObjectQuotas, ObjectQuotas>();
+        services.AddSingleton<IMonitorRecords, PostgresMonitorRecords>();
         return services;
     }
 
@@ -97,8 +108,10 @@ public static class SiloServices
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
         services.AddSingleton(options.ServingOptions());
-        services.AddSingleton<IReplicaAddresses, LoopbackReplicaAddresses>();
         services.AddSingleton<ReplicaProbe>();
+        services.AddSingleton(options.MonitorOptions());
+        services.AddSingleton<BaselineReader>();
+        services.AddSingleton<WebhookSender>();
         return services;
     }
 

@@ -8,6 +8,7 @@ public static class ResourceKinds
     public const string Ide = "ide";
     public const string Template = "template";
     public const string Deployment = "deployment";
+    public const string Monitor = "monitor";
     public const string Pipeline = "pipeline";
     public const string Experiment = "experiment";
     public const string PipelineRun = "pipeline-run";

@@ -3,7 +3,7 @@ using DKube.Abstractions.Workloads;
 
 namespace DKube.Abstractions.Leaderboards;
 
-/// <summary>The evaluation runs of leaderboards: how they are named, staged and hidden.</summary>
+/// <summary>The evaluation runs of leaderboards: how they are named and staged (hidden: <see cref="WorkloadView.OwnerOnly"/>).</summary>
 public static class LeaderboardRuns
 {
     /// <summary>The <see cref="WorkloadParent.Kind"/> of an evaluation run.</summary>
@@ -27,13 +27,4 @@ public static class LeaderboardRuns
 
     /// <summary>The evaluation run of a submission: derived, so a retried create after a crash reaches the same run.</summary>
     public static string RunId(string project, string submission) => ResourceIds.Derive("r", $"leaderboard/{project}", submission);
-
-    /// <summary>
-    /// An evaluation run is its owner's alone: the project's members (its group) must not see the
-    /// evaluation's code, data or log through the run, so it is listed and shown as if it had no group.
-    /// </summary>
-    public static bool IsHidden(WorkloadView run) => run.Parent?.Kind == ParentKind;
-
-    /// <summary>The group a workload is visible to: none for an evaluation run.</summary>
-    public static string VisibleGroup(WorkloadView run) => IsHidden(run) ? "" : run.Group;
 }

@@ -2,7 +2,10 @@ using DKube.Abstractions.Workloads;
 
 namespace DKube.Abstractions.Pools;
 
-/// <summary>A workload's request for GPUs from its group's pool.</summary>
+/// <summary>
+/// A workload's request for GPUs from its group's pool. <see cref="OwnerOnly"/>: the workload is its
+/// owner's alone (<see cref="WorkloadView.OwnerOnly"/>), so the pool views show it to others without id or owner.
+/// </summary>
 [GenerateSerializer]
 [Alias("dkube.pool-request")]
 public sealed record PoolRequest(
@@ -15,4 +18,5 @@ public sealed record PoolRequest(
     [property: Id(6)] IReadOnlyList<string> Affinity,
     [property: Id(7)] bool StartWithAvailableGpus,
     [property: Id(8)] TimeSpan ExpectedDuration,
-    [property: Id(9)] string? Cluster);
+    [property: Id(9)] string? Cluster,
+    [property: Id(10)] bool OwnerOnly = false);

@@ -18,7 +18,8 @@ public sealed record DeploymentSpec(
     [property: Id(11)] int MaxConcurrentRequests,
     [property: Id(12)] string? Cluster,
     [property: Id(13)] bool LogPredictions,
-    [property: Id(14)] bool Production)
+    [property: Id(14)] bool Production,
+    [property: Id(15)] TransformerSpec? Transformer = null)
 {
     public const int DefaultMaxConcurrentRequests = 10;
 

@@ -9,11 +9,18 @@ namespace DKube.Abstractions.Serving;
 /// routes and reports the concurrency it observes; the autoscaler decides from those reports.
 /// </summary>
 [Alias("dkube.IDeploymentGrain")]
-public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadWatcher
+public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadServingWatcher
 {
     /// <summary>Accepts the deployment (persisted before this returns) and starts its replicas; the same spec again returns it.</summary>
     [Alias("Create")]
     Task<DeploymentView> Create(DeploymentSpec spec, string owner);
+
+    /// <summary>
+    /// Registers a deployment served elsewhere at <paramref name="url"/> (status <c>Imported</c>, no
+    /// replicas), so that it can be monitored from the predictions posted to it; the same again returns it.
+    /// </summary>
+    [Alias("Import")]
+    Task<DeploymentView> Import(DeploymentSpec spec, string url, string owner);
 
     [Alias("Get")]
     [ReadOnly]
@@ -67,4 +74,9 @@ public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadWatcher
     [Alias("GetScaleState")]
     [ReadOnly]
     Task<ScaleState> GetScaleState();
+
+    /// <summary>The replica counts (desired, ready) each time they changed, oldest first; bounded to the latest changes.</summary>
+    [Alias("GetReplicaHistory")]
+    [ReadOnly]
+    Task<IReadOnlyList<ReplicaSample>> GetReplicaHistory();
 }

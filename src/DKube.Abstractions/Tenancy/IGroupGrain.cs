@@ -31,4 +31,22 @@ public interface IGroupGrain : IGrainWithStringKey
 
     [Alias("Get")]
     Task<GroupView?> Get();
+
+    /// <summary>
+    /// Counts <paramref name="id"/> against the group's object quota <paramref name="quota"/>
+    /// (<see cref="IObjectQuotas.Deployments"/>): 422 <c>quota-exceeded</c> (naming the quota, its limit
+    /// and use) when the group has no room; the same id again is no second claim. The group is the one
+    /// writer of the count, so creations racing for the last place never both get it.
+    /// </summary>
+    [Alias("ClaimObject")]
+    Task ClaimObject(string quota, string id);
+
+    /// <summary>Gives back what <paramref name="id"/> claimed of <paramref name="quota"/>; a no-op when it claimed nothing.</summary>
+    [Alias("ReleaseObject")]
+    Task ReleaseObject(string quota, string id);
+
+    /// <summary>The group's object quotas (deployments, monitors) with their limits and the use the group counts.</summary>
+    [Alias("GetObjectUse")]
+    [Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<QuotaUse>> GetObjectUse();
 }

@@ -3,9 +3,9 @@ namespace DKube.Abstractions.Tenancy;
 /// <summary>
 /// The object quotas of groups, for the domains that create what they bound. The queued-workload
 /// quotas are checked by the group's pool itself (it is the one place that counts them exactly);
-/// the deployment and monitor domains call <see cref="EnsureRoomAsync"/> from their single writer of
-/// the group's count, before they store a new one, with the count as it stands:
-/// <code>await quotas.EnsureRoomAsync(group, IObjectQuotas.Deployments, deploymentsOfGroup);</code>
+/// the other objects are counted by their group's grain: a domain claims a place for the object's
+/// id before it stores a new one, and gives it back when the object goes (or was not stored after all):
+/// <code>await quotas.ClaimAsync(group, IObjectQuotas.Deployments, id); ... await quotas.ReleaseAsync(group, IObjectQuotas.Deployments, id);</code>
 /// </summary>
 public interface IObjectQuotas
 {
@@ -13,8 +13,11 @@ public interface IObjectQuotas
 
     public const string Monitors = "monitors";
 
-    /// <summary>Throws 422 <c>quota-exceeded</c> (naming the quota, its limit and <paramref name="inUse"/>) when the group has no room for one more.</summary>
-    Task EnsureRoomAsync(string group, string quota, int inUse);
+    /// <summary>Counts <paramref name="id"/> against <paramref name="group"/>'s <paramref name="quota"/>; throws 422 <c>quota-exceeded</c> (naming the quota, its limit and use) when the group has no room. Idempotent per id.</summary>
+    Task ClaimAsync(string group, string quota, string id);
+
+    /// <summary>Gives back what <paramref name="id"/> claimed; a no-op when it claimed nothing.</summary>
+    Task ReleaseAsync(string group, string quota, string id);
 
     /// <summary>The group's quotas with <paramref name="user"/>'s use where it is counted (for <c>GET /me</c>).</summary>
     Task<IReadOnlyList<QuotaUse>> UseOfAsync(string group, string user);

@@ -24,6 +24,10 @@ public interface IWorkloadGrain : IGrainWithStringKey
     [Alias("WatcherTold")]
     Task WatcherTold(int attempt);
 
+    /// <summary>The parent has been told where this attempt serves (called by the grain itself once the delivery succeeded).</summary>
+    [Alias("ServingTold")]
+    Task ServingTold(int attempt, string endpoint);
+
     [Alias("Get")]
     [ReadOnly]
     Task<WorkloadView?> Get();

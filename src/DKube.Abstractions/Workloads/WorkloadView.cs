@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using DKube.Abstractions.Leaderboards;
+using DKube.Abstractions.Live;
+
 namespace DKube.Abstractions.Workloads;
 
 /// <summary>
@@ -30,4 +34,18 @@ public sealed record WorkloadView(
     [property: Id(20)] int? OutputVersion = null,
     [property: Id(21)] WorkloadParent? Parent = null,
     // Id 30 leaves room for fields other branches add meanwhile (never renumber an Id).
-    [property: Id(30)] string? Endpoint = null);
+    [property: Id(30)] string? Endpoint = null)
+{
+    /// <summary>
+    /// The workload is its owner's alone (and operators'): its group's members must not see it, its
+    /// id or its owner anywhere (a leaderboard's evaluation run: its code, data and log are hidden
+    /// from the members who are scored). The one rule of who may see a workload: the listing, the
+    /// point reads, the live feed and the pool views all take it from here.
+    /// </summary>
+    [JsonIgnore]
+    public bool OwnerOnly => Parent?.Kind == LeaderboardRuns.ParentKind;
+
+    /// <summary>Who may see the workload: its owner and its group's members, or its owner only (<see cref="OwnerOnly"/>).</summary>
+    [JsonIgnore]
+    public LiveScope Audience => LiveScope.Of(Owner, OwnerOnly ? "" : Group);
+}

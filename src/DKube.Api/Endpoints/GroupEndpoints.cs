@@ -108,7 +108,7 @@ public static class GroupEndpoints
     private static async Task<Ok<PoolView>> GetPool(string group, HttpContext http, IGrainFactory grains)
     {
         await VisibleGroupAsync(group, http.Caller(), grains);
-        return TypedResults.Ok(await grains.GetGrain<IGroupPoolGrain>(group).GetView());
+        return TypedResults.Ok((await grains.GetGrain<IGroupPoolGrain>(group).GetView()).SeenBy(http.Caller()));
     }
 
     private static async Task<GroupView> VisibleGroupAsync(string group, Caller caller, IGrainFactory grains)

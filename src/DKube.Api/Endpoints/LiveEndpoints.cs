@@ -109,7 +109,7 @@ public static class LiveEndpoints
         var recent = await dashboard.RecentAsync(caller, WorkloadKinds, RecentCount, http.RequestAborted);
         var groups = await VisibleGroupsAsync(caller, directory, http.RequestAborted);
         var pools = await Task.WhenAll(groups.Select(g => grains.GetGrain<IGroupPoolGrain>(g).GetView()));
-        return TypedResults.Ok(new DashboardAnswer(counts.ToDictionary(c => c.Key + "s", c => c.Value), recent, pools));
+        return TypedResults.Ok(new DashboardAnswer(counts.ToDictionary(c => c.Key + "s", c => c.Value), recent, pools.Select(p => p.SeenBy(caller)).ToList()));
     }
 
     private static async Task Stream(string? topics, HttpContext http, LiveFeed feed, TimeProvider time)

@@ -91,6 +91,26 @@ public static class StudyEndpoints
         return TypedResults.Ok(await grains.GetGrain<IStudyGrain>(id).Stop());
     }
 
+    /// <summary>The study <paramref name="id"/> as a run (GET /runs/{id}), or null when there is none the caller may see.</summary>
+    internal static async Task<StudyRunView?> AsRunAsync(string id, Caller caller, IGrainFactory grains)
+    {
+        var view = Abstractions.Common.ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IStudyGrain>(id).Get() : null;
+        if (view is null || !caller.CanSee(view.Owner, view.Group))
+        {
+            return null;
+        }
+
+        var status = view.Status switch
+        {
+            StudyStatus.Complete => WorkloadStatus.Complete,
+            StudyStatus.Failed => WorkloadStatus.Failed,
+            StudyStatus.Stopped => WorkloadStatus.Stopped,
+            _ => WorkloadStatus.Running,
+        };
+        return new StudyRunView(view.Id, view.Name, WorkloadType.Run, "study", view.Owner, view.Group, view.Project, status, view.Reason,
+            view.CreatedAt, view.EndedAt, view.Trials.Count(t => t.Created), $"{DKubeApi.BasePath}/runs/{view.Id}/study");
+    }
+
     private static async Task<StudyView> VisibleAsync(string id, Caller caller, IGrainFactory grains)
     {
         var view = Abstractions.Common.ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IStudyGrain>(id).Get() : null;

@@ -1,7 +1,6 @@
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
-using DKube.Abstractions.Leaderboards;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 using DKube.Api.Contracts;
@@ -21,8 +20,10 @@ public static class Workloads
     {
         var noun = type == WorkloadType.Ide ? "IDE" : "run";
         group.MapList(kind, $"{noun}s");
-        group.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
-            TypedResults.Ok(await VisibleAsync(id, type, http.Caller(), grains))).WithSummary($"A {noun} with its status, allocation and queue position.");
+        group.MapGet("/{id}", (string id, HttpContext http, IGrainFactory grains) => GetAsync(id, type, http.Caller(), grains))
+            .WithSummary(type == WorkloadType.Ide
+                ? "An IDE with its status, allocation and queue position."
+                : "A run with its status, allocation and queue position; a study (a run submitted with `tuning`) as a run of kind `study`: its status, the trials it created and the path of the study.");
         group.MapPost("/{id}/stop", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await (await OwnedAsync(id, type, http.Caller(), grains)).Stop()))
             .WithSummary($"Stop a {noun}: withdraw it from the queue, or SIGTERM then SIGKILL it; its GPUs go back to the pool.");
@@ -34,16 +35,28 @@ public static class Workloads
     }
 
     /// <summary>The workload of <paramref name="type"/>, or 404 when missing, of the other type, or not visible.</summary>
-    public static async Task<WorkloadView> VisibleAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
+    public static async Task<WorkloadView> VisibleAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains) =>
+        Visible(ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IWorkloadGrain>(id).Get() : null, id, type, caller);
+
+    /// <summary>
+    /// GET /runs/{id} and /ides/{id}. A study has the id of the run it was submitted as but no
+    /// workload: only when there is none is the study asked, so a point read of a run stays one grain call.
+    /// </summary>
+    private static async Task<Results<Ok<WorkloadView>, Ok<StudyRunView>>> GetAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
     {
         var view = ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IWorkloadGrain>(id).Get() : null;
-        if (view is null || view.Type != type || !caller.CanSee(view.Owner, LeaderboardRuns.VisibleGroup(view)))
+        if (view is null && type == WorkloadType.Run && await StudyEndpoints.AsRunAsync(id, caller, grains) is { } study)
         {
-            throw DomainException.NotFound(type.ToString(), id);
+            return TypedResults.Ok(study);
         }
 
-        return view;
+        return TypedResults.Ok(Visible(view, id, type, caller));
     }
+
+    private static WorkloadView Visible(WorkloadView? view, string id, WorkloadType type, Caller caller) =>
+        view is null || view.Type != type || !view.Audience.VisibleTo(caller)
+            ? throw DomainException.NotFound(type.ToString(), id)
+            : view;
 
     /// <summary>Like <see cref="VisibleAsync"/>, and the caller must own it (or be an operator) to change it.</summary>
     public static async Task<IWorkloadGrain> OwnedAsync(string id, WorkloadType type, Caller caller, IGrainFactory grains)
@@ -89,9 +102,15 @@ public static class Workloads
     {
         await VisibleAsync(id, type, Auth.CallerContext.Caller(http), grains);
         http.Response.ContentType = "text/plain; charset=utf-8";
-        await foreach (var line in grains.GetGrain<IWorkloadGrain>(id).ReadLog(follow, http.RequestAborted).WithCancellation(http.RequestAborted))
+        await CopyLogAsync(grains.GetGrain<IWorkloadGrain>(id), follow, http, "");
+    }
+
+    /// <summary>Writes a workload's log lines to the answer, each after <paramref name="prefix"/> (which says whose it is when several logs share an answer).</summary>
+    public static async Task CopyLogAsync(IWorkloadGrain workload, bool follow, HttpContext http, string prefix)
+    {
+        await foreach (var line in workload.ReadLog(follow, http.RequestAborted).WithCancellation(http.RequestAborted))
         {
-            await http.Response.WriteAsync(line + "\n", http.RequestAborted);
+            await http.Response.WriteAsync(prefix + line + "\n", http.RequestAborted);
             if (follow)
             {
                 await http.Response.Body.FlushAsync(http.RequestAborted);

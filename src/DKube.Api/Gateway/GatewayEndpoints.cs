@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Serving;
@@ -15,7 +16,8 @@ namespace DKube.Api.Gateway;
 /// <summary>
 /// <c>/serve/{deployment}/{path}</c> at the server's root: a bearer token of someone who may see
 /// the deployment, then YARP's forwarder to the least-loaded ready replica at its prefix + path.
-/// Every answer carries <c>X-Request-Id</c> (the caller's, or a new one).
+/// Every answer carries <c>X-Request-Id</c> (the caller's, or a new one) and is recorded in the
+/// prediction log (off the request's path) and the gateway's Prometheus series.
 /// </summary>
 public static class GatewayEndpoints
 {
@@ -30,6 +32,7 @@ public static class GatewayEndpoints
     {
         services.AddHttpForwarder();
         services.AddSingleton(options ?? new GatewayOptions());
+        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ServingGateway>(sp, sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddHostedService(sp => sp.GetRequiredService<ServingGateway>());
         return services;
@@ -41,7 +44,8 @@ public static class GatewayEndpoints
             .WithSummary("Inference: any method is forwarded to the least-loaded ready replica of the deployment at its `prefix` + `/{path}`; waits while every replica is busy or none is up (scaled to zero); 503 with Retry-After when the wait list is full. Answers carry X-Request-Id.");
     }
 
-    private static async Task ServeAsync(string deployment, string? path, HttpContext http, ServingGateway gateway, GatewayOptions options, IHttpForwarder forwarder)
+    private static async Task ServeAsync(string deployment, string? path, HttpContext http, ServingGateway gateway, GatewayOptions options, IHttpForwarder forwarder,
+        IPredictionLog log, GatewayMetrics metrics)
     {
         var requestId = RequestIdOf(http.Request);
         http.Response.Headers[RequestIdHeader] = requestId;
@@ -53,14 +57,69 @@ public static class GatewayEndpoints
             return;
         }
 
+        // Every answer from here on is recorded (status and latency: the deployment's health and
+        // metrics); with logPredictions its JSON bodies too, copied as they stream through.
+        var at = gateway.Time.GetUtcNow();
+        var started = Stopwatch.GetTimestamp();
+        var (input, output, responseBody) = routes.LogPredictions ? Capture(http, options.MaxPredictionBodyBytes) : (null, null, null);
+        var forwarded = false;
+        var finished = false;
+        try
+        {
+            forwarded = await ForwardAsync(deployment, path, http, gateway, traffic, requestId, options, forwarder);
+            finished = true;
+        }
+        finally
+        {
+            if (responseBody is not null)
+            {
+                http.Response.Body = responseBody;
+            }
+
+            // A caller that went away before its answer: nginx's 499 rather than whatever status was set.
+            var status = finished || !http.RequestAborted.IsCancellationRequested ? http.Response.StatusCode : 499;
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            metrics.Answered(deployment, status, elapsed);
+            if (traffic.Routes?.Status != DeploymentStatus.Imported)
+            {
+                // Bodies only of what a replica was asked and answered (not the gateway's own problems),
+                // and both or neither: a prediction without its inputs (or outputs) would mislead a monitor.
+                var bodies = forwarded && input is { Overflowed: false } && output is { Overflowed: false };
+                log.TryAppend(new PredictionRecord(deployment, requestId, at, status, elapsed.TotalMilliseconds,
+                    bodies ? input!.TakeJson() : null, bodies ? output!.TakeJson() : null));
+            }
+
+            input?.Dispose();
+            output?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Tees the request and response bodies into bounded copies. A request announced larger than
+    /// the bound is not copied at all; a response is given up as soon as it passes the bound.
+    /// </summary>
+    private static (BodyCapture? Input, BodyCapture? Output, Stream? ResponseBody) Capture(HttpContext http, int limit)
+    {
+        var input = http.Request.ContentLength > limit ? BodyCapture.TooLarge(http.Request.Body) : new BodyCapture(http.Request.Body, limit);
+        http.Request.Body = input;
+        var responseBody = http.Response.Body;
+        var output = new BodyCapture(responseBody, limit);
+        http.Response.Body = output;
+        return (input, output, responseBody);
+    }
+
+    /// <summary>Answers the request from a replica (or with the gateway's 409/503); true when it reached one.</summary>
+    private static async Task<bool> ForwardAsync(string deployment, string? path, HttpContext http, ServingGateway gateway, DeploymentTraffic traffic, string requestId,
+        GatewayOptions options, IHttpForwarder forwarder)
+    {
         for (var attempt = 0; ; attempt++)
         {
-            routes = traffic.Routes!;
+            var routes = traffic.Routes!;
             if (routes.Status is DeploymentStatus.Stopped or DeploymentStatus.Error or DeploymentStatus.Imported)
             {
                 await ProblemResults.Result(StatusCodes.Status409Conflict, "deployment-not-serving",
                     $"Deployment '{deployment}' is {routes.Status}; it serves no requests here.").ExecuteAsync(http);
-                return;
+                return false;
             }
 
             if (traffic.HasNoReplica)
@@ -75,7 +134,7 @@ public static class GatewayEndpoints
                 http.Response.Headers.RetryAfter = "1";
                 await ProblemResults.Result(StatusCodes.Status503ServiceUnavailable, "overloaded",
                     $"Every replica of '{deployment}' is busy and its wait list is full (or no replica became ready in time); try again.").ExecuteAsync(http);
-                return;
+                return false;
             }
 
             ForwarderError error;
@@ -99,7 +158,7 @@ public static class GatewayEndpoints
                 continue;
             }
 
-            return;
+            return true;
         }
     }
 

@@ -9,6 +9,9 @@ public sealed class GatewayOptions
     /// <summary>How long a request waits for a replica (a cold start from zero included) before it gets 503.</summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Largest request or response body kept in the prediction log; a request with a larger one is logged without bodies.</summary>
+    public int MaxPredictionBodyBytes { get; set; } = 64 * 1024;
+
     /// <summary>How often each deployment's concurrency is reported to its grain (Knative's queue-proxy reports every second).</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -20,6 +20,9 @@ public sealed class ServingGateway(IGrainFactory grains, GatewayOptions options,
     /// <summary>This process' name in the deployments' load reports (each gateway's latest report counts once).</summary>
     public string GatewayId { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>The gateway's clock (requests are logged at its time).</summary>
+    public TimeProvider Time => time;
+
     /// <summary>The deployment's traffic table, or null when it does not exist.</summary>
     public async Task<DeploymentTraffic?> FindAsync(string id)
     {

@@ -27,6 +27,9 @@ public sealed class GatewayAccess(BearerAuthFilter auth, IGrainFactory grains)
         return request.Cookies.TryGetValue(GatewayForwarder.TokenCookie, out var cookie) && cookie.Length is > 0 and <= 512 ? cookie : null;
     }
 
+    /// <summary>The caller a token stands for, or null when it is unknown (the web UI's sign-in checks a typed token with it).</summary>
+    public Task<Caller?> CallerOfAsync(string token, CancellationToken cancellationToken) => auth.CallerOfAsync(token, cancellationToken);
+
     /// <summary>The caller, or null (the answer is 401 then).</summary>
     public async Task<Caller?> CallerAsync(HttpContext http) =>
         TokenOf(http.Request) is { } token ? await auth.CallerOfAsync(token, http.RequestAborted) : null;

@@ -1,31 +1,64 @@
+using DKube.Scheduling;
+
 namespace DKube.Api.Limits;
 
 /// <summary>
-/// At most <see cref="Concurrency"/> requests of tenants in their handlers at once in this process;
-/// the others wait in one queue per tenant, and a freed slot goes to the tenants in turn (round
-/// robin over the tenants that wait), not to the oldest request overall. So a tenant that floods
-/// waits behind its own backlog: another tenant's request waits at most one turn of each waiting
-/// tenant, whatever the flood's size. A tenant with <see cref="QueueLimit"/> requests waiting is
-/// refused (429) rather than queued further. Framework limiters partition by key but keep one FIFO
-/// per partition with a shared permit count, which does not give this cross-tenant order.
+/// At most <see cref="Concurrency"/> requests of tenants in their handlers at once in one lane of this
+/// process, and no tenant more than its max-min fair share of them (<see cref="FairShare"/>): a tenant
+/// alone may hold all but <see cref="Reserve"/> slots; once another tenant asks, the first tenant's
+/// share shrinks to the water level and every slot it frees goes to the tenants below their share
+/// until they have it. So a tenant whose requests are slow (a flood of submissions whose grain calls
+/// and database writes queue up) never holds the slots another tenant's requests need, and a tenant
+/// who arrives finds a reserved slot at once. Requests beyond a tenant's share wait in one queue per
+/// tenant; a freed slot goes to the waiting tenants below their share in turn (round robin), not to
+/// the oldest request overall. A tenant with <see cref="QueueLimit"/> requests waiting is refused
+/// (429) rather than queued further. Framework limiters partition by key but keep one FIFO per
+/// partition with a shared permit count, which gives neither this cross-tenant order nor shares.
 /// </summary>
-public sealed class FairRequestQueue(int concurrency, int queueLimit)
+public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserve)
 {
     private readonly object _lock = new();
-    private readonly Dictionary<string, LinkedList<Waiter>> _waiting = new(StringComparer.Ordinal);
-    private readonly LinkedList<string> _turns = new();
+    private readonly Dictionary<string, Tenant> _tenants = new(StringComparer.Ordinal);
+    // Tenants with requests waiting, in the order of their turns.
+    private readonly LinkedList<Tenant> _turns = new();
     private int _free = concurrency;
+
+    public FairRequestQueue(int concurrency, int queueLimit)
+        : this(concurrency, queueLimit, FairShare.DefaultReserve(concurrency))
+    {
+    }
 
     public int Concurrency { get; } = concurrency;
 
     public int QueueLimit { get; } = queueLimit;
+
+    /// <summary>Slots no single tenant may take while it is the only one asking.</summary>
+    public int Reserve { get; } = reserve;
 
     /// <summary>How many requests of <paramref name="tenant"/> wait for a slot now.</summary>
     public int Waiting(string tenant)
     {
         lock (_lock)
         {
-            return _waiting.TryGetValue(tenant, out var queue) ? queue.Count : 0;
+            return _tenants.TryGetValue(tenant, out var t) ? t.Queue.Count : 0;
+        }
+    }
+
+    /// <summary>How many slots <paramref name="tenant"/>'s requests hold now.</summary>
+    public int Held(string tenant)
+    {
+        lock (_lock)
+        {
+            return _tenants.TryGetValue(tenant, out var t) ? t.Held : 0;
+        }
+    }
+
+    /// <summary>The most slots one tenant may hold now, given what every tenant holds and waits for.</summary>
+    public int Share()
+    {
+        lock (_lock)
+        {
+            return ShareNow();
         }
     }
 
@@ -35,81 +68,121 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit)
         Waiter waiter;
         lock (_lock)
         {
-            if (_free > 0 && _turns.Count == 0)
+            if (!_tenants.TryGetValue(tenant, out var t))
             {
-                _free--;
-                return new Slot(this);
+                t = new Tenant(tenant);
+                _tenants[tenant] = t;
             }
 
-            if (!_waiting.TryGetValue(tenant, out var queue))
+            waiter = new Waiter(t);
+            waiter.Node = t.Queue.AddLast(waiter);
+            if (t.Queue.Count == 1)
             {
-                queue = new LinkedList<Waiter>();
-                _waiting[tenant] = queue;
+                t.Turn = _turns.AddLast(t);
             }
 
-            if (queue.Count >= QueueLimit)
+            Dispatch();
+            if (!waiter.Granted.Task.IsCompleted && t.Queue.Count > QueueLimit)
             {
+                Withdraw(waiter);
+                // The share was reckoned with this request counted: without it, others' may be larger.
+                Dispatch();
                 return null;
             }
+        }
 
-            waiter = new Waiter(tenant);
-            waiter.Node = queue.AddLast(waiter);
-            if (queue.Count == 1)
+        if (!waiter.Granted.Task.IsCompleted)
+        {
+            await using (cancellationToken.Register(() => Abandon(waiter)))
             {
-                _turns.AddLast(tenant);
+                await waiter.Granted.Task;
             }
         }
 
-        await using (cancellationToken.Register(() => Abandon(waiter)))
-        {
-            await waiter.Granted.Task;
-        }
-
-        return new Slot(this);
+        return new Slot(this, waiter.Tenant);
     }
 
-    /// <summary>A caller that gave up while waiting leaves its queue; if its slot was granted meanwhile, the slot passes on.</summary>
+    /// <summary>A caller that gave up while waiting leaves its queue; if its slot was granted meanwhile, the slot is the caller's to give back.</summary>
     private void Abandon(Waiter waiter)
     {
         lock (_lock)
         {
-            if (waiter.Node?.List is { } queue)
+            if (waiter.Node is not null)
             {
-                queue.Remove(waiter.Node);
-                if (queue.Count == 0)
-                {
-                    _waiting.Remove(waiter.Tenant);
-                    _turns.Remove(waiter.Tenant);
-                }
-
+                Withdraw(waiter);
                 waiter.Granted.TrySetCanceled();
+                // Its tenant now asks for less: the others' shares may have grown.
+                Dispatch();
             }
         }
     }
 
-    private void Release()
+    private void Withdraw(Waiter waiter)
+    {
+        var tenant = waiter.Tenant;
+        tenant.Queue.Remove(waiter.Node!);
+        waiter.Node = null;
+        if (tenant.Queue.Count == 0 && tenant.Turn is { } turn)
+        {
+            _turns.Remove(turn);
+            tenant.Turn = null;
+        }
+
+        Forget(tenant);
+    }
+
+    private void Release(Tenant tenant)
     {
         lock (_lock)
         {
-            if (_turns.First is not { } turn)
+            tenant.Held--;
+            _free++;
+            Forget(tenant);
+            Dispatch();
+        }
+    }
+
+    /// <summary>
+    /// Grants free slots to waiting requests: to the first tenant in turn order that holds less than
+    /// the share, which then goes to the back of the turns. A tenant at its share keeps its place and
+    /// waits until it holds less (its own requests end) or the share grows (another tenant asks for less).
+    /// </summary>
+    private void Dispatch()
+    {
+        if (_free == 0 || _turns.Count == 0)
+        {
+            return;
+        }
+
+        // A grant moves a request from waiting to held: the demands, and so the share, stay as they are.
+        var share = ShareNow();
+        while (_free > 0)
+        {
+            var turn = _turns.First;
+            while (turn is not null && turn.Value.Held >= share)
             {
-                _free++;
+                turn = turn.Next;
+            }
+
+            if (turn is null)
+            {
                 return;
             }
 
-            // The tenant whose turn it is gets the slot and goes to the back of the turns.
-            _turns.RemoveFirst();
-            var queue = _waiting[turn.Value];
-            var waiter = queue.First!.Value;
-            queue.RemoveFirst();
+            var tenant = turn.Value;
+            var waiter = tenant.Queue.First!.Value;
+            tenant.Queue.RemoveFirst();
             waiter.Node = null;
-            if (queue.Count > 0)
+            tenant.Held++;
+            _free--;
+            _turns.Remove(turn);
+            if (tenant.Queue.Count > 0)
             {
                 _turns.AddLast(turn);
             }
             else
             {
-                _waiting.Remove(turn.Value);
+                tenant.Turn = null;
             }
 
             // Completes off the lock's thread (RunContinuationsAsynchronously): the slot is the waiter's now.
@@ -117,16 +190,37 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit)
         }
     }
 
-    private sealed class Waiter(string tenant)
+    private int ShareNow() => FairShare.Cap(Concurrency, Reserve, _tenants.Values.Select(t => t.Held + t.Queue.Count));
+
+    private void Forget(Tenant tenant)
     {
-        public string Tenant { get; } = tenant;
+        if (tenant.Held == 0 && tenant.Queue.Count == 0)
+        {
+            _tenants.Remove(tenant.Name);
+        }
+    }
+
+    private sealed class Tenant(string name)
+    {
+        public string Name { get; } = name;
+
+        public int Held { get; set; }
+
+        public LinkedList<Waiter> Queue { get; } = new();
+
+        public LinkedListNode<Tenant>? Turn { get; set; }
+    }
+
+    private sealed class Waiter(Tenant tenant)
+    {
+        public Tenant Tenant { get; } = tenant;
 
         public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public LinkedListNode<Waiter>? Node { get; set; }
     }
 
-    private sealed class Slot(FairRequestQueue owner) : IDisposable
+    private sealed class Slot(FairRequestQueue owner, Tenant tenant) : IDisposable
     {
         private int _disposed;
 
@@ -134,7 +228,7 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit)
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                owner.Release();
+                owner.Release(tenant);
             }
         }
     }

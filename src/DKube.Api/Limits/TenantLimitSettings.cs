@@ -17,7 +17,7 @@ public sealed record TenantLimitSettings(
     int MaxConcurrentRequests = 0,
     int TenantQueueLimit = 200)
 {
-    /// <summary>Requests in their handlers at once in one API process.</summary>
+    /// <summary>Requests in their handlers at once in one lane (reads, writes) of one API process.</summary>
     public int Concurrency => MaxConcurrentRequests > 0 ? MaxConcurrentRequests : 16 * Environment.ProcessorCount;
 
     /// <summary>The rate of a named partition (<see cref="LimitPartition"/>); its burst is two seconds' worth.</summary>

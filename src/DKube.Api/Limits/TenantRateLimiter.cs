@@ -7,7 +7,8 @@ namespace DKube.Api.Limits;
 
 /// <summary>
 /// Token buckets per caller, reads (GET, HEAD), writes (every other verb) and each named
-/// <see cref="LimitPartition"/> apart, then the <see cref="FairRequestQueue"/>; the buckets are built on the
+/// <see cref="LimitPartition"/> apart, then a slot of the fair request queue of the request's lane
+/// (<see cref="RequestLanes"/>: reads and writes apart, each with per-tenant shares); the buckets are built on the
 /// framework's <see cref="PartitionedRateLimiter"/>. It runs after the bearer filter rather than as
 /// ASP.NET Core's rate limiting middleware because the caller (and so the partition and its group
 /// limits) is only known once the token is resolved, which the middleware's synchronous partitioner
@@ -19,13 +20,13 @@ public sealed class TenantRateLimiter : IDisposable
     private readonly TenantLimitSettings _settings;
     private readonly GroupLimitsCache _groups;
     private readonly PartitionedRateLimiter<BucketKey> _buckets;
-    private readonly FairRequestQueue _queue;
+    private readonly RequestLanes _lanes;
 
-    public TenantRateLimiter(TenantLimitSettings settings, GroupLimitsCache groups, FairRequestQueue queue)
+    public TenantRateLimiter(TenantLimitSettings settings, GroupLimitsCache groups, RequestLanes lanes)
     {
         _settings = settings;
         _groups = groups;
-        _queue = queue;
+        _lanes = lanes;
         // The limits are part of the key: when the operator changes them, the caller's next request
         // lands in a fresh bucket of the new size at once; the old one is dropped once idle.
         _buckets = PartitionedRateLimiter.Create<BucketKey, BucketKey>(key => RateLimitPartition.GetTokenBucketLimiter(key, Options));
@@ -37,8 +38,9 @@ public sealed class TenantRateLimiter : IDisposable
 
     /// <summary>
     /// Runs <paramref name="next"/> for <paramref name="caller"/> within their limits: a token from the
-    /// right bucket (else 429), then, for the general partition, a slot of the fair request queue
-    /// (the caller waits for their turn; 429 when their queue is full). The operator is never limited.
+    /// right bucket (else 429), then, for the general partition, a slot of the fair request queue of
+    /// its lane, within the caller's share (the caller waits for their turn; 429 when their queue is
+    /// full). The operator is never limited.
     /// </summary>
     public async ValueTask<object?> InvokeAsync(HttpContext http, Caller caller, Func<ValueTask<object?>> next)
     {
@@ -53,10 +55,11 @@ public sealed class TenantRateLimiter : IDisposable
             return await next();
         }
 
-        using var slot = await _queue.EnterAsync(caller.Name, http.RequestAborted);
+        var lane = _lanes.For(http.Request.Method);
+        using var slot = await lane.EnterAsync(caller.Name, http.RequestAborted);
         if (slot is null)
         {
-            return QueueFull(http, caller);
+            return QueueFull(http, caller, lane);
         }
 
         // A handler that streams (a followed log) starts its answer early and may run for hours:
@@ -115,13 +118,13 @@ public sealed class TenantRateLimiter : IDisposable
     }
 
     /// <summary>The caller already has as many requests waiting for a slot as one tenant may: the server is overloaded and this tenant is most of it.</summary>
-    private IResult QueueFull(HttpContext http, Caller caller)
+    private static IResult QueueFull(HttpContext http, Caller caller, FairRequestQueue lane)
     {
         http.Response.Headers.RetryAfter = "1";
         var problem = ProblemResults.Create(StatusCodes.Status429TooManyRequests, "rate-limited",
-            $"The server is busy and '{caller.Name}' already has {_queue.QueueLimit} requests waiting; retry after 1 s.");
+            $"The server is busy and '{caller.Name}' already has {lane.QueueLimit} requests waiting; retry after 1 s.");
         problem.Extensions["limit"] = "queue";
-        problem.Extensions["queueLimit"] = _queue.QueueLimit;
+        problem.Extensions["queueLimit"] = lane.QueueLimit;
         return TypedResults.Problem(problem);
     }
 

@@ -6,7 +6,7 @@ namespace DKube.Executors.Kubernetes;
 /// </summary>
 public static class KubernetesBackendOptions
 {
-    /// <summary>The port an IDE server listens on (default <see cref="KubernetesOptions.IdePort"/>).</summary>
+    /// <summary>The port an IDE or model server listens on in its container (default <see cref="KubernetesOptions.IdePort"/>).</summary>
     public const string Port = "port";
 
     /// <summary>The service account the pods run as (default: the namespace's <c>default</c>).</summary>

@@ -7,7 +7,8 @@ namespace DKube.Executors.Kubernetes;
 
 /// <summary>
 /// Runs work on a Kubernetes cluster through its API server: a run as a <c>batch/v1</c> Job named
-/// after the work id, an IDE as a Pod plus a ClusterIP Service. The name makes submit idempotent
+/// after the work id, an IDE or a model server as a Pod plus a ClusterIP Service (a model server is
+/// reported at its Service, an IDE at its pod). The name makes submit idempotent
 /// (a second create answers 409) and lets a reconcile after a restart find the work again.
 /// Status is pushed by the API server through watches; nothing is polled.
 /// </summary>
@@ -46,10 +47,10 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
     public async Task<string> SubmitAsync(ExecutionSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Kind == WorkloadKind.Ide)
+        if (KubernetesManifests.RunsAsServer(spec.Kind))
         {
-            var pod = KubernetesManifests.IdePod(spec, options);
-            var service = KubernetesManifests.IdeService(spec, options);
+            var pod = KubernetesManifests.ServerPod(spec, options);
+            var service = KubernetesManifests.ServerService(spec, options);
             await staging.PrepareAsync(spec, cancellationToken);
             await CreateOnceAsync(spec.Id, "pod", ct => client.CoreV1.CreateNamespacedPodAsync(pod, options.Namespace, cancellationToken: ct), cancellationToken);
             await CreateOnceAsync(spec.Id, "service", ct => client.CoreV1.CreateNamespacedServiceAsync(service, options.Namespace, cancellationToken: ct), cancellationToken);
@@ -112,8 +113,8 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
         {
             var (status, kind) = jobs[id].SingleOrDefault() is { } job
                 ? (KubernetesStatusMapper.ForJob(id, job, pods[id].ToList(), now), WorkloadKind.Run)
-                : pods[id].FirstOrDefault(p => p.Metadata?.Name == id) is { } idePod
-                    ? (KubernetesStatusMapper.ForIdePod(id, idePod, now), WorkloadKind.Ide)
+                : pods[id].FirstOrDefault(p => p.Metadata?.Name == id) is { } serverPod
+                    ? (KubernetesStatusMapper.ForServerPod(id, serverPod, now, options), KubernetesStatusMapper.KindOf(serverPod))
                     : (new ExecutionStatus(id, ExecutionState.Lost, now, Reason: "Kubernetes does not know the work"), WorkloadKind.Run);
             statuses.Add(status);
             if (!status.IsFinal)

@@ -14,11 +14,12 @@ internal static class KubernetesLabels
     public const string User = "dkube.io/user";
     public const string Group = "dkube.io/group";
 
-    /// <summary><c>run</c> or <c>ide</c>: an IDE's pod must be told apart from a Job's pods.</summary>
+    /// <summary><c>run</c>, <c>ide</c> or <c>inference</c>: a server's pod must be told apart from a Job's pods.</summary>
     public const string Kind = "dkube.io/kind";
 
     public const string RunKind = "run";
     public const string IdeKind = "ide";
+    public const string InferenceKind = "inference";
 
     /// <summary>Set by the Job controller on each pod of an Indexed Job (Kubernetes 1.28+).</summary>
     public const string CompletionIndex = "batch.kubernetes.io/job-completion-index";
@@ -41,7 +42,12 @@ internal static class KubernetesLabels
         [Run] = spec.Id,
         [User] = Sanitise(spec.User),
         [Group] = Sanitise(spec.Group),
-        [Kind] = spec.Kind == WorkloadKind.Ide ? IdeKind : RunKind,
+        [Kind] = spec.Kind switch
+        {
+            WorkloadKind.Ide => IdeKind,
+            WorkloadKind.Inference => InferenceKind,
+            _ => RunKind,
+        },
     };
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace DKube.Executors.Kubernetes;
 
 /// <summary>
 /// Turns a spec into the objects the API server is asked to create: a run becomes an Indexed
-/// <c>batch/v1</c> Job with one pod per worker (index 0 is the master), an IDE a Pod plus a
-/// ClusterIP Service. All carry the labels of <see cref="KubernetesLabels"/>.
+/// <c>batch/v1</c> Job with one pod per worker (index 0 is the master), a server (an IDE, a
+/// deployment's model server) a Pod plus a ClusterIP Service. All carry the labels of <see cref="KubernetesLabels"/>.
 /// </summary>
 /// <remarks>
 /// <see cref="ExecutionSpec.Placement"/> is not used: on Kubernetes the scheduler places pods and
@@ -46,10 +46,10 @@ internal static class KubernetesManifests
     }
 
     /// <exception cref="ArgumentException">As for <see cref="Job"/>, or a malformed <c>port</c> option.</exception>
-    public static V1Pod IdePod(ExecutionSpec spec, KubernetesOptions options)
+    public static V1Pod ServerPod(ExecutionSpec spec, KubernetesOptions options)
     {
         Validate(spec);
-        var port = IdePort(spec, options);
+        var port = ServerPort(spec, options);
         var podSpec = PodSpec(spec, options, [new V1ContainerPort { Name = "http", ContainerPort = port }]);
         podSpec.ActiveDeadlineSeconds = DeadlineSeconds(spec.TimeLimit);
         return new V1Pod
@@ -61,9 +61,9 @@ internal static class KubernetesManifests
         };
     }
 
-    public static V1Service IdeService(ExecutionSpec spec, KubernetesOptions options)
+    public static V1Service ServerService(ExecutionSpec spec, KubernetesOptions options)
     {
-        var port = IdePort(spec, options);
+        var port = ServerPort(spec, options);
         return new V1Service
         {
             ApiVersion = "v1",
@@ -241,7 +241,10 @@ internal static class KubernetesManifests
         }
     }
 
-    private static int IdePort(ExecutionSpec spec, KubernetesOptions options) =>
+    /// <summary>Work that runs as one pod behind a Service (an IDE, a model server) rather than as a Job.</summary>
+    public static bool RunsAsServer(WorkloadKind kind) => kind != WorkloadKind.Run;
+
+    private static int ServerPort(ExecutionSpec spec, KubernetesOptions options) =>
         Option(spec, KubernetesBackendOptions.Port) is not { } text
             ? options.IdePort
             : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536

@@ -35,6 +35,9 @@ public sealed class KubernetesOptions
     /// <summary>Port an IDE server listens on, exposed by its Service, unless the spec's <c>port</c> option says otherwise.</summary>
     public int IdePort { get; init; } = 8888;
 
+    /// <summary>The cluster's DNS domain: a model server is reported at its Service's name, <c>{id}.{namespace}.svc.{ClusterDomain}</c>.</summary>
+    public string ClusterDomain { get; init; } = "cluster.local";
+
     /// <summary>
     /// The pods' terminationGracePeriodSeconds: the time between SIGTERM and SIGKILL when a run is
     /// stopped. A Job's pods are deleted by the garbage collector, which honours this rather

@@ -35,14 +35,21 @@ internal static class KubernetesStatusMapper
             : Status(ExecutionState.Pending, reason: "waiting for pods");
     }
 
-    /// <summary>An IDE: its one pod's phase; while it runs, its endpoint is the pod's address and container port.</summary>
-    public static ExecutionStatus ForIdePod(string id, V1Pod pod, DateTimeOffset at)
+    /// <summary>
+    /// A server: its one pod's phase. While it runs, an IDE's endpoint is the pod's address and
+    /// container port; a model server's is its Service's DNS name (stable whatever the pod's address,
+    /// and what the gateway of another silo of the cluster resolves).
+    /// </summary>
+    public static ExecutionStatus ForServerPod(string id, V1Pod pod, DateTimeOffset at, KubernetesOptions options)
     {
         ExecutionStatus Status(ExecutionState state, int? code = null, string? reason = null) => new(id, state, at, code, reason, pod.Metadata?.Name);
         var (code, containerReason) = FirstFailure([pod]);
         return pod.Status?.Phase switch
         {
-            "Running" => Status(ExecutionState.Running) with { Endpoint = EndpointOf(pod) },
+            "Running" => Status(ExecutionState.Running) with
+            {
+                Endpoint = KindOf(pod) == WorkloadKind.Inference ? ServiceEndpointOf(pod, options) : EndpointOf(pod),
+            },
             "Succeeded" => Status(ExecutionState.Succeeded, 0),
             "Failed" when pod.Status.Reason == "DeadlineExceeded" => Status(ExecutionState.Failed, code, "time limit"),
             "Failed" => Status(ExecutionState.Failed, code, containerReason ?? pod.Status.Reason ?? "failed"),
@@ -57,6 +64,19 @@ internal static class KubernetesStatusMapper
         && pod.Spec?.Containers?.FirstOrDefault()?.Ports?.FirstOrDefault()?.ContainerPort is { } port
             ? HttpEndpoint.Url(ip, port)
             : null;
+
+    /// <summary><c>http://{service}.{namespace}.svc.{domain}:port</c>: the Service is named after the work, as its pod is.</summary>
+    public static string? ServiceEndpointOf(V1Pod pod, KubernetesOptions options) =>
+        KubernetesLabels.RunIdOf(pod.Metadata) is { } id
+        && pod.Spec?.Containers?.FirstOrDefault()?.Ports?.FirstOrDefault()?.ContainerPort is { } port
+            ? HttpEndpoint.Url($"{id}.{pod.Metadata.NamespaceProperty ?? options.Namespace}.svc.{options.ClusterDomain}", port)
+            : null;
+
+    /// <summary>The kind of work a server pod stands for, from its kind label.</summary>
+    public static WorkloadKind KindOf(V1Pod pod) =>
+        pod.Metadata?.Labels?.TryGetValue(KubernetesLabels.Kind, out var kind) == true && kind == KubernetesLabels.InferenceKind
+            ? WorkloadKind.Inference
+            : WorkloadKind.Ide;
 
     /// <summary>Why a pod waits: a container's waiting reason (ImagePullBackOff), else why it is unscheduled.</summary>
     public static string PendingReason(V1Pod pod)

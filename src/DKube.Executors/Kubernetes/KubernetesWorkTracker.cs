@@ -264,10 +264,10 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
         return of;
     }
 
-    // The object that stands for the work (a run's Job, an IDE's pod) exists.
+    // The object that stands for the work (a run's Job, a server's pod) exists; kind says which of the two was seen.
     private void Saw(string id, WorkloadKind kind)
     {
-        if (watched.TryGetValue(id, out var entry) && entry.Kind == kind)
+        if (watched.TryGetValue(id, out var entry) && KubernetesManifests.RunsAsServer(entry.Kind) == KubernetesManifests.RunsAsServer(kind))
         {
             entry.Seen = true;
         }
@@ -275,7 +275,7 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
 
     private void Vanished(string id, WorkloadKind kind)
     {
-        if (watched.TryGetValue(id, out var entry) && entry.Kind == kind && entry.Seen)
+        if (watched.TryGetValue(id, out var entry) && KubernetesManifests.RunsAsServer(entry.Kind) == KubernetesManifests.RunsAsServer(kind) && entry.Seen)
         {
             entry.Gone = true;
         }
@@ -342,9 +342,9 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
         }
 
         var podsOfWork = pods.TryGetValue(id, out var of) ? of.Values : (IReadOnlyCollection<V1Pod>)[];
-        if (entry.Kind == WorkloadKind.Ide)
+        if (KubernetesManifests.RunsAsServer(entry.Kind))
         {
-            return podsOfWork.FirstOrDefault(p => p.Metadata?.Name == id) is { } pod ? KubernetesStatusMapper.ForIdePod(id, pod, now) : null;
+            return podsOfWork.FirstOrDefault(p => p.Metadata?.Name == id) is { } pod ? KubernetesStatusMapper.ForServerPod(id, pod, now, options) : null;
         }
 
         if (!jobs.TryGetValue(id, out var job))

@@ -23,9 +23,13 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
     private readonly ProcessTreeSampler _sampler = new();
     private readonly NvidiaSmi _nvidiaSmi = new();
 
-    // Submit, reconcile and dispose decide whether an id is started, adopted or left alone; taking
-    // them one at a time keeps that decision free of races without a lock per id.
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    // Submit, reconcile and stop decide whether an id is started, adopted or left alone: one at a
+    // time per id (a gate per stripe of ids), never one at a time for the whole executor.
+    private readonly IdGates _gates = new();
+    private readonly string? _launcherInterpreter;
+    private readonly string _shell;
+    private readonly Lock _launcherLock = new();
+    private LocalLauncher? _launcher;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly CancellationToken _stopping;
     private int _disposed;
@@ -52,6 +56,14 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             _setpriv = ResolveProgram(options.SetprivPath)
                 ?? throw new InvalidOperationException($"'{options.SetprivPath}' (util-linux) was not found: it is needed to run local work as its own account.");
         }
+
+        // The launcher spawns by absolute path (no PATH search in a process with the server's privileges).
+        _shell = ResolveProgram(options.ShellPath) ?? options.ShellPath;
+        _launcherInterpreter = OperatingSystem.IsLinux() && options.LauncherPath is { Length: > 0 } launcher && Path.IsPathFullyQualified(_shell)
+            ? ResolveProgram(launcher)
+            : null;
+        if (_launcherInterpreter is null)
+            _logger.LogInformation("Local runs are started by the server itself: no launcher interpreter ('{Launcher}')", options.LauncherPath);
     }
 
     public string Kind => "local";
@@ -62,8 +74,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         LocalSpecValidator.Validate(spec);
 
         LocalRun run;
-        await _gate.WaitAsync(cancellationToken);
-        try
+        using (await _gates.EnterAsync(spec.Id, cancellationToken))
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             if (_runs.TryGetValue(spec.Id, out var known))
@@ -80,10 +91,6 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             run = await StartAsync(spec, paths, cancellationToken);
             _runs[spec.Id] = run;
             run.Watcher = WatchAsync(run);
-        }
-        finally
-        {
-            _gate.Release();
         }
 
         try
@@ -106,15 +113,10 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         if (!_runs.TryGetValue(id, out var run))
         {
             // Not watched by this server yet (stopped before reconcile): adopt it first if it still runs.
-            await _gate.WaitAsync(cancellationToken);
-            try
+            using (await _gates.EnterAsync(id, cancellationToken))
             {
                 ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
                 await ReconcileOneAsync(id, cancellationToken);
-            }
-            finally
-            {
-                _gate.Release();
             }
 
             if (!_runs.TryGetValue(id, out run))
@@ -158,16 +160,13 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             LocalSpecValidator.ValidateId(id);
 
         var statuses = new List<ExecutionStatus>(ids.Count);
-        await _gate.WaitAsync(cancellationToken);
-        try
+        foreach (var id in ids)
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            foreach (var id in ids)
+            using (await _gates.EnterAsync(id, cancellationToken))
+            {
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
                 statuses.Add(await ReconcileOneAsync(id, cancellationToken));
-        }
-        finally
-        {
-            _gate.Release();
+            }
         }
 
         return statuses;
@@ -196,19 +195,19 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             return;
 
         await _lifetime.CancelAsync();
-        await _gate.WaitAsync(CancellationToken.None);
-        try
-        {
-            // Watchers end quietly on cancellation; waiting for them means none reports after dispose.
-            await Task.WhenAll(_runs.Values.Select(r => r.Watcher).OfType<Task>());
-            foreach (var run in _runs.Values)
-                run.Dispose();
-            _runs.Clear();
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        // Whatever started, adopted or stopped before the flag was set finishes first; later calls see the flag.
+        await _gates.DrainAsync();
+
+        // Watchers end quietly on cancellation; waiting for them means none reports after dispose.
+        await Task.WhenAll(_runs.Values.Select(r => r.Watcher).OfType<Task>());
+        foreach (var run in _runs.Values)
+            run.Dispose();
+        _runs.Clear();
+        LocalLauncher? launcher;
+        lock (_launcherLock)
+            (launcher, _launcher) = (_launcher, null);
+        if (launcher is not null)
+            await launcher.DisposeAsync();
 
         _lifetime.Dispose();
     }
@@ -329,31 +328,25 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
 
         // No redirection through the server: the wrapper writes to the log itself, so the run
         // does not depend on pipes that die with the server.
-        var start = new ProcessStartInfo(_options.SetsidPath)
-        {
-            UseShellExecute = false,
-            WorkingDirectory = paths.WorkDir,
-        };
-        foreach (var argument in new[] { _options.ShellPath, "-c", LocalWrapperScript.Text, "dkube-run", spec.Command })
-            start.ArgumentList.Add(argument);
+        List<string> argv = [_shell, "-c", LocalWrapperScript.Text, "dkube-run", spec.Command];
         if (account is { } runAs)
         {
             // The command's own shell reads its environment from a file only its account can read, then
-            // becomes the command; everything before it (setsid, wrapper, setpriv) sees the server's variables only.
-            foreach (var argument in new[]
-                     {
-                         _setpriv!, $"--reuid={runAs.Uid}", $"--regid={runAs.Gid}", "--clear-groups", "--no-new-privs", "--",
-                         _options.ShellPath, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && exec \"$0\" \"$@\"",
-                     })
-                start.ArgumentList.Add(argument);
+            // becomes the command; everything before it (launcher or setsid, wrapper, setpriv) sees the server's variables only.
+            argv.AddRange(
+            [
+                _setpriv!, $"--reuid={runAs.Uid}", $"--regid={runAs.Gid}", "--clear-groups", "--no-new-privs", "--",
+                _options.ShellPath, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && exec \"$0\" \"$@\"",
+            ]);
         }
 
-        ChildEnvironment.Replace(start.Environment, LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null, port: port));
-
-        Process child;
+        var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null, port: port);
+        LocalRun run;
         try
         {
-            child = Process.Start(start) ?? throw new InvalidOperationException($"The process of local run '{spec.Id}' did not start.");
+            run = Launcher() is { } launcher
+                ? await LaunchAsync(launcher, spec.Id, paths, record, argv, environment)
+                : StartChild(spec.Id, paths, record, argv, environment);
         }
         catch
         {
@@ -362,8 +355,42 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             throw;
         }
 
-        _logger.LogInformation("Started local run {RunId} as pid {Pid} in {WorkDir}", spec.Id, child.Id, paths.WorkDir);
-        return LocalRun.Started(spec.Id, paths, record, child);
+        _logger.LogInformation("Started local run {RunId} as pid {Pid} in {WorkDir}", spec.Id, run.Pid, paths.WorkDir);
+        return run;
+    }
+
+    /// <summary>The running launcher, started on first use and again after it died; null when there is no interpreter for it.</summary>
+    private LocalLauncher? Launcher()
+    {
+        if (_launcherInterpreter is null)
+            return null;
+        lock (_launcherLock)
+        {
+            if (_launcher is null || _launcher.Gone.IsCompleted)
+                _launcher = LocalLauncher.Start(_launcherInterpreter, _logger);
+            return _launcher;
+        }
+    }
+
+    private static async Task<LocalRun> LaunchAsync(LocalLauncher launcher, string id, LocalRunPaths paths, LocalRunRecord record, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment)
+    {
+        var (identity, exited) = await launcher.StartAsync(argv, environment, paths.WorkDir);
+        return LocalRun.Launched(id, paths, record, identity, exited, launcher.Gone);
+    }
+
+    /// <summary>Without a launcher: the server forks the run itself, through setsid for its own session.</summary>
+    private LocalRun StartChild(string id, LocalRunPaths paths, LocalRunRecord record, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(_options.SetsidPath)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = paths.WorkDir,
+        };
+        foreach (var argument in argv)
+            start.ArgumentList.Add(argument);
+        ChildEnvironment.Replace(start.Environment, environment);
+        var child = Process.Start(start) ?? throw new InvalidOperationException($"The process of local run '{id}' did not start.");
+        return LocalRun.Started(id, paths, record, child);
     }
 
     private async Task<ExecutionStatus> ReconcileOneAsync(string id, CancellationToken cancellationToken)

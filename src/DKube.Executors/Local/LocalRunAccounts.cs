@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 
 namespace DKube.Executors.Local;
@@ -16,11 +17,15 @@ internal sealed class LocalRunAccounts(string rootPath, int uidBase)
     public const string FileName = ".run-uids.json";
 
     private readonly string _file = Path.Combine(Path.GetFullPath(rootPath), FileName);
-    private readonly Dictionary<string, int> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _lock = new(1, 1);
 
     public async Task<RunAccount> ForAsync(string user, CancellationToken cancellationToken)
     {
+        // A known user's account never changes: only a first use takes the lock (and the file).
+        if (_known.TryGetValue(user, out var known))
+            return new RunAccount(checked(uidBase + known), checked(uidBase + known));
+
         await _lock.WaitAsync(cancellationToken);
         try
         {

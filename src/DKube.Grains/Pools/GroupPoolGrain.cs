@@ -54,9 +54,15 @@ public sealed class GroupPoolGrain(
 
     public async Task<PoolDecision> Submit(PoolRequest request)
     {
-        var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow());
+        // No start estimate: it replays the whole queue (O(n)) and no caller reads it; the pool view estimates.
+        var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow(), estimateStart: false);
         if (decision is not RejectedDecision && state.State.Kinds.TryAdd(request.Id, request.Kind))
         {
+            if (request.OwnerOnly)
+            {
+                state.State.OwnerOnly.Add(request.Id);
+            }
+
             await SaveAsync();
         }
         else
@@ -79,7 +85,7 @@ public sealed class GroupPoolGrain(
     public async Task Release(string id)
     {
         var admitted = _pool.Release(id, time.GetUtcNow());
-        if (state.State.Kinds.Remove(id) || admitted.Count > 0)
+        if (state.State.Kinds.Remove(id) | state.State.OwnerOnly.Remove(id) || admitted.Count > 0)
         {
             await SaveAsync();
         }
@@ -148,20 +154,20 @@ public sealed class GroupPoolGrain(
             .SelectMany(c => c.Second.Where(i => i.Group == Group).Select(i => (Cluster: c.First, Item: i)))
             .ToDictionary(w => w.Item.Id, StringComparer.Ordinal);
         var queue = queued
-            .Select(e => new PoolQueueEntry(e.Request.Id, KindOf(e.Request.Id), e.Request.Owner, e.Request.TotalGpus, e.Position, e.EnqueuedAt, e.EstimatedStart, PoolQueueEntry.WaitingForQuota))
+            .Select(e => new PoolQueueEntry(e.Request.Id, KindOf(e.Request.Id), e.Request.Owner, e.Request.TotalGpus, e.Position, e.EnqueuedAt, e.EstimatedStart, PoolQueueEntry.WaitingForQuota, OwnerOnly: OwnerOnly(e.Request.Id)))
             .ToList();
         foreach (var admission in admitted)
         {
             if (busy.TryGetValue(admission.Request.Id, out var waiting))
             {
                 var (cluster, item) = waiting;
-                queue.Add(new PoolQueueEntry(item.Id, KindOf(item.Id), admission.Request.Owner, admission.Gpus, item.Position, item.QueuedAt, null, PoolQueueEntry.ClusterBusy, cluster));
+                queue.Add(new PoolQueueEntry(item.Id, KindOf(item.Id), admission.Request.Owner, admission.Gpus, item.Position, item.QueuedAt, null, PoolQueueEntry.ClusterBusy, cluster, OwnerOnly(item.Id)));
             }
         }
 
         var running = admitted
             .Where(a => !busy.ContainsKey(a.Request.Id))
-            .Select(a => new PoolRunningEntry(a.Request.Id, KindOf(a.Request.Id), a.Request.Owner, a.Gpus, a.Placement.Cluster, a.AdmittedAt))
+            .Select(a => new PoolRunningEntry(a.Request.Id, KindOf(a.Request.Id), a.Request.Owner, a.Gpus, a.Placement.Cluster, a.AdmittedAt, OwnerOnly(a.Request.Id)))
             .ToList();
         var clusters = _pool.ClusterNames
             .Select(c => new PoolClusterUse(c, running.Where(r => r.Cluster == c).Sum(r => r.Gpus), _clusterGpus.GetValueOrDefault(c)))
@@ -170,6 +176,8 @@ public sealed class GroupPoolGrain(
     }
 
     private string KindOf(string id) => state.State.Kinds.GetValueOrDefault(id, "run");
+
+    private bool OwnerOnly(string id) => state.State.OwnerOnly.Contains(id);
 
     /// <summary>
     /// The nodes of the clusters the group draws on (<paramref name="listed"/>, or every registered

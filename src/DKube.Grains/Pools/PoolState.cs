@@ -31,4 +31,8 @@ public sealed class PoolState
     /// <summary>The group's bound on all waiting workloads; null: the server's default.</summary>
     [Id(6)]
     public int? QueuedPerGroup { get; set; }
+
+    /// <summary>The requests of workloads only their owner may see (<see cref="PoolRequest.OwnerOnly"/>), for the pool view.</summary>
+    [Id(7)]
+    public HashSet<string> OwnerOnly { get; set; } = new(StringComparer.Ordinal);
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Serving;
+using DKube.Abstractions.Tenancy;
+using DKube.Grains.Faults;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Persistence;
 using DKube.Scheduling.Autoscaling;
@@ -10,9 +12,10 @@ namespace DKube.Grains.Serving;
 
 /// <summary>
 /// One inference endpoint: the single writer of its replicas, routes and scale. Replicas are
-/// workloads (runs of kind <c>inference</c>) it creates with deterministic ids and learns the end
-/// of by event (<see cref="WorkloadEnded"/>): a replica that crashes is replaced. A new replica is
-/// probed over HTTP (off the grain's turn) until it answers, and only then joins the routes. A
+/// workloads (runs of kind <c>inference</c>) it creates with deterministic ids and learns of by
+/// events: where it is reached once it runs (<see cref="WorkloadServing"/>, the endpoint its
+/// executor reported) and its end (<see cref="WorkloadEnded"/>): a replica that crashes is replaced.
+/// An addressed replica is probed over HTTP (off the grain's turn) until it answers, and only then joins the routes. A
 /// model change starts replicas of the new version, switches the routes once they are ready, and
 /// drains the old ones (out of the routes first, stopped after <see cref="ServingOptions.DrainDelay"/>),
 /// so no request fails. One timer per activation ticks the autoscaler (Knative's KPA) on the
@@ -21,12 +24,18 @@ namespace DKube.Grains.Serving;
 public sealed class DeploymentGrain(
     [PersistentState("deployment")] IPersistentState<DeploymentState> state,
     ServingOptions options,
-    IReplicaAddresses addresses,
     ReplicaProbe probe,
+    IObjectQuotas quotas,
     TimeProvider time,
     ILogger<DeploymentGrain> logger) : Grain, IDeploymentGrain
 {
     private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
+
+    /// <summary>How long a deleted deployment keeps trying to give its place in the group's quota back.</summary>
+    private static readonly TimeSpan QuotaReleaseBudget = TimeSpan.FromSeconds(30);
+
+    /// <summary>Changes of the replica counts a deployment remembers for its metrics (a few days of autoscaling at most, a small state).</summary>
+    public const int MaxReplicaSamples = 500;
 
     /// <summary>Lines of a failed replica's log the deployment's reason carries.</summary>
     private const int LogTail = 20;
@@ -52,13 +61,17 @@ public sealed class DeploymentGrain(
         _routesVersion = time.GetUtcNow().UtcTicks;
         if (state.State.View is { } view)
         {
-            // After a restart: probe again the replicas that were starting; draining ones are stopped at the first tick.
+            // After a restart: probe again the replicas that were starting and have an address (those
+            // without one are told it by their workload); draining ones are stopped at the first tick.
             foreach (var replica in view.ReplicaList.Where(r => !r.Ready && !r.Draining))
             {
-                StartProbe(replica);
+                ProbeNext(replica);
             }
 
-            EnsureTicking();
+            if (view.Status != DeploymentStatus.Imported)
+            {
+                EnsureTicking();
+            }
         }
 
         return Task.CompletedTask;
@@ -85,10 +98,22 @@ public sealed class DeploymentGrain(
         }
 
         var desired = Math.Max(spec.MinReplicas, 1);
+        // A place in the group's deployments quota first (422 when full): the group counts by id, so
+        // a retried create claims nothing twice; given back whenever the deployment is not kept.
+        await quotas.ClaimAsync(spec.Group, IObjectQuotas.Deployments, Id);
         state.State.ServingVersion = spec.Model.Version;
-        await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
-            DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
-            [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
+        try
+        {
+            await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
+                DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
+                [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
+        }
+        catch
+        {
+            await quotas.ReleaseAsync(spec.Group, IObjectQuotas.Deployments, Id);
+            throw;
+        }
+
         try
         {
             await ReconcileAsync();
@@ -99,6 +124,7 @@ public sealed class DeploymentGrain(
             await StopReplicasAsync(View.ReplicaList);
             await state.SaveAsync(DeactivateOnIdle, clear: true);
             state.State = new DeploymentState();
+            await quotas.ReleaseAsync(spec.Group, IObjectQuotas.Deployments, Id);
             throw;
         }
 
@@ -106,7 +132,24 @@ public sealed class DeploymentGrain(
         return View;
     }
 
+    public async Task<DeploymentView> Import(DeploymentSpec spec, string url, string owner)
+    {
+        if (state.State.View is { } existing)
+        {
+            return existing.Owner == owner && existing.ImportedUrl == url && JsonSerializer.Serialize(existing.Spec, SpecJson) == JsonSerializer.Serialize(spec, SpecJson)
+                ? existing
+                : throw DomainException.Conflict("already-exists", $"Deployment '{Id}' already exists (its idempotency key was used for another request).");
+        }
+
+        // No replicas and no autoscaler: it is served elsewhere; only its predictions come here.
+        await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Imported, null,
+            DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(0, 0), spec, [], [], time.GetUtcNow(), url));
+        return View;
+    }
+
     public Task<DeploymentView?> Get() => Task.FromResult(state.State.View);
+
+    public Task<IReadOnlyList<ReplicaSample>> GetReplicaHistory() => Task.FromResult<IReadOnlyList<ReplicaSample>>(state.State.ReplicaHistory);
 
     public async Task<DeploymentView> Update(DeploymentChange change)
     {
@@ -177,9 +220,12 @@ public sealed class DeploymentGrain(
 
     public async Task Delete()
     {
-        var replicas = View.ReplicaList;
+        var (replicas, group) = (View.ReplicaList, View.Group);
         await state.SaveAsync(DeactivateOnIdle, clear: true);
         state.State = new DeploymentState();
+        // Forgotten, so its place in the group's quota is free (retried: a second DELETE would be 404 by now).
+        await TransientRetry.RunAsync(() => quotas.ReleaseAsync(group, IObjectQuotas.Deployments, Id), QuotaReleaseBudget, logger,
+            $"Giving back the quota place of deployment {Id}");
         RoutesChanged();
         await StopReplicasAsync(replicas);
         _ticker?.Dispose();
@@ -216,39 +262,71 @@ public sealed class DeploymentGrain(
 
     public async Task ReplicaReady(string replicaId)
     {
-        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == replicaId) is not { Ready: false, Draining: false } replica)
+        if (ReplicaOf(replicaId) is not { Ready: false, Draining: false } replica)
         {
             return;
         }
 
         _probes.Remove(replicaId);
+        if (View.Spec.Transformer is { } transformer && replica.WorkloadId == replicaId)
+        {
+            // The predictor answers: the transformer in front of it starts now (it needs the predictor's address).
+            await StartTransformerAsync(replica, transformer);
+            return;
+        }
+
         await SaveAsync(WithReplica(View, replica with { Ready = true }));
         await ReconcileAsync();
     }
 
     public async Task ReplicaNeverReady(string replicaId, string reason)
     {
-        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == replicaId) is not { Ready: false } replica)
+        if (ReplicaOf(replicaId) is not { Ready: false } replica)
         {
             return;
         }
 
         await RuntimeFailedAsync(replica, reason);
-        await StopReplicasAsync([replica]);
+    }
+
+    public async Task WorkloadServing(WorkloadView serving)
+    {
+        if (serving.Endpoint is not { } url || ReplicaOf(serving.Id) is not { Ready: false, Draining: false } replica)
+        {
+            // Ready already, draining, forgotten: nothing new.
+            return;
+        }
+
+        // With a transformer, the predictor's address is where the transformer reaches it; the
+        // transformer's is where the gateway does. Without, the predictor's is both.
+        var addressed = View.Spec.Transformer is null || serving.Id == replica.TransformerId
+            ? replica with { Url = url }
+            : replica with { PredictorUrl = url };
+        if (addressed == replica)
+        {
+            // A repeated delivery.
+            return;
+        }
+
+        CancelProbe(serving.Id);
+        await SaveAsync(WithReplica(View, addressed));
+        ProbeNext(addressed);
     }
 
     public async Task WorkloadEnded(WorkloadView ended)
     {
-        if (state.State.View?.ReplicaList.FirstOrDefault(r => r.WorkloadId == ended.Id) is not { } replica)
+        if (ReplicaOf(ended.Id) is not { } replica)
         {
             // Already forgotten (drained, stopped, or a repeated delivery): nothing to do.
             return;
         }
 
-        CancelProbe(replica.WorkloadId);
+        CancelProbes(replica);
         if (replica.Draining)
         {
             await SaveAsync(WithoutReplica(View, replica.WorkloadId));
+            // Its other half (a transformer or its predictor) goes with it.
+            await StopReplicasAsync([replica]);
         }
         else if (!replica.Ready)
         {
@@ -259,6 +337,7 @@ public sealed class DeploymentGrain(
             logger.LogWarning("Replica {Replica} of {Deployment} ended ({Status}); replacing it", ended.Id, Id, ended.Status);
             await SaveAsync(WithoutReplica(View, replica.WorkloadId) with { Reason = $"replica {ended.Id} ended ({ended.Status}); replaced" });
             RoutesChanged();
+            await StopReplicasAsync([replica]);
             await ReconcileAsync();
         }
     }
@@ -333,7 +412,7 @@ public sealed class DeploymentGrain(
                 return r;
             }
 
-            CancelProbe(r.WorkloadId);
+            CancelProbes(r);
             _drainUntil[r.WorkloadId] = r.Ready ? until : time.GetUtcNow();
             return r with { Draining = true };
         }).ToList();
@@ -344,13 +423,13 @@ public sealed class DeploymentGrain(
     {
         var number = state.State.NextReplica;
         var replicaId = $"{Id}-r{number}";
-        var address = addresses.Assign(replicaId);
         var view = View;
-        var replica = new ReplicaView(replicaId, view.Model.Version, address.Url, false, false, time.GetUtcNow());
+        // No address yet: its executor reports one once it runs (WorkloadServing), and the probe starts then.
+        var replica = new ReplicaView(replicaId, view.Model.Version, null, false, false, time.GetUtcNow());
         state.State.NextReplica = number + 1;
         // Stored before the workload exists: after a crash the replica is known (and found ended or running), never orphaned.
         await SaveAsync(view with { ReplicaList = [.. view.ReplicaList, replica] });
-        var spec = ReplicaSpecs.For(Id, $"{view.Name}-r{number}", view.Spec, view.Model.Version, address, options);
+        var spec = ReplicaSpecs.For(Id, $"{view.Name}-r{number}", view.Spec, view.Model.Version, options);
         try
         {
             await ReplicaWorkloads.CreateAsync(GrainFactory, replicaId, spec, view.Owner, Id, this.GetGrainId());
@@ -360,22 +439,41 @@ public sealed class DeploymentGrain(
             await SaveAsync(WithoutReplica(View, replicaId));
             throw;
         }
-
-        StartProbe(replica);
     }
 
-    /// <summary>Probes the replica over HTTP until it answers or the ready timeout passes; runs off the grain's turn.</summary>
-    private void StartProbe(ReplicaView replica)
+    /// <summary>
+    /// Probes what the replica waits for: its predictor until it answers (then, with a transformer,
+    /// the transformer is made), else the transformer; nothing while the one to probe has no address yet.
+    /// </summary>
+    private void ProbeNext(ReplicaView replica)
     {
-        if (replica.Url is not { } url || _probes.ContainsKey(replica.WorkloadId))
+        var prefix = View.Spec.Serving.Prefix;
+        if (View.Spec.Transformer is null)
+        {
+            StartProbe(replica, replica.WorkloadId, replica.Url, ReplicaSpecs.ProbePath(View.Spec.Serving));
+        }
+        else if (replica.TransformerId is null)
+        {
+            StartProbe(replica, replica.WorkloadId, replica.PredictorUrl, ReplicaSpecs.ProbePath(View.Spec.Serving));
+        }
+        else
+        {
+            // Any answer of the transformer's at the prefix (a 404 included) says it listens.
+            StartProbe(replica, replica.TransformerId, replica.Url, $"{prefix}/");
+        }
+    }
+
+    /// <summary>Probes one workload of the replica over HTTP until it answers or the ready timeout passes; runs off the grain's turn.</summary>
+    private void StartProbe(ReplicaView replica, string id, string? url, string path)
+    {
+        if (url is null || _probes.ContainsKey(id))
         {
             return;
         }
 
         var cancel = new CancellationTokenSource();
-        _probes[replica.WorkloadId] = cancel;
-        var (self, id, probeUrl, deadline) = (this.AsReference<IDeploymentGrain>(), replica.WorkloadId, url + ReplicaSpecs.ProbePath(View.Spec.Serving),
-            replica.CreatedAt + options.ReadyTimeout);
+        _probes[id] = cancel;
+        var (self, probeUrl, deadline) = (this.AsReference<IDeploymentGrain>(), url + path, replica.CreatedAt + options.ReadyTimeout);
         _ = Task.Run(async () =>
         {
             try
@@ -407,6 +505,15 @@ public sealed class DeploymentGrain(
         });
     }
 
+    private void CancelProbes(ReplicaView replica)
+    {
+        CancelProbe(replica.WorkloadId);
+        if (replica.TransformerId is { } transformer)
+        {
+            CancelProbe(transformer);
+        }
+    }
+
     private void CancelProbe(string replicaId)
     {
         if (_probes.Remove(replicaId, out var cancel))
@@ -421,10 +528,12 @@ public sealed class DeploymentGrain(
     /// </summary>
     private async Task RuntimeFailedAsync(ReplicaView replica, string reason)
     {
-        CancelProbe(replica.WorkloadId);
-        var log = await LogTailAsync(replica.WorkloadId);
+        CancelProbes(replica);
+        // The log of the half that failed: the transformer's once it exists (its predictor was ready).
+        var log = await LogTailAsync(replica.TransformerId ?? replica.WorkloadId);
         var detail = log.Length == 0 ? reason : $"{reason}; its log ends:\n{log}";
         var view = WithoutReplica(View, replica.WorkloadId);
+        await StopReplicasAsync([replica]);
         if (view.ReplicaList.Any(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion) && state.State.ServingVersion != view.Model.Version)
         {
             var serving = view.History.Count >= 2 ? view.Model with { Version = state.State.ServingVersion } : view.Model;
@@ -469,15 +578,18 @@ public sealed class DeploymentGrain(
     {
         foreach (var replica in replicas)
         {
-            CancelProbe(replica.WorkloadId);
+            CancelProbes(replica);
             _drainUntil.Remove(replica.WorkloadId);
-            try
+            foreach (var id in new[] { replica.WorkloadId, replica.TransformerId }.OfType<string>())
             {
-                await GrainFactory.GetGrain<IWorkloadGrain>(replica.WorkloadId).Stop();
-            }
-            catch (DomainException)
-            {
-                // Never created (its create failed after the replica was stored): nothing runs.
+                try
+                {
+                    await GrainFactory.GetGrain<IWorkloadGrain>(id).Stop();
+                }
+                catch (DomainException)
+                {
+                    // Never created (its create failed after the replica was stored), or ended and forgotten: nothing runs.
+                }
             }
         }
     }
@@ -565,6 +677,18 @@ public sealed class DeploymentGrain(
     private static int Bounded(int desired, DeploymentSpec spec) =>
         Math.Clamp(desired, spec.MinReplicas, spec.MaxReplicas > 0 ? Math.Max(spec.MaxReplicas, spec.MinReplicas) : DeploymentSpec.ReplicaLimit);
 
+    private ReplicaView? ReplicaOf(string workloadId) => state.State.View?.ReplicaList.FirstOrDefault(r => r.Has(workloadId));
+
+    /// <summary>Makes the transformer of a replica whose predictor is ready (stored first, so a retry after a crash makes the same one).</summary>
+    private async Task StartTransformerAsync(ReplicaView replica, TransformerSpec transformer)
+    {
+        var transformerId = $"{replica.WorkloadId}-t";
+        var view = View;
+        await SaveAsync(WithReplica(view, replica with { TransformerId = transformerId }));
+        var spec = ReplicaSpecs.ForTransformer(Id, $"{view.Name}-{transformerId[(Id.Length + 1)..]}", view.Spec, transformer, replica.PredictorUrl!);
+        await ReplicaWorkloads.CreateAsync(GrainFactory, transformerId, spec, view.Owner, Id, this.GetGrainId());
+    }
+
     private static DeploymentView WithReplica(DeploymentView view, ReplicaView replica) =>
         view with { ReplicaList = view.ReplicaList.Select(r => r.WorkloadId == replica.WorkloadId ? replica : r).ToList() };
 
@@ -573,9 +697,15 @@ public sealed class DeploymentGrain(
 
     private async Task SaveAsync(DeploymentView view)
     {
-        var (before, next, serving) = (state.State.View, state.State.NextReplica, state.State.ServingVersion);
+        var (before, next, serving, samples) = (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory);
         state.State.View = view;
+        if (samples.Count == 0 || samples[^1].Desired != view.Replicas.Desired || samples[^1].Ready != view.Replicas.Ready)
+        {
+            // A new list, so that a failed write can put the old one back.
+            state.State.ReplicaHistory = [.. samples.Skip(Math.Max(0, samples.Count - MaxReplicaSamples + 1)), new ReplicaSample(time.GetUtcNow(), view.Replicas.Desired, view.Replicas.Ready)];
+        }
+
         // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
-        await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion) = (before, next, serving));
+        await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory) = (before, next, serving, samples));
     }
 }

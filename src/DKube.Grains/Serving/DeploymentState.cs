@@ -21,6 +21,10 @@ public sealed class DeploymentState : IProjectedState
     [Id(2)]
     public int ServingVersion { get; set; }
 
+    /// <summary>The replica counts each time they changed (the deployment's replicas-over-time metrics), the latest <see cref="DeploymentGrain.MaxReplicaSamples"/>.</summary>
+    [Id(3)]
+    public List<ReplicaSample> ReplicaHistory { get; set; } = [];
+
     /// <summary>The deployment's name (unique in its group) and listing row, stored with the state.</summary>
     public void ProjectWrite(string key, Projection projection)
     {

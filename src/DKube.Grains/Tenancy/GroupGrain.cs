@@ -5,9 +5,10 @@ using DKube.Grains.Persistence;
 
 namespace DKube.Grains.Tenancy;
 
-/// <summary>A group: the single writer of its pool size, clusters and member set.</summary>
+/// <summary>A group: the single writer of its pool size, clusters, member set, limits and the objects counted against its quotas.</summary>
 public sealed class GroupGrain(
     [PersistentState("group")] IPersistentState<GroupState> state,
+    QuotaDefaults quotas,
     TimeProvider time) : Grain, IGroupGrain
 {
     private string Name => this.GetPrimaryKeyString();
@@ -77,6 +78,59 @@ public sealed class GroupGrain(
     public Task<GroupLimits> GetLimits() => Task.FromResult(state.State.Limits ?? GroupLimits.None);
 
     public Task<GroupView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public async Task ClaimObject(string quota, string id)
+    {
+        RequireExists();
+        var limit = LimitOf(quota);
+        if (!state.State.Claims.TryGetValue(quota, out var claimed))
+        {
+            claimed = new SortedSet<string>(StringComparer.Ordinal);
+            state.State.Claims[quota] = claimed;
+        }
+
+        if (claimed.Contains(id))
+        {
+            return;
+        }
+
+        // Checked and counted in one turn of this (non-reentrant) grain: exact, however many race.
+        if (claimed.Count >= limit)
+        {
+            throw DomainException.QuotaExceeded(new QuotaUse(Name, quota, limit, claimed.Count),
+                $"Group '{Name}' has {claimed.Count} {quota}; its quota is {limit}.");
+        }
+
+        claimed.Add(id);
+        await SaveAsync();
+    }
+
+    public async Task ReleaseObject(string quota, string id)
+    {
+        if (state.State.Claims.TryGetValue(quota, out var claimed) && claimed.Remove(id))
+        {
+            await SaveAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<QuotaUse>> GetObjectUse() => Task.FromResult<IReadOnlyList<QuotaUse>>(
+    [
+        new QuotaUse(Name, IObjectQuotas.Deployments, LimitOf(IObjectQuotas.Deployments), state.State.Claims.GetValueOrDefault(IObjectQuotas.Deployments)?.Count ?? 0),
+        // Monitors are not counted yet (their domain does not claim): the limit alone.
+        new QuotaUse(Name, IObjectQuotas.Monitors, LimitOf(IObjectQuotas.Monitors), null),
+    ]);
+
+    /// <summary>The group's limit of an object quota: the operator's, else the server's default.</summary>
+    private int LimitOf(string quota)
+    {
+        var limits = state.State.Limits ?? GroupLimits.None;
+        return quota switch
+        {
+            IObjectQuotas.Deployments => limits.Deployments ?? quotas.Deployments,
+            IObjectQuotas.Monitors => limits.Monitors ?? quotas.Monitors,
+            _ => throw new ArgumentOutOfRangeException(nameof(quota), quota, "Queued workloads are counted by the group's pool."),
+        };
+    }
 
     private GroupView View() =>
         new(Name, state.State.Gpus, state.State.Clusters, [.. state.State.Members], state.State.CreatedAt, state.State.Limits);

@@ -26,6 +26,10 @@ public sealed class GroupState : IProjectedState
     [Id(5)]
     public GroupLimits? Limits { get; set; }
 
+    /// <summary>Per object quota (<see cref="IObjectQuotas.Deployments"/>), the ids of the objects that hold a place in it.</summary>
+    [Id(6)]
+    public Dictionary<string, SortedSet<string>> Claims { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The group's row and member set (visibility and token look-ups read them).</summary>
     public void ProjectWrite(string key, Projection projection)
     {

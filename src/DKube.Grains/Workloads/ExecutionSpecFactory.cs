@@ -12,6 +12,12 @@ public static class ExecutionSpecFactory
             ? IdeKinds.DefaultCommands.GetValueOrDefault(view.Spec.Kind, "")
             : view.Spec.Command;
 
+    /// <summary>An IDE; a run of kind <c>inference</c> (a deployment's replica: a model server); else a batch run.</summary>
+    public static WorkloadKind KindOf(WorkloadView view) =>
+        view.Type == WorkloadType.Ide ? WorkloadKind.Ide
+        : view.Spec.Kind == Serving.ReplicaSpecs.Kind ? WorkloadKind.Inference
+        : WorkloadKind.Run;
+
     /// <param name="access">DKube's own variables for the work (its API URL and token); they override hyperparameters of the same name.</param>
     public static ExecutionSpec Create(WorkloadView view, string executionId, IReadOnlyDictionary<string, string>? access = null)
     {
@@ -25,9 +31,9 @@ public static class ExecutionSpecFactory
             environment[name] = value;
         }
 
-        var servesHttp = view.Type == WorkloadType.Ide;
+        var kind = KindOf(view);
         spec.BackendOptions.TryGetValue(BackendOptionKeys.TensorBoardOf, out var tensorBoardOf);
-        if (servesHttp)
+        if (kind == WorkloadKind.Ide)
         {
             // The server answers under the path the gateway forwards unchanged, so its own links work.
             environment[GatewayPaths.BaseUrlVariable] = tensorBoardOf is not null && spec.BackendOptions.TryGetValue(BackendOptionKeys.TensorBoardPath, out var path)
@@ -42,7 +48,7 @@ public static class ExecutionSpecFactory
         var placement = view.Allocation?.Workers.Select(w => new AssignedWorker(w.Node, w.Gpus)).ToList() ?? [];
         return new ExecutionSpec(
             executionId,
-            view.Type == WorkloadType.Ide ? WorkloadKind.Ide : WorkloadKind.Run,
+            kind,
             view.Owner,
             view.Group,
             spec.Image,
@@ -60,7 +66,7 @@ public static class ExecutionSpecFactory
                 : null,
             backendOptions)
         {
-            ServesHttp = servesHttp,
+            ServesHttp = kind != WorkloadKind.Run,
             TensorBoardOf = tensorBoardOf,
         };
     }

@@ -74,12 +74,31 @@ public sealed class WorkloadGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task ServingTold(int attempt, string endpoint)
+    {
+        if (attempt < state.State.ServingToldAttempt || (attempt == state.State.ServingToldAttempt && endpoint == state.State.ServingToldEndpoint)
+            || state.State.View is not { } view || view.Attempt != attempt || view.Endpoint != endpoint)
+        {
+            // Older news, or the endpoint moved on since (its own delivery is on its way).
+            return;
+        }
+
+        (state.State.ServingToldAttempt, state.State.ServingToldEndpoint) = (attempt, endpoint);
+        await state.WriteStateAsync();
+    }
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // An end reached before a restart whose delivery to the parent did not complete.
         if (state.State.View is { Parent: not null } view && view.Status.IsFinal() && state.State.WatcherToldAttempt < view.Attempt)
         {
             TellWatcher(view);
+        }
+
+        // Likewise where a serving child is reached.
+        if (state.State.View is { } running && ServingUntold(running))
+        {
+            TellServing(running);
         }
 
         return Task.CompletedTask;
@@ -386,7 +405,7 @@ public sealed class WorkloadGrain(
     }
 
     private static PoolRequest PoolRequestOf(WorkloadView view) => new(view.Id, view.Spec.Kind, view.Owner, view.Spec.Gpus, view.Spec.Workers,
-        view.Spec.Distribution?.Mode ?? DistributionMode.Auto, view.Spec.Affinity, view.Spec.StartWithAvailableGpus, view.Spec.ExpectedDuration, view.Spec.Cluster);
+        view.Spec.Distribution?.Mode ?? DistributionMode.Auto, view.Spec.Affinity, view.Spec.StartWithAvailableGpus, view.Spec.ExpectedDuration, view.Spec.Cluster, view.OwnerOnly);
 
     private void Launch()
     {
@@ -454,20 +473,41 @@ public sealed class WorkloadGrain(
     private void TellWatcher(WorkloadView ended)
     {
         var (self, watcher) = (this.AsReference<IWorkloadGrain>(), GrainFactory.GetGrain<IWorkloadWatcher>(ended.Parent!.Watcher));
+        TellParent(ended, "the end", () => watcher.WorkloadEnded(ended), () => self.WatcherTold(ended.Attempt));
+    }
+
+    /// <summary>
+    /// Tells a parent that watches serving children (<see cref="IWorkloadServingWatcher"/>) where this
+    /// child is reached, the same way as its end: off the turn, retried, noted once delivered.
+    /// </summary>
+    private void TellServing(WorkloadView serving)
+    {
+        var (self, watcher) = (this.AsReference<IWorkloadGrain>(), GrainFactory.GetGrain<IWorkloadServingWatcher>(serving.Parent!.Watcher));
+        TellParent(serving, "the endpoint", () => watcher.WorkloadServing(serving), () => self.ServingTold(serving.Attempt, serving.Endpoint!));
+    }
+
+    private void TellParent(WorkloadView view, string what, Func<Task> deliver, Func<Task> noteDelivered)
+    {
+        var parent = view.Parent!;
         _ = Task.Run(async () =>
         {
             try
             {
-                await TransientRetry.RunAsync(() => watcher.WorkloadEnded(ended), WatcherRetryBudget, logger, $"Telling {ended.Parent.Kind} {ended.Parent.Id} of the end of {ended.Id}");
-                await self.WatcherTold(ended.Attempt);
+                await TransientRetry.RunAsync(deliver, WatcherRetryBudget, logger, $"Telling {parent.Kind} {parent.Id} of {what} of {view.Id}");
+                await noteDelivered();
             }
             catch (Exception e)
             {
-                logger.LogWarning(e, "{Kind} {Parent} was not told of the end of {Id}; it is told again when the run is next activated",
-                    ended.Parent.Kind, ended.Parent.Id, ended.Id);
+                logger.LogWarning(e, "{Kind} {Parent} was not told of {What} of {Id}; it is told again when the run is next activated",
+                    parent.Kind, parent.Id, what, view.Id);
             }
         });
     }
+
+    /// <summary>A running child with an endpoint its parent has not been told of (only children that serve HTTP have one).</summary>
+    private bool ServingUntold(WorkloadView view) =>
+        view is { Parent: not null, Status: WorkloadStatus.Running, Endpoint: not null }
+        && (state.State.ServingToldAttempt != view.Attempt || state.State.ServingToldEndpoint != view.Endpoint);
 
     /// <summary>The agent of the cluster this workload was given.</summary>
     private IClusterAgentGrain Agent => GrainFactory.GetGrain<IClusterAgentGrain>(
@@ -507,6 +547,11 @@ public sealed class WorkloadGrain(
             throw;
         }
 
+        if ((before?.Status != view.Status || before.Endpoint != view.Endpoint) && ServingUntold(view))
+        {
+            TellServing(view);
+        }
+
         if (before?.Status != view.Status)
         {
             if (view.Parent is not null && view.Status.IsFinal())
@@ -522,8 +567,8 @@ public sealed class WorkloadGrain(
         }
 
         // Stored, so told (queued on this silo, sent in order; the turn does not wait for the hub).
-        // Seen by whom the listing shows it to (a leaderboard's evaluation runs: their owner only).
-        await live.Publish(LiveTopics.Workloads, LiveScope.Of(view.Owner, Abstractions.Leaderboards.LeaderboardRuns.VisibleGroup(view)), view);
+        // Seen by whom may see it (WorkloadView.Audience: an evaluation run, its owner only).
+        await live.Publish(LiveTopics.Workloads, view.Audience, view);
         return view;
     }
 

@@ -1,5 +1,4 @@
 using DKube.Abstractions.Common;
-using DKube.Abstractions.Leaderboards;
 using DKube.Abstractions.Workloads;
 using DKube.Storage.Grains;
 using DKube.Storage.ReadModel;
@@ -28,13 +27,23 @@ public sealed class WorkloadState : IProjectedState
     [Id(11)]
     public int WatcherToldAttempt { get; set; }
 
+    /// <summary>
+    /// The attempt and endpoint a parent that watches serving children (<see cref="IWorkloadServingWatcher"/>)
+    /// has been told of; a running child whose parent was not told is told again on its next activation.
+    /// </summary>
+    [Id(12)]
+    public int ServingToldAttempt { get; set; }
+
+    [Id(13)]
+    public string? ServingToldEndpoint { get; set; }
+
     /// <summary>The listing row, written with the state (a run is never stored without it, so the reconciler sees every run).</summary>
     public void ProjectWrite(string key, Projection projection)
     {
         if (View is { } view)
         {
-            // An evaluation run is listed to its owner only (LeaderboardRuns.IsHidden).
-            projection.Resource(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, LeaderboardRuns.VisibleGroup(view),
+            // Listed to whom may see it (an evaluation run: its owner only).
+            projection.Resource(new ResourceRow(KindOf(view.Type), view.Id, view.Name, view.Owner, view.Audience.Group,
                 view.Project, view.Status.ToString(), view.CreatedAt, view));
         }
     }

@@ -89,6 +89,61 @@ public sealed class WorkloadWatcherTests(GrainClusterFixture fixture)
         await child.Stop();
     }
 
+    [Fact]
+    public async Task A_serving_child_tells_its_parent_where_it_is_reached_again_until_delivered_and_not_again_after_a_reactivation()
+    {
+        var world = await WorkloadWorld.CreateAsync(fixture);
+        var (watcher, parent) = NewParent();
+        fixture.Faults.FailBefore(watcher.GetPrimaryKeyString(), nameof(IWorkloadServingWatcher.WorkloadServing), new SiloUnavailableException("the parent's silo died"));
+        var id = GrainClusterFixture.NewKey("t");
+        var child = fixture.Grains.GetGrain<IWorkloadGrain>(id);
+        // Work of kind inference serves HTTP: its executor gives it PORT and reports where it listens.
+        var spec = world.Run("exec /usr/bin/python3 -m http.server \"$PORT\" --bind \"$DKUBE_BIND_ADDRESS\"") with { Kind = "inference", Gpus = 0 };
+
+        await child.CreateChild(WorkloadType.Run, spec, WorkloadWorld.Owner, parent);
+        var told = (await Eventually.Until(watcher.ToldServing, t => t.Count >= 1, TimeSpan.FromSeconds(90), "the parent was told the endpoint"))[0];
+        using var http = new HttpClient();
+        var answer = await Eventually.Until(async () => await TryGetAsync(http, told.Endpoint!), a => a is not null, TimeSpan.FromSeconds(60), "the child to answer");
+        await Eventually.Until(async () => fixture.Faults.Calls(id, nameof(IWorkloadGrain.ServingTold)), n => n >= 1, TimeSpan.FromSeconds(30), "delivery noted");
+        await fixture.DeactivateAsync(child);
+        var running = (await child.Get())!;
+        await child.Stop();
+        await ToldAsync(watcher, 1);
+
+        Assert.Equal(WorkloadStatus.Running, told.Status);
+        Assert.Matches(@"^http://127\.0\.0\.1:\d+$", told.Endpoint);
+        Assert.Equal(running.Endpoint, told.Endpoint);
+        Assert.Contains("Directory listing", answer);
+        Assert.Equal(2, fixture.Faults.Calls(watcher.GetPrimaryKeyString(), nameof(IWorkloadServingWatcher.WorkloadServing)));
+        Assert.Single(await watcher.ToldServing());
+    }
+
+    /// <summary>A run that does not serve HTTP has no endpoint, so its parent hears only of its end.</summary>
+    [Fact]
+    public async Task A_child_that_serves_nothing_tells_only_its_end()
+    {
+        var world = await WorkloadWorld.CreateAsync(fixture);
+        var (watcher, parent) = NewParent();
+        var child = fixture.Grains.GetGrain<IWorkloadGrain>(GrainClusterFixture.NewKey("t"));
+
+        await child.CreateChild(WorkloadType.Run, world.Run("sleep 1"), WorkloadWorld.Owner, parent);
+        await ToldAsync(watcher, 1);
+
+        Assert.Empty(await watcher.ToldServing());
+    }
+
+    private static async Task<string?> TryGetAsync(HttpClient http, string url)
+    {
+        try
+        {
+            return await http.GetStringAsync(url);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
     private (IRecordingWatcherGrain Watcher, WorkloadParent Parent) NewParent()
     {
         var watcher = fixture.Grains.GetGrain<IRecordingWatcherGrain>(GrainClusterFixture.NewKey("p"));

@@ -170,6 +170,78 @@ public sealed class LeaderboardTests(RepoFixture fixture)
         Assert.Equal("rank,user,submission,at,submissions\n", (await owner.Get($"projects/{board}/leaderboard?format=csv")).Expect(HttpStatusCode.OK).Text);
     }
 
+    [Fact]
+    public async Task Members_see_evaluation_runs_in_the_pool_view_and_feed_without_id_or_owner_while_the_owner_sees_them()
+    {
+        using var op = fixture.Operator;
+        var (shared, hidden, cluster) = (fixture.UniqueName("lbp"), fixture.UniqueName("lbp-own"), fixture.UniqueName("lbp-gpu"));
+        // One virtual GPU: the first evaluation runs on it, the second waits in the pool's queue.
+        (await op.Post("clusters", new { name = cluster, kind = "local", nodes = new[] { new { name = "n1", gpus = 1 } } })).Expect(HttpStatusCode.Created);
+        (await op.Post("groups", new { name = shared, gpus = 1, clusters = new[] { cluster } })).Expect(HttpStatusCode.Created);
+        (await op.Post("groups", new { name = hidden, gpus = 1 })).Expect(HttpStatusCode.Created);
+        var (ownerName, owner) = await UserAsync(op, shared, hidden);
+        var (_, ann) = await UserAsync(op, shared);
+        using var clients = new Clients(owner, ann);
+        using var git = new LocalGit();
+        git.CommitAndPush("evaluate.py", Evaluate);
+        var project = (await owner.Post("projects", new { name = "pooled", group = shared, leaderboard = true })).Expect(HttpStatusCode.Created)["id"];
+        var code = (await owner.Post("code", new { name = "scorer", url = git.Url, branch = "main", group = hidden })).Expect(HttpStatusCode.Created)["id"];
+        (await owner.Put($"projects/{project}/evaluation", new { code = new { repo = code }, command = "sleep 600", gpus = 1 })).Expect(HttpStatusCode.OK);
+        var (feed, response) = await Live.SseStream.OpenAsync(fixture.Server.Url, ann.Token, "pools,workloads");
+        await using var _ = feed;
+        using var __ = response;
+
+        var model = await ModelAsync(ann, "ann-model", "a\n", "b\n");
+        await SubmitAsync(ann, project, model, 1);
+        await SubmitAsync(ann, project, model, 2);
+        var runs = (await Eventually.Until(() => owner.Get($"projects/{project}/submissions"), r => r.Items.Count == 2 && r.Items.All(s => s!["run"] is not null),
+            TimeSpan.FromMinutes(2), "both evaluation runs were created")).Items.Select(s => s!["run"]!.ToString()).ToList();
+
+        // The owner (and the operator) see the pool as it is: one evaluation running, one waiting, theirs.
+        var ownView = await Eventually.Until(() => owner.Get($"groups/{shared}/pool"),
+            r => r.Json["running"]!.AsArray().Count == 1 && r.Json["queue"]!.AsArray().Count == 1, TimeSpan.FromMinutes(2), "one evaluation running and one queued");
+        var entries = ownView.Json["running"]!.AsArray().Concat(ownView.Json["queue"]!.AsArray()).ToList();
+        Assert.Equal(runs.Order(), entries.Select(e => e!["id"]!.ToString()).Order());
+        Assert.All(entries, e => Assert.Equal(ownerName, e!["owner"]!.ToString()));
+        var opView = (await op.Get($"groups/{shared}/pool")).Expect(HttpStatusCode.OK);
+        Assert.Equal(runs.Order(), opView.Json["running"]!.AsArray().Concat(opView.Json["queue"]!.AsArray()).Select(e => e!["id"]!.ToString()).Order());
+
+        // A member sees the same use (the GPU is taken, one waits) but neither the runs' ids nor their owner.
+        var annView = (await ann.Get($"groups/{shared}/pool")).Expect(HttpStatusCode.OK);
+        var dashboard = (await ann.Get("dashboard")).Expect(HttpStatusCode.OK);
+        Assert.All(runs, run => Assert.DoesNotContain(run, annView.Text + dashboard.Text, StringComparison.Ordinal));
+        var pools = dashboard.Json["pools"]!.AsArray().Where(p => p!["group"]!.ToString() == shared).Append(annView.Json).ToList();
+        Assert.Equal(2, pools.Count);
+        foreach (var pool in pools)
+        {
+            Assert.Equal(ownView.Json["used"]!.GetValue<int>(), pool!["used"]!.GetValue<int>());
+            Assert.Single(pool["running"]!.AsArray());
+            Assert.Single(pool["queue"]!.AsArray());
+            Assert.All(pool["running"]!.AsArray().Concat(pool["queue"]!.AsArray()), e =>
+            {
+                Assert.Equal("", e!["id"]!.ToString());
+                Assert.Equal("", e["owner"]!.ToString());
+                Assert.Equal(1, e["gpus"]!.GetValue<int>());
+            });
+        }
+
+        // The member's feed: the pool's figures agree with the owner's view, and no event names the runs or their owner.
+        var figures = await feed.NextAsync(e => e.Event == "pools" && e.Json["group"]!.ToString() == shared
+            && e.Json["used"]!.GetValue<int>() == 1 && e.Json["queued"]!.GetValue<int>() == 1, "the pool with one evaluation running and one waiting");
+        Assert.Equal(ownView.Json["free"]!.GetValue<int>(), figures.Json["free"]!.GetValue<int>());
+        foreach (var run in runs)
+        {
+            (await owner.Post($"runs/{run}/stop")).Expect(HttpStatusCode.OK);
+        }
+
+        await feed.NextAsync(e => e.Event == "pools" && e.Json["group"]!.ToString() == shared && e.Json["used"]!.GetValue<int>() == 0, "the pool freed");
+        lock (feed.Seen)
+        {
+            Assert.All(feed.Seen, e => Assert.All(runs, run => Assert.DoesNotContain(run, e.Data, StringComparison.Ordinal)));
+            Assert.DoesNotContain(feed.Seen, e => e.Event == "workloads" && e.Json["owner"]?.ToString() == ownerName);
+        }
+    }
+
     /// <summary>A new user, member of <paramref name="groups"/>.</summary>
     private async Task<(string Name, ApiClient Client)> UserAsync(ApiClient op, params string[] groups)
     {

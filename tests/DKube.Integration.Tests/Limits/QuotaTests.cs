@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DKube.Integration.Tests.Infrastructure;
+using DKube.Integration.Tests.Repos;
 
 namespace DKube.Integration.Tests.Limits;
 
-/// <summary>Object quotas over real HTTP: queued runs per user and per group (422 naming the quota, limit and use), set by the operator at once, shown by GET /me.</summary>
+/// <summary>Object quotas over real HTTP: queued runs per user and per group, deployments per group (422 naming the quota, limit and use), set by the operator at once, shown by GET /me.</summary>
 public sealed class QuotaTests(LabFixture lab) : IClassFixture<LabFixture>
 {
     private static JsonNode QuotaOf(JsonNode me, string group, string quota) =>
@@ -90,5 +91,51 @@ public sealed class QuotaTests(LabFixture lab) : IClassFixture<LabFixture>
         (await op.Put($"groups/{tenant.Group}/limits", new { queuedPerUser = -1 })).ExpectProblem(HttpStatusCode.BadRequest);
         (await op.Put($"groups/{tenant.Group}/limits", new { deployments = 2_000_000 })).ExpectProblem(HttpStatusCode.BadRequest);
         (await tenant.Client.Put($"groups/{tenant.Group}/limits", new { queuedPerUser = 100 })).ExpectProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Deployments_beyond_the_groups_quota_are_422_counted_exactly_and_shown_in_me()
+    {
+        using var tenant = await lab.NewTenantAsync(gpus: 1);
+        using var op = lab.Server.Operator;
+        (await op.Put($"groups/{tenant.Group}/limits", new { deployments = 2 })).Expect(HttpStatusCode.OK);
+        var model = (await tenant.Client.Post("models", new { name = "quota-model" })).Expect(HttpStatusCode.Created)["id"];
+        (await tenant.Client.Upload($"models/{model}/versions", Archives.Tar(("model.txt", "m")))).Expect(HttpStatusCode.Created);
+        object Spec(int i) => new { name = $"d{i}", model = new { name = "quota-model" }, group = tenant.Group, serving = new { runtime = "custom", command = "sleep 600" } };
+
+        // Five creations race for two places: exactly two are stored, the others are refused naming the quota.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => tenant.Client.Post("deployments", Spec(i))));
+        var created = answers.Where(a => a.Status == HttpStatusCode.Created).Select(a => a["id"]).ToList();
+        Assert.Equal(2, created.Count);
+        foreach (var refusal in answers.Where(a => a.Status != HttpStatusCode.Created))
+        {
+            refusal.ExpectProblem(HttpStatusCode.UnprocessableEntity);
+            Assert.Equal("https://dkube.io/problems/quota-exceeded", refusal["type"]);
+            Assert.Equal("deployments", refusal["quota"]);
+            Assert.Equal(tenant.Group, refusal["group"]);
+            Assert.Equal("2", refusal["limit"]);
+            Assert.Equal("2", refusal["use"]);
+        }
+
+        Assert.Equal(created.Order(), (await tenant.Client.Get("deployments")).Expect(HttpStatusCode.OK).Items.Select(d => d!["id"]!.ToString()).Order());
+        var me = (await tenant.Client.Get("me")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(2, QuotaOf(me, tenant.Group, "deployments")["limit"]!.GetValue<int>());
+        Assert.Equal(2, QuotaOf(me, tenant.Group, "deployments")["use"]!.GetValue<int>());
+
+        // A deleted deployment frees its place; a limit the operator raises applies to the next creation.
+        (await tenant.Client.Delete($"deployments/{created[0]}")).Expect(HttpStatusCode.NoContent);
+        Assert.Equal(1, QuotaOf((await tenant.Client.Get("me")).Json, tenant.Group, "deployments")["use"]!.GetValue<int>());
+        var again = (await tenant.Client.Post("deployments", Spec(5))).Expect(HttpStatusCode.Created)["id"];
+        (await tenant.Client.Post("deployments", Spec(6))).ExpectProblem(HttpStatusCode.UnprocessableEntity);
+        (await op.Put($"groups/{tenant.Group}/limits", new { deployments = 3 })).Expect(HttpStatusCode.OK);
+        var third = (await tenant.Client.Post("deployments", Spec(6))).Expect(HttpStatusCode.Created)["id"];
+        Assert.Equal(3, QuotaOf((await tenant.Client.Get("me")).Json, tenant.Group, "deployments")["use"]!.GetValue<int>());
+
+        foreach (var id in new[] { created[1], again, third })
+        {
+            (await tenant.Client.Delete($"deployments/{id}")).Expect(HttpStatusCode.NoContent);
+        }
+
+        Assert.Equal(0, QuotaOf((await tenant.Client.Get("me")).Json, tenant.Group, "deployments")["use"]!.GetValue<int>());
     }
 }

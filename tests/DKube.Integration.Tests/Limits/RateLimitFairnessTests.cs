@@ -12,7 +12,7 @@ namespace DKube.Integration.Tests.Limits;
 /// </summary>
 public sealed class RateLimitFairnessTests(FairServerFixture fixture) : IClassFixture<FairServerFixture>
 {
-    private FairRequestQueue Queue => fixture.Server.Server.App.Services.GetRequiredService<FairRequestQueue>();
+    private FairRequestQueue Queue => fixture.Server.Server.App.Services.GetRequiredService<RequestLanes>().Reads;
 
     [Fact]
     public async Task A_request_of_another_tenant_is_served_before_the_flooding_tenants_backlog()

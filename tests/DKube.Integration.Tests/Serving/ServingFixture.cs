@@ -8,7 +8,9 @@ namespace DKube.Integration.Tests.Serving;
 
 /// <summary>
 /// A co-hosted server for the serving tests: short autoscaler windows (6 s stable, 1 s panic)
-/// and drains, so scale to zero and back fits in a test; everything else as shipped.
+/// and drains, so scale to zero and back fits in a test; monitors' windows end at now (the monitor
+/// tests wait for the prediction log themselves); file:// git remotes (a transformer's code from a
+/// local bare repository); everything else as shipped.
 /// </summary>
 public sealed class ServingFixture : IAsyncLifetime
 {
@@ -30,8 +32,10 @@ public sealed class ServingFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var connectionString = await SharedPostgres.NewDatabaseAsync();
-        _server = await ServerHandle.StartAsync(connectionString, DataDir, "--SERVING_STABLE_WINDOW_SECONDS=6",
-            "--SERVING_SCALE_TO_ZERO_GRACE_SECONDS=4", "--SERVING_DRAIN_SECONDS=2", "--SERVING_READY_SECONDS=120");
+        _server = await ServerHandle.StartAsync(connectionString, DataDir, "--SERVING_STABLE_WINDOW_SECONDS=6", "--ALLOW_FILE_GIT_URLS=true",
+            "--SERVING_SCALE_TO_ZERO_GRACE_SECONDS=4", "--SERVING_DRAIN_SECONDS=2", "--SERVING_READY_SECONDS=120",
+            // The monitor tests wait until the gateway's records are written before they evaluate.
+            "--MONITOR_LOG_SETTLE_SECONDS=0");
     }
 
     public async Task DisposeAsync()

@@ -129,6 +129,26 @@ public sealed class StudyTests(LabFixture lab) : IClassFixture<LabFixture>
     }
 
     [Fact]
+    public async Task A_study_is_a_run_of_kind_study_at_get_runs_id_visible_to_its_tenant_only()
+    {
+        using var tenant = await lab.NewTenantAsync(gpus: 2);
+        var id = (await tenant.Submit("as-run", 1, "sleep 600 # ${trialParameters.alpha}", new { tuning = Tuning })).Expect(HttpStatusCode.Created)["id"];
+
+        var running = (await tenant.Client.Get($"runs/{id}")).Expect(HttpStatusCode.OK).Json;
+        (await tenant.Client.Post($"runs/{id}/study/stop")).Expect(HttpStatusCode.OK);
+        var stopped = (await tenant.Client.Get($"runs/{id}")).Expect(HttpStatusCode.OK).Json;
+        using var stranger = await lab.NewTenantAsync();
+
+        Assert.Equal(id, running["id"]!.ToString());
+        Assert.Equal("study", running["kind"]!.ToString());
+        Assert.Equal("Running", running["status"]!.ToString());
+        Assert.EndsWith($"/runs/{id}/study", running["study"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Stopped", stopped["status"]!.ToString());
+        (await stranger.Client.Get($"runs/{id}")).ExpectProblem(HttpStatusCode.NotFound);
+        (await tenant.Client.Get("runs/no-such-run")).ExpectProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Every_Katib_example_passes_validate()
     {
         using var tenant = await lab.NewTenantAsync();

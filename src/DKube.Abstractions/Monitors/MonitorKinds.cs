@@ -1,0 +1,38 @@
+namespace DKube.Abstractions.Monitors;
+
+/// <summary>The words of the monitor contract: components, model types, algorithms, score and alert states.</summary>
+public static class MonitorKinds
+{
+    public const string Drift = "drift";
+    public const string Performance = "performance";
+    public const string Health = "health";
+
+    public const string Classification = "classification";
+    public const string Regression = "regression";
+
+    public const string Ok = "ok";
+    public const string Warning = "warning";
+    public const string Critical = "critical";
+
+    public const string Firing = "firing";
+    public const string Resolved = "resolved";
+
+    /// <summary>The components, in the order results list them.</summary>
+    public static readonly IReadOnlyList<string> Components = [Drift, Performance, Health];
+
+    /// <summary>The drift algorithms a monitor accepts.</summary>
+    public static readonly IReadOnlyList<string> Algorithms = ["auto", "ks", "chi2", "psi", "jensenshannon", "wasserstein"];
+
+    /// <summary>Performance metrics of a classification model.</summary>
+    public static readonly IReadOnlyList<string> ClassificationMetrics = ["accuracy", "precision", "recall", "f1", "auc"];
+
+    /// <summary>Performance metrics of a regression model.</summary>
+    public static readonly IReadOnlyList<string> RegressionMetrics = ["rmse", "mae", "r2"];
+
+    /// <summary>Health metrics, from the prediction log's request statistics.</summary>
+    public static readonly IReadOnlyList<string> HealthMetrics =
+        ["requests", "request_rate", "error_4xx_rate", "error_5xx_rate", "latency_p50", "latency_p95", "latency_p99"];
+
+    /// <summary>Drift subjects besides the features: how many compared columns drifted, and their share.</summary>
+    public static readonly IReadOnlyList<string> DriftSummaries = ["drifted_features", "drift_share"];
+}

@@ -1,0 +1,4 @@
+namespace DKube.Api.Contracts;
+
+/// <summary>POST /monitors/{id}/groundtruth: how many labels were stored.</summary>
+public sealed record GroundTruthAnswer(int Stored);

@@ -1,0 +1,14 @@
+namespace DKube.Api.Limits;
+
+/// <summary>
+/// The two fair request queues of an API process: reads (<c>GET</c>, <c>HEAD</c>) and writes (every
+/// other verb), each with its own slots and shares, so that a tenant's reads never wait behind another
+/// tenant's slow writes (a flood of submissions holds write slots only) and reads, which are cheap,
+/// keep their latency while writes queue.
+/// </summary>
+public sealed record RequestLanes(FairRequestQueue Reads, FairRequestQueue Writes)
+{
+    /// <summary>The lane of a request with <paramref name="method"/>.</summary>
+    public FairRequestQueue For(string method) =>
+        Microsoft.AspNetCore.Http.HttpMethods.IsGet(method) || Microsoft.AspNetCore.Http.HttpMethods.IsHead(method) ? Reads : Writes;
+}

@@ -1,0 +1,449 @@
+using System.Text.Json;
+using DKube.Abstractions.Errors;
+using DKube.Abstractions.Live;
+using DKube.Abstractions.Monitors;
+using DKube.Abstractions.Serving;
+using DKube.Grains.Persistence;
+using DKube.Monitoring;
+using Microsoft.Extensions.Logging;
+
+namespace DKube.Grains.Monitors;
+
+/// <summary>
+/// One monitor: the single writer of its schema, schedules, alert states and webhook deliveries.
+/// While Active, one durable reminder per scheduled component ticks (<c>evaluate-drift</c>, ...);
+/// a tick runs the same evaluation as <see cref="Evaluate"/> when the component is due
+/// (<see cref="ScheduleMath"/>, on the injected clock). An evaluation reads the live window since
+/// the component's last one from the prediction log, scores it against the baseline with
+/// <c>DKube.Monitoring</c>, appends the result to the time series, steps each alert of that
+/// component (<see cref="AlertMachine"/>) and, for a firing or resolution, records it, publishes it
+/// on the <c>monitors</c> feed and hands it to the <see cref="WebhookSender"/> (off this turn).
+/// The baseline's columns are read once per activation and kept in memory.
+/// </summary>
+public sealed class MonitorGrain(
+    [PersistentState("monitor")] IPersistentState<MonitorState> state,
+    BaselineReader baselines,
+    IPredictionLog predictions,
+    IMonitorRecords records,
+    WebhookSender webhooks,
+    ILiveEvents live,
+    MonitorOptions options,
+    TimeProvider time,
+    ILogger<MonitorGrain> logger) : Grain, IMonitorGrain, IRemindable
+{
+    private const string ReminderPrefix = "evaluate-";
+    private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
+
+    private (FeatureSchema Schema, ColumnTable Table)? _baseline;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private MonitorView View => state.State.View ?? throw DomainException.NotFound("Monitor", Id);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Deliveries a restart interrupted go on from their last attempt.
+        foreach (var delivery in state.State.View?.Deliveries.Where(d => d.State == WebhookDelivery.Pending) ?? [])
+        {
+            webhooks.Send(Id, delivery);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<MonitorView> Create(MonitorSpec spec, string owner, string deploymentOwner, string group, string? project)
+    {
+        if (state.State.View is { } existing)
+        {
+            return existing.Owner == owner && JsonSerializer.Serialize(existing.Spec, SpecJson) == JsonSerializer.Serialize(spec, SpecJson)
+                ? existing
+                : throw DomainException.Conflict("already-exists", $"Monitor '{Id}' already exists (its idempotency key was used for another request).");
+        }
+
+        var (schema, table) = await baselines.ReadAsync(spec.Baseline, spec.Features, CancellationToken.None);
+        Validate(spec, schema, table.Rows);
+        _baseline = (schema, table);
+        var columns = schema.Columns.Select(c => new MonitorColumn(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Role.ToString().ToLowerInvariant())).ToList();
+        var alerts = spec.Alerts.Select(a => new AlertState(a.Name, false, 0, null)).ToList();
+        await SaveAsync(new MonitorView(Id, spec.Name, spec.Deployment, owner, deploymentOwner, group, project, MonitorStatus.Ready, null, spec,
+            columns, table.Rows, new Dictionary<string, DateTimeOffset>(), alerts, [], time.GetUtcNow(), null));
+        await PublishViewAsync();
+        return View;
+    }
+
+    public Task<MonitorView?> Get() => Task.FromResult(state.State.View);
+
+    public async Task<MonitorView> Start()
+    {
+        var view = View;
+        if (view.Status == MonitorStatus.Active)
+        {
+            return view;
+        }
+
+        await SaveAsync(view with { Status = MonitorStatus.Active, Reason = null, ActiveSince = time.GetUtcNow() });
+        foreach (var component in MonitorKinds.Components)
+        {
+            var every = View.Spec.Schedule.EveryMinutes(component);
+            if (every > 0)
+            {
+                var period = TimeSpan.FromMinutes(every);
+                await this.RegisterOrUpdateReminder(ReminderPrefix + component, period, period);
+            }
+        }
+
+        await PublishViewAsync();
+        return View;
+    }
+
+    public async Task<MonitorView> Stop()
+    {
+        var view = View;
+        if (view.Status != MonitorStatus.Active)
+        {
+            return view;
+        }
+
+        await SaveAsync(view with { Status = MonitorStatus.Stopped });
+        await UnregisterRemindersAsync();
+        await PublishViewAsync();
+        return View;
+    }
+
+    public async Task<IReadOnlyList<MonitorResult>> Evaluate(string? component)
+    {
+        if (View.Status == MonitorStatus.Error)
+        {
+            throw DomainException.Conflict("invalid-state", $"Monitor '{Id}' is in Error ({View.Reason}); it cannot evaluate.");
+        }
+
+        var results = new List<MonitorResult>();
+        foreach (var kind in component is null ? MonitorKinds.Components : [component])
+        {
+            if (await EvaluateAsync(kind) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
+    }
+
+    public async Task Delete()
+    {
+        _ = View;
+        await UnregisterRemindersAsync();
+        await records.DeleteAsync(Id);
+        await state.SaveAsync(DeactivateOnIdle, clear: true);
+        state.State = new MonitorState();
+        DeactivateOnIdle();
+    }
+
+    public async Task DeliveryUpdated(string deliveryId, string deliveryState, int attempts, string? error)
+    {
+        if (state.State.View is not { } view || view.Deliveries.FirstOrDefault(d => d.Id == deliveryId) is not { } delivery
+            || delivery.State != WebhookDelivery.Pending || attempts < delivery.Attempts)
+        {
+            return;
+        }
+
+        var updated = delivery with { State = deliveryState, Attempts = attempts, LastError = error, UpdatedAt = time.GetUtcNow() };
+        await SaveAsync(view with { Deliveries = view.Deliveries.Select(d => d.Id == deliveryId ? updated : d).ToList() });
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        var component = reminderName.StartsWith(ReminderPrefix, StringComparison.Ordinal) ? reminderName[ReminderPrefix.Length..] : null;
+        if (state.State.View is not { Status: MonitorStatus.Active } view || component is null || !MonitorKinds.Components.Contains(component))
+        {
+            // Deleted or stopped while a tick was on its way (or a reminder of an older schedule): it has nothing more to do.
+            await UnregisterRemindersAsync(reminderName);
+            return;
+        }
+
+        if (!ScheduleMath.IsDue(view.LastEvaluated.TryGetValue(component, out var last) ? last : null, view.Spec.Schedule.EveryMinutes(component), time.GetUtcNow()))
+        {
+            return;
+        }
+
+        try
+        {
+            await EvaluateAsync(component);
+        }
+        catch (Exception e) when (e is not DomainException)
+        {
+            // The next tick tries again; a reminder that throws would only be retried by Orleans the same way.
+            logger.LogWarning(e, "Scheduled {Component} evaluation of monitor {Monitor} failed", component, Id);
+        }
+    }
+
+    /// <summary>One evaluation of one component, stored; null when the monitor went to Error instead.</summary>
+    private async Task<MonitorResult?> EvaluateAsync(string component)
+    {
+        var view = View;
+        var from = view.LastEvaluated.TryGetValue(component, out var last) ? last : view.CreatedAt;
+        // The gateway logs off the request's path: the newest seconds may not be written yet, so the window ends a little before now.
+        var now = time.GetUtcNow() - options.LogSettle;
+        // PostgreSQL keeps microseconds: the window's ends are what the results table says they are.
+        now = now < from ? from : new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+        if (await GrainFactory.GetGrain<IDeploymentGrain>(view.Spec.Deployment).Get() is null)
+        {
+            await FailAsync($"deployment '{view.Spec.Deployment}' no longer exists");
+            return null;
+        }
+
+        MonitorResult result;
+        switch (component)
+        {
+            case MonitorKinds.Drift:
+            {
+                if (await BaselineAsync() is not { } baseline)
+                {
+                    return null;
+                }
+
+                var rows = await LiveRowsAsync(view.Spec.Deployment, from, now, baseline.Schema);
+                var scores = MonitorScoring.Drift(baseline.Schema, baseline.Table, MonitorScoring.LiveTable(baseline.Schema, rows), view.Spec.Schedule.Algorithm, view.Spec.Thresholds);
+                result = new MonitorResult(now, component, scores, from, rows.Count);
+                break;
+            }
+
+            case MonitorKinds.Performance:
+            {
+                if (await BaselineAsync() is not { } baseline)
+                {
+                    return null;
+                }
+
+                var pairs = await LabelledPairsAsync(view, from, now, baseline.Schema);
+                var metrics = view.Spec.Schedule.Metrics;
+                result = new MonitorResult(now, component, MonitorScoring.Performance(view.Spec.ModelType, metrics, pairs, view.Spec.Thresholds), from, pairs.Count);
+                break;
+            }
+
+            default:
+            {
+                var window = now - from;
+                var buckets = window > TimeSpan.Zero
+                    ? await predictions.StatsAsync(view.Spec.Deployment, from, now, window)
+                    : [];
+                result = new MonitorResult(now, component, MonitorScoring.Health(buckets, window, view.Spec.Thresholds), from, buckets.Sum(b => b.Requests));
+                break;
+            }
+        }
+
+        await records.AppendResultAsync(Id, result);
+        await ApplyAsync(result);
+        return result;
+    }
+
+    /// <summary>Steps the component's alerts with the result; stores the new states and deliveries, then records, publishes and sends the transitions.</summary>
+    private async Task ApplyAsync(MonitorResult result)
+    {
+        var view = View;
+        var events = new List<AlertEvent>();
+        var alertStates = view.Alerts.ToDictionary(a => a.Alert, StringComparer.Ordinal);
+        foreach (var alert in view.Spec.Alerts.Where(a => a.On == result.Kind))
+        {
+            // An alert is breached when any of its conditions is; its value is the first breaching condition's (else the first known).
+            var known = alert.Conditions.Select(c => (Condition: c, Value: MonitorScoring.ValueOf(result, c.Subject)))
+                .Where(c => c.Value is { } v && !double.IsNaN(v)).ToList();
+            var breaching = known.FirstOrDefault(c => new AlertCondition(c.Condition.Subject, AlertCondition.ParseOp(c.Condition.Op), c.Condition.Value).IsBreachedBy(c.Value!.Value));
+            double? breach = known.Count == 0 ? null : breaching.Value is null ? 0 : 1;
+            var current = alertStates.TryGetValue(alert.Name, out var s) ? new AlertStatus(s.Firing, s.Breaches, s.Since) : AlertStatus.Initial;
+            var (next, transition) = AlertMachine.Step(new AlertCondition(alert.Name, ComparisonOp.GreaterThan, 0.5, alert.Breaches), current, result.At, breach);
+            alertStates[alert.Name] = new AlertState(alert.Name, next.Firing, next.Breaches, next.Since);
+            if (transition is not null)
+            {
+                var (subject, value) = breaching.Value is { } v ? (breaching.Condition.Subject, v) : (known[0].Condition.Subject, known[0].Value!.Value);
+                events.Add(new AlertEvent(Id, view.Spec.Deployment, alert.Name, alert.On,
+                    transition.Kind == AlertTransitionKind.Fired ? MonitorKinds.Firing : MonitorKinds.Resolved, transition.At, value, subject));
+            }
+        }
+
+        var deliveries = view.Deliveries.ToList();
+        foreach (var alertEvent in events)
+        {
+            if (view.Spec.Alerts.First(a => a.Name == alertEvent.Alert).Webhook is { } url)
+            {
+                deliveries.Add(new WebhookDelivery($"w{state.State.NextDelivery++}", alertEvent.Alert, url, WebhookDelivery.Pending, 0, null, result.At, null, alertEvent));
+            }
+        }
+
+        // The newest deliveries are kept; an old one still pending is kept until it ends.
+        var kept = deliveries.Where((d, i) => d.State == WebhookDelivery.Pending || i >= deliveries.Count - options.KeptDeliveries).ToList();
+        var lastEvaluated = new Dictionary<string, DateTimeOffset>(view.LastEvaluated) { [result.Kind] = result.At };
+        await SaveAsync(view with
+        {
+            LastEvaluated = lastEvaluated,
+            Alerts = view.Alerts.Select(a => alertStates[a.Alert]).ToList(),
+            Deliveries = kept,
+        });
+        foreach (var alertEvent in events)
+        {
+            await records.AppendAlertAsync(alertEvent);
+            await live.Publish(LiveTopics.Monitors, LiveScope.Of(view.DeploymentOwner, view.Group), alertEvent);
+            logger.LogInformation("Monitor {Monitor}: alert {Alert} {State} ({Subject} = {Value})", Id, alertEvent.Alert, alertEvent.State, alertEvent.Subject, alertEvent.Value);
+        }
+
+        foreach (var delivery in kept.Where(d => d.State == WebhookDelivery.Pending && d.Attempts == 0))
+        {
+            webhooks.Send(Id, delivery);
+        }
+    }
+
+    /// <summary>The instances the deployment was asked in <c>[from, to)</c>, the newest <see cref="MonitorOptions.MaxLiveRequests"/> requests.</summary>
+    private async Task<List<LiveRow>> LiveRowsAsync(string deployment, DateTimeOffset from, DateTimeOffset to, FeatureSchema schema)
+    {
+        var inputs = ModelInputs(schema);
+        var requests = new Queue<PredictionRecord>();
+        await foreach (var record in predictions.ReadAsync(deployment, from, to))
+        {
+            requests.Enqueue(record);
+            if (requests.Count > options.MaxLiveRequests)
+            {
+                requests.Dequeue();
+            }
+        }
+
+        return requests.SelectMany(r => PredictionBodies.Rows(r, inputs)).ToList();
+    }
+
+    /// <summary>
+    /// The columns a positional instance (<c>[[x0, x1]]</c>) fills, in the baseline's order: the
+    /// inputs, and inputs the user chose not to monitor (<c>use: false</c>), which the model still takes.
+    /// </summary>
+    private static List<string> ModelInputs(FeatureSchema schema) =>
+        schema.Columns.Where(c => c.Role is ColumnRole.Input or ColumnRole.Ignored).Select(c => c.Name).ToList();
+
+    /// <summary>Ground truth received in <c>[from, to)</c> joined to the predictions of the lookback window by request id.</summary>
+    private async Task<List<(string Truth, string Predicted)>> LabelledPairsAsync(MonitorView view, DateTimeOffset from, DateTimeOffset to, FeatureSchema schema)
+    {
+        var labels = await records.ReadGroundTruthAsync(Id, from, to);
+        if (labels.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = labels.ToDictionary(l => l.RequestId, l => l.Label, StringComparer.Ordinal);
+        var pairs = new List<(string, string)>();
+        var inputs = ModelInputs(schema);
+        await foreach (var record in predictions.ReadAsync(view.Spec.Deployment, to - options.GroundTruthLookback, to))
+        {
+            var rows = PredictionBodies.Rows(record, inputs);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                // A request of one instance is labelled by its id; an instance of a batch by id#n (its id as a row).
+                var label = wanted.TryGetValue(rows[i].Id, out var byRow) ? byRow : rows.Count > 1 && i == 0 && wanted.TryGetValue(record.RequestId, out var byRequest) ? byRequest : null;
+                if (label is not null && rows[i].Prediction is { } predicted)
+                {
+                    pairs.Add((label, predicted));
+                }
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>The baseline's schema and columns, read once per activation; null (and the monitor in Error) when it cannot be read any more.</summary>
+    private async Task<(FeatureSchema Schema, ColumnTable Table)?> BaselineAsync()
+    {
+        if (_baseline is null)
+        {
+            try
+            {
+                _baseline = await baselines.ReadAsync(View.Spec.Baseline, View.Spec.Features, CancellationToken.None);
+            }
+            catch (DomainException e)
+            {
+                await FailAsync($"the baseline cannot be read: {e.Message}");
+                return null;
+            }
+        }
+
+        return _baseline;
+    }
+
+    private async Task FailAsync(string reason)
+    {
+        logger.LogWarning("Monitor {Monitor} is in Error: {Reason}", Id, reason);
+        await SaveAsync(View with { Status = MonitorStatus.Error, Reason = reason });
+        await UnregisterRemindersAsync();
+        await PublishViewAsync();
+    }
+
+    private async Task UnregisterRemindersAsync(string? only = null)
+    {
+        foreach (var reminder in await this.GetReminders())
+        {
+            if (only is null || reminder.ReminderName == only)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Thresholds and alert conditions must name what the monitor scores: a compared column
+    /// (drift) or a metric of the component; thresholds must run the score's way (soft before hard).
+    /// </summary>
+    private static void Validate(MonitorSpec spec, FeatureSchema schema, long baselineRows)
+    {
+        var features = schema.Compared.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var performance = spec.ModelType == MonitorKinds.Regression ? MonitorKinds.RegressionMetrics : MonitorKinds.ClassificationMetrics;
+        foreach (var (subject, threshold) in spec.Thresholds)
+        {
+            var direction = features.TryGetValue(subject, out var column)
+                ? MonitorScoring.DirectionOf(MonitorScoring.ResolvedMethod(spec.Schedule.Algorithm, column.Kind, baselineRows))
+                : performance.Contains(subject) || MonitorKinds.HealthMetrics.Contains(subject) || MonitorKinds.DriftSummaries.Contains(subject)
+                    ? MetricDirections.For(subject)
+                    : throw Unknown(subject, "thresholds", features.Keys, performance);
+            try
+            {
+                _ = new Threshold(threshold.Soft, threshold.Hard, direction);
+            }
+            catch (ArgumentException e)
+            {
+                throw new DomainException(ErrorKind.Unprocessable, "invalid-threshold", $"thresholds.{subject}: {e.Message}",
+                    new Dictionary<string, string[]> { [$"thresholds.{subject}"] = [e.Message] });
+            }
+        }
+
+        foreach (var alert in spec.Alerts)
+        {
+            foreach (var condition in alert.Conditions)
+            {
+                var known = alert.On switch
+                {
+                    MonitorKinds.Drift => features.ContainsKey(condition.Subject) || MonitorKinds.DriftSummaries.Contains(condition.Subject),
+                    MonitorKinds.Performance => performance.Contains(condition.Subject),
+                    _ => MonitorKinds.HealthMetrics.Contains(condition.Subject),
+                };
+                if (!known)
+                {
+                    throw Unknown(condition.Subject, $"alert '{alert.Name}' (on {alert.On})", alert.On == MonitorKinds.Drift ? features.Keys : [],
+                        alert.On switch { MonitorKinds.Drift => MonitorKinds.DriftSummaries, MonitorKinds.Performance => performance, _ => MonitorKinds.HealthMetrics });
+                }
+            }
+        }
+    }
+
+    private static DomainException Unknown(string subject, string where, IEnumerable<string> features, IEnumerable<string> metrics)
+    {
+        var isFeature = features.Any();
+        var known = string.Join(", ", features.Concat(metrics));
+        return DomainException.Unprocessable(isFeature ? "unknown-column" : "unknown-metric",
+            $"'{subject}' in {where} is neither a monitored column of the baseline nor a metric of the component (known: {known}).");
+    }
+
+    private Task PublishViewAsync() =>
+        state.State.View is { } view ? live.Publish(LiveTopics.Monitors, LiveScope.Of(view.DeploymentOwner, view.Group), view) : Task.CompletedTask;
+
+    private async Task SaveAsync(MonitorView view)
+    {
+        var (before, next) = (state.State.View, state.State.NextDelivery);
+        state.State.View = view;
+        // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
+        await state.SaveAsync(() => (state.State.View, state.State.NextDelivery) = (before, next));
+    }
+}

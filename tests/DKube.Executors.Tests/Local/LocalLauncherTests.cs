@@ -1,0 +1,87 @@
+using System.Globalization;
+using DKube.Executors.Local;
+
+namespace DKube.Executors.Tests.Local;
+
+/// <summary>
+/// Runs are started by one long-lived launcher process per executor, not forked by the server one
+/// by one; the launcher is not their record, so they outlive it and their ends are still seen.
+/// </summary>
+public sealed class LocalLauncherTests : IAsyncLifetime
+{
+    private readonly LocalHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _harness.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task Runs_are_children_of_one_launcher_in_their_own_sessions_not_of_the_server()
+    {
+        var executor = _harness.NewExecutor();
+        var specs = Enumerable.Range(0, 3).Select(_ => LocalHarness.Spec("while [ ! -f go ]; do sleep 0.05; done")).ToList();
+
+        var pids = new List<int>();
+        foreach (var spec in specs)
+            pids.Add(int.Parse(await executor.SubmitAsync(spec, CancellationToken.None), CultureInfo.InvariantCulture));
+        var parents = pids.Select(ParentOf).ToList();
+        var launcher = parents[0];
+        foreach (var spec in specs)
+            await File.WriteAllTextAsync(_harness.FileOf(spec.Id, "go"), "go");
+        foreach (var spec in specs)
+            Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+
+        Assert.All(parents, p => Assert.Equal(launcher, p));
+        Assert.NotEqual(Environment.ProcessId, launcher);
+        Assert.Contains("python", await File.ReadAllTextAsync($"/proc/{launcher}/comm"), StringComparison.Ordinal);
+        Assert.All(pids, pid => Assert.Equal(pid, ProcFs.ReadStat(pid)?.ProcessGroup ?? pid));
+    }
+
+    [Fact]
+    public async Task A_run_outlives_a_killed_launcher_its_end_is_still_reported_and_the_next_run_gets_a_new_launcher()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec("echo ready > ready.txt; while [ ! -f go ]; do sleep 0.05; done; exit 4");
+        var pid = int.Parse(await executor.SubmitAsync(spec, CancellationToken.None), CultureInfo.InvariantCulture);
+        await Eventually.FileAsync(_harness.FileOf(spec.Id, "ready.txt"));
+        var launcher = ParentOf(pid);
+
+        System.Diagnostics.Process.GetProcessById(launcher).Kill();
+        await Eventually.TrueAsync(() => ProcFs.ReadStat(launcher) is not { IsRunning: true }, "the launcher to be gone");
+        Assert.True(LocalHarness.IsAlive(pid), "the run died with its launcher");
+        await File.WriteAllTextAsync(_harness.FileOf(spec.Id, "go"), "go");
+        var final = await _harness.Sink.FinalAsync(spec.Id);
+
+        Assert.Equal(ExecutionState.Failed, final.State);
+        Assert.Equal(4, final.ExitCode);
+        var next = LocalHarness.Spec("exit 0");
+        var nextPid = int.Parse(await executor.SubmitAsync(next, CancellationToken.None), CultureInfo.InvariantCulture);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(next.Id)).State);
+        Assert.True(nextPid > 0);
+    }
+
+    [Fact]
+    public async Task A_launched_run_ignores_no_signal_and_holds_no_pipe_or_socket_of_the_server_or_launcher()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec("grep SigIgn /proc/$$/status; ls -l /proc/$$/fd/ > fds.txt");
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+        var log = await File.ReadAllLinesAsync(_harness.FileOf(spec.Id, "output.log"));
+
+        // Signals 1-31 (bits 0-30): none ignored. 32 and 33 are glibc's own, which every glibc program handles itself.
+        var ignored = Convert.ToUInt64(log.Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim(), 16);
+        Assert.Equal(0UL, ignored & 0x7FFF_FFFFUL);
+        // Written to a file, not through a pipe of the run's own shell (which would be listed).
+        var descriptors = (await File.ReadAllLinesAsync(_harness.FileOf(spec.Id, "fds.txt"))).Where(l => l.Contains(" -> ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(descriptors);
+        Assert.DoesNotContain(descriptors, l => l.Contains("pipe:", StringComparison.Ordinal) || l.Contains("socket:", StringComparison.Ordinal));
+    }
+
+    private static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+}

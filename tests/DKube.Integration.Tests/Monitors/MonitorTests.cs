@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using DKube.Integration.Tests.Infrastructure;
+using DKube.Integration.Tests.Repos;
+using DKube.Integration.Tests.Serving;
+
+namespace DKube.Integration.Tests.Monitors;
+
+/// <summary>
+/// Issue 12's done-when over real HTTP: a model trained by a run (real sklearn), deployed, its
+/// traffic sent through the gateway (which logs it in PostgreSQL); a monitor over a baseline CSV
+/// in a dataset version; a real webhook (Kestrel) receives the alerts.
+/// </summary>
+[Collection(MonitorCollection.Name)]
+public sealed class MonitorTests(ServingFixture fixture)
+{
+    private const int BaselineRows = 300;
+    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task Drift_and_performance_alerts_fire_reach_the_webhook_and_resolve_when_traffic_returns_to_normal()
+    {
+        using var alice = await fixture.NewTenantAsync();
+        using var bob = await fixture.NewTenantAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+        await using var webhook = await WebhookListener.StartAsync();
+        await ServingFixture.TrainModelAsync(alice, "clf");
+        var deployment = (await alice.Client.Post("deployments", new { name = "clf", model = new { name = "clf" } })).Expect(HttpStatusCode.Created)["id"];
+        await ServingFixture.WaitForAsync(alice, deployment, "Running", ready: 1);
+        var dataset = (await alice.Client.Post("datasets", new { name = "training-data" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(7), BaselineRows))))).Expect(HttpStatusCode.Created);
+
+        var monitor = (await alice.Client.Post("monitors", new
+        {
+            deployment,
+            modelType = "classification",
+            baseline = new { dataset = "training-data" },
+            drift = new { everyMinutes = 60, algorithm = "auto" },
+            thresholds = new Dictionary<string, object> { ["accuracy"] = new { soft = 0.9, hard = 0.8 } },
+            alerts = new object[]
+            {
+                new { name = "inputs-drifted", on = "drift", conditions = new[] { new { metric = "drift_share", op = ">=", value = 0.5 } }, webhook = webhook.Url },
+                new { name = "accuracy-low", on = "performance", conditions = new[] { new { metric = "accuracy", op = "<", value = 0.8 } }, webhook = webhook.Url },
+            },
+        })).Expect(HttpStatusCode.Created).Json;
+        var id = monitor["id"]!.ToString();
+        Assert.Equal(("Ready", BaselineRows), (monitor["status"]!.ToString(), monitor["baselineRows"]!.GetValue<int>()));
+        Assert.Equal("Active", (await alice.Client.Post($"monitors/{id}/start")).Expect(HttpStatusCode.OK)["status"]);
+        var sent = 0;
+
+        // Traffic from the baseline's distribution: no drift alert.
+        var normal = await PredictAsync(http, alice, deployment, 200, shift: 0, seed: 1);
+        sent = await LoggedAsync(alice, deployment, sent + normal.Count);
+        var calm = await EvaluateAsync(alice, id, "drift");
+        Assert.Equal(200, calm["rows"]!.GetValue<int>());
+        Assert.True(calm["scores"]!["drift_share"]!["value"]!.GetValue<double>() < 0.5, calm.ToJsonString());
+        Assert.Equal("ks", calm["scores"]!["x0"]!["algorithm"]!.ToString());
+        Assert.Empty((await alice.Client.Get($"monitors/{id}/alerts")).Expect(HttpStatusCode.OK).Items);
+
+        // Shifted traffic: the drift alert fires at the first evaluation and the webhook receives it.
+        var shifted = await PredictAsync(http, alice, deployment, 200, shift: 0.6, seed: 2);
+        sent = await LoggedAsync(alice, deployment, sent + shifted.Count);
+        var drifted = await EvaluateAsync(alice, id, "drift");
+        Assert.Equal("critical", drifted["scores"]!["x0"]!["state"]!.ToString());
+        var fired = await webhook.NextAsync(Wait);
+        Assert.Equal((id, deployment, "inputs-drifted", "firing"), (fired["monitor"]!.ToString(), fired["deployment"]!.ToString(), fired["alert"]!.ToString(), fired["state"]!.ToString()));
+        Assert.Equal("firing", (await alice.Client.Get($"monitors/{id}/alerts")).Items.Single()!["state"]!.ToString());
+
+        // Ground truth for the first traffic with 30% wrong labels: the performance alert fires.
+        (await alice.Client.SendRaw(HttpMethod.Post, $"monitors/{id}/groundtruth", GroundTruthCsv(normal.Take(100), wrongShare: 0.3), "text/csv")).Expect(HttpStatusCode.OK);
+        var poor = await EvaluateAsync(alice, id, "performance");
+        Assert.Equal((100, 0.7, "critical"), (poor["rows"]!.GetValue<int>(), Math.Round(poor["scores"]!["accuracy"]!["value"]!.GetValue<double>(), 9), poor["scores"]!["accuracy"]!["state"]!.ToString()));
+        var accuracyFired = await webhook.NextAsync(Wait);
+        Assert.Equal(("accuracy-low", "firing"), (accuracyFired["alert"]!.ToString(), accuracyFired["state"]!.ToString()));
+
+        // Back to normal: both alerts resolve, and the webhook hears it.
+        var again = await PredictAsync(http, alice, deployment, 200, shift: 0, seed: 3);
+        await LoggedAsync(alice, deployment, sent + again.Count);
+        var recovered = await EvaluateAsync(alice, id, "drift");
+        Assert.True(recovered["scores"]!["drift_share"]!["value"]!.GetValue<double>() < 0.5, recovered.ToJsonString());
+        (await alice.Client.SendRaw(HttpMethod.Post, $"monitors/{id}/groundtruth", GroundTruthCsv(again.Take(100), wrongShare: 0), "text/csv")).Expect(HttpStatusCode.OK);
+        Assert.Equal(1.0, (await EvaluateAsync(alice, id, "performance"))["scores"]!["accuracy"]!["value"]!.GetValue<double>());
+        var resolved = new[] { await webhook.NextAsync(Wait), await webhook.NextAsync(Wait) };
+        Assert.Equal([("accuracy-low", "resolved"), ("inputs-drifted", "resolved")],
+            resolved.Select(r => (r["alert"]!.ToString(), r["state"]!.ToString())).Order());
+        var history = (await alice.Client.Get($"monitors/{id}/alerts")).Items;
+        Assert.Equal(4, history.Count);
+        Assert.Equal(["resolved", "resolved", "firing", "firing"], history.Select(a => a!["state"]!.ToString()));
+
+        // The time series, health included (the gateway's requests), and the delivery states.
+        var series = (await alice.Client.Get($"monitors/{id}/results?kind=drift")).Items;
+        Assert.Equal(3, series.Count);
+        var health = await EvaluateAsync(alice, id, "health");
+        Assert.True(health["scores"]!["requests"]!["value"]!.GetValue<double>() >= 600, health.ToJsonString());
+        var view = await Eventually.Until(() => alice.Client.Get($"monitors/{id}"),
+            r => r.Json["deliveries"]!.AsArray().All(d => d!["state"]!.ToString() == "delivered"), Wait, "every delivery delivered");
+        Assert.Equal(4, view.Json["deliveries"]!.AsArray().Count);
+
+        // Someone who may not see the deployment sees no monitor.
+        (await bob.Client.Get($"monitors/{id}")).ExpectProblem(HttpStatusCode.NotFound);
+        (await bob.Client.Get($"monitors/{id}/results")).ExpectProblem(HttpStatusCode.NotFound);
+        (await bob.Client.Post($"monitors/{id}/evaluate")).ExpectProblem(HttpStatusCode.NotFound);
+        Assert.DoesNotContain(id, (await bob.Client.Get("monitors")).Items.Select(m => m!["id"]!.ToString()));
+        Assert.Contains(id, (await alice.Client.Get("monitors")).Items.Select(m => m!["id"]!.ToString()));
+
+        (await alice.Client.Post($"monitors/{id}/stop")).Expect(HttpStatusCode.OK);
+        var clone = (await alice.Client.Post($"monitors/{id}/clone", new { name = "copy" })).Expect(HttpStatusCode.Created).Json;
+        Assert.Equal(("Ready", deployment), (clone["status"]!.ToString(), clone["deployment"]!.ToString()));
+        (await alice.Client.Delete($"monitors/{id}")).Expect(HttpStatusCode.NoContent);
+        (await alice.Client.Get($"monitors/{id}")).ExpectProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Bad_baselines_columns_and_thresholds_are_clear_4xx_and_a_down_webhook_shows_in_the_delivery_state()
+    {
+        using var alice = await fixture.NewTenantAsync();
+        await ServingFixture.TrainModelAsync(alice, "m2");
+        var deployment = (await alice.Client.Post("deployments", new { name = "m2", model = new { name = "m2" }, minReplicas = 0 })).Expect(HttpStatusCode.Created)["id"];
+        var good = (await alice.Client.Post("datasets", new { name = "good" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"datasets/{good}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(8), BaselineRows))))).Expect(HttpStatusCode.Created);
+        var images = (await alice.Client.Post("datasets", new { name = "images" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"datasets/{images}/versions", Archives.Tar(("cat.png", "\u0089PNG...")))).Expect(HttpStatusCode.Created);
+
+        Task<Reply> CreateAsync(object extra) => alice.Client.Post("monitors", Merge(new JsonObject
+        {
+            ["deployment"] = deployment,
+            ["baseline"] = new JsonObject { ["dataset"] = "good" },
+        }, extra));
+
+        Assert.Equal("https://dkube.io/problems/baseline-not-csv",
+            (await CreateAsync(new { baseline = new { dataset = "images" } })).ExpectProblem(HttpStatusCode.UnprocessableEntity)["type"]);
+        Assert.Equal("https://dkube.io/problems/unknown-column",
+            (await CreateAsync(new { features = new[] { new { name = "age", kind = "continuous" } } })).ExpectProblem(HttpStatusCode.UnprocessableEntity)["type"]);
+        Assert.Equal("https://dkube.io/problems/unknown-column", (await CreateAsync(new
+        {
+            alerts = new[] { new { name = "a", on = "drift", conditions = new[] { new { feature = "age", op = ">", value = 0.1 } } } },
+        })).ExpectProblem(HttpStatusCode.UnprocessableEntity)["type"]);
+        Assert.Equal("https://dkube.io/problems/invalid-threshold", (await CreateAsync(new
+        {
+            drift = new { algorithm = "psi" },
+            thresholds = new Dictionary<string, object> { ["x0"] = new { soft = 0.3, hard = 0.1 } },
+        })).ExpectProblem(HttpStatusCode.UnprocessableEntity)["type"]);
+        (await CreateAsync(new { modelType = "ranking" })).ExpectProblem(HttpStatusCode.BadRequest);
+        (await CreateAsync(new { alerts = new[] { new { name = "a", on = "drift", conditions = new[] { new { metric = "drift_share", op = "~", value = 0.1 } } } } }))
+            .ExpectProblem(HttpStatusCode.BadRequest);
+        (await CreateAsync(new { deployment = "d-missing" })).ExpectProblem(HttpStatusCode.NotFound);
+
+        // A webhook nobody listens on: the evaluation answers at once, the delivery shows its attempts and error.
+        var id = (await CreateAsync(new
+        {
+            alerts = new[] { new { name = "quiet", on = "health", conditions = new[] { new { metric = "requests", op = ">=", value = 0 } }, webhook = "http://127.0.0.1:9/down" } },
+        })).Expect(HttpStatusCode.Created)["id"];
+        await EvaluateAsync(alice, id, "health");
+        var view = await Eventually.Until(() => alice.Client.Get($"monitors/{id}"),
+            r => r.Json["deliveries"]!.AsArray().SingleOrDefault()?["attempts"]?.GetValue<int>() >= 2, Wait, "two attempts");
+        var delivery = view.Json["deliveries"]![0]!;
+        Assert.Equal("pending", delivery["state"]!.ToString());
+        Assert.False(string.IsNullOrEmpty(delivery["lastError"]?.ToString()));
+        (await alice.Client.SendRaw(HttpMethod.Post, $"monitors/{id}/groundtruth", "nothing,here\n1,2\n", "text/csv")).ExpectProblem(HttpStatusCode.BadRequest);
+    }
+
+    /// <summary>Sends <paramref name="count"/> one-instance predictions through the gateway; returns each request id and the model's answer.</summary>
+    private async Task<List<(string RequestId, string Prediction)>> PredictAsync(HttpClient http, Tenant tenant, string deployment, int count, double shift, int seed)
+    {
+        var random = new Random(seed);
+        var answers = new List<(string, string)>();
+        for (var i = 0; i < count; i++)
+        {
+            var body = MonitorSamples.Body(MonitorSamples.Instance(random, shift));
+            var (status, text, headers) = await fixture.ServeAsync(http, tenant.Client.Token, HttpMethod.Post, $"/serve/{deployment}/v1/models/clf:predict", body);
+            Assert.True(status == HttpStatusCode.OK, text);
+            answers.Add((headers.GetValues("X-Request-Id").Single(), JsonNode.Parse(text)!["predictions"]![0]!.ToJsonString()));
+        }
+
+        return answers;
+    }
+
+    /// <summary>Waits until the prediction log holds <paramref name="total"/> requests of the deployment (the gateway writes it in the background).</summary>
+    private static async Task<int> LoggedAsync(Tenant tenant, string deployment, int total)
+    {
+        await Eventually.Until(() => tenant.Client.Get($"deployments/{deployment}/metrics?step=86400&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}"),
+            r => r.Json["requests"]!.AsArray().Sum(b => b!["requests"]!.GetValue<long>()) >= total, Wait, $"{total} requests logged");
+        return total;
+    }
+
+    private static async Task<JsonNode> EvaluateAsync(Tenant tenant, string id, string component) =>
+        (await tenant.Client.Post($"monitors/{id}/evaluate?component={component}")).Expect(HttpStatusCode.OK).Items.Single()!;
+
+    private static string GroundTruthCsv(IEnumerable<(string RequestId, string Prediction)> answers, double wrongShare)
+    {
+        var list = answers.ToList();
+        var wrong = (int)Math.Round(list.Count * wrongShare);
+        var csv = new StringBuilder("requestId,label\n");
+        foreach (var ((requestId, prediction), i) in list.Select((a, i) => (a, i)))
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{requestId},{(i < wrong ? (prediction == "1" ? "0" : "1") : prediction)}\n");
+        }
+
+        return csv.ToString();
+    }
+
+    private static JsonObject Merge(JsonObject target, object extra)
+    {
+        foreach (var (key, value) in JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(extra, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)))!.AsObject())
+        {
+            target[key] = value?.DeepClone();
+        }
+
+        return target;
+    }
+}
