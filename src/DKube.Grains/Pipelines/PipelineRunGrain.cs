@@ -414,7 +414,9 @@ public sealed class PipelineRunGrain(
     {
         if (View.RecurringRun is not null && !state.State.RecurringTold)
         {
-            this.RegisterGrainTimer(TellRecurringAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            // Interleaving: while it waits for the recurring run, this grain still answers it (the
+            // recurring run may be re-creating this very run, and each would wait for the other).
+            this.RegisterGrainTimer(TellRecurringAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
             return;
         }
 
