@@ -6,6 +6,7 @@ using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
+using DKube.Benchmarks;
 using DKube.Benchmarks.Admission;
 using DKube.Server;
 using Microsoft.Extensions.DependencyInjection;

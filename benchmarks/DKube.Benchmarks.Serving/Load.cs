@@ -1,30 +1,20 @@
-using System.Diagnostics;
-
 namespace DKube.Benchmarks.Serving;
 
 /// <summary>Load shapes: an open loop at a fixed rate (timed from when each request was due) and closed-loop clients.</summary>
 internal static class Load
 {
-    public static async Task<Outcome> OpenLoopAsync(int perSecond, TimeSpan duration, Func<Task<HttpResponseMessage>> send)
+    /// <summary>The shared open loop (<see cref="OpenLoop"/>) of HTTP requests, counting the answers that were not 2xx.</summary>
+    public static async Task<(Latencies Latencies, int Failed)> OpenLoopAsync(int perSecond, TimeSpan duration, Func<Task<HttpResponseMessage>> send)
     {
-        var outcome = new Outcome();
-        var total = (int)(perSecond * duration.TotalSeconds);
-        var inFlight = new List<Task>(total);
-        var wall = Stopwatch.StartNew();
-        for (var i = 0; i < total; i++)
+        var failed = new int[1];
+        var (latencies, _) = await OpenLoop.RunAsync(perSecond, duration, async _ =>
         {
-            var due = TimeSpan.FromSeconds((double)i / perSecond);
-            var wait = due - wall.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1))
+            if (!await OkAsync(send))
             {
-                await Task.Delay(wait);
+                Interlocked.Increment(ref failed[0]);
             }
-
-            inFlight.Add(Task.Run(async () => outcome.Add(await OkAsync(send), wall.Elapsed - due)));
-        }
-
-        await Task.WhenAll(inFlight);
-        return outcome;
+        });
+        return (latencies, failed[0]);
     }
 
     /// <summary><paramref name="clients"/> loops of one request after another until disposed.</summary>

@@ -47,9 +47,9 @@ using var direct = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServ
 var straight = await Load.OpenLoopAsync(1000, TimeSpan.FromSeconds(5), () => direct.GetAsync(replicaUrl + "/p"));
 var through = await Load.OpenLoopAsync(1000, TimeSpan.FromSeconds(5), () => http.GetAsync($"/serve/{steady}/p"));
 Console.WriteLine($"{"overhead @1000 req/s",-40} {"p50 ms",10} {"p95 ms",10} {"failed",8}");
-Console.WriteLine($"{"  straight to the replica",-40} {straight.P(0.50),10:F2} {straight.P(0.95),10:F2} {straight.Failed,8}");
-Console.WriteLine($"{"  through /serve",-40} {through.P(0.50),10:F2} {through.P(0.95),10:F2} {through.Failed,8}");
-Console.WriteLine($"{"  gateway overhead",-40} {through.P(0.50) - straight.P(0.50),10:F2} {through.P(0.95) - straight.P(0.95),10:F2}");
+Console.WriteLine($"{"  straight to the replica",-40} {straight.Latencies.Percentile(0.50),10:F2} {straight.Latencies.Percentile(0.95),10:F2} {straight.Failed,8}");
+Console.WriteLine($"{"  through /serve",-40} {through.Latencies.Percentile(0.50),10:F2} {through.Latencies.Percentile(0.95),10:F2} {through.Failed,8}");
+Console.WriteLine($"{"  gateway overhead",-40} {through.Latencies.Percentile(0.50) - straight.Latencies.Percentile(0.50),10:F2} {through.Latencies.Percentile(0.95) - straight.Latencies.Percentile(0.95),10:F2}");
 
 // 2. Step from 1 to 50 closed-loop clients (target 10 per replica): time to the decision, to the new replicas serving.
 var step = await api.DeployAsync("step", model, command + " 0.05", min: 1, max: 5, maxConcurrent: 10);
@@ -85,5 +85,5 @@ await api.PatchAsync($"deployments/{change}", new { model = new { name = "bench-
 await api.UntilAsync(change, d => d.GetProperty("status").GetString() == "Running"
     && d.GetProperty("replicaList").EnumerateArray().All(r => r.GetProperty("modelVersion").GetInt32() == 2));
 var during = await changing;
-Console.WriteLine($"{"model change under 200 req/s",-40} {during.Count} requests, {during.Failed} failed, p95 {during.P(0.95):F2} ms");
+Console.WriteLine($"{"model change under 200 req/s",-40} {during.Latencies.Count} requests, {during.Failed} failed, p95 {during.Latencies.Percentile(0.95):F2} ms");
 return 0;

@@ -59,7 +59,6 @@ public static class SiloServices
         services.AddSingleton(options.PredictionLogOptions());
         services.AddSingleton<PostgresPredictionLog>();
         services.AddSingleton<IPredictionLog>(sp => sp.GetRequiredService<PostgresPredictionLog>());
-        services.AddHostedService<PredictionRetention>();
         services.AddDKubeRepos(options.DataDir, options.SecretsKey, options.RepoSettings());
         services.AddSingleton<IWorkloadTokens, SealedWorkloadTokens>();
         services.AddSingleton(options.QuotaDefaults());
@@ -104,6 +103,9 @@ public static class SiloServices
             TimeSpan.FromHours(Math.Max(1, options.RunRetentionHours)), TimeSpan.FromHours(Math.Max(1, options.BlobGraceHours)), TimeSpan.FromHours(1)));
         services.AddSingleton(sp => new BlobCollector((FileBlobStore)sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BlobCollector>>()));
         services.AddSingleton<DiskReclaimer>();
+        // Silos only: API processes (however many) add no start-up delete of their own; the delete is
+        // idempotent, so several silos sweeping costs one of them the work.
+        services.AddHostedService<PredictionRetention>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DiskReclaimer>());
         services.AddSingleton<ClusterAgentKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());

@@ -37,8 +37,11 @@ public interface IMonitorGrain : IGrainWithStringKey
     [Alias("Delete")]
     Task Delete();
 
-    /// <summary>A webhook delivery's outcome (called by the sender, off the grain's turn).</summary>
+    /// <summary>
+    /// A webhook delivery's outcome (called by the sender, off the grain's turn). Two-way, so the
+    /// sender's retry sees a lost report and sends it again (a report lost one-way left the delivery
+    /// pending, to be POSTed again after a reactivation).
+    /// </summary>
     [Alias("DeliveryUpdated")]
-    [OneWay]
     Task DeliveryUpdated(string deliveryId, string state, int attempts, string? error);
 }

@@ -37,7 +37,7 @@ public static class MonitorEndpoints
             .WithSummary("Monitor a deployment: the baseline (a CSV in a dataset version) gives the schema (editable with `features`); drift, performance and health are evaluated on their schedules while the monitor is Active, alerts fire after N consecutive breaches. 422 `baseline-not-csv`, `unknown-column`, `unknown-metric`, `invalid-threshold`. An `Idempotency-Key` header makes a retry reach the monitor the first attempt stored.");
         monitors.MapList(ResourceKinds.Monitor, "monitors");
         monitors.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) => TypedResults.Ok(await VisibleAsync(id, http.Caller(), grains)))
-            .WithSummary("A monitor: status, schema, schedules, thresholds, alerts with their state, the last evaluation of each component and the webhook deliveries (pending, delivered, failed, with attempts and the last error).");
+            .WithSummary("A monitor: status, schema, schedules, thresholds, alerts with their state, when each component was last evaluated and the webhook deliveries (pending, delivered, failed, with attempts and the last error).");
         monitors.MapPost("/{id}/start", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await (await OwnedAsync(id, http.Caller(), grains)).Start()))
             .WithSummary("Active: each component is evaluated every `everyMinutes` (durable reminders that survive restarts).");

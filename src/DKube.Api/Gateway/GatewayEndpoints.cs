@@ -84,9 +84,12 @@ public static class GatewayEndpoints
             {
                 // Bodies only of what a replica was asked and answered (not the gateway's own problems),
                 // and both or neither: a prediction without its inputs (or outputs) would mislead a monitor.
-                var bodies = forwarded && input is { Overflowed: false } && output is { Overflowed: false };
+                var (inputs, outputs) = forwarded && input is { Overflowed: false } && output is { Overflowed: false }
+                    ? (input.TakeJson(), output.TakeJson())
+                    : (null, null);
+                var both = inputs is not null && outputs is not null;
                 log.TryAppend(new PredictionRecord(deployment, requestId, at, status, elapsed.TotalMilliseconds,
-                    bodies ? input!.TakeJson() : null, bodies ? output!.TakeJson() : null));
+                    both ? inputs : null, both ? outputs : null));
             }
 
             input?.Dispose();

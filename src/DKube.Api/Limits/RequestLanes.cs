@@ -9,6 +9,9 @@ namespace DKube.Api.Limits;
 public sealed record RequestLanes(FairRequestQueue Reads, FairRequestQueue Writes)
 {
     /// <summary>The lane of a request with <paramref name="method"/>.</summary>
-    public FairRequestQueue For(string method) =>
-        Microsoft.AspNetCore.Http.HttpMethods.IsGet(method) || Microsoft.AspNetCore.Http.HttpMethods.IsHead(method) ? Reads : Writes;
+    public FairRequestQueue For(string method) => IsRead(method) ? Reads : Writes;
+
+    /// <summary>Whether a request with <paramref name="method"/> is a read (the one rule the lanes and the rate limits share).</summary>
+    public static bool IsRead(string method) =>
+        Microsoft.AspNetCore.Http.HttpMethods.IsGet(method) || Microsoft.AspNetCore.Http.HttpMethods.IsHead(method);
 }

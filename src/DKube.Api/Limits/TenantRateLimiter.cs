@@ -94,8 +94,9 @@ public sealed class TenantRateLimiter : IDisposable
         else
         {
             var limits = await LimitsOfAsync(caller);
-            var write = !(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method));
-            (name, perSecond, burst) = write ? ("writes", limits.WritesPerSecond, limits.WriteBurst) : ("reads", limits.ReadsPerSecond, limits.ReadBurst);
+            (name, perSecond, burst) = RequestLanes.IsRead(http.Request.Method)
+                ? ("reads", limits.ReadsPerSecond, limits.ReadBurst)
+                : ("writes", limits.WritesPerSecond, limits.WriteBurst);
         }
 
         var processes = _settings.ApiProcesses;

@@ -14,7 +14,7 @@ namespace DKube.Grains.Live;
 /// </summary>
 public sealed class LiveEventPublisher(IGrainFactory grains, ILogger<LiveEventPublisher> logger) : BackgroundService, ILiveEvents
 {
-    /// <summary>Events a silo holds while the hub is slow or away; beyond it new events are dropped (and counted).</summary>
+    /// <summary>Events a silo holds while the hub is slow or away; beyond it new events are dropped (counted in the log, not told to subscribers).</summary>
     private const int Capacity = 10_000;
 
     private const int MaxBatch = 512;
@@ -65,7 +65,9 @@ public sealed class LiveEventPublisher(IGrainFactory grains, ILogger<LiveEventPu
             {
                 if (attempt == Attempts)
                 {
-                    // Subscribers see the gap as a reset of their feed; the changes themselves are stored.
+                    // Lost to subscribers, who are not told (hub ids are not contiguous, so no gap shows);
+                    // each event carries a whole view, so the object's next change brings them up to date,
+                    // and the changes themselves are stored.
                     logger.LogWarning(e, "{Count} live events did not reach the hub after {Attempts} attempts", batch.Length, Attempts);
                     return;
                 }

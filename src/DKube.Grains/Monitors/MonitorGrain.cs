@@ -2,6 +2,7 @@ using System.Text.Json;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Live;
 using DKube.Abstractions.Monitors;
+using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Serving;
 using DKube.Grains.Persistence;
 using DKube.Monitoring;
@@ -28,6 +29,7 @@ public sealed class MonitorGrain(
     WebhookSender webhooks,
     ILiveEvents live,
     MonitorOptions options,
+    IObjectQuotas quotas,
     TimeProvider time,
     ILogger<MonitorGrain> logger) : Grain, IMonitorGrain, IRemindable
 {
@@ -65,8 +67,20 @@ public sealed class MonitorGrain(
         _baseline = (schema, table);
         var columns = schema.Columns.Select(c => new MonitorColumn(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Role.ToString().ToLowerInvariant())).ToList();
         var alerts = spec.Alerts.Select(a => new AlertState(a.Name, false, 0, null)).ToList();
-        await SaveAsync(new MonitorView(Id, spec.Name, spec.Deployment, owner, deploymentOwner, group, project, MonitorStatus.Ready, null, spec,
-            columns, table.Rows, new Dictionary<string, DateTimeOffset>(), alerts, [], time.GetUtcNow(), null));
+        // A place in the group's monitors quota (422 when full; by id, so a retried create claims
+        // nothing twice), given back when the monitor is not stored or is deleted.
+        await quotas.ClaimAsync(group, IObjectQuotas.Monitors, Id);
+        try
+        {
+            await SaveAsync(new MonitorView(Id, spec.Name, spec.Deployment, owner, deploymentOwner, group, project, MonitorStatus.Ready, null, spec,
+                columns, table.Rows, new Dictionary<string, DateTimeOffset>(), alerts, [], time.GetUtcNow(), null));
+        }
+        catch
+        {
+            await quotas.ReleaseAsync(group, IObjectQuotas.Monitors, Id);
+            throw;
+        }
+
         await PublishViewAsync();
         return View;
     }
@@ -131,11 +145,12 @@ public sealed class MonitorGrain(
 
     public async Task Delete()
     {
-        _ = View;
+        var group = View.Group;
         await UnregisterRemindersAsync();
         await records.DeleteAsync(Id);
         await state.SaveAsync(DeactivateOnIdle, clear: true);
         state.State = new MonitorState();
+        await quotas.ReleaseAsync(group, IObjectQuotas.Monitors, Id);
         DeactivateOnIdle();
     }
 

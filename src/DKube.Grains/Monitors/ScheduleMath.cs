@@ -11,8 +11,4 @@ public static class ScheduleMath
 {
     public static bool IsDue(DateTimeOffset? last, int everyMinutes, DateTimeOffset now) =>
         everyMinutes > 0 && (last is not { } at || now - at >= TimeSpan.FromMinutes(everyMinutes) * 0.9);
-
-    /// <summary>When the component is next evaluated by its schedule (null when it has none).</summary>
-    public static DateTimeOffset? NextAt(DateTimeOffset? last, DateTimeOffset activeSince, int everyMinutes) =>
-        everyMinutes > 0 ? (last ?? activeSince) + TimeSpan.FromMinutes(everyMinutes) : null;
 }

@@ -92,27 +92,14 @@ public sealed class DeploymentGrain(
         Validate(spec.MinReplicas, spec.MaxReplicas, spec.MaxConcurrentRequests);
         if (state.State.View is { } existing)
         {
-            return existing.Owner == owner && JsonSerializer.Serialize(existing.Spec, SpecJson) == JsonSerializer.Serialize(spec, SpecJson)
-                ? existing
-                : throw DomainException.Conflict("already-exists", $"Deployment '{Id}' already exists (its idempotency key was used for another request).");
+            return SameRequest(existing, spec, owner, null);
         }
 
         var desired = Math.Max(spec.MinReplicas, 1);
-        // A place in the group's deployments quota first (422 when full): the group counts by id, so
-        // a retried create claims nothing twice; given back whenever the deployment is not kept.
-        await quotas.ClaimAsync(spec.Group, IObjectQuotas.Deployments, Id);
         state.State.ServingVersion = spec.Model.Version;
-        try
-        {
-            await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
-                DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
-                [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
-        }
-        catch
-        {
-            await quotas.ReleaseAsync(spec.Group, IObjectQuotas.Deployments, Id);
-            throw;
-        }
+        await ClaimAndSaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
+            DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
+            [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
 
         try
         {
@@ -136,15 +123,38 @@ public sealed class DeploymentGrain(
     {
         if (state.State.View is { } existing)
         {
-            return existing.Owner == owner && existing.ImportedUrl == url && JsonSerializer.Serialize(existing.Spec, SpecJson) == JsonSerializer.Serialize(spec, SpecJson)
-                ? existing
-                : throw DomainException.Conflict("already-exists", $"Deployment '{Id}' already exists (its idempotency key was used for another request).");
+            return SameRequest(existing, spec, owner, url);
         }
 
-        // No replicas and no autoscaler: it is served elsewhere; only its predictions come here.
-        await SaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Imported, null,
+        // No replicas and no autoscaler: it is served elsewhere; only its predictions come here. It
+        // counts against the group's deployments quota like any other (Delete gives the place back).
+        await ClaimAndSaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Imported, null,
             DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(0, 0), spec, [], [], time.GetUtcNow(), url));
         return View;
+    }
+
+    /// <summary>A create or import repeated with the same request (its idempotency key) answers what it made; anything else is 409.</summary>
+    private DeploymentView SameRequest(DeploymentView existing, DeploymentSpec spec, string owner, string? importedUrl) =>
+        existing.Owner == owner && existing.ImportedUrl == importedUrl && JsonSerializer.Serialize(existing.Spec, SpecJson) == JsonSerializer.Serialize(spec, SpecJson)
+            ? existing
+            : throw DomainException.Conflict("already-exists", $"Deployment '{Id}' already exists (its idempotency key was used for another request).");
+
+    /// <summary>
+    /// A place in the group's deployments quota first (422 when full): the group counts by id, so a
+    /// retried create claims nothing twice; given back when the deployment is not stored.
+    /// </summary>
+    private async Task ClaimAndSaveAsync(DeploymentView view)
+    {
+        await quotas.ClaimAsync(view.Group, IObjectQuotas.Deployments, Id);
+        try
+        {
+            await SaveAsync(view);
+        }
+        catch
+        {
+            await quotas.ReleaseAsync(view.Group, IObjectQuotas.Deployments, Id);
+            throw;
+        }
     }
 
     public Task<DeploymentView?> Get() => Task.FromResult(state.State.View);

@@ -115,10 +115,11 @@ public sealed class GroupGrain(
 
     public Task<IReadOnlyList<QuotaUse>> GetObjectUse() => Task.FromResult<IReadOnlyList<QuotaUse>>(
     [
-        new QuotaUse(Name, IObjectQuotas.Deployments, LimitOf(IObjectQuotas.Deployments), state.State.Claims.GetValueOrDefault(IObjectQuotas.Deployments)?.Count ?? 0),
-        // Monitors are not counted yet (their domain does not claim): the limit alone.
-        new QuotaUse(Name, IObjectQuotas.Monitors, LimitOf(IObjectQuotas.Monitors), null),
+        UseOf(IObjectQuotas.Deployments),
+        UseOf(IObjectQuotas.Monitors),
     ]);
+
+    private QuotaUse UseOf(string quota) => new(Name, quota, LimitOf(quota), state.State.Claims.GetValueOrDefault(quota)?.Count ?? 0);
 
     /// <summary>The group's limit of an object quota: the operator's, else the server's default.</summary>
     private int LimitOf(string quota)

@@ -42,7 +42,7 @@ public sealed class LocalExecutorEndpointTests : IAsyncLifetime
         using var http = new HttpClient();
         foreach (var (spec, status) in new[] { (first, one), (second, two) })
         {
-            var answer = await Eventually.Until(() => TryGetAsync(http, status.Endpoint! + "/port.txt"), a => a is not null, what: $"{spec.Id} answers");
+            var answer = await Eventually.Until(() => http.TryGetStringAsync(status.Endpoint! + "/port.txt"), a => a is not null, what: $"{spec.Id} answers");
             Assert.Equal($"{new Uri(status.Endpoint!).Port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1", answer!.Trim());
             var uid = int.Parse(await File.ReadAllTextAsync(_harness.FileOf(spec.Id, "uid.txt")), CultureInfo.InvariantCulture);
             Assert.InRange(uid, UidBase, UidBase + 10);
@@ -72,17 +72,5 @@ public sealed class LocalExecutorEndpointTests : IAsyncLifetime
         Assert.NotNull(adopted.Endpoint);
         Assert.Equal(ExecutionState.Stopped, final.State);
         Assert.Null(final.Endpoint);
-    }
-
-    private static async Task<string?> TryGetAsync(HttpClient http, string url)
-    {
-        try
-        {
-            return await http.GetStringAsync(url);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
     }
 }

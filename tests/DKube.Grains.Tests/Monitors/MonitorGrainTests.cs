@@ -1,5 +1,6 @@
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Monitors;
+using DKube.Abstractions.Tenancy;
 using DKube.Grains.Tests.Infrastructure;
 using Npgsql;
 
@@ -32,6 +33,27 @@ public sealed class MonitorGrainTests(GrainClusterFixture fixture)
         // The same spec again is the same monitor; another is a conflict.
         Assert.Equal(view.CreatedAt, (await world.CreateAsync(monitor, world.Spec(s => s with { Features = [new MonitorFeature("x1", "categorical", null)] }))).CreatedAt);
         Assert.Equal("already-exists", (await Assert.ThrowsAsync<DomainException>(() => world.CreateAsync(monitor, world.Spec()))).Code);
+    }
+
+    [Fact]
+    public async Task Monitors_hold_places_in_their_groups_quota_counted_by_id_and_given_back_on_delete()
+    {
+        var world = await MonitorWorld.CreateAsync(fixture);
+        var group = fixture.Grains.GetGrain<IGroupGrain>(world.World.Group);
+        await group.SetLimits(GroupLimits.None with { Monitors = 1 });
+        var first = fixture.Grains.GetGrain<IMonitorGrain>(GrainClusterFixture.NewKey("m"));
+        var second = fixture.Grains.GetGrain<IMonitorGrain>(GrainClusterFixture.NewKey("m"));
+
+        await world.CreateAsync(first, world.Spec());
+        await world.CreateAsync(first, world.Spec()); // a retried create holds one place
+        var refused = await Assert.ThrowsAsync<DomainException>(() => world.CreateAsync(second, world.Spec()));
+        Assert.Equal("quota-exceeded", refused.Code);
+        Assert.Equal(new QuotaUse(world.World.Group, IObjectQuotas.Monitors, 1, 1), refused.Quota);
+        Assert.Null(await second.Get());
+
+        await first.Delete();
+        Assert.Equal(0, (await group.GetObjectUse()).Single(q => q.Quota == IObjectQuotas.Monitors).Use);
+        Assert.Equal(MonitorStatus.Ready, (await world.CreateAsync(second, world.Spec())).Status);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class WorkloadEndpointTests(GrainClusterFixture fixture)
 
         var first = await Eventually.Until(ide.Get, v => v!.Endpoint is not null, what: "the IDE's endpoint");
         using var http = new HttpClient();
-        var baseUrl = await Eventually.Until(() => TryGetAsync(http, first!.Endpoint + "/base"), b => b is not null, what: "its server to answer");
+        var baseUrl = await Eventually.Until(() => http.TryGetStringAsync(first!.Endpoint + "/base"), b => b is not null, what: "its server to answer");
         var stopped = await StopAsync(ide);
         await ide.Start();
         var second = await Eventually.Until(ide.Get, v => v!.Endpoint is not null, what: "the new attempt's endpoint");
@@ -43,17 +43,5 @@ public sealed class WorkloadEndpointTests(GrainClusterFixture fixture)
     {
         await ide.Stop();
         return (await Eventually.Until(ide.Get, v => v!.Status == WorkloadStatus.Stopped, what: "the IDE to stop"))!;
-    }
-
-    private static async Task<string?> TryGetAsync(HttpClient http, string url)
-    {
-        try
-        {
-            return await http.GetStringAsync(url);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
     }
 }

@@ -103,7 +103,7 @@ public sealed class WorkloadWatcherTests(GrainClusterFixture fixture)
         await child.CreateChild(WorkloadType.Run, spec, WorkloadWorld.Owner, parent);
         var told = (await Eventually.Until(watcher.ToldServing, t => t.Count >= 1, TimeSpan.FromSeconds(90), "the parent was told the endpoint"))[0];
         using var http = new HttpClient();
-        var answer = await Eventually.Until(async () => await TryGetAsync(http, told.Endpoint!), a => a is not null, TimeSpan.FromSeconds(60), "the child to answer");
+        var answer = await Eventually.Until(async () => await http.TryGetStringAsync(told.Endpoint!), a => a is not null, TimeSpan.FromSeconds(60), "the child to answer");
         await Eventually.Until(async () => fixture.Faults.Calls(id, nameof(IWorkloadGrain.ServingTold)), n => n >= 1, TimeSpan.FromSeconds(30), "delivery noted");
         await fixture.DeactivateAsync(child);
         var running = (await child.Get())!;
@@ -130,18 +130,6 @@ public sealed class WorkloadWatcherTests(GrainClusterFixture fixture)
         await ToldAsync(watcher, 1);
 
         Assert.Empty(await watcher.ToldServing());
-    }
-
-    private static async Task<string?> TryGetAsync(HttpClient http, string url)
-    {
-        try
-        {
-            return await http.GetStringAsync(url);
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
     }
 
     private (IRecordingWatcherGrain Watcher, WorkloadParent Parent) NewParent()

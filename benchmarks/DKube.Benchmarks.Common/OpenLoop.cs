@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace DKube.Benchmarks.Admission;
+namespace DKube.Benchmarks;
 
 /// <summary>An open loop: operations started on a fixed schedule whatever the answers do.</summary>
-internal static class OpenLoop
+public static class OpenLoop
 {
     /// <summary>
     /// Starts <paramref name="perSecond"/> operations a second for <paramref name="duration"/>, each timed

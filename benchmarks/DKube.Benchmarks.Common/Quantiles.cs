@@ -1,4 +1,4 @@
-namespace DKube.Benchmarks.Live;
+namespace DKube.Benchmarks;
 
 /// <summary>Percentiles of a set of milliseconds.</summary>
 public static class Quantiles

@@ -1,4 +1,4 @@
-namespace DKube.Benchmarks.Admission;
+namespace DKube.Benchmarks;
 
 /// <summary>Collects per-operation latencies and reports rate and percentiles.</summary>
 public sealed class Latencies
@@ -33,7 +33,7 @@ public sealed class Latencies
             sorted = _milliseconds.Order().ToArray();
         }
 
-        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+        return Quantiles.Of(sorted, p);
     }
 
     public string Report(string name, TimeSpan wall) =>
