@@ -7,7 +7,12 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("Create")]
     Task<ExperimentView> Create(string name, string owner, string group, string? project, string? description);
 
+    /// <summary>
+    /// Read-only, and answered even while the experiment is archiving: its archive cascade waits on
+    /// runs and recurring runs that may be waiting on this answer (a run being created in it).
+    /// </summary>
     [Alias("Get")]
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<ExperimentView?> Get();
 
     /// <summary>Archives it and its pipeline runs, and disables its recurring runs (idempotent: a repeat cascades again).</summary>

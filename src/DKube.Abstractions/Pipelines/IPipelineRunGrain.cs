@@ -40,4 +40,11 @@ public interface IPipelineRunGrain : IGrainWithStringKey, IWorkloadWatcher
     /// <summary>Forgets it; 409 unless it is archived and has ended.</summary>
     [Alias("Delete")]
     Task Delete();
+
+    /// <summary>
+    /// The recurring run that triggered this run has been told of its end (a call the run makes to
+    /// itself once its off-turn notice got through): it is not told again.
+    /// </summary>
+    [Alias("RecurringRunTold")]
+    Task RecurringRunTold();
 }

@@ -212,7 +212,7 @@ public sealed class PipelineRunGrain(
 
         if (view.Status.IsFinal())
         {
-            await TellRecurringAsync(CancellationToken.None);
+            TellRecurring();
             return;
         }
 
@@ -407,40 +407,39 @@ public sealed class PipelineRunGrain(
 
     /// <summary>
     /// After the run's end: a recurring run that triggered it learns of it (its concurrency frees
-    /// up), from a turn of its own: the recurring run may be waiting on this grain's Create right
-    /// now (a run whose tasks were all cached ends inside it). The reminder stays until it is told.
+    /// up). Off this grain's turn: the recurring run may be waiting on this grain right now (its
+    /// wake re-creating this run, or creating it: a run whose tasks were all cached ends inside its
+    /// Create), and a call awaited from this turn would wait for a turn that waits for it. The
+    /// reminder stays, and tells it again, until the notice is known to have got through.
     /// </summary>
     private async Task EndedAsync()
     {
         if (View.RecurringRun is not null && !state.State.RecurringTold)
         {
-            // Interleaving: while it waits for the recurring run, this grain still answers it (the
-            // recurring run may be re-creating this very run, and each would wait for the other).
-            this.RegisterGrainTimer(TellRecurringAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
+            TellRecurring();
             return;
         }
 
         await UnregisterAsync();
     }
 
-    private async Task TellRecurringAsync(CancellationToken cancellationToken)
+    public async Task RecurringRunTold()
     {
-        if (state.State.View is not { RecurringRun: { } recurring } view || !view.Status.IsFinal() || state.State.RecurringTold)
+        if (state.State.RecurringTold || state.State.View is not { RecurringRun: not null } view || !view.Status.IsFinal())
         {
-            return;
+            return; // noted before, or retried (and running) since: its next end tells it again
         }
 
-        try
-        {
-            await GrainFactory.GetGrain<IRecurringRunGrain>(recurring).RunEnded(Id);
-            state.State.RecurringTold = true;
-            await SaveAsync();
-            await UnregisterAsync();
-        }
-        catch (Exception e) when (TransientRetry.IsTransient(e))
-        {
-            logger.LogWarning(e, "Pipeline run {Id}: recurring run {Recurring} not told of its end yet; the reminder tells it", Id, recurring);
-        }
+        state.State.RecurringTold = true;
+        await SaveAsync();
+        await UnregisterAsync();
+    }
+
+    private void TellRecurring()
+    {
+        var (recurring, self, id) = (GrainFactory.GetGrain<IRecurringRunGrain>(View.RecurringRun!), this.AsReference<IPipelineRunGrain>(), Id);
+        OffTurnNotice.Send(() => recurring.RunEnded(id), self.RecurringRunTold, ReminderPeriod, logger,
+            $"Telling recurring run {View.RecurringRun} of the end of pipeline run {id}", "the run's reminder tells it again");
     }
 
     private void Replace(PipelineTaskView task) =>

@@ -486,23 +486,9 @@ public sealed class WorkloadGrain(
         TellParent(serving, "the endpoint", () => watcher.WorkloadServing(serving), () => self.ServingTold(serving.Attempt, serving.Endpoint!));
     }
 
-    private void TellParent(WorkloadView view, string what, Func<Task> deliver, Func<Task> noteDelivered)
-    {
-        var parent = view.Parent!;
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                await TransientRetry.RunAsync(deliver, WatcherRetryBudget, logger, $"Telling {parent.Kind} {parent.Id} of {what} of {view.Id}");
-                await noteDelivered();
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "{Kind} {Parent} was not told of {What} of {Id}; it is told again when the run is next activated",
-                    parent.Kind, parent.Id, what, view.Id);
-            }
-        });
-    }
+    private void TellParent(WorkloadView view, string what, Func<Task> deliver, Func<Task> noteDelivered) =>
+        OffTurnNotice.Send(deliver, noteDelivered, WatcherRetryBudget, logger, $"Telling {view.Parent!.Kind} {view.Parent.Id} of {what} of {view.Id}",
+            "it is told again when the run is next activated");
 
     /// <summary>A running child with an endpoint its parent has not been told of (only children that serve HTTP have one).</summary>
     private bool ServingUntold(WorkloadView view) =>

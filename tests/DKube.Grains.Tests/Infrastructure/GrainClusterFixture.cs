@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace DKube.Grains.Tests.Infrastructure;
@@ -19,6 +20,16 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 {
     private NpgsqlDataSource? _dataSource;
     private InProcessTestCluster? _cluster;
+
+    /// <summary>The Orleans areas whose clocks stay real (<see cref="TimeProviderNames"/>): its own upkeep, not the grains'.</summary>
+    public static IReadOnlyList<string> OrleansOwnClocks { get; } =
+    [
+        TimeProviderNames.Messaging,
+        TimeProviderNames.SystemTimers,
+        TimeProviderNames.Membership,
+        TimeProviderNames.ActivationManagement,
+        TimeProviderNames.GrainDirectory,
+    ];
 
     /// <summary>Starts at the real time, so timestamps written to the database look ordinary.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -61,11 +72,28 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             host.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<GrainCallFaults>());
             // Registered last, so it is the TimeProvider every grain is given.
             host.Services.AddSingleton<TimeProvider>(time);
+            // Orleans resolves each of its areas' clocks from this default unless told otherwise.
+            // Its own loops stay on real time: the fake clock drives grains, grain timers and
+            // reminders only. On the fake clock a day's jump ran every missed period of the
+            // membership's 100 ms thread-pool stall detector inline (864,000 callbacks, each
+            // queueing a thread-pool probe) on whatever thread held the fake clock, and in-silo
+            // response timeouts could never expire in real time: the shared silo stalled.
+            foreach (var area in OrleansOwnClocks)
+            {
+                host.Services.AddKeyedSingleton(area, TimeProvider.System);
+            }
+
             host.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         builder.ConfigureSilo((_, silo) => silo.UseDKubeGrains(options, connectionString));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+        // Which registration wins depends on Orleans' own order: checked, not assumed.
+        if (OrleansOwnClocks.Any(area => Services.GetRequiredKeyedService<TimeProvider>(area) != TimeProvider.System)
+            || Services.GetRequiredKeyedService<TimeProvider>(TimeProviderNames.Grains) != time)
+        {
+            throw new InvalidOperationException("The silo's clocks are not wired as this fixture means them to be.");
+        }
     }
 
     /// <summary>The silo's services (its one silo), e.g. the version store or the <see cref="GrainCallFaults"/>.</summary>
