@@ -21,7 +21,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     private NpgsqlDataSource? _dataSource;
     private InProcessTestCluster? _cluster;
 
-    /// <summary>The Orleans areas whose clocks stay real (<see cref="TimeProviderNames"/>): its own upkeep, not the grains'.</summary>
+    /// <summary>The Orleans areas whose clocks stay real (<see cref="TimeProviderNames"/>): its own upkeep and the reminder service.</summary>
     public static IReadOnlyList<string> OrleansOwnClocks { get; } =
     [
         TimeProviderNames.Messaging,
@@ -29,6 +29,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         TimeProviderNames.Membership,
         TimeProviderNames.ActivationManagement,
         TimeProviderNames.GrainDirectory,
+        Orleans.Reminders.ReminderTimeProviderNames.Reminders,
     ];
 
     /// <summary>Starts at the real time, so timestamps written to the database look ordinary.</summary>
@@ -73,11 +74,13 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             // Registered last, so it is the TimeProvider every grain is given.
             host.Services.AddSingleton<TimeProvider>(time);
             // Orleans resolves each of its areas' clocks from this default unless told otherwise.
-            // Its own loops stay on real time: the fake clock drives grains, grain timers and
-            // reminders only. On the fake clock a day's jump ran every missed period of the
-            // membership's 100 ms thread-pool stall detector inline (864,000 callbacks, each
-            // queueing a thread-pool probe) on whatever thread held the fake clock, and in-silo
-            // response timeouts could never expire in real time: the shared silo stalled.
+            // Its own loops stay on real time: the fake clock drives what grains read and their
+            // grain timers only. A FakeTimeProvider runs every due callback inline, one thread at a
+            // time, on whichever thread holds it: after a day's jump that thread ran every missed
+            // 100 ms period of the membership's thread-pool stall detector (864,000 callbacks,
+            // each queueing a thread-pool probe), and the reminder service's waits spun in it;
+            // in-silo response timeouts could not expire in real time: the shared silo stalled.
+            // Tests deliver reminder ticks themselves (ReceiveReminder, Wake), on the fake clock.
             foreach (var area in OrleansOwnClocks)
             {
                 host.Services.AddKeyedSingleton(area, TimeProvider.System);
