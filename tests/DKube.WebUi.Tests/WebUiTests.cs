@@ -28,7 +28,10 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/runs", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("#user")).ToHaveTextAsync(alice.User);
             Assert.DoesNotContain(alice.Client.Token!, page.Url, StringComparison.Ordinal);
-            var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
+            // The UI's own cookie, for /ui only: never the gateway's dkube_token, never the whole site.
+            var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "dkube_ui");
+            Assert.Equal("/ui", cookie.Path);
+            Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
             Assert.True(cookie.HttpOnly);
             Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
             Assert.DoesNotContain(alice.Client.Token!, await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
@@ -36,7 +39,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             await page.ClickAsync("text=Sign out");
             await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/signin", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("#token")).ToBeVisibleAsync();
-            Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
+            Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_ui");
         }
     }
 
@@ -102,6 +105,79 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
 
         (await alice.Client.Post($"runs/{run}/stop")).Expect(HttpStatusCode.OK);
         await Expect(used).ToHaveTextAsync("0");
+    }
+
+    [Fact]
+    public async Task An_ide_opened_from_the_ui_gets_its_own_cookie_and_the_browser_never_sends_it_the_ui_cookie()
+    {
+        using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
+        var ide = await EchoIde.StartAsync(alice);
+        var page = await fixture.SignInAsync(alice);
+        // Every request the browser makes to the IDE's paths, as it sent it.
+        var sent = new List<Microsoft.Playwright.IRequest>();
+        page.Context.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath.StartsWith($"/ides/{ide}/", StringComparison.Ordinal))
+            {
+                lock (sent)
+                {
+                    sent.Add(request);
+                }
+            }
+        };
+
+        await page.GotoAsync("ui/ides");
+        var open = page.Locator($"tr[data-ide='{ide}'] form.open button");
+        await Expect(open).ToBeEnabledAsync();
+        await FixtureScreenshot(page, "ides-running");
+        await open.ClickAsync();
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == $"/ides/{ide}/lab/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        // The echo server may still be starting: the gateway says 503 until it answers.
+        await Eventually.Until(async () =>
+        {
+            if (await page.Locator("#headers").CountAsync() == 0)
+            {
+                await page.ReloadAsync();
+            }
+
+            return await page.Locator("#headers").CountAsync();
+        }, n => n > 0, what: "the echo server's page");
+        var received = await page.Locator("#headers").TextContentAsync() ?? "";
+        await FixtureScreenshot(page, "ide-echo");
+
+        // What the browser sent: the IDE's cookie (which the gateway removed before the IDE's server), never the UI's.
+        Microsoft.Playwright.IRequest[] requests;
+        lock (sent)
+        {
+            requests = [.. sent];
+        }
+
+        Assert.NotEmpty(requests);
+        var sentCookies = new List<string>();
+        foreach (var request in requests)
+        {
+            sentCookies.Add((await request.AllHeadersAsync()).GetValueOrDefault("cookie") ?? "");
+        }
+
+        Assert.All(sentCookies, c => Assert.DoesNotContain("dkube_ui=", c, StringComparison.Ordinal));
+        Assert.Contains(sentCookies, c => c.Contains("dkube_token=", StringComparison.Ordinal));
+        Assert.DoesNotContain("dkube_ui", received, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.Client.Token!, received, StringComparison.Ordinal);
+        var cookies = await page.Context.CookiesAsync();
+        Assert.Equal($"/ides/{ide}/", Assert.Single(cookies, c => c.Name == "dkube_token").Path);
+        Assert.Equal("/ui", Assert.Single(cookies, c => c.Name == "dkube_ui").Path);
+        // The IDE's server could not plant either.
+        Assert.DoesNotContain(cookies, c => c.Value == "planted");
+
+        // A script of the IDE's page (same origin) gets no further with the cookies the browser holds:
+        // the REST API wants a bearer token, a page of the UI answers navigations only, another IDE 401.
+        var api = await page.EvaluateAsync<int>("fetch('/api/v1/runs').then(r => r.status)");
+        var uiPage = await page.EvaluateAsync<int>("fetch('/ui/runs').then(r => r.status)");
+        var otherIde = await page.EvaluateAsync<int>("fetch('/ides/i-000000000000/lab/').then(r => r.status)");
+        Assert.Equal(401, api);
+        Assert.Equal(403, uiPage);
+        Assert.Equal(401, otherIde);
+        (await alice.Client.Post($"ides/{ide}/stop")).Expect(HttpStatusCode.OK);
     }
 
     [Theory]
