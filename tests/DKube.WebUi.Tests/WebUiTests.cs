@@ -1,5 +1,6 @@
 using System.Net;
 using DKube.Integration.Tests.Infrastructure;
+using DKube.Integration.Tests.Repos;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -180,11 +181,89 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         (await alice.Client.Post($"ides/{ide}/stop")).Expect(HttpStatusCode.OK);
     }
 
+    [Fact]
+    public async Task A_run_submitted_from_the_form_goes_WaitingForGpus_Running_Complete_without_a_reload_and_its_page_charts_its_metrics()
+    {
+        using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
+        var page = await fixture.SignInAsync(alice);
+        await page.GotoAsync("ui/runs");
+        await Expect(page.Locator("table#runs")).ToBeVisibleAsync();
+        await page.EvaluateAsync("window.__sameDocument = true");
+        // The group's one GPU is held until the test stops the holder, so the form's run waits first.
+        var holder = (await alice.Submit("holder", 1, "sleep 600")).Expect(HttpStatusCode.Created)["id"];
+        await alice.WaitForStatus(holder, "Running");
+
+        // The run writes three metrics records and its log line, then runs until the test says so (a run
+        // of its group named ui-go-signal, seen through the API with the run's own token; split by quotes,
+        // so the run's own command, which the listing shows, does not match): no fixed time for a busy
+        // page to miss.
+        const string command = "for i in 1 2 3; do echo \"{\\\"step\\\": $i, \\\"loss\\\": 0.$((10-i))}\" >> \"$DKUBE_METRICS_FILE\"; done; echo hello-from-the-form; "
+            + "until curl -sf -H \"Authorization: Bearer $DKUBE_TOKEN\" \"$DKUBE_URL/api/v1/runs?limit=200\" | grep -q ui-go-sig\"\"nal; do sleep 0.2; done";
+        await page.FillAsync("#run-name", "from-the-form");
+        await page.FillAsync("#run-command", command);
+        await page.FillAsync("#run-gpus", "1");
+        await page.ClickAsync("#submit button[type=submit]");
+
+        var row = page.Locator("table#runs tr[data-run]", new PageLocatorOptions { HasText = "from-the-form" });
+        var status = row.Locator("td.status");
+        await Expect(status).ToHaveTextAsync("WaitingForGpus");
+        await FixtureScreenshot(page, "runs-submitted");
+        (await alice.Client.Post($"runs/{holder}/stop")).Expect(HttpStatusCode.OK);
+        await Expect(status).ToHaveTextAsync("Running");
+        (await alice.Submit("ui-go-signal", 0, "true")).Expect(HttpStatusCode.Created);
+        await Expect(status).ToHaveTextAsync("Complete");
+        Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page was reloaded");
+
+        await row.Locator("a").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Complete");
+        await Expect(page.Locator("#log")).ToContainTextAsync("hello-from-the-form");
+        // Its metrics as a chart: one line for loss over the three steps, none for the step itself.
+        var loss = page.Locator("figure.chart[data-series='loss']");
+        await Expect(loss.Locator("circle")).ToHaveCountAsync(3);
+        await Expect(loss.Locator(".last")).ToHaveTextAsync("0.7");
+        await Expect(page.Locator("figure.chart[data-series='step']")).ToHaveCountAsync(0);
+        await FixtureScreenshot(page, "run-metrics");
+    }
+
+    [Fact]
+    public async Task A_models_page_lists_its_versions_and_draws_the_lineage_back_to_the_uploaded_dataset()
+    {
+        using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
+        var raw = (await alice.Client.Post("datasets", new { name = "raw" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"datasets/{raw}/versions", Archives.Tar(("data.csv", "a,b\n1,2\n")))).Expect(HttpStatusCode.Created);
+        var model = (await alice.Client.Post("models", new { name = "clf" })).Expect(HttpStatusCode.Created)["id"];
+        var train = (await alice.Client.Post("runs", new
+        {
+            name = "train",
+            kind = "training",
+            command = "cp in/data.csv \"$DKUBE_OUTPUT_DIR/model.csv\"",
+            inputs = new { datasets = new[] { new { name = "raw", mountPath = "in" } } },
+            output = new { model = "clf" },
+            gpus = 0,
+        })).Expect(HttpStatusCode.Created)["id"];
+        await alice.WaitForStatus(train, "Complete");
+
+        var page = await fixture.SignInAsync(alice);
+        await page.GotoAsync("ui/repos/datasets");
+        await Expect(page.Locator($"table#repos tr[data-id='{raw}']")).ToBeVisibleAsync();
+        await FixtureScreenshot(page, "repos");
+
+        await page.GotoAsync($"ui/repos/models/{model}");
+        await Expect(page.Locator("table#versions tr[data-version='1']")).ToBeVisibleAsync();
+        // The model's version, made by the run from the uploaded dataset's version: two nodes, one arrow.
+        await Expect(page.Locator("#lineage g.node")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#lineage g.node.uploaded")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"#lineage line.edge[data-run='{train}']")).ToHaveCountAsync(1);
+        Assert.Equal(0, await page.Locator("[role=alert]").CountAsync());
+        await FixtureScreenshot(page, "repo-lineage");
+    }
+
     [Theory]
     [InlineData("ui/ides", "IDEs")]
     [InlineData("ui/pool", "Group pools")]
     [InlineData("ui/deployments", "Deployments")]
     [InlineData("ui/models", "Models")]
+    [InlineData("ui/monitors", "Monitors")]
     public async Task Every_page_renders_its_listing_without_an_error(string path, string title)
     {
         using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
