@@ -1,5 +1,6 @@
 using System.Net;
 using DKube.Integration.Tests.Infrastructure;
+using DKube.Integration.Tests.Repos;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -28,7 +29,10 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/runs", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("#user")).ToHaveTextAsync(alice.User);
             Assert.DoesNotContain(alice.Client.Token!, page.Url, StringComparison.Ordinal);
-            var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
+            // The UI's own cookie, for /ui only: never the gateway's dkube_token, never the whole site.
+            var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "dkube_ui");
+            Assert.Equal("/ui", cookie.Path);
+            Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
             Assert.True(cookie.HttpOnly);
             Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
             Assert.DoesNotContain(alice.Client.Token!, await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
@@ -36,7 +40,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             await page.ClickAsync("text=Sign out");
             await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/signin", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("#token")).ToBeVisibleAsync();
-            Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_token");
+            Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_ui");
         }
     }
 
@@ -104,11 +108,162 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         await Expect(used).ToHaveTextAsync("0");
     }
 
+    [Fact]
+    public async Task An_ide_opened_from_the_ui_gets_its_own_cookie_and_the_browser_never_sends_it_the_ui_cookie()
+    {
+        using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
+        var ide = await EchoIde.StartAsync(alice);
+        var page = await fixture.SignInAsync(alice);
+        // Every request the browser makes to the IDE's paths, as it sent it.
+        var sent = new List<Microsoft.Playwright.IRequest>();
+        page.Context.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath.StartsWith($"/ides/{ide}/", StringComparison.Ordinal))
+            {
+                lock (sent)
+                {
+                    sent.Add(request);
+                }
+            }
+        };
+
+        await page.GotoAsync("ui/ides");
+        var open = page.Locator($"tr[data-ide='{ide}'] form.open button");
+        await Expect(open).ToBeEnabledAsync();
+        await FixtureScreenshot(page, "ides-running");
+        await open.ClickAsync();
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == $"/ides/{ide}/lab/", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        // The echo server may still be starting: the gateway says 503 until it answers.
+        await Eventually.Until(async () =>
+        {
+            if (await page.Locator("#headers").CountAsync() == 0)
+            {
+                await page.ReloadAsync();
+            }
+
+            return await page.Locator("#headers").CountAsync();
+        }, n => n > 0, what: "the echo server's page");
+        var received = await page.Locator("#headers").TextContentAsync() ?? "";
+        await FixtureScreenshot(page, "ide-echo");
+
+        // What the browser sent: the IDE's cookie (which the gateway removed before the IDE's server), never the UI's.
+        Microsoft.Playwright.IRequest[] requests;
+        lock (sent)
+        {
+            requests = [.. sent];
+        }
+
+        Assert.NotEmpty(requests);
+        var sentCookies = new List<string>();
+        foreach (var request in requests)
+        {
+            sentCookies.Add((await request.AllHeadersAsync()).GetValueOrDefault("cookie") ?? "");
+        }
+
+        Assert.All(sentCookies, c => Assert.DoesNotContain("dkube_ui=", c, StringComparison.Ordinal));
+        Assert.Contains(sentCookies, c => c.Contains("dkube_token=", StringComparison.Ordinal));
+        Assert.DoesNotContain("dkube_ui", received, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.Client.Token!, received, StringComparison.Ordinal);
+        var cookies = await page.Context.CookiesAsync();
+        Assert.Equal($"/ides/{ide}/", Assert.Single(cookies, c => c.Name == "dkube_token").Path);
+        Assert.Equal("/ui", Assert.Single(cookies, c => c.Name == "dkube_ui").Path);
+        // The IDE's server could not plant either.
+        Assert.DoesNotContain(cookies, c => c.Value == "planted");
+
+        // A script of the IDE's page (same origin) gets no further with the cookies the browser holds:
+        // the REST API wants a bearer token, a page of the UI answers navigations only, another IDE 401.
+        var api = await page.EvaluateAsync<int>("fetch('/api/v1/runs').then(r => r.status)");
+        var uiPage = await page.EvaluateAsync<int>("fetch('/ui/runs').then(r => r.status)");
+        var otherIde = await page.EvaluateAsync<int>("fetch('/ides/i-000000000000/lab/').then(r => r.status)");
+        Assert.Equal(401, api);
+        Assert.Equal(403, uiPage);
+        Assert.Equal(401, otherIde);
+        (await alice.Client.Post($"ides/{ide}/stop")).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_run_submitted_from_the_form_goes_WaitingForGpus_Running_Complete_without_a_reload_and_its_page_charts_its_metrics()
+    {
+        using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
+        var page = await fixture.SignInAsync(alice);
+        await page.GotoAsync("ui/runs");
+        await Expect(page.Locator("table#runs")).ToBeVisibleAsync();
+        await page.EvaluateAsync("window.__sameDocument = true");
+        // The group's one GPU is held until the test stops the holder, so the form's run waits first.
+        var holder = (await alice.Submit("holder", 1, "sleep 600")).Expect(HttpStatusCode.Created)["id"];
+        await alice.WaitForStatus(holder, "Running");
+
+        // The run writes three metrics records and its log line, then runs until the test says so (a run
+        // of its group named ui-go-signal, seen through the API with the run's own token; split by quotes,
+        // so the run's own command, which the listing shows, does not match): no fixed time for a busy
+        // page to miss.
+        const string command = "for i in 1 2 3; do echo \"{\\\"step\\\": $i, \\\"loss\\\": 0.$((10-i))}\" >> \"$DKUBE_METRICS_FILE\"; done; echo hello-from-the-form; "
+            + "until curl -sf -H \"Authorization: Bearer $DKUBE_TOKEN\" \"$DKUBE_URL/api/v1/runs?limit=200\" | grep -q ui-go-sig\"\"nal; do sleep 0.2; done";
+        await page.FillAsync("#run-name", "from-the-form");
+        await page.FillAsync("#run-command", command);
+        await page.FillAsync("#run-gpus", "1");
+        await page.ClickAsync("#submit button[type=submit]");
+
+        var row = page.Locator("table#runs tr[data-run]", new PageLocatorOptions { HasText = "from-the-form" });
+        var status = row.Locator("td.status");
+        await Expect(status).ToHaveTextAsync("WaitingForGpus");
+        await FixtureScreenshot(page, "runs-submitted");
+        (await alice.Client.Post($"runs/{holder}/stop")).Expect(HttpStatusCode.OK);
+        await Expect(status).ToHaveTextAsync("Running");
+        (await alice.Submit("ui-go-signal", 0, "true")).Expect(HttpStatusCode.Created);
+        await Expect(status).ToHaveTextAsync("Complete");
+        Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page was reloaded");
+
+        await row.Locator("a").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveTextAsync("Complete");
+        await Expect(page.Locator("#log")).ToContainTextAsync("hello-from-the-form");
+        // Its metrics as a chart: one line for loss over the three steps, none for the step itself.
+        var loss = page.Locator("figure.chart[data-series='loss']");
+        await Expect(loss.Locator("circle")).ToHaveCountAsync(3);
+        await Expect(loss.Locator(".last")).ToHaveTextAsync("0.7");
+        await Expect(page.Locator("figure.chart[data-series='step']")).ToHaveCountAsync(0);
+        await FixtureScreenshot(page, "run-metrics");
+    }
+
+    [Fact]
+    public async Task A_models_page_lists_its_versions_and_draws_the_lineage_back_to_the_uploaded_dataset()
+    {
+        using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
+        var raw = (await alice.Client.Post("datasets", new { name = "raw" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"datasets/{raw}/versions", Archives.Tar(("data.csv", "a,b\n1,2\n")))).Expect(HttpStatusCode.Created);
+        var model = (await alice.Client.Post("models", new { name = "clf" })).Expect(HttpStatusCode.Created)["id"];
+        var train = (await alice.Client.Post("runs", new
+        {
+            name = "train",
+            kind = "training",
+            command = "cp in/data.csv \"$DKUBE_OUTPUT_DIR/model.csv\"",
+            inputs = new { datasets = new[] { new { name = "raw", mountPath = "in" } } },
+            output = new { model = "clf" },
+            gpus = 0,
+        })).Expect(HttpStatusCode.Created)["id"];
+        await alice.WaitForStatus(train, "Complete");
+
+        var page = await fixture.SignInAsync(alice);
+        await page.GotoAsync("ui/repos/datasets");
+        await Expect(page.Locator($"table#repos tr[data-id='{raw}']")).ToBeVisibleAsync();
+        await FixtureScreenshot(page, "repos");
+
+        await page.GotoAsync($"ui/repos/models/{model}");
+        await Expect(page.Locator("table#versions tr[data-version='1']")).ToBeVisibleAsync();
+        // The model's version, made by the run from the uploaded dataset's version: two nodes, one arrow.
+        await Expect(page.Locator("#lineage g.node")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#lineage g.node.uploaded")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"#lineage line.edge[data-run='{train}']")).ToHaveCountAsync(1);
+        Assert.Equal(0, await page.Locator("[role=alert]").CountAsync());
+        await FixtureScreenshot(page, "repo-lineage");
+    }
+
     [Theory]
     [InlineData("ui/ides", "IDEs")]
     [InlineData("ui/pool", "Group pools")]
     [InlineData("ui/deployments", "Deployments")]
     [InlineData("ui/models", "Models")]
+    [InlineData("ui/monitors", "Monitors")]
     public async Task Every_page_renders_its_listing_without_an_error(string path, string title)
     {
         using var alice = await fixture.Live.NewTenantAsync(gpus: 1);

@@ -18,6 +18,12 @@ public sealed class GatewayForwarder(IHttpForwarder forwarder) : IDisposable
     /// <summary>The cookie that carries a browser's token to the gateway (set by <c>GET /api/v1/ides/{id}/open</c>).</summary>
     public const string TokenCookie = "dkube_token";
 
+    /// <summary>The cookies that are DKube credentials (the gateway's and the web UI's): a workload's server may never set them.</summary>
+    public static readonly string[] DKubeCookies = [TokenCookie, UiCookie];
+
+    /// <summary>The web UI's sign-in cookie (path <c>/ui</c>): never a credential here, never forwarded.</summary>
+    public const string UiCookie = "dkube_ui";
+
     // A kernel's WebSocket may stay quiet for long stretches while a cell computes.
     private static readonly ForwarderRequestConfig Config = new() { ActivityTimeout = TimeSpan.FromHours(1) };
 
@@ -64,7 +70,7 @@ public sealed class GatewayForwarder(IHttpForwarder forwarder) : IDisposable
                 proxyRequest.Headers.Remove("Cookie");
                 var kept = httpContext.Request.Headers.Cookie.SelectMany(h => (h ?? "").Split(';'))
                     .Select(c => c.Trim())
-                    .Where(c => c.Length > 0 && !c.StartsWith(TokenCookie + "=", StringComparison.Ordinal))
+                    .Where(c => c.Length > 0 && !DKubeCookies.Any(n => c.StartsWith(n + "=", StringComparison.Ordinal)))
                     .ToList();
                 if (kept.Count > 0)
                 {
@@ -75,6 +81,27 @@ public sealed class GatewayForwarder(IHttpForwarder forwarder) : IDisposable
             // Servers that check a WebSocket's Origin against Host (Jupyter does) see the browser's
             // own pair; the default would put the upstream address there.
             proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+        }
+
+        /// <summary>
+        /// The server's answer as it came, minus what would let its (untrusted, same-origin) pages reach
+        /// beyond its own paths: a cookie named like a DKube credential (it would overwrite or plant the
+        /// browser's sign-in), a service worker scope wider than its path, and an opener policy that would
+        /// put the web UI's windows in its browsing context group.
+        /// </summary>
+        public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+        {
+            var copied = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+            var headers = httpContext.Response.Headers;
+            headers.Remove("Service-Worker-Allowed");
+            headers.Remove("Cross-Origin-Opener-Policy");
+            if (headers.SetCookie.Count > 0)
+            {
+                var kept = headers.SetCookie.Where(c => c is not null && !DKubeCookies.Any(n => c.TrimStart().StartsWith(n + "=", StringComparison.OrdinalIgnoreCase))).ToArray();
+                headers.SetCookie = kept;
+            }
+
+            return copied;
         }
     }
 }

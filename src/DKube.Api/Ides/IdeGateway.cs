@@ -35,7 +35,10 @@ public static class IdeGateway
                 ForwardAsync(id, http, access, forwarder))
             .WithSummary("The IDE's own server (JupyterLab, Notebook, RStudio), any verb, WebSocket included, for the IDE's owner and group " +
                 "(bearer token or the `dkube_token` cookie set by `open`; anyone else 404). 503 `not-ready` with `Retry-After` until it answers.");
-        gateway.MapGet("/{id}/lab", (string id) => TypedResults.Redirect(GatewayPaths.IdeLab(id)))
+        // Routing ignores a trailing slash, so this also matches /ides/{id}/lab/, the IDE's root page,
+        // which is forwarded (redirecting it to itself would loop).
+        gateway.MapGet("/{id}/lab", (string id, HttpContext http, GatewayAccess access, GatewayForwarder forwarder) =>
+                http.Request.Path.Value!.EndsWith('/') ? ForwardAsync(id, http, access, forwarder) : TypedResults.Redirect(GatewayPaths.IdeLab(id)).ExecuteAsync(http))
             .WithSummary("Redirects to `/ides/{id}/lab/`.");
         TensorBoards.MapTensorBoardGateway(gateway, WorkloadType.Ide);
         TensorBoards.MapTensorBoardGateway(app.MapGroup("/runs").WithTags("Gateway"), WorkloadType.Run);
@@ -47,19 +50,23 @@ public static class IdeGateway
         var path = GatewayPaths.IdeLab(view.Id);
         if (GatewayAccess.TokenOf(http.Request) is { } token)
         {
-            http.Response.Cookies.Append(GatewayForwarder.TokenCookie, token, new CookieOptions
-            {
-                // Only this IDE's paths (its lab and TensorBoard) get it, never the API, never script.
-                Path = $"/ides/{Uri.EscapeDataString(view.Id)}/",
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
-            });
+            SignIn(http, view.Id, token);
         }
 
         var request = http.Request;
         return TypedResults.Ok(new IdeOpenAnswer($"{request.Scheme}://{request.Host}{request.PathBase}{path}", path, view.Status.ToString()));
     }
+
+    /// <summary>Sets the gateway's cookie for one IDE (by <c>open</c>, and by the web UI's own open).</summary>
+    public static void SignIn(HttpContext http, string id, string token) =>
+        http.Response.Cookies.Append(GatewayForwarder.TokenCookie, token, new CookieOptions
+        {
+            // Only this IDE's paths (its lab and TensorBoard) get it, never the API, never the UI, never script.
+            Path = $"/ides/{Uri.EscapeDataString(id)}/",
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+        });
 
     private static async Task ForwardAsync(string id, HttpContext http, GatewayAccess access, GatewayForwarder forwarder)
     {

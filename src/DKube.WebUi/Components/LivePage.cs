@@ -60,12 +60,15 @@ public abstract class LivePage : ComponentBase, IDisposable
         }
     }
 
-    /// <summary>Parameters changed (another run's page, another scope): read again.</summary>
+    /// <summary>
+    /// Reads again at most once per <see cref="ReloadInterval"/>: the first change reads at once, the
+    /// changes that come while it reads or soon after cost one more read when the interval is over, not
+    /// one each (a page whose read is costly, the pool's queue with its estimates, is not re-read per event).
+    /// </summary>
     protected void Reload()
     {
         if (_reloading is { IsCompleted: false })
         {
-            // Many events in a burst cost one more read, not one each.
             _reloadAgain = true;
             return;
         }
@@ -75,12 +78,28 @@ public abstract class LivePage : ComponentBase, IDisposable
             do
             {
                 _reloadAgain = false;
+                var started = TimeProvider.System.GetTimestamp();
                 await GuardedAsync(LoadAsync);
                 StateHasChanged();
+                var wait = ReloadInterval - TimeProvider.System.GetElapsedTime(started);
+                if (_reloadAgain && wait > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(wait, Gone).ConfigureAwait(true);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+                    {
+                        return; // The page was left.
+                    }
+                }
             }
             while (_reloadAgain && !Gone.IsCancellationRequested);
         });
     }
+
+    /// <summary>The shortest time between two reads of a page's state that events ask for.</summary>
+    protected virtual TimeSpan ReloadInterval => TimeSpan.FromMilliseconds(500);
 
     /// <summary>Runs an API call, keeping its problem for the page to show instead of breaking the circuit.</summary>
     protected async Task GuardedAsync(Func<Task> call)

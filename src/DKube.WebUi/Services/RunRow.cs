@@ -8,7 +8,7 @@ public sealed record RunRow(
     string Id, string Name, WorkloadType Type, string Kind, string Owner, string Group, WorkloadStatus Status,
     string? Reason, int? QueuePosition, int Gpus, int Attempt, DateTimeOffset CreatedAt)
 {
-    public string Link => Type == WorkloadType.Ide ? "ui/ides" : $"ui/runs/{Uri.EscapeDataString(Id)}";
+    public string Link => Type == WorkloadType.Ide ? "ides" : $"runs/{Uri.EscapeDataString(Id)}";
 
     public static RunRow From(WorkloadView view) => new(view.Id, view.Name, view.Type, view.Kind, view.Owner, view.Group, view.Status,
         view.Reason, view.QueuePosition, view.Spec.TotalGpus, view.Attempt, view.CreatedAt);
