@@ -162,9 +162,9 @@ public sealed class FairRequestQueueTests
             // thread: wait for as many as it no longer counts as waiting.
             foreach (var name in tenants)
             {
-                while (waiting[name].Count(w => !w.Slot.IsCompleted) > queue.Waiting(name))
+                while (waiting[name].Where(w => !w.Slot.IsCompleted).Select(w => w.Slot).ToList() is var pending && pending.Count > queue.Waiting(name))
                 {
-                    await Task.WhenAny(waiting[name].Where(w => !w.Slot.IsCompleted).Select(w => w.Slot));
+                    await Task.WhenAny(pending);
                 }
 
                 foreach (var w in waiting[name].Where(w => w.Slot.IsCompleted).ToList())
