@@ -106,6 +106,8 @@ public static class TenantFigures
         Console.WriteLine($"The server while A flooded:{Environment.NewLine}{crowdedFigures}");
         Console.WriteLine($"The server while A flooded alone:{Environment.NewLine}{floodFigures}");
         Console.WriteLine($"A's accepted runs (201) per second: while B sent its load {acceptedWithB:F1}/s, A alone {acceptedAlone:F1}/s");
+        Console.WriteLine($"Fair queue: water level computed {lanes.Writes.ShareComputations} times for the write lane, {lanes.Reads.ShareComputations} for the read lane; " +
+                          $"{lanes.Writes.Concurrency} write slots, {lanes.Reads.Concurrency} read slots");
         var total = answers.Values.Sum();
         var limited = answers.GetValueOrDefault(HttpStatusCode.TooManyRequests);
         Console.WriteLine($"A: {total} requests in {floodClock.Elapsed.TotalSeconds:F1} s ({total / floodClock.Elapsed.TotalSeconds:F0}/s), " +

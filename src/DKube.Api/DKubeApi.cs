@@ -36,8 +36,7 @@ public static class DKubeApi
         services.AddSingleton(limits);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GroupLimitsCache>();
-        services.AddSingleton(new RequestLanes(
-            new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit), new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit)));
+        services.AddSingleton(RequestLanes.For(limits));
         services.AddSingleton<TenantRateLimiter>();
         services.AddSingleton(feed ?? new FeedOptions());
         services.AddSingleton<LiveFeed>();

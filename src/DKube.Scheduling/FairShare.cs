@@ -17,7 +17,15 @@ public static class FairShare
     /// Rounded up, so that every slot can be used when shares do not divide evenly (the slots
     /// themselves still bound the total). <paramref name="capacity"/> when every demand fits.
     /// </summary>
-    public static int Level(int capacity, IEnumerable<int> demands)
+    public static int Level(int capacity, IEnumerable<int> demands) => Water(capacity, demands).Level;
+
+    /// <summary>
+    /// The water <see cref="Level"/> with what it rests on, so that a caller who keeps demands up to
+    /// date can tell when the level must be computed again (<see cref="WaterLevel.Holds"/>) instead of
+    /// computing it on every change: a flooding tenant's demand going up and down above the level
+    /// leaves the level as it is.
+    /// </summary>
+    public static WaterLevel Water(int capacity, IEnumerable<int> demands)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         var sorted = demands.Where(d => d > 0).Order().ToList();
@@ -28,13 +36,13 @@ public static class FairShare
             // Everyone from i on wants more than an equal split of what is left: that split is the level.
             if ((long)sorted[i] * sharing > remaining)
             {
-                return Math.Max(1, (remaining + sharing - 1) / sharing);
+                return new WaterLevel(Math.Max(1, (remaining + sharing - 1) / sharing), remaining, sharing);
             }
 
             remaining -= sorted[i];
         }
 
-        return capacity;
+        return new WaterLevel(capacity, remaining, 0);
     }
 
     /// <summary>
@@ -42,8 +50,11 @@ public static class FairShare
     /// <paramref name="capacity"/> - <paramref name="reserve"/> (at least one slot), so that
     /// <paramref name="reserve"/> slots stay free for a tenant who is not yet asking.
     /// </summary>
-    public static int Cap(int capacity, int reserve, IEnumerable<int> demands) =>
-        Math.Max(1, Math.Min(Level(capacity, demands), capacity - Math.Max(0, reserve)));
+    public static int Cap(int capacity, int reserve, IEnumerable<int> demands) => Cap(capacity, reserve, Water(capacity, demands));
+
+    /// <summary>The <see cref="Cap(int, int, IEnumerable{int})"/> of a water level already computed.</summary>
+    public static int Cap(int capacity, int reserve, WaterLevel water) =>
+        Math.Max(1, Math.Min(water.Level, capacity - Math.Max(0, reserve)));
 
     /// <summary>The default reserve of <paramref name="capacity"/> slots: an eighth, at least one when there are two or more.</summary>
     public static int DefaultReserve(int capacity) => capacity < 2 ? 0 : Math.Max(1, capacity / 8);

@@ -210,9 +210,13 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("TENANT_QUEUE_LIMIT")]
     public int TenantQueueLimit { get; set; } = 200;
 
+    /// <summary>Write requests in their handlers at once per API process; 0 means the smaller of MAX_CONCURRENT_REQUESTS's and 4 per core.</summary>
+    [ConfigurationKeyName("MAX_CONCURRENT_WRITES")]
+    public int MaxConcurrentWrites { get; set; }
+
     /// <summary>The per-caller limits' defaults, from these switches.</summary>
     public TenantLimitSettings TenantLimits() => new(RateReadsPerSecond, RateReadBurst, RateWritesPerSecond, RateWriteBurst, ApiProcesses,
-        RateFeedsPerSecond, RateInferencePerSecond, MaxConcurrentRequests, TenantQueueLimit);
+        RateFeedsPerSecond, RateInferencePerSecond, MaxConcurrentRequests, TenantQueueLimit, MaxConcurrentWrites);
 
     /// <summary>The command that runs the sklearn model server; unset: Debian's python3 with the server shipped beside the binaries.</summary>
     [ConfigurationKeyName("SERVING_SKLEARN_COMMAND")]

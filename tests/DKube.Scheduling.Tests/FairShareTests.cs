@@ -76,6 +76,56 @@ public class FairShareTests
     }
 
     [Fact]
+    public void A_flood_whose_demand_stays_above_the_level_leaves_it_where_it_is()
+    {
+        // B wants 3 of 32: A's level is 29 whether A wants 64, 40 or 30.
+        var water = FairShare.Water(32, [64, 3]);
+        Assert.Equal(29, water.Level);
+        Assert.True(water.Holds(64, 65));
+        Assert.True(water.Holds(64, 30));
+        Assert.Equal(29, FairShare.Level(32, [30, 3]));
+
+        // Anything that can move it is told: a tenant arriving or leaving, B's demand changing, A falling to the level.
+        Assert.False(water.Holds(0, 1));
+        Assert.False(water.Holds(1, 0));
+        Assert.False(water.Holds(3, 4));
+        Assert.False(water.Holds(30, 29));
+    }
+
+    [Fact]
+    public void When_every_demand_fits_only_a_growing_one_can_move_the_level()
+    {
+        var water = FairShare.Water(32, [3, 5, 10]);
+        Assert.Equal(32, water.Level);
+        Assert.True(water.Holds(10, 9));
+        Assert.True(water.Holds(3, 0));
+        Assert.False(water.Holds(10, 11));
+    }
+
+    [Fact]
+    public void A_level_that_holds_is_the_level_computed_again()
+    {
+        var random = new Random(1818);
+        for (var round = 0; round < 20_000; round++)
+        {
+            var capacity = random.Next(1, 100);
+            var demands = Enumerable.Range(0, random.Next(1, 8)).Select(_ => random.Next(0, 150)).ToList();
+            var water = FairShare.Water(capacity, demands);
+            Assert.Equal(FairShare.Level(capacity, demands), water.Level);
+
+            var who = random.Next(demands.Count);
+            var before = demands[who];
+            var after = Math.Max(0, before + random.Next(-3, 4));
+            if (water.Holds(before, after))
+            {
+                demands[who] = after;
+                Assert.True(water.Level == FairShare.Level(capacity, demands),
+                    $"capacity {capacity}, demands {string.Join(",", demands)} after {before} -> {after}: level {FairShare.Level(capacity, demands)}, kept {water.Level}");
+            }
+        }
+    }
+
+    [Fact]
     public void The_default_reserve_is_an_eighth_of_the_slots_and_none_of_one_slot()
     {
         Assert.Equal(4, FairShare.DefaultReserve(32));

@@ -14,6 +14,12 @@ namespace DKube.Api.Limits;
 /// the oldest request overall. A tenant with <see cref="QueueLimit"/> requests waiting is refused
 /// (429) rather than queued further. Framework limiters partition by key but keep one FIFO per
 /// partition with a shared permit count, which gives neither this cross-tenant order nor shares.
+/// <para>
+/// Admission is O(1) amortized: the water level is kept with what it rests on (<see cref="WaterLevel"/>)
+/// and computed again only when a change can move it (a tenant arrives or leaves, or a demand below the
+/// level changes), not on every request of a flood whose demand stays above it; and by water filling
+/// only while the tenants want more slots than there are (else every demand fits, and the level is all).
+/// </para>
 /// </summary>
 public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserve)
 {
@@ -21,7 +27,14 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
     private readonly Dictionary<string, Tenant> _tenants = new(StringComparer.Ordinal);
     // Tenants with requests waiting, in the order of their turns.
     private readonly LinkedList<Tenant> _turns = new();
+    // Reused to compute the level again, so that a computation allocates nothing per tenant.
+    private readonly List<int> _demands = [];
     private int _free = concurrency;
+    private WaterLevel _water;
+    private bool _stale = true;
+    // What all tenants hold and wait for: while it fits the slots, the level is all of them (no water filling).
+    private int _demand;
+    private long _computations;
 
     public FairRequestQueue(int concurrency, int queueLimit)
         : this(concurrency, queueLimit, FairShare.DefaultReserve(concurrency))
@@ -34,6 +47,18 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
 
     /// <summary>Slots no single tenant may take while it is the only one asking.</summary>
     public int Reserve { get; } = reserve;
+
+    /// <summary>How often the water level was computed by water filling (for tests and benchmarks: against the requests, what admission costs).</summary>
+    public long ShareComputations
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _computations;
+            }
+        }
+    }
 
     /// <summary>How many requests of <paramref name="tenant"/> wait for a slot now.</summary>
     public int Waiting(string tenant)
@@ -75,6 +100,7 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
             }
 
             waiter = new Waiter(t);
+            Demanded(t, +1);
             waiter.Node = t.Queue.AddLast(waiter);
             if (t.Queue.Count == 1)
             {
@@ -120,6 +146,7 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
     private void Withdraw(Waiter waiter)
     {
         var tenant = waiter.Tenant;
+        Demanded(tenant, -1);
         tenant.Queue.Remove(waiter.Node!);
         waiter.Node = null;
         if (tenant.Queue.Count == 0 && tenant.Turn is { } turn)
@@ -135,6 +162,7 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
     {
         lock (_lock)
         {
+            Demanded(tenant, -1);
             tenant.Held--;
             _free++;
             Forget(tenant);
@@ -190,7 +218,40 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
         }
     }
 
-    private int ShareNow() => FairShare.Cap(Concurrency, Reserve, _tenants.Values.Select(t => t.Held + t.Queue.Count));
+    private int ShareNow()
+    {
+        if (_stale && _demand <= Concurrency)
+        {
+            // Every demand fits (what FairShare.Water finds too, without sorting the tenants): the
+            // common case of a lane that is not overloaded costs nothing per request.
+            _water = new WaterLevel(Concurrency, Concurrency - _demand, 0);
+            _stale = false;
+        }
+        else if (_stale)
+        {
+            _demands.Clear();
+            foreach (var tenant in _tenants.Values)
+            {
+                _demands.Add(tenant.Demand);
+            }
+
+            _water = FairShare.Water(Concurrency, _demands);
+            _stale = false;
+            _computations++;
+        }
+
+        return FairShare.Cap(Concurrency, Reserve, _water);
+    }
+
+    /// <summary>Called before <paramref name="tenant"/>'s demand changes by <paramref name="change"/>: whether the level must be computed again.</summary>
+    private void Demanded(Tenant tenant, int change)
+    {
+        _demand += change;
+        if (!_stale && !_water.Holds(tenant.Demand, tenant.Demand + change))
+        {
+            _stale = true;
+        }
+    }
 
     private void Forget(Tenant tenant)
     {
@@ -207,6 +268,9 @@ public sealed class FairRequestQueue(int concurrency, int queueLimit, int reserv
         public int Held { get; set; }
 
         public LinkedList<Waiter> Queue { get; } = new();
+
+        /// <summary>What the tenant wants: the slots it holds and the requests it has waiting (a grant moves one from the second to the first).</summary>
+        public int Demand => Held + Queue.Count;
 
         public LinkedListNode<Tenant>? Turn { get; set; }
     }

@@ -8,6 +8,15 @@ namespace DKube.Api.Limits;
 /// </summary>
 public sealed record RequestLanes(FairRequestQueue Reads, FairRequestQueue Writes)
 {
+    /// <summary>
+    /// The lanes of <paramref name="limits"/>: the write lane has fewer slots than the read lane by
+    /// default (<see cref="TenantLimitSettings.WriteConcurrency"/>), since a write slot holds work inside
+    /// the process that other tenants' requests wait behind while a point read is cheap.
+    /// </summary>
+    public static RequestLanes For(TenantLimitSettings limits) => new(
+        new FairRequestQueue(limits.Concurrency, limits.TenantQueueLimit),
+        new FairRequestQueue(limits.WriteConcurrency, limits.TenantQueueLimit));
+
     /// <summary>The lane of a request with <paramref name="method"/>.</summary>
     public FairRequestQueue For(string method) => IsRead(method) ? Reads : Writes;
 
