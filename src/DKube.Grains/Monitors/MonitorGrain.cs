@@ -21,7 +21,7 @@ namespace DKube.Grains.Monitors;
 /// on the <c>monitors</c> feed and hands it to the <see cref="WebhookSender"/> (off this turn).
 /// The baseline's columns are read once per activation and kept in memory.
 /// </summary>
-public sealed class MonitorGrain(
+public sealed partial class MonitorGrain(
     [PersistentState("monitor")] IPersistentState<MonitorState> state,
     BaselineReader baselines,
     IPredictionLog predictions,
@@ -42,7 +42,7 @@ public sealed class MonitorGrain(
 
     private MonitorView View => state.State.View ?? throw DomainException.NotFound("Monitor", Id);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Deliveries a restart interrupted go on from their last attempt.
         foreach (var delivery in state.State.View?.Deliveries.Where(d => d.State == WebhookDelivery.Pending) ?? [])
@@ -50,7 +50,18 @@ public sealed class MonitorGrain(
             webhooks.Send(Id, delivery);
         }
 
-        return Task.CompletedTask;
+        if (state.State.View?.Retrainings?.Any(r => r.InFlight) == true)
+        {
+            try
+            {
+                await RecoverRetrainingsAsync();
+            }
+            catch (Exception e) when (e is not DomainException)
+            {
+                // The next evaluation (or activation) tries again; the runs' ends are redelivered meanwhile.
+                logger.LogWarning(e, "Monitor {Monitor} could not recover its retraining runs yet", Id);
+            }
+        }
     }
 
     public async Task<MonitorView> Create(MonitorSpec spec, string owner, string deploymentOwner, string group, string? project)
@@ -293,6 +304,7 @@ public sealed class MonitorGrain(
             LastEvaluated = lastEvaluated,
             Alerts = view.Alerts.Select(a => alertStates[a.Alert]).ToList(),
             Deliveries = kept,
+            Retrainings = WithRetrainings(view, events),
         });
         foreach (var alertEvent in events)
         {
@@ -305,6 +317,9 @@ public sealed class MonitorGrain(
         {
             webhooks.Send(Id, delivery);
         }
+
+        // The new retrainings, and any whose run a failure left uncreated.
+        await StartRetrainingsAsync();
     }
 
     /// <summary>The instances the deployment was asked in <c>[from, to)</c>, the newest <see cref="MonitorOptions.MaxLiveRequests"/> requests.</summary>
@@ -426,6 +441,7 @@ public sealed class MonitorGrain(
 
         foreach (var alert in spec.Alerts)
         {
+            ValidateRetrain(alert);
             foreach (var condition in alert.Conditions)
             {
                 var known = alert.On switch
@@ -456,9 +472,9 @@ public sealed class MonitorGrain(
 
     private async Task SaveAsync(MonitorView view)
     {
-        var (before, next) = (state.State.View, state.State.NextDelivery);
+        var (before, next, retraining) = (state.State.View, state.State.NextDelivery, state.State.NextRetraining);
         state.State.View = view;
         // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
-        await state.SaveAsync(() => (state.State.View, state.State.NextDelivery) = (before, next));
+        await state.SaveAsync(() => (state.State.View, state.State.NextDelivery, state.State.NextRetraining) = (before, next, retraining));
     }
 }
