@@ -27,6 +27,7 @@ public sealed partial class MonitorGrain(
     IPredictionLog predictions,
     IMonitorRecords records,
     WebhookSender webhooks,
+    WebhookPolicy webhookPolicy,
     ILiveEvents live,
     MonitorOptions options,
     IObjectQuotas quotas,
@@ -75,6 +76,11 @@ public sealed partial class MonitorGrain(
 
         var (schema, table) = await baselines.ReadAsync(spec.Baseline, spec.Features, CancellationToken.None);
         Validate(spec, schema, table.Rows);
+        foreach (var (alert, i) in spec.Alerts.Select((a, i) => (a, i)).Where(a => a.a.Webhook is not null))
+        {
+            await webhookPolicy.RequireAllowedAsync($"alerts[{i}].webhook", alert.Webhook!, CancellationToken.None);
+        }
+
         _baseline = (schema, table);
         var columns = schema.Columns.Select(c => new MonitorColumn(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Role.ToString().ToLowerInvariant())).ToList();
         var alerts = spec.Alerts.Select(a => new AlertState(a.Name, false, 0, null)).ToList();
@@ -326,17 +332,13 @@ public sealed partial class MonitorGrain(
     private async Task<List<LiveRow>> LiveRowsAsync(string deployment, DateTimeOffset from, DateTimeOffset to, FeatureSchema schema)
     {
         var inputs = ModelInputs(schema);
-        var requests = new Queue<PredictionRecord>();
-        await foreach (var record in predictions.ReadAsync(deployment, from, to))
+        var rows = new List<LiveRow>();
+        await foreach (var record in predictions.ReadNewestAsync(deployment, from, to, options.MaxLiveRequests))
         {
-            requests.Enqueue(record);
-            if (requests.Count > options.MaxLiveRequests)
-            {
-                requests.Dequeue();
-            }
+            rows.AddRange(PredictionBodies.Rows(record, inputs));
         }
 
-        return requests.SelectMany(r => PredictionBodies.Rows(r, inputs)).ToList();
+        return rows;
     }
 
     /// <summary>
@@ -358,7 +360,7 @@ public sealed partial class MonitorGrain(
         var wanted = labels.ToDictionary(l => l.RequestId, l => l.Label, StringComparer.Ordinal);
         var pairs = new List<(string, string)>();
         var inputs = ModelInputs(schema);
-        await foreach (var record in predictions.ReadAsync(view.Spec.Deployment, to - options.GroundTruthLookback, to))
+        await foreach (var record in predictions.ReadLabelledAsync(view.Spec.Deployment, Id, from, to, to - options.GroundTruthLookback, to))
         {
             var rows = PredictionBodies.Rows(record, inputs);
             for (var i = 0; i < rows.Count; i++)
