@@ -218,7 +218,7 @@ public sealed partial class MonitorGrain(
         var now = time.GetUtcNow() - options.LogSettle;
         // PostgreSQL keeps microseconds: the window's ends are what the results table says they are.
         now = now < from ? from : new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
-        if (await GrainFactory.GetGrain<IDeploymentGrain>(view.Spec.Deployment).Get() is null)
+        if (await GrainFactory.GetGrain<IDeploymentGrain>(view.Spec.Deployment).Get() is not { } deployment)
         {
             await FailAsync($"deployment '{view.Spec.Deployment}' no longer exists");
             return null;
@@ -259,7 +259,8 @@ public sealed partial class MonitorGrain(
                 var buckets = window > TimeSpan.Zero
                     ? await predictions.StatsAsync(view.Spec.Deployment, from, now, window)
                     : [];
-                result = new MonitorResult(now, component, MonitorScoring.Health(buckets, window, view.Spec.Thresholds), from, buckets.Sum(b => b.Requests));
+                var replicas = await ReplicaUsageAsync(deployment);
+                result = new MonitorResult(now, component, MonitorScoring.Health(buckets, window, replicas, view.Spec.Thresholds), from, buckets.Sum(b => b.Requests));
                 break;
             }
         }
@@ -326,6 +327,33 @@ public sealed partial class MonitorGrain(
 
         // The new retrainings, and any whose run a failure left uncreated.
         await StartRetrainingsAsync();
+    }
+
+    /// <summary>
+    /// What each replica uses now, from the executors' utilization samples that the deployment's
+    /// group keeps (the figures of <c>GET /utilization</c>): a replica with a transformer counts both
+    /// its workloads. A replica not sampled yet (starting, or its executor's sample expired) is left out.
+    /// </summary>
+    private async Task<IReadOnlyList<WorkloadUsage>> ReplicaUsageAsync(DeploymentView deployment)
+    {
+        if (deployment.ReplicaList.Count == 0)
+        {
+            return [];
+        }
+
+        var sampled = (await GrainFactory.GetGrain<IGroupUtilizationGrain>(deployment.Group).Get()).Workloads
+            .ToDictionary(w => w.WorkloadId, StringComparer.Ordinal);
+        var replicas = new List<WorkloadUsage>();
+        foreach (var replica in deployment.ReplicaList)
+        {
+            var used = new[] { replica.WorkloadId, replica.TransformerId }.OfType<string>().Select(sampled.GetValueOrDefault).OfType<WorkloadUsage>().ToList();
+            if (used.Count > 0)
+            {
+                replicas.Add(used[0] with { CpuCores = used.Sum(u => u.CpuCores), MemoryBytes = used.Sum(u => u.MemoryBytes) });
+            }
+        }
+
+        return replicas;
     }
 
     /// <summary>The instances the deployment was asked in <c>[from, to)</c>, the newest <see cref="MonitorOptions.MaxLiveRequests"/> requests.</summary>
