@@ -8,6 +8,13 @@ using DKube.Monitoring;
 // median wall time of one evaluation (of R repetitions) and the bytes it allocated; then the cost of
 // reading the live window from CSV into columns (parse + sort), which an evaluation from files adds.
 // Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Monitoring [rows] [repetitions]
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Monitoring monitors [count] [requests/minute] [baseline rows] [minutes]
+if (args.Length > 0 && args[0] == "monitors")
+{
+    MonitorsBenchmark.Run(args[1..]);
+    return;
+}
+
 var rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
 var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 const int Continuous = 15;

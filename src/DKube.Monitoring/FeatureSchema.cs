@@ -25,14 +25,7 @@ public sealed record FeatureSchema(IReadOnlyList<FeatureColumn> Columns)
     public static FeatureSchema Infer(CsvReader csv, SchemaHints? hints = null)
     {
         hints ??= new SchemaHints();
-        foreach (var named in new[] { hints.Id, hints.Timestamp, hints.Label, hints.Prediction })
-        {
-            if (named is not null && csv.IndexOf(named) < 0)
-            {
-                throw new SchemaException($"The column '{named}' does not exist in the baseline (columns: {string.Join(", ", csv.Header)}).");
-            }
-        }
-
+        RequireHinted(csv.Header, hints);
         var width = csv.Header.Count;
         var numeric = Enumerable.Repeat(true, width).ToArray();
         var distinct = Enumerable.Range(0, width).Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
@@ -59,16 +52,28 @@ public sealed record FeatureSchema(IReadOnlyList<FeatureColumn> Columns)
             }
         }
 
-        if (csv.Rows == 0)
+        return Infer(csv.Header, numeric, distinct.Select(d => d.Count).ToArray(), csv.Rows, hints);
+    }
+
+    /// <summary>
+    /// The schema of columns already read: whether each column's non-empty cells all parse as
+    /// numbers, and how many distinct non-empty values it has (counted at least up to
+    /// <see cref="SchemaHints.MaxCategoricalDistinct"/> + 1). The rule of <see cref="Infer(CsvReader, SchemaHints?)"/>.
+    /// </summary>
+    public static FeatureSchema Infer(IReadOnlyList<string> header, IReadOnlyList<bool> numeric, IReadOnlyList<int> distinct, long rows, SchemaHints? hints = null)
+    {
+        hints ??= new SchemaHints();
+        RequireHinted(header, hints);
+        if (rows == 0)
         {
             throw new SchemaException("The baseline has a header but no rows.");
         }
 
-        var columns = new List<FeatureColumn>(width);
-        for (var i = 0; i < width; i++)
+        var columns = new List<FeatureColumn>(header.Count);
+        for (var i = 0; i < header.Count; i++)
         {
-            var name = csv.Header[i];
-            var kind = numeric[i] && distinct[i].Count > hints.MaxCategoricalDistinct ? FeatureKind.Continuous : FeatureKind.Categorical;
+            var name = header[i];
+            var kind = numeric[i] && distinct[i] > hints.MaxCategoricalDistinct ? FeatureKind.Continuous : FeatureKind.Categorical;
             columns.Add(new FeatureColumn(name, kind, RoleOf(name, hints)));
         }
 
@@ -96,6 +101,17 @@ public sealed record FeatureSchema(IReadOnlyList<FeatureColumn> Columns)
             : single && c.Role == role ? c with { Role = ColumnRole.Ignored }
             : c).ToList();
         return new FeatureSchema(columns);
+    }
+
+    private static void RequireHinted(IReadOnlyList<string> header, SchemaHints hints)
+    {
+        foreach (var named in new[] { hints.Id, hints.Timestamp, hints.Label, hints.Prediction })
+        {
+            if (named is not null && !header.Contains(named, StringComparer.Ordinal))
+            {
+                throw new SchemaException($"The column '{named}' does not exist in the baseline (columns: {string.Join(", ", header)}).");
+            }
+        }
     }
 
     private static ColumnRole RoleOf(string name, SchemaHints hints)

@@ -316,6 +316,14 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("MONITOR_LOG_SETTLE_SECONDS")]
     public double MonitorLogSettleSeconds { get; set; } = 5;
 
+    /// <summary>Comma-separated hosts, addresses and CIDR ranges webhooks may reach although internal (loopback, private, link-local); none by default.</summary>
+    [ConfigurationKeyName("MONITOR_WEBHOOK_ALLOWED_HOSTS")]
+    public string MonitorWebhookAllowedHosts { get; set; } = "";
+
+    /// <summary>Megabytes (estimated) of baselines a silo keeps read for its monitors.</summary>
+    [ConfigurationKeyName("MONITOR_BASELINE_CACHE_MB")]
+    public int MonitorBaselineCacheMb { get; set; } = 512;
+
     /// <summary>The monitor grains' settings, from these switches.</summary>
     public MonitorOptions MonitorOptions() => new()
     {
@@ -324,6 +332,8 @@ public sealed class DKubeOptions
         GroundTruthLookback = TimeSpan.FromHours(Math.Max(0.01, MonitorGroundTruthLookbackHours)),
         MaxLiveRequests = Math.Max(1, MonitorMaxLiveRequests),
         LogSettle = TimeSpan.FromSeconds(Math.Max(0, MonitorLogSettleSeconds)),
+        BaselineCacheBytes = Math.Max(0, (long)MonitorBaselineCacheMb) << 20,
+        WebhookAllowedHosts = MonitorWebhookAllowedHosts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
     };
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>

@@ -111,7 +111,9 @@ public static class SiloServices
         services.AddSingleton(options.ServingOptions());
         services.AddSingleton<ReplicaProbe>();
         services.AddSingleton(options.MonitorOptions());
+        services.AddSingleton<BaselineCache>();
         services.AddSingleton<BaselineReader>();
+        services.AddSingleton<WebhookPolicy>();
         services.AddSingleton<WebhookSender>();
         return services;
     }

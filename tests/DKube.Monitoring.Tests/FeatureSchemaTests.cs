@@ -89,4 +89,39 @@ public sealed class FeatureSchemaTests
         Assert.False(drift["plan"].Score.Drifted);
         Assert.Equal(ColumnRole.Prediction, drift["prediction"].Role);
     }
+
+    [Fact]
+    public void One_pass_of_BaselineColumns_infers_the_schema_and_gives_the_columns_of_any_edit_as_a_second_read_would()
+    {
+        // Gaps, a text in a numeric-looking column and NaN: every case where the readers could disagree.
+        var text = Baseline(300) + "r300,,,,x,NaN,1,\n";
+        var hints = new SchemaHints(Label: "label");
+        var inferred = FeatureSchema.Infer(Open(text), hints);
+        var columns = BaselineColumns.Read(Open(text));
+
+        Assert.Equal(inferred, columns.Infer(hints), new SchemaComparer());
+        foreach (var schema in new[]
+        {
+            inferred,
+            inferred.With("rooms", kind: FeatureKind.Continuous).With("income", kind: FeatureKind.Categorical).With("request_id", role: ColumnRole.Input),
+        })
+        {
+            var expected = ColumnTable.Read(Open(text), schema);
+            var actual = columns.Table(schema);
+            Assert.Equal(expected.Rows, actual.Rows);
+            foreach (var column in schema.Compared)
+            {
+                Assert.Equal(expected[column.Name].SortedNumbers, actual[column.Name].SortedNumbers);
+                Assert.Equal(expected[column.Name].Labels, actual[column.Name].Labels);
+                Assert.Equal(expected[column.Name].Missing, actual[column.Name].Missing);
+            }
+        }
+    }
+
+    private sealed class SchemaComparer : IEqualityComparer<FeatureSchema>
+    {
+        public bool Equals(FeatureSchema? x, FeatureSchema? y) => x!.Columns.SequenceEqual(y!.Columns);
+
+        public int GetHashCode(FeatureSchema obj) => obj.Columns.Count;
+    }
 }

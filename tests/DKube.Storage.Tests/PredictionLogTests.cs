@@ -192,6 +192,51 @@ public sealed class PredictionLogTests : IAsyncLifetime
         return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
     }
 
+    [Fact]
+    public async Task ReadNewestLimitsTheWindowInTheDatabaseAndAnswersOldestFirst()
+    {
+        var log = NewLog();
+        await log.AppendAsync(Enumerable.Range(0, 20).Select(i => new PredictionRecord("d", $"r{i:00}", T0.AddSeconds(i / 2), 200, 1, null, null)).ToList());
+
+        var newest = await ToListAsync(log.ReadNewestAsync("d", T0, T0.AddSeconds(9), 5));
+
+        // The window ends before r18/r19; ties in time are ordered by request id, as the full read orders them.
+        Assert.Equal(["r13", "r14", "r15", "r16", "r17"], newest.Select(r => r.RequestId));
+        Assert.Equal(18, (await ToListAsync(log.ReadNewestAsync("d", T0, T0.AddSeconds(9), 1000))).Count);
+    }
+
+    [Fact]
+    public async Task ReadLabelledJoinsTheLabelsReceivedInTheirWindowToTheLoggedRequestsByIdOrBatchId()
+    {
+        var log = NewLog();
+        await log.AppendAsync(Enumerable.Range(0, 10).Select(i => new PredictionRecord("d", $"r{i}", T0.AddSeconds(i), 200, 1, null, null)).ToList());
+        await log.AppendAsync([new PredictionRecord("other", "r1", T0, 200, 1, null, null)]);
+        var records = new DKube.Storage.Monitors.PostgresMonitorRecords(_db);
+        // r1 by id, r2 by its batch's second instance, r3 labelled too late, r4 received before the window, r42 never logged.
+        await records.AddGroundTruthAsync("m", [new("r1", "a"), new("r2#1", "b"), new("r42", "c")], T0.AddMinutes(1));
+        await records.AddGroundTruthAsync("m", [new("r3", "a")], T0.AddMinutes(5));
+        await records.AddGroundTruthAsync("m", [new("r4", "a")], T0.AddSeconds(-1));
+        await records.AddGroundTruthAsync("another-monitor", [new("r5", "a")], T0.AddMinutes(1));
+
+        var labelled = await ToListAsync(log.ReadLabelledAsync("d", "m", T0, T0.AddMinutes(2), T0, T0.AddHours(1)));
+
+        Assert.Equal(["r1", "r2"], labelled.Select(r => r.RequestId));
+        Assert.All(labelled, r => Assert.Equal("d", r.Deployment));
+        // The log's window bounds it too.
+        Assert.Equal(["r2"], (await ToListAsync(log.ReadLabelledAsync("d", "m", T0, T0.AddMinutes(2), T0.AddSeconds(2), T0.AddHours(1)))).Select(r => r.RequestId));
+    }
+
+    private static async Task<List<PredictionRecord>> ToListAsync(IAsyncEnumerable<PredictionRecord> records)
+    {
+        var list = new List<PredictionRecord>();
+        await foreach (var record in records)
+        {
+            list.Add(record);
+        }
+
+        return list;
+    }
+
     private PostgresPredictionLog NewLog(PredictionLogOptions? options = null)
     {
         var log = new PostgresPredictionLog(_db, options ?? new PredictionLogOptions(), _meters, NullLogger<PostgresPredictionLog>.Instance);
@@ -199,14 +244,6 @@ public sealed class PredictionLogTests : IAsyncLifetime
         return log;
     }
 
-    private static async Task<List<PredictionRecord>> ReadAsync(PostgresPredictionLog log, string deployment, DateTimeOffset from, DateTimeOffset to)
-    {
-        var list = new List<PredictionRecord>();
-        await foreach (var record in log.ReadAsync(deployment, from, to))
-        {
-            list.Add(record);
-        }
-
-        return list;
-    }
+    private static Task<List<PredictionRecord>> ReadAsync(PostgresPredictionLog log, string deployment, DateTimeOffset from, DateTimeOffset to) =>
+        ToListAsync(log.ReadAsync(deployment, from, to));
 }

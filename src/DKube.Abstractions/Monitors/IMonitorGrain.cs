@@ -1,3 +1,4 @@
+using DKube.Abstractions.Workloads;
 using Orleans.Concurrency;
 
 namespace DKube.Abstractions.Monitors;
@@ -5,10 +6,11 @@ namespace DKube.Abstractions.Monitors;
 /// <summary>
 /// One monitor of a deployment, keyed by its id: the single writer of its schema, schedules
 /// (durable reminders while Active), alert states and webhook deliveries. Its results, alert
-/// history and ground truth live in PostgreSQL (<see cref="IMonitorRecords"/>).
+/// history and ground truth live in PostgreSQL (<see cref="IMonitorRecords"/>). It watches the
+/// retraining runs its alerts start (<see cref="IWorkloadWatcher"/>: told of their ends by event).
 /// </summary>
 [Alias("dkube.IMonitorGrain")]
-public interface IMonitorGrain : IGrainWithStringKey
+public interface IMonitorGrain : IGrainWithStringKey, IWorkloadWatcher
 {
     /// <summary>
     /// Reads the baseline, derives the schema with the spec's edits and stores the monitor

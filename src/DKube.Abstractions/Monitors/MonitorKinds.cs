@@ -29,9 +29,14 @@ public static class MonitorKinds
     /// <summary>Performance metrics of a regression model.</summary>
     public static readonly IReadOnlyList<string> RegressionMetrics = ["rmse", "mae", "r2"];
 
-    /// <summary>Health metrics, from the prediction log's request statistics.</summary>
+    /// <summary>
+    /// Health metrics: from the prediction log's request statistics, and the CPU cores and resident
+    /// memory bytes of the deployment's replicas as their executors last sampled them (summed over
+    /// the replicas, and the busiest replica's).
+    /// </summary>
     public static readonly IReadOnlyList<string> HealthMetrics =
-        ["requests", "request_rate", "error_4xx_rate", "error_5xx_rate", "latency_p50", "latency_p95", "latency_p99"];
+        ["requests", "request_rate", "error_4xx_rate", "error_5xx_rate", "latency_p50", "latency_p95", "latency_p99",
+            "cpu_cores", "memory_bytes", "replica_cpu_cores_max", "replica_memory_bytes_max"];
 
     /// <summary>Drift subjects besides the features: how many compared columns drifted, and their share.</summary>
     public static readonly IReadOnlyList<string> DriftSummaries = ["drifted_features", "drift_share"];

@@ -3,7 +3,8 @@ namespace DKube.Abstractions.Monitors;
 /// <summary>
 /// A monitor as the API shows it. It is visible to whoever may see its deployment
 /// (<see cref="DeploymentOwner"/>, <see cref="Group"/>); <see cref="Owner"/> made it.
-/// <see cref="LastEvaluated"/> holds the end of each component's last live window.
+/// <see cref="LastEvaluated"/> holds the end of each component's last live window;
+/// <see cref="Retrainings"/> the retraining runs its alerts started (the newest).
 /// </summary>
 [GenerateSerializer]
 [Alias("dkube.monitor")]
@@ -24,4 +25,5 @@ public sealed record MonitorView(
     [property: Id(13)] IReadOnlyList<AlertState> Alerts,
     [property: Id(14)] IReadOnlyList<WebhookDelivery> Deliveries,
     [property: Id(15)] DateTimeOffset CreatedAt,
-    [property: Id(16)] DateTimeOffset? ActiveSince);
+    [property: Id(16)] DateTimeOffset? ActiveSince,
+    [property: Id(17)] IReadOnlyList<MonitorRetraining>? Retrainings = null);

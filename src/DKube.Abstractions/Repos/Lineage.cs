@@ -1,6 +1,6 @@
 namespace DKube.Abstractions.Repos;
 
-/// <summary>How a version was made: by which run, from which code, image, command, hyperparameters and inputs.</summary>
+/// <summary>How a version was made: by which run (and what started it), from which code, image, command, hyperparameters and inputs.</summary>
 [GenerateSerializer]
 [Alias("dkube.lineage")]
 public sealed record Lineage(
@@ -12,4 +12,5 @@ public sealed record Lineage(
     [property: Id(5)] string? Command,
     [property: Id(6)] IReadOnlyDictionary<string, string> Hyperparameters,
     [property: Id(7)] IReadOnlyList<VersionId> Inputs,
-    [property: Id(8)] IReadOnlyDictionary<string, double>? Metrics = null);
+    [property: Id(8)] IReadOnlyDictionary<string, double>? Metrics = null,
+    [property: Id(9)] LineageTrigger? Trigger = null);

@@ -20,6 +20,22 @@ public interface IPredictionLog
     /// <summary>A deployment's records with <c>from &lt;= At &lt; to</c>, oldest first.</summary>
     IAsyncEnumerable<PredictionRecord> ReadAsync(string deployment, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The newest <paramref name="limit"/> of a deployment's records with <c>from &lt;= At &lt; to</c>,
+    /// oldest first: the limit is applied by the database, so a busy window is never read whole.
+    /// </summary>
+    IAsyncEnumerable<PredictionRecord> ReadNewestAsync(string deployment, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The deployment's records (<c>from &lt;= At &lt; to</c>) that a monitor has ground truth for,
+    /// received in <c>[labelledFrom, labelledTo)</c>: the join of the labels to the log by request id
+    /// (a label of <c>id#n</c>, an instance of a batch, joins the request <c>id</c>) runs in the
+    /// database, so only labelled requests are read. Oldest first.
+    /// </summary>
+    IAsyncEnumerable<PredictionRecord> ReadLabelledAsync(
+        string deployment, string monitor, DateTimeOffset labelledFrom, DateTimeOffset labelledTo, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Request counts and latency percentiles per <paramref name="bucket"/> over <c>[from, to)</c>, oldest first; empty buckets omitted.</summary>
     Task<IReadOnlyList<PredictionWindowStats>> StatsAsync(string deployment, DateTimeOffset from, DateTimeOffset to, TimeSpan bucket, CancellationToken cancellationToken = default);
 }

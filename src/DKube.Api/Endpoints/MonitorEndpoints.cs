@@ -3,6 +3,7 @@ using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Monitors;
 using DKube.Abstractions.Repos;
+using DKube.Abstractions.Serving;
 using DKube.Abstractions.Tenancy;
 using DKube.Api.Auth;
 using DKube.Api.Contracts;
@@ -34,10 +35,10 @@ public static class MonitorEndpoints
     {
         var monitors = api.MapGroup("/monitors").WithTags("Monitors").RequireCaller();
         monitors.MapPost("/", Create)
-            .WithSummary("Monitor a deployment: the baseline (a CSV in a dataset version) gives the schema (editable with `features`); drift, performance and health are evaluated on their schedules while the monitor is Active, alerts fire after N consecutive breaches. 422 `baseline-not-csv`, `unknown-column`, `unknown-metric`, `invalid-threshold`. An `Idempotency-Key` header makes a retry reach the monitor the first attempt stored.");
+            .WithSummary("Monitor a deployment: the baseline (a CSV in a dataset version) gives the schema (editable with `features`); drift, performance and health are evaluated on their schedules while the monitor is Active, alerts fire after N consecutive breaches; an alert's `webhook` is POSTed each firing and resolution, and its `retrain: {template, promote}` starts a run from the template when it fires (one at a time per alert) and, with `promote`, moves the deployment to the model version the run completes with (lineage: `trigger: {kind: monitor, id, cause: alert}`). 422 `baseline-not-csv`, `unknown-column`, `unknown-metric`, `invalid-threshold`, `invalid-retrain`, `webhook-not-allowed` (a webhook to a loopback, private or link-local address unless DKUBE_MONITOR_WEBHOOK_ALLOWED_HOSTS allows it). An `Idempotency-Key` header makes a retry reach the monitor the first attempt stored.");
         monitors.MapList(ResourceKinds.Monitor, "monitors");
         monitors.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) => TypedResults.Ok(await VisibleAsync(id, http.Caller(), grains)))
-            .WithSummary("A monitor: status, schema, schedules, thresholds, alerts with their state, when each component was last evaluated and the webhook deliveries (pending, delivered, failed, with attempts and the last error).");
+            .WithSummary("A monitor: status, schema, schedules, thresholds, alerts with their state, when each component was last evaluated, the webhook deliveries (pending, delivered, failed, with attempts and the last error) and the retrainings its alerts started (`{run, alert, firedAt, state: starting|running|promoted|completed|failed, version, reason}`).");
         monitors.MapPost("/{id}/start", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await (await OwnedAsync(id, http.Caller(), grains)).Start()))
             .WithSummary("Active: each component is evaluated every `everyMinutes` (durable reminders that survive restarts).");
@@ -98,12 +99,18 @@ public static class MonitorEndpoints
     }
 
     private static async Task<Created<MonitorView>> Create(
-        CreateMonitorRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory,
+        CreateMonitorRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code,
         [FromHeader(Name = IdempotencyKey.Header)] string? idempotencyKey)
     {
         var caller = http.Caller();
         Validate(request);
         var deployment = await DeploymentEndpoints.VisibleAsync(request.Deployment!, caller, grains);
+        var retrains = new Dictionary<string, AlertRetrain>(StringComparer.Ordinal);
+        foreach (var alert in request.Alerts?.Where(a => a.Retrain is not null) ?? [])
+        {
+            retrains[alert.Name!] = await RetrainAsync(alert, deployment, http, grains, directory, code);
+        }
+
         var baseline = await ResolveBaselineAsync(request.Baseline!, caller, grains, directory, http.RequestAborted);
         var modelType = request.ModelType ?? MonitorKinds.Classification;
         var spec = new MonitorSpec(
@@ -121,7 +128,8 @@ public static class MonitorEndpoints
             request.Thresholds?.ToDictionary(t => t.Key, t => new ThresholdSpec(t.Value.Soft!.Value, t.Value.Hard!.Value), StringComparer.Ordinal)
                 ?? new Dictionary<string, ThresholdSpec>(StringComparer.Ordinal),
             request.Alerts?.Select(a => new AlertSpec(a.Name!, a.On!,
-                a.Conditions!.Select(c => new AlertConditionSpec((c.Feature ?? c.Metric)!, c.Op!, c.Value!.Value)).ToList(), a.Breaches ?? 1, a.Webhook)).ToList() ?? []);
+                a.Conditions!.Select(c => new AlertConditionSpec((c.Feature ?? c.Metric)!, c.Op!, c.Value!.Value)).ToList(), a.Breaches ?? 1, a.Webhook,
+                retrains.GetValueOrDefault(a.Name!))).ToList() ?? []);
         var view = await grains.GetGrain<IMonitorGrain>(IdempotencyKey.IdFor(idempotencyKey, "m", caller.Name))
             .Create(spec, caller.Name, deployment.Owner, deployment.Group, deployment.Project);
         return TypedResults.Created($"{DKubeApi.BasePath}/monitors/{view.Id}", view);
@@ -172,6 +180,37 @@ public static class MonitorEndpoints
         return TypedResults.Ok(new GroundTruthAnswer(await records.AddGroundTruthAsync(id, rows, time.GetUtcNow(), http.RequestAborted)));
     }
 
+    /// <summary>
+    /// An alert's retraining: the template (404 when the caller may not see it) resolved as a run
+    /// of the caller's from it would be now; a template that does not output a model is a 422
+    /// (the grain's <c>invalid-retrain</c>). Promotion changes the deployment: only its owner may
+    /// ask for it, it must be served here (not imported), and the version promoted must be of its model.
+    /// </summary>
+    private static async Task<AlertRetrain> RetrainAsync(
+        MonitorAlertRequest alert, DeploymentView deployment, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)
+    {
+        var retrain = alert.Retrain!;
+        var template = await TemplateEndpoints.VisibleAsync(retrain.Template!, http.Caller(), grains);
+        var promote = retrain.Promote ?? false;
+        if (promote)
+        {
+            http.Caller().RequireOwner(deployment.Owner, "deployment", deployment.Id);
+            if (deployment.Status == DeploymentStatus.Imported)
+            {
+                throw DomainException.Unprocessable("invalid-retrain", $"alert '{alert.Name}': deployment '{deployment.Name}' is imported (served elsewhere); a version cannot be promoted to it.");
+            }
+        }
+
+        var run = await RunEndpoints.FromTemplateAsync(template.Id, http, grains, directory, code);
+        if (promote && run.Output is { RepoId: { } repoId } && repoId != deployment.Model.RepoId)
+        {
+            throw DomainException.Unprocessable("invalid-retrain",
+                $"alert '{alert.Name}': template '{template.Name}' outputs to model '{run.Output.Name}', not to the deployment's model '{deployment.Model.Name}'; its version cannot be promoted.");
+        }
+
+        return new AlertRetrain(template.Id, promote, run);
+    }
+
     /// <summary>The dataset (a name of the caller's or an id) and version, pinned: 404 when either is missing or not visible, 422 when it has no version.</summary>
     private static async Task<MonitorBaseline> ResolveBaselineAsync(
         MonitorBaselineRequest request, Caller caller, IGrainFactory grains, IResourceDirectory directory, CancellationToken cancellationToken)
@@ -220,7 +259,8 @@ public static class MonitorEndpoints
                 .Check(alert.Conditions is { Count: > 0 and <= MaxConditions }, $"{field}.conditions", $"1 to {MaxConditions} conditions are required.")
                 .Range($"{field}.breaches", alert.Breaches, 1, 100, required: false)
                 .Check(alert.Webhook is null || Uri.TryCreate(alert.Webhook, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && alert.Webhook.Length <= 2000,
-                    $"{field}.webhook", "must be an absolute http or https URL.");
+                    $"{field}.webhook", "must be an absolute http or https URL.")
+                .Text($"{field}.retrain.template", alert.Retrain?.Template, 200, required: alert.Retrain is not null);
             foreach (var (condition, j) in (alert.Conditions ?? []).Select((c, j) => (c, j)))
             {
                 validator

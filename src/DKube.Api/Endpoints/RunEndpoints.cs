@@ -102,6 +102,10 @@ public static class RunEndpoints
         return await grains.GetGrain<IWorkloadGrain>(id).Create(WorkloadType.Run, spec, http.Caller().Name, request.CloneFrom, request.Template);
     }
 
+    /// <summary>The spec a run made from <paramref name="template"/> alone gets for the caller now (what a monitor's retraining runs).</summary>
+    public static Task<WorkloadSpec> FromTemplateAsync(string template, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code) =>
+        ResolveAsync(new CreateRunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, template), http, grains, directory, code);
+
     /// <summary>A run's spec as POST /runs resolves it: template or clone, references, and the "some node fits" check.</summary>
     private static async Task<WorkloadSpec> ResolveAsync(
         CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)

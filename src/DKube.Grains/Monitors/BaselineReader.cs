@@ -8,17 +8,34 @@ namespace DKube.Grains.Monitors;
 
 /// <summary>
 /// Reads a monitor's baseline: the CSV file of a dataset version from the version store, its
-/// schema inferred (<see cref="FeatureSchema.Infer"/>) with the monitor's edits, and its compared
-/// columns in memory. What cannot be a baseline is a 422 whose <c>type</c> says why:
-/// <c>baseline-not-csv</c> (no CSV file, several without <c>file</c>, or content that is not CSV)
-/// and <c>unknown-column</c> (a column named that the CSV does not have).
+/// schema inferred (<see cref="FeatureSchema.Infer(CsvReader, SchemaHints?)"/>) with the monitor's
+/// edits, and its compared columns in memory. What cannot be a baseline is a 422 whose <c>type</c>
+/// says why: <c>baseline-not-csv</c> (no CSV file, several without <c>file</c>, or content that is
+/// not CSV) and <c>unknown-column</c> (a column named that the CSV does not have).
+/// The CSV is read once (<see cref="BaselineColumns"/>: schema and columns from one pass) and what
+/// it gives is kept in a silo-wide cache by content and edits (<see cref="BaselineCache"/>), so a
+/// monitor that reactivates, or another monitor of the same baseline, reads no CSV at all.
 /// </summary>
-public sealed class BaselineReader(IBlobStore blobs, IGrainFactory grains)
+public sealed class BaselineReader(IBlobStore blobs, IGrainFactory grains, BaselineCache cache)
 {
     public async Task<(FeatureSchema Schema, ColumnTable Table)> ReadAsync(MonitorBaseline baseline, IReadOnlyList<MonitorFeature> features, CancellationToken cancellationToken)
     {
         var hash = await CsvHashAsync(baseline, cancellationToken);
+        var key = BaselineCache.KeyOf(hash, baseline, features);
+        if (cache.TryGet(key) is { } cached)
+        {
+            return cached;
+        }
+
+        var read = await ReadCsvAsync(hash, baseline, features, cancellationToken);
+        cache.Add(key, read);
+        return read;
+    }
+
+    private async Task<(FeatureSchema Schema, ColumnTable Table)> ReadCsvAsync(string hash, MonitorBaseline baseline, IReadOnlyList<MonitorFeature> features, CancellationToken cancellationToken)
+    {
         FeatureSchema schema;
+        BaselineColumns columns;
         try
         {
             using (var csv = CsvReader.Open(await blobs.OpenReadAsync(hash, cancellationToken)))
@@ -28,15 +45,17 @@ public sealed class BaselineReader(IBlobStore blobs, IGrainFactory grains)
                     throw DomainException.Unprocessable("unknown-column", $"The column '{named}' does not exist in the baseline (columns: {string.Join(", ", csv.Header)}).");
                 }
 
-                try
-                {
-                    schema = FeatureSchema.Infer(csv, new SchemaHints(Label: baseline.LabelColumn, Prediction: baseline.PredictionColumn));
-                }
-                catch (SchemaException e)
-                {
-                    // The named columns exist: what is left is a header without rows, no data to compare with.
-                    throw DomainException.Unprocessable("baseline-not-csv", $"The baseline {Describe(baseline)} holds no data: {e.Message}");
-                }
+                columns = BaselineColumns.Read(csv);
+            }
+
+            try
+            {
+                schema = columns.Infer(new SchemaHints(Label: baseline.LabelColumn, Prediction: baseline.PredictionColumn));
+            }
+            catch (SchemaException e)
+            {
+                // The named columns exist: what is left is a header without rows, no data to compare with.
+                throw DomainException.Unprocessable("baseline-not-csv", $"The baseline {Describe(baseline)} holds no data: {e.Message}");
             }
 
             foreach (var feature in features)
@@ -62,8 +81,7 @@ public sealed class BaselineReader(IBlobStore blobs, IGrainFactory grains)
                 throw DomainException.Unprocessable("unknown-column", "The baseline has no input or prediction column left to monitor.");
             }
 
-            using var table = CsvReader.Open(await blobs.OpenReadAsync(hash, cancellationToken));
-            return (schema, ColumnTable.Read(table, schema));
+            return (schema, columns.Table(schema));
         }
         catch (CsvFormatException e)
         {

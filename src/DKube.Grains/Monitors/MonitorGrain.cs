@@ -21,12 +21,13 @@ namespace DKube.Grains.Monitors;
 /// on the <c>monitors</c> feed and hands it to the <see cref="WebhookSender"/> (off this turn).
 /// The baseline's columns are read once per activation and kept in memory.
 /// </summary>
-public sealed class MonitorGrain(
+public sealed partial class MonitorGrain(
     [PersistentState("monitor")] IPersistentState<MonitorState> state,
     BaselineReader baselines,
     IPredictionLog predictions,
     IMonitorRecords records,
     WebhookSender webhooks,
+    WebhookPolicy webhookPolicy,
     ILiveEvents live,
     MonitorOptions options,
     IObjectQuotas quotas,
@@ -42,7 +43,7 @@ public sealed class MonitorGrain(
 
     private MonitorView View => state.State.View ?? throw DomainException.NotFound("Monitor", Id);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Deliveries a restart interrupted go on from their last attempt.
         foreach (var delivery in state.State.View?.Deliveries.Where(d => d.State == WebhookDelivery.Pending) ?? [])
@@ -50,7 +51,18 @@ public sealed class MonitorGrain(
             webhooks.Send(Id, delivery);
         }
 
-        return Task.CompletedTask;
+        if (state.State.View?.Retrainings?.Any(r => r.InFlight) == true)
+        {
+            try
+            {
+                await RecoverRetrainingsAsync();
+            }
+            catch (Exception e) when (e is not DomainException)
+            {
+                // The next evaluation (or activation) tries again; the runs' ends are redelivered meanwhile.
+                logger.LogWarning(e, "Monitor {Monitor} could not recover its retraining runs yet", Id);
+            }
+        }
     }
 
     public async Task<MonitorView> Create(MonitorSpec spec, string owner, string deploymentOwner, string group, string? project)
@@ -64,6 +76,11 @@ public sealed class MonitorGrain(
 
         var (schema, table) = await baselines.ReadAsync(spec.Baseline, spec.Features, CancellationToken.None);
         Validate(spec, schema, table.Rows);
+        foreach (var (alert, i) in spec.Alerts.Select((a, i) => (a, i)).Where(a => a.a.Webhook is not null))
+        {
+            await webhookPolicy.RequireAllowedAsync($"alerts[{i}].webhook", alert.Webhook!, CancellationToken.None);
+        }
+
         _baseline = (schema, table);
         var columns = schema.Columns.Select(c => new MonitorColumn(c.Name, c.Kind.ToString().ToLowerInvariant(), c.Role.ToString().ToLowerInvariant())).ToList();
         var alerts = spec.Alerts.Select(a => new AlertState(a.Name, false, 0, null)).ToList();
@@ -201,7 +218,7 @@ public sealed class MonitorGrain(
         var now = time.GetUtcNow() - options.LogSettle;
         // PostgreSQL keeps microseconds: the window's ends are what the results table says they are.
         now = now < from ? from : new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
-        if (await GrainFactory.GetGrain<IDeploymentGrain>(view.Spec.Deployment).Get() is null)
+        if (await GrainFactory.GetGrain<IDeploymentGrain>(view.Spec.Deployment).Get() is not { } deployment)
         {
             await FailAsync($"deployment '{view.Spec.Deployment}' no longer exists");
             return null;
@@ -242,7 +259,8 @@ public sealed class MonitorGrain(
                 var buckets = window > TimeSpan.Zero
                     ? await predictions.StatsAsync(view.Spec.Deployment, from, now, window)
                     : [];
-                result = new MonitorResult(now, component, MonitorScoring.Health(buckets, window, view.Spec.Thresholds), from, buckets.Sum(b => b.Requests));
+                var replicas = await ReplicaUsageAsync(deployment);
+                result = new MonitorResult(now, component, MonitorScoring.Health(buckets, window, replicas, view.Spec.Thresholds), from, buckets.Sum(b => b.Requests));
                 break;
             }
         }
@@ -293,6 +311,7 @@ public sealed class MonitorGrain(
             LastEvaluated = lastEvaluated,
             Alerts = view.Alerts.Select(a => alertStates[a.Alert]).ToList(),
             Deliveries = kept,
+            Retrainings = WithRetrainings(view, events),
         });
         foreach (var alertEvent in events)
         {
@@ -305,23 +324,49 @@ public sealed class MonitorGrain(
         {
             webhooks.Send(Id, delivery);
         }
+
+        // The new retrainings, and any whose run a failure left uncreated.
+        await StartRetrainingsAsync();
+    }
+
+    /// <summary>
+    /// What each replica uses now, from the executors' utilization samples that the deployment's
+    /// group keeps (the figures of <c>GET /utilization</c>): a replica with a transformer counts both
+    /// its workloads. A replica not sampled yet (starting, or its executor's sample expired) is left out.
+    /// </summary>
+    private async Task<IReadOnlyList<WorkloadUsage>> ReplicaUsageAsync(DeploymentView deployment)
+    {
+        if (deployment.ReplicaList.Count == 0)
+        {
+            return [];
+        }
+
+        var sampled = (await GrainFactory.GetGrain<IGroupUtilizationGrain>(deployment.Group).Get()).Workloads
+            .ToDictionary(w => w.WorkloadId, StringComparer.Ordinal);
+        var replicas = new List<WorkloadUsage>();
+        foreach (var replica in deployment.ReplicaList)
+        {
+            var used = new[] { replica.WorkloadId, replica.TransformerId }.OfType<string>().Select(sampled.GetValueOrDefault).OfType<WorkloadUsage>().ToList();
+            if (used.Count > 0)
+            {
+                replicas.Add(used[0] with { CpuCores = used.Sum(u => u.CpuCores), MemoryBytes = used.Sum(u => u.MemoryBytes) });
+            }
+        }
+
+        return replicas;
     }
 
     /// <summary>The instances the deployment was asked in <c>[from, to)</c>, the newest <see cref="MonitorOptions.MaxLiveRequests"/> requests.</summary>
     private async Task<List<LiveRow>> LiveRowsAsync(string deployment, DateTimeOffset from, DateTimeOffset to, FeatureSchema schema)
     {
         var inputs = ModelInputs(schema);
-        var requests = new Queue<PredictionRecord>();
-        await foreach (var record in predictions.ReadAsync(deployment, from, to))
+        var rows = new List<LiveRow>();
+        await foreach (var record in predictions.ReadNewestAsync(deployment, from, to, options.MaxLiveRequests))
         {
-            requests.Enqueue(record);
-            if (requests.Count > options.MaxLiveRequests)
-            {
-                requests.Dequeue();
-            }
+            rows.AddRange(PredictionBodies.Rows(record, inputs));
         }
 
-        return requests.SelectMany(r => PredictionBodies.Rows(r, inputs)).ToList();
+        return rows;
     }
 
     /// <summary>
@@ -343,7 +388,7 @@ public sealed class MonitorGrain(
         var wanted = labels.ToDictionary(l => l.RequestId, l => l.Label, StringComparer.Ordinal);
         var pairs = new List<(string, string)>();
         var inputs = ModelInputs(schema);
-        await foreach (var record in predictions.ReadAsync(view.Spec.Deployment, to - options.GroundTruthLookback, to))
+        await foreach (var record in predictions.ReadLabelledAsync(view.Spec.Deployment, Id, from, to, to - options.GroundTruthLookback, to))
         {
             var rows = PredictionBodies.Rows(record, inputs);
             for (var i = 0; i < rows.Count; i++)
@@ -426,6 +471,7 @@ public sealed class MonitorGrain(
 
         foreach (var alert in spec.Alerts)
         {
+            ValidateRetrain(alert);
             foreach (var condition in alert.Conditions)
             {
                 var known = alert.On switch
@@ -456,9 +502,9 @@ public sealed class MonitorGrain(
 
     private async Task SaveAsync(MonitorView view)
     {
-        var (before, next) = (state.State.View, state.State.NextDelivery);
+        var (before, next, retraining) = (state.State.View, state.State.NextDelivery, state.State.NextRetraining);
         state.State.View = view;
         // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
-        await state.SaveAsync(() => (state.State.View, state.State.NextDelivery) = (before, next));
+        await state.SaveAsync(() => (state.State.View, state.State.NextDelivery, state.State.NextRetraining) = (before, next, retraining));
     }
 }

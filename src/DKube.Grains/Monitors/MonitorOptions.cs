@@ -21,6 +21,12 @@ public sealed class MonitorOptions
     /// <summary>How long before now an evaluation's live window ends: records the gateway has not written yet are left for the next one.</summary>
     public TimeSpan LogSettle { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The most bytes (estimated) of baselines a silo keeps read (<see cref="BaselineCache"/>).</summary>
+    public long BaselineCacheBytes { get; set; } = 512L << 20;
+
+    /// <summary>Hosts, addresses and CIDR ranges webhooks may reach although internal (loopback, private, link-local): <see cref="WebhookPolicy"/>.</summary>
+    public IReadOnlyList<string> WebhookAllowedHosts { get; set; } = [];
+
     /// <summary>Webhook deliveries a monitor's view keeps (the newest).</summary>
     public int KeptDeliveries { get; set; } = 50;
 }

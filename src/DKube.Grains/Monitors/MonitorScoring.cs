@@ -1,3 +1,4 @@
+using DKube.Abstractions.Live;
 using DKube.Abstractions.Monitors;
 using DKube.Abstractions.Serving;
 using DKube.Monitoring;
@@ -153,8 +154,12 @@ public static class MonitorScoring
         return scores;
     }
 
-    /// <summary>Health of the window from the prediction log's request statistics.</summary>
-    public static Dictionary<string, MonitorScore> Health(IReadOnlyList<PredictionWindowStats> buckets, TimeSpan window, IReadOnlyDictionary<string, ThresholdSpec> thresholds)
+    /// <summary>
+    /// Health of the window from the prediction log's request statistics, and of the replicas from
+    /// their executors' latest samples (<paramref name="replicas"/>: each replica's workloads' use; none, no resource metrics).
+    /// </summary>
+    public static Dictionary<string, MonitorScore> Health(
+        IReadOnlyList<PredictionWindowStats> buckets, TimeSpan window, IReadOnlyList<WorkloadUsage> replicas, IReadOnlyDictionary<string, ThresholdSpec> thresholds)
     {
         var requests = buckets.Sum(b => b.Requests);
         var values = new Dictionary<string, double?>(StringComparer.Ordinal)
@@ -170,6 +175,14 @@ public static class MonitorScoring
             values["latency_p50"] = buckets.Max(b => b.P50Ms);
             values["latency_p95"] = buckets.Max(b => b.P95Ms);
             values["latency_p99"] = buckets.Max(b => b.P99Ms);
+        }
+
+        if (replicas.Count > 0)
+        {
+            values["cpu_cores"] = replicas.Sum(r => r.CpuCores);
+            values["memory_bytes"] = replicas.Sum(r => (double)r.MemoryBytes);
+            values["replica_cpu_cores_max"] = replicas.Max(r => r.CpuCores);
+            values["replica_memory_bytes_max"] = replicas.Max(r => (double)r.MemoryBytes);
         }
 
         return values.Where(v => v.Value is { } x && double.IsFinite(x))

@@ -17,6 +17,10 @@ public sealed class MonitorState : IProjectedState
     [Id(1)]
     public long NextDelivery { get; set; } = 1;
 
+    /// <summary>The number the next retraining run's id (<c>{monitor}-r{n}</c>) gets: stored before the run is created, so a retried create makes the same run.</summary>
+    [Id(2)]
+    public long NextRetraining { get; set; } = 1;
+
     /// <summary>
     /// The listing row: owned by the deployment's owner in its group, so that the listing shows a
     /// monitor to exactly whoever may see its deployment (the one visibility rule of monitors).

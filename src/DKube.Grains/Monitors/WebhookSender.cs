@@ -16,11 +16,18 @@ namespace DKube.Grains.Monitors;
 /// <c>failed</c>. Deliveries still pending in a grain's state are handed here again when it
 /// reactivates (after a restart); one delivery is never sent by two tasks of one silo at once.
 /// </summary>
-public sealed class WebhookSender(MonitorOptions options, TimeProvider time, IGrainFactory grains, ILogger<WebhookSender> logger) : IDisposable
+public sealed class WebhookSender(MonitorOptions options, WebhookPolicy policy, TimeProvider time, IGrainFactory grains, ILogger<WebhookSender> logger) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    private readonly HttpClient _client = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
+    // Every connection (redirects too) goes through the policy's connect step, on the address it
+    // resolves then; no proxy, whose address would be all that step saw.
+    private readonly HttpClient _client = new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        ConnectCallback = policy.ConnectAsync,
+        UseProxy = false,
+    })
     {
         Timeout = Timeout.InfiniteTimeSpan,
     };

@@ -169,7 +169,8 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
 
         var spec = view.Spec;
         var lineage = new Lineage(view.Id, view.Owner, spec.Code?.RepoId, spec.Code?.Commit, spec.Image, spec.Command,
-            spec.Hyperparameters, view.InputVersions ?? [], LastMetrics(metricRecords));
+            spec.Hyperparameters, view.InputVersions ?? [], LastMetrics(metricRecords),
+            view.Parent is { } parent ? new LineageTrigger(parent.Kind, parent.Id, parent.Cause) : null);
         var version = await versions.CommitOutputAsync(RepoKindOf(output.Kind), repoId, FoldersOf(stagingRoot).Output(executionId), lineage, executionId, cancellationToken);
         return version.Version;
     }

@@ -91,14 +91,60 @@ public sealed class PostgresPredictionLog : IPredictionLog, IAsyncDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async IAsyncEnumerable<PredictionRecord> ReadAsync(string deployment, DateTimeOffset from, DateTimeOffset to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<PredictionRecord> ReadAsync(string deployment, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand("""
+        var command = _dataSource.CreateCommand("""
             SELECT deployment, request_id, at, status, latency_ms, inputs, outputs FROM dkube_predictions
             WHERE deployment = @deployment AND at >= @from AND at < @to
             ORDER BY at, request_id
             """);
         AddWindow(command, deployment, from, to);
+        return ReadRecordsAsync(command, cancellationToken);
+    }
+
+    public IAsyncEnumerable<PredictionRecord> ReadNewestAsync(string deployment, DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        // The window index read backwards from `to`, stopping at the limit; then put back in time order.
+        var command = _dataSource.CreateCommand("""
+            SELECT * FROM (
+                SELECT deployment, request_id, at, status, latency_ms, inputs, outputs FROM dkube_predictions
+                WHERE deployment = @deployment AND at >= @from AND at < @to
+                ORDER BY at DESC, request_id DESC
+                LIMIT @limit) AS newest
+            ORDER BY at, request_id
+            """);
+        AddWindow(command, deployment, from, to);
+        command.Parameters.AddWithValue("limit", limit);
+        return ReadRecordsAsync(command, cancellationToken);
+    }
+
+    public IAsyncEnumerable<PredictionRecord> ReadLabelledAsync(
+        string deployment, string monitor, DateTimeOffset labelledFrom, DateTimeOffset labelledTo, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken = default)
+    {
+        // Each label names its request by id or, for an instance of a batch, by id#n: both forms
+        // are looked up by the log's key (deployment, request_id), never by scanning the window.
+        var command = _dataSource.CreateCommand("""
+            SELECT p.deployment, p.request_id, p.at, p.status, p.latency_ms, p.inputs, p.outputs FROM dkube_predictions p
+            WHERE p.deployment = @deployment AND p.at >= @from AND p.at < @to AND p.request_id IN (
+                SELECT g.request_id FROM dkube_monitor_ground_truth g
+                WHERE g.monitor = @monitor AND g.received_at >= @labelledFrom AND g.received_at < @labelledTo
+                UNION
+                SELECT regexp_replace(g.request_id, '#[0-9]+$', '') FROM dkube_monitor_ground_truth g
+                WHERE g.monitor = @monitor AND g.received_at >= @labelledFrom AND g.received_at < @labelledTo AND g.request_id ~ '#[0-9]+$')
+            ORDER BY p.at, p.request_id
+            """);
+        AddWindow(command, deployment, from, to);
+        command.Parameters.AddWithValue("monitor", monitor);
+        command.Parameters.AddWithValue("labelledFrom", labelledFrom.ToUniversalTime());
+        command.Parameters.AddWithValue("labelledTo", labelledTo.ToUniversalTime());
+        return ReadRecordsAsync(command, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<PredictionRecord> ReadRecordsAsync(NpgsqlCommand owned, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = owned;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

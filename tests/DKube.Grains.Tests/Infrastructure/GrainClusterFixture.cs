@@ -61,6 +61,8 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             // Runs as the server's own user: these tests drive the grains, and a run account needs
             // the data folder laid out as the server does at start (the sandbox's own tests do that).
             RunUidBase = 0,
+            // The monitor tests' webhooks listen on loopback, which webhooks may not reach unless allowed.
+            MonitorWebhookAllowedHosts = "127.0.0.1",
         };
         var (dataSource, connectionString, time) = (_dataSource, ConnectionString, Time);
         var builder = new InProcessTestClusterBuilder(1);

@@ -1,5 +1,6 @@
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Monitors;
+using DKube.Abstractions.Serving;
 using DKube.Abstractions.Tenancy;
 using DKube.Grains.Tests.Infrastructure;
 using Npgsql;
@@ -239,6 +240,38 @@ public sealed class MonitorGrainTests(GrainClusterFixture fixture)
         await monitor.Delete();
         Assert.Null(await monitor.Get());
         Assert.Empty(await world.Records.ReadResultsAsync(id, null, null, 10));
+    }
+
+    [Fact]
+    public async Task Health_scores_the_replicas_cpu_and_memory_from_the_executors_samples_against_their_thresholds()
+    {
+        var world = await MonitorWorld.CreateAsync(fixture);
+        var monitor = fixture.Grains.GetGrain<IMonitorGrain>(GrainClusterFixture.NewKey("m"));
+        await world.CreateAsync(monitor, world.Spec(s => s with
+        {
+            Thresholds = new Dictionary<string, ThresholdSpec> { ["cpu_cores"] = new(1, 2), ["replica_memory_bytes_max"] = new(1e9, 2e9) },
+            Alerts = [new AlertSpec("hot", MonitorKinds.Health, [new AlertConditionSpec("cpu_cores", ">", 2)], 1, null)],
+        }));
+        var replica = (await Eventually.Until(fixture.Grains.GetGrain<IDeploymentGrain>(world.Deployment).Get, d => d!.ReplicaList.Count == 1,
+            TimeSpan.FromSeconds(60), "the replica"))!.ReplicaList.Single().WorkloadId;
+
+        async Task<MonitorResult> HealthWithAsync(double cores, long bytes)
+        {
+            // What an executor's sampler reports for the replica (as GET /utilization shows it).
+            await fixture.Grains.GetGrain<DKube.Abstractions.Live.IGroupUtilizationGrain>(world.World.Group).Record("sampler-" + world.World.Cluster,
+                fixture.Time.GetUtcNow(), TimeSpan.FromHours(1), [new DKube.Abstractions.Live.WorkloadUsage(replica, "ann", world.World.Group, 0, null, cores, bytes)]);
+            fixture.Time.Advance(TimeSpan.FromMinutes(1));
+            return Assert.Single(await monitor.Evaluate(MonitorKinds.Health));
+        }
+
+        var calm = await HealthWithAsync(0.5, 500_000_000);
+        Assert.Equal((0.5, MonitorKinds.Ok), (calm.Scores["cpu_cores"].Value, calm.Scores["cpu_cores"].State));
+        Assert.Equal((5e8, MonitorKinds.Ok), (calm.Scores["replica_memory_bytes_max"].Value, calm.Scores["replica_memory_bytes_max"].State));
+        var hot = await HealthWithAsync(2.5, 1_500_000_000);
+        Assert.Equal((2.5, MonitorKinds.Critical), (hot.Scores["cpu_cores"].Value, hot.Scores["cpu_cores"].State));
+        Assert.Equal((1.5e9, MonitorKinds.Warning), (hot.Scores["memory_bytes"].Value, hot.Scores["replica_memory_bytes_max"].State));
+        var fired = Assert.Single(await world.Records.ReadAlertsAsync(monitor.GetPrimaryKeyString(), 10));
+        Assert.Equal(("hot", MonitorKinds.Firing, 2.5), (fired.Alert, fired.State, fired.Value));
     }
 
     [Theory]

@@ -18,12 +18,13 @@ public sealed class MonitorWorld
 
     private int _requests;
 
-    private MonitorWorld(GrainClusterFixture fixture, WorkloadWorld world, string deployment, string dataset)
+    private MonitorWorld(GrainClusterFixture fixture, WorkloadWorld world, string deployment, string dataset, string model)
     {
         Fixture = fixture;
         World = world;
         Deployment = deployment;
         Dataset = dataset;
+        Model = model;
     }
 
     public GrainClusterFixture Fixture { get; }
@@ -33,6 +34,9 @@ public sealed class MonitorWorld
     public string Deployment { get; }
 
     public string Dataset { get; }
+
+    /// <summary>The deployment's model repository (version 1 deployed).</summary>
+    public string Model { get; }
 
     public IPredictionLog Log => Fixture.Services.GetRequiredService<IPredictionLog>();
 
@@ -47,7 +51,7 @@ public sealed class MonitorWorld
             deployment, world.Group, null, null, new DeploymentModel(model, model, 1), new ServingRuntime(ServingRuntime.Custom, "sleep 600", null, null, ""),
             0, null, null, 1, 1, 10, world.Cluster, true, false), WorkloadWorld.Owner);
         var dataset = await world.DatasetAsync(fixture, [("baseline.csv", MonitorSamples.BaselineCsv(new Random(1), BaselineRows)), .. extraFiles]);
-        return new MonitorWorld(fixture, world, deployment, dataset);
+        return new MonitorWorld(fixture, world, deployment, dataset, model);
     }
 
     /// <summary>A spec over this world's baseline; <paramref name="configure"/> changes it.</summary>

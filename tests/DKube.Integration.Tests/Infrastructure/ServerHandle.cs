@@ -19,6 +19,8 @@ public static class ServerHandle
             $"--GATEWAY_PORT={FreePorts.Next()}",
             $"--CLUSTER_ID=c{Guid.NewGuid():N}",
             "--Logging:LogLevel:Default=Warning",
+            // The tests' webhooks listen on loopback, which webhooks may not reach unless allowed.
+            "--MONITOR_WEBHOOK_ALLOWED_HOSTS=127.0.0.1",
         };
         if (connectionString is not null)
         {

@@ -146,6 +146,16 @@ public sealed class MonitorTests(ServingFixture fixture)
         (await CreateAsync(new { alerts = new[] { new { name = "a", on = "drift", conditions = new[] { new { metric = "drift_share", op = "~", value = 0.1 } } } } }))
             .ExpectProblem(HttpStatusCode.BadRequest);
         (await CreateAsync(new { deployment = "d-missing" })).ExpectProblem(HttpStatusCode.NotFound);
+        // A webhook to an internal address (the fixture allows 127.0.0.1 only): refused at create.
+        Assert.Equal("https://dkube.io/problems/webhook-not-allowed", (await CreateAsync(new
+        {
+            alerts = new[] { new { name = "a", on = "health", conditions = new[] { new { metric = "requests", op = ">=", value = 0 } }, webhook = "http://169.254.169.254/latest" } },
+        })).ExpectProblem(HttpStatusCode.UnprocessableEntity)["type"]);
+        // A retraining from a template the caller cannot see.
+        (await CreateAsync(new
+        {
+            alerts = new[] { new { name = "r", on = "health", conditions = new[] { new { metric = "requests", op = ">=", value = 0 } }, retrain = new { template = "t-000000000000", promote = true } } },
+        })).ExpectProblem(HttpStatusCode.NotFound);
 
         // A webhook nobody listens on: the evaluation answers at once, the delivery shows its attempts and error.
         var id = (await CreateAsync(new
