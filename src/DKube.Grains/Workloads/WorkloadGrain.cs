@@ -506,12 +506,12 @@ public sealed class WorkloadGrain(
     }
 
     /// <summary>
-    /// A child of a deployment (the one parent that watches serving children) admitted or reached at
-    /// an endpoint its parent has not been told of: its admission (no endpoint yet) starts the
-    /// deployment's progress deadline, its endpoint the readiness probe.
+    /// A child that serves HTTP (kind inference: its parent watches serving children) admitted or
+    /// reached at an endpoint its parent has not been told of: its admission (no endpoint yet)
+    /// starts a deployment's progress deadline, its endpoint the readiness probe.
     /// </summary>
     private bool ServingUntold(WorkloadView view) =>
-        view is { Parent.Kind: Serving.ReplicaWorkloads.ParentKind, Status: WorkloadStatus.Starting or WorkloadStatus.Running }
+        view is { Parent: not null, Spec.Kind: Serving.ReplicaSpecs.Kind, Status: WorkloadStatus.Starting or WorkloadStatus.Running }
         && (state.State.ServingToldAttempt != view.Attempt || state.State.ServingToldEndpoint != view.Endpoint);
 
     /// <summary>The agent of the cluster this workload was given.</summary>
