@@ -4,17 +4,17 @@ namespace DKube.Benchmarks.Serving;
 internal static class Load
 {
     /// <summary>The shared open loop (<see cref="OpenLoop"/>) of HTTP requests, counting the answers that were not 2xx.</summary>
-    public static async Task<(Latencies Latencies, int Failed)> OpenLoopAsync(int perSecond, TimeSpan duration, Func<Task<HttpResponseMessage>> send)
+    public static async Task<(Latencies Latencies, int Failed, TimeSpan Wall)> OpenLoopAsync(int perSecond, TimeSpan duration, Func<Task<HttpResponseMessage>> send)
     {
         var failed = new int[1];
-        var (latencies, _) = await OpenLoop.RunAsync(perSecond, duration, async _ =>
+        var (latencies, wall) = await OpenLoop.RunAsync(perSecond, duration, async _ =>
         {
             if (!await OkAsync(send))
             {
                 Interlocked.Increment(ref failed[0]);
             }
         });
-        return (latencies, failed[0]);
+        return (latencies, failed[0], wall);
     }
 
     /// <summary><paramref name="clients"/> loops of one request after another until disposed.</summary>
@@ -34,6 +34,9 @@ internal static class Load
 
         return stop;
     }
+
+    /// <summary>The machine's 1-minute load average (shared with other work: printed beside each figure).</summary>
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private static async Task<bool> OkAsync(Func<Task<HttpResponseMessage>> send)
     {

@@ -222,9 +222,17 @@ public sealed class DKubeOptions
     [ConfigurationKeyName("SERVING_SKLEARN_COMMAND")]
     public string? ServingSklearnCommand { get; set; }
 
-    /// <summary>Seconds a new replica may take to answer its readiness probe; after that its deployment is in Error with the replica's log.</summary>
+    /// <summary>Seconds a new replica may take to answer its readiness probe once it has an address; after that its deployment is in Error with the replica's log.</summary>
     [ConfigurationKeyName("SERVING_READY_SECONDS")]
     public int ServingReadySeconds { get; set; } = 180;
+
+    /// <summary>Seconds a replica may take from its admission (GPU queueing not counted) to being ready, address included; then it is replaced (Knative's progress deadline).</summary>
+    [ConfigurationKeyName("SERVING_PROGRESS_DEADLINE_SECONDS")]
+    public int ServingProgressDeadlineSeconds { get; set; } = 600;
+
+    /// <summary>Replicas in a row that may miss the progress deadline (each replaced) before the deployment is in Error.</summary>
+    [ConfigurationKeyName("SERVING_PROGRESS_ATTEMPTS")]
+    public int ServingProgressAttempts { get; set; } = 3;
 
     /// <summary>Seconds a replica taken out of the routes (scale down, model change) keeps running for the requests already sent to it.</summary>
     [ConfigurationKeyName("SERVING_DRAIN_SECONDS")]
@@ -279,6 +287,8 @@ public sealed class DKubeOptions
         var serving = new ServingOptions
         {
             ReadyTimeout = TimeSpan.FromSeconds(Math.Max(1, ServingReadySeconds)),
+            ProgressDeadline = TimeSpan.FromSeconds(Math.Max(1, ServingProgressDeadlineSeconds)),
+            ProgressAttempts = Math.Max(1, ServingProgressAttempts),
             DrainDelay = TimeSpan.FromSeconds(Math.Max(0, ServingDrainSeconds)),
         };
         var stable = TimeSpan.FromSeconds(Math.Max(2, ServingStableWindowSeconds));

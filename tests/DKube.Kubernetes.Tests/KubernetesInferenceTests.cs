@@ -46,6 +46,30 @@ public sealed class KubernetesInferenceTests
     }
 
     [Fact]
+    public async Task A_clusters_registered_dns_domain_names_the_service_a_replica_is_reported_at()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        // The settings as POST /clusters stores them: the domain is read, not left at cluster.local.
+        var options = KubernetesOptions.FromSettings(new Dictionary<string, string>
+        {
+            ["kubeconfig"] = server.Kubeconfig, ["namespace"] = FakeApiServer.Namespace, ["clusterDomain"] = "corp.example",
+        });
+        var sink = new RecordingSink();
+        await using var executor = new KubernetesExecutor(options, sink, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<KubernetesExecutor>.Instance);
+        var id = await executor.SubmitAsync(Replica("d-abc-r3"), CancellationToken.None);
+
+        server.SetPodRunning(id, "10.1.2.5");
+        var running = await sink.WaitForAsync(id, s => s.State == ExecutionState.Running && s.Endpoint is not null);
+        var adopted = Assert.Single(await executor.ReconcileAsync([id], CancellationToken.None));
+
+        Assert.Equal("corp.example", options.ClusterDomain);
+        Assert.Equal($"http://{id}.{FakeApiServer.Namespace}.svc.corp.example:9000", running.Endpoint);
+        Assert.Equal(running.Endpoint, adopted.Endpoint);
+        Assert.Equal("cluster.local", KubernetesOptions.FromSettings(new Dictionary<string, string>()).ClusterDomain);
+    }
+
+    [Fact]
     public async Task A_replica_that_crashes_is_reported_failed_with_its_exit_code_and_its_service_goes_when_stopped()
     {
         await using var h = await KubernetesHarness.StartAsync();

@@ -24,9 +24,9 @@ public interface IWorkloadGrain : IGrainWithStringKey
     [Alias("WatcherTold")]
     Task WatcherTold(int attempt);
 
-    /// <summary>The parent has been told where this attempt serves (called by the grain itself once the delivery succeeded).</summary>
+    /// <summary>The parent has been told where this attempt serves, or (<paramref name="endpoint"/> null) that it was admitted (called by the grain itself once the delivery succeeded).</summary>
     [Alias("ServingTold")]
-    Task ServingTold(int attempt, string endpoint);
+    Task ServingTold(int attempt, string? endpoint);
 
     [Alias("Get")]
     [ReadOnly]

@@ -6,8 +6,9 @@ namespace DKube.Api.Contracts;
 /// POST /clusters. <c>local</c> clusters declare their nodes; <c>slurm</c> ones give
 /// <c>endpoint, user, token, partition?, apiVersion?, outputDirectory?, jobCompLog?, sharedPath?</c> (the last three: folders
 /// the silo shares with the Slurm nodes, for logs, final states and each run's inputs, code and output);
-/// <c>kubernetes</c> ones <c>kubeconfig?, namespace?, volumeClaim?, stagingPath?, mountPath?</c> (a PersistentVolumeClaim
-/// the runs' pods mount at <c>mountPath</c>, which the silo sees at <c>stagingPath</c>).
+/// <c>kubernetes</c> ones <c>kubeconfig?, namespace?, volumeClaim?, stagingPath?, mountPath?, clusterDomain?</c> (a PersistentVolumeClaim
+/// the runs' pods mount at <c>mountPath</c>, which the silo sees at <c>stagingPath</c>; the DNS domain of its Services,
+/// <c>cluster.local</c> unless the cluster was set up with another).
 /// </summary>
 public sealed record CreateClusterRequest(
     string? Name,
@@ -25,4 +26,5 @@ public sealed record CreateClusterRequest(
     string? SharedPath = null,
     string? VolumeClaim = null,
     string? StagingPath = null,
-    string? MountPath = null);
+    string? MountPath = null,
+    string? ClusterDomain = null);

@@ -52,15 +52,20 @@ public static class RunReferences
             output = output with { RepoId = repo.Id };
         }
 
-        var codeRef = spec.Code;
-        if (codeRef is not null)
-        {
-            var repoId = await IdOfAsync(RepoKinds.Code, codeRef.RepoId ?? codeRef.Repo, caller, directory, cancellationToken);
-            await RepoAccess.VisibleCodeAsync(repoId, caller, grains);
-            codeRef = codeRef with { RepoId = repoId, Commit = await code.ResolveCommitAsync(repoId, codeRef.Commit, cancellationToken) };
-        }
-
+        var codeRef = spec.Code is { } asked ? await ResolveCodeAsync(asked, caller, grains, directory, code, cancellationToken) : null;
         return spec with { Inputs = inputs, Output = output, Code = codeRef };
+    }
+
+    /// <summary>
+    /// A code repo by id or the caller's own name for it (404 when not visible) and its commit (the
+    /// latest of the branch when none is named): what a run keeps, and a deployment's transformer too.
+    /// </summary>
+    public static async Task<CodeRef> ResolveCodeAsync(
+        CodeRef codeRef, Caller caller, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code, CancellationToken cancellationToken)
+    {
+        var repoId = await IdOfAsync(RepoKinds.Code, codeRef.RepoId ?? codeRef.Repo, caller, directory, cancellationToken);
+        await RepoAccess.VisibleCodeAsync(repoId, caller, grains);
+        return codeRef with { RepoId = repoId, Commit = await code.ResolveCommitAsync(repoId, codeRef.Commit, cancellationToken) };
     }
 
     private static async Task<DataRepoView> DataRepoAsync(

@@ -67,12 +67,15 @@ public static class ClusterEndpoints
                     .Check((request.VolumeClaim is null) == (request.StagingPath is null), "stagingPath", "is given together with volumeClaim: where this silo sees the claim's storage.")
                     .Check(request.StagingPath is null || Path.IsPathFullyQualified(request.StagingPath), "stagingPath", "must be an absolute path.")
                     .Check(request.MountPath is null || (request.VolumeClaim is not null && request.MountPath.StartsWith('/') && !request.MountPath.Split('/').Contains("..")),
-                        "mountPath", "must be an absolute path without '..', with volumeClaim.");
+                        "mountPath", "must be an absolute path without '..', with volumeClaim.")
+                    .Check(request.ClusterDomain is null || request.ClusterDomain.Length <= 253 && Uri.CheckHostName(request.ClusterDomain) == UriHostNameType.Dns,
+                        "clusterDomain", "must be a DNS domain (the cluster's, cluster.local unless it was set up with another).");
                 Put(settings, "kubeconfig", request.Kubeconfig);
                 Put(settings, "namespace", request.Namespace);
                 Put(settings, "volumeClaim", request.VolumeClaim);
                 Put(settings, "stagingPath", request.StagingPath);
                 Put(settings, "mountPath", request.MountPath);
+                Put(settings, "clusterDomain", request.ClusterDomain);
                 break;
         }
 

@@ -129,7 +129,9 @@ public static class DeploymentEndpoints
         var (group, project) = await RepoAccess.PlaceAsync(caller, request.Group, request.Project, grains);
         var model = await ResolveModelAsync(request.Model!, caller, grains, directory, http.RequestAborted);
         var transformer = request.Transformer is { } given
-            ? new TransformerSpec(await TransformerCodeAsync(given.Code!, caller, grains, directory, code, http.RequestAborted), given.Script!, given.Image)
+            ? new TransformerSpec(
+                await RunReferences.ResolveCodeAsync(new CodeRef(given.Code!.Repo!, given.Code.Commit), caller, grains, directory, code, http.RequestAborted),
+                given.Script!, given.Image)
             : null;
         var spec = new DeploymentSpec(
             request.Name!, group, project, request.Description, model,
@@ -258,15 +260,6 @@ public static class DeploymentEndpoints
         var deployment = await OwnedAsync(id, caller, grains);
         var model = request.Model is { } asked ? await ResolveModelAsync(asked, caller, grains, directory, http.RequestAborted) : null;
         return TypedResults.Ok(Answer(await deployment.Update(new DeploymentChange(model, request.MinReplicas, request.MaxReplicas, request.MaxConcurrentRequests)), http));
-    }
-
-    /// <summary>The transformer's code repo (404 when the caller cannot see it) and its commit, fixed now as a run's is.</summary>
-    private static async Task<CodeRef> TransformerCodeAsync(
-        CodeRequest asked, Caller caller, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code, CancellationToken cancellationToken)
-    {
-        var probe = new WorkloadSpec("transformer", "transformer", "", null, new CodeRef(asked.Repo!, asked.Commit), null, "", [], null,
-            new Dictionary<string, string>(), 0, false, null, null, [], TimeSpan.Zero, new Dictionary<string, string>());
-        return (await RunReferences.ResolveAsync(probe, caller, grains, directory, code, cancellationToken)).Code!;
     }
 
     private static void ValidateScale(RequestValidator validator, int? min, int? max, int? maxConcurrent) => validator

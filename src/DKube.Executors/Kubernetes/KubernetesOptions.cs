@@ -2,8 +2,7 @@ namespace DKube.Executors.Kubernetes;
 
 /// <summary>
 /// How to reach one Kubernetes cluster and where DKube's work lives in it. The server builds it
-/// from the cluster's registered settings (<c>kubeconfig</c>, <c>namespace</c>; see
-/// <c>KubernetesExecutorFactory.OptionsOf</c> in DKube.Grains); everything else keeps its default.
+/// from the cluster's registered settings (<see cref="FromSettings"/>); everything else keeps its default.
 /// </summary>
 public sealed class KubernetesOptions
 {
@@ -63,4 +62,23 @@ public sealed class KubernetesOptions
 
     /// <summary>How often a followed log looks again for a pod that has not started yet.</summary>
     public TimeSpan LogPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The options of a registered cluster, from its settings (<c>kubeconfig, namespace, volumeClaim,
+    /// stagingPath, mountPath, clusterDomain</c>, as <c>POST /clusters</c> stores them): here, beside
+    /// the options, so that no setting is registered and then never read.
+    /// </summary>
+    public static KubernetesOptions FromSettings(IReadOnlyDictionary<string, string> settings)
+    {
+        var defaults = new KubernetesOptions();
+        return new KubernetesOptions
+        {
+            Kubeconfig = settings.GetValueOrDefault("kubeconfig"),
+            Namespace = settings.GetValueOrDefault("namespace", defaults.Namespace),
+            VolumeClaim = settings.GetValueOrDefault("volumeClaim"),
+            StagingPath = settings.GetValueOrDefault("stagingPath"),
+            MountPath = settings.GetValueOrDefault("mountPath", defaults.MountPath),
+            ClusterDomain = settings.GetValueOrDefault("clusterDomain", defaults.ClusterDomain),
+        };
+    }
 }

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace DKube.Grains.Execution;
 
 /// <summary>
-/// Builds Kubernetes executors from a cluster's registered settings: a kubeconfig (YAML text) and
-/// namespace, or the silo's in-cluster credentials when no kubeconfig is given.
+/// Builds Kubernetes executors from a cluster's registered settings (<see cref="KubernetesOptions.FromSettings"/>): a
+/// kubeconfig (YAML text) and namespace, or the silo's in-cluster credentials when no kubeconfig is given.
 /// </summary>
 public sealed class KubernetesExecutorFactory(IExecutionStatusSink sink, TimeProvider time, ILoggerFactory loggers) : IRemoteExecutorFactory
 {
@@ -26,12 +26,5 @@ public sealed class KubernetesExecutorFactory(IExecutionStatusSink sink, TimePro
             .ToList();
     }
 
-    public static KubernetesOptions OptionsOf(ClusterSpec cluster) => new()
-    {
-        Kubeconfig = cluster.Settings.GetValueOrDefault("kubeconfig"),
-        Namespace = cluster.Settings.GetValueOrDefault("namespace", "default"),
-        VolumeClaim = cluster.Settings.GetValueOrDefault("volumeClaim"),
-        StagingPath = cluster.Settings.GetValueOrDefault("stagingPath"),
-        MountPath = cluster.Settings.GetValueOrDefault("mountPath", "/dkube"),
-    };
+    public static KubernetesOptions OptionsOf(ClusterSpec cluster) => KubernetesOptions.FromSettings(cluster.Settings);
 }

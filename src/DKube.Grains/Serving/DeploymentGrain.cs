@@ -19,7 +19,10 @@ namespace DKube.Grains.Serving;
 /// model change starts replicas of the new version, switches the routes once they are ready, and
 /// drains the old ones (out of the routes first, stopped after <see cref="ServingOptions.DrainDelay"/>),
 /// so no request fails. One timer per activation ticks the autoscaler (Knative's KPA) on the
-/// concurrency the gateways report; it never polls the replicas.
+/// concurrency the gateways report; it never polls the replicas. The same tick enforces the
+/// progress deadline (Knative's): a replica not ready <see cref="ServingOptions.ProgressDeadline"/>
+/// after its admission by the pool (an event too: GPU queueing does not count) is replaced, a few
+/// times in a row at most, then the deployment is in Error with the last one's log.
 /// </summary>
 public sealed class DeploymentGrain(
     [PersistentState("deployment")] IPersistentState<DeploymentState> state,
@@ -128,8 +131,9 @@ public sealed class DeploymentGrain(
 
         // No replicas and no autoscaler: it is served elsewhere; only its predictions come here. It
         // counts against the group's deployments quota like any other (Delete gives the place back).
+        // Its endpoint is where it is served: the listing row (projected from this view) shows that, not a /serve path of ours.
         await ClaimAndSaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Imported, null,
-            DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(0, 0), spec, [], [], time.GetUtcNow(), url));
+            url, spec.Model, new ReplicaCounts(0, 0), spec, [], [], time.GetUtcNow(), url));
         return View;
     }
 
@@ -222,6 +226,7 @@ public sealed class DeploymentGrain(
         }
 
         state.State.ServingVersion = View.Model.Version;
+        state.State.Stalls = 0;
         await SaveAsync(View with { Status = DeploymentStatus.Starting, Reason = null, Replicas = new ReplicaCounts(Math.Max(View.Spec.MinReplicas, 1), 0) });
         await ReconcileAsync();
         EnsureTicking();
@@ -285,6 +290,8 @@ public sealed class DeploymentGrain(
             return;
         }
 
+        // A replica that serves: the next stalled one starts a new count.
+        state.State.Stalls = 0;
         await SaveAsync(WithReplica(View, replica with { Ready = true }));
         await ReconcileAsync();
     }
@@ -301,17 +308,30 @@ public sealed class DeploymentGrain(
 
     public async Task WorkloadServing(WorkloadView serving)
     {
-        if (serving.Endpoint is not { } url || ReplicaOf(serving.Id) is not { Ready: false, Draining: false } replica)
+        if (ReplicaOf(serving.Id) is not { Ready: false, Draining: false } replica)
         {
             // Ready already, draining, forgotten: nothing new.
+            return;
+        }
+
+        // Admitted (out of the pool's queue, or reached, which says as much): the progress deadline
+        // counts from the first of the two deliveries that arrives (they may cross).
+        var admitted = replica.AdmittedAt is null ? replica with { AdmittedAt = time.GetUtcNow() } : replica;
+        if (serving.Endpoint is not { } url)
+        {
+            if (admitted != replica)
+            {
+                await SaveAsync(WithReplica(View, admitted));
+            }
+
             return;
         }
 
         // With a transformer, the predictor's address is where the transformer reaches it; the
         // transformer's is where the gateway does. Without, the predictor's is both.
         var addressed = View.Spec.Transformer is null || serving.Id == replica.TransformerId
-            ? replica with { Url = url }
-            : replica with { PredictorUrl = url };
+            ? admitted with { Url = url }
+            : admitted with { PredictorUrl = url };
         if (addressed == replica)
         {
             // A repeated delivery.
@@ -473,7 +493,10 @@ public sealed class DeploymentGrain(
         }
     }
 
-    /// <summary>Probes one workload of the replica over HTTP until it answers or the ready timeout passes; runs off the grain's turn.</summary>
+    /// <summary>
+    /// Probes one workload of the replica over HTTP until it answers or the ready timeout passes
+    /// (counted from now: the address is known; the time before is the progress deadline's); runs off the grain's turn.
+    /// </summary>
     private void StartProbe(ReplicaView replica, string id, string? url, string path)
     {
         if (url is null || _probes.ContainsKey(id))
@@ -483,7 +506,7 @@ public sealed class DeploymentGrain(
 
         var cancel = new CancellationTokenSource();
         _probes[id] = cancel;
-        var (self, probeUrl, deadline) = (this.AsReference<IDeploymentGrain>(), url + path, replica.CreatedAt + options.ReadyTimeout);
+        var (self, probeUrl, deadline) = (this.AsReference<IDeploymentGrain>(), url + path, time.GetUtcNow() + options.ReadyTimeout);
         _ = Task.Run(async () =>
         {
             try
@@ -560,6 +583,38 @@ public sealed class DeploymentGrain(
         await StopReplicasAsync(others);
     }
 
+    /// <summary>
+    /// A replica that missed the progress deadline: replaced (a new one is made by the reconcile)
+    /// with the reason and its log in the deployment's, until <see cref="ServingOptions.ProgressAttempts"/>
+    /// in a row have missed it; then it is a runtime that never became ready (Error, or a model change undone).
+    /// </summary>
+    private async Task NoProgressAsync(ReplicaView replica)
+    {
+        var stuck = replica.TransformerId ?? replica.WorkloadId;
+        // Read once, at expiry, for the reason (a pod's Pending reason, a step it never got past): never polled.
+        var workload = await GrainFactory.GetGrain<IWorkloadGrain>(stuck).Get();
+        var where = (replica.Url ?? replica.PredictorUrl) is null ? "never got an address" : "got an address but never answered its probe";
+        var reason = $"replica {stuck} {where} within {options.ProgressDeadline.TotalSeconds:0} s of its admission"
+            + (workload is null ? "" : $" (its workload is {workload.Status}{(workload.Reason is { } why ? $": {why}" : "")})");
+        var stalls = state.State.Stalls + 1;
+        if (stalls >= options.ProgressAttempts)
+        {
+            state.State.Stalls = 0;
+            await RuntimeFailedAsync(replica, $"{reason} ({stalls} replicas in a row)");
+            return;
+        }
+
+        logger.LogWarning("Deployment {Id}: {Reason}; replacing it", Id, reason);
+        var log = await LogTailAsync(stuck);
+        state.State.Stalls = stalls;
+        await SaveAsync(WithoutReplica(View, replica.WorkloadId) with
+        {
+            Reason = $"{reason}; replaced ({stalls} of {options.ProgressAttempts} attempts){(log.Length == 0 ? "" : $"; its log ends:\n{log}")}",
+        });
+        await StopReplicasAsync([replica]);
+        await ReconcileAsync();
+    }
+
     private async Task<string> LogTailAsync(string replicaId)
     {
         try
@@ -629,6 +684,18 @@ public sealed class DeploymentGrain(
         if (view.Status is not (DeploymentStatus.Starting or DeploymentStatus.Running or DeploymentStatus.Updating))
         {
             return;
+        }
+
+        if (view.ReplicaList.FirstOrDefault(r => !r.Ready && !r.Draining && r.AdmittedAt is { } at && now - at >= options.ProgressDeadline) is { } stalled)
+        {
+            // One a tick: what it does (replace, undo a model change, Error) changes the list.
+            await NoProgressAsync(stalled);
+            if (state.State.View is not { Status: DeploymentStatus.Starting or DeploymentStatus.Running or DeploymentStatus.Updating } after)
+            {
+                return;
+            }
+
+            view = after;
         }
 
         var observed = _reports.Values.Where(r => now - r.At <= options.ReportTtl).Sum(r => r.Concurrency);
@@ -707,7 +774,7 @@ public sealed class DeploymentGrain(
 
     private async Task SaveAsync(DeploymentView view)
     {
-        var (before, next, serving, samples) = (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory);
+        var (before, next, serving, samples, stalls) = (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory, state.State.Stalls);
         state.State.View = view;
         if (samples.Count == 0 || samples[^1].Desired != view.Replicas.Desired || samples[^1].Ready != view.Replicas.Ready)
         {
@@ -716,6 +783,7 @@ public sealed class DeploymentGrain(
         }
 
         // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
-        await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory) = (before, next, serving, samples));
+        await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory, state.State.Stalls)
+            = (before, next, serving, samples, stalls));
     }
 }

@@ -25,6 +25,10 @@ public sealed class DeploymentState : IProjectedState
     [Id(3)]
     public List<ReplicaSample> ReplicaHistory { get; set; } = [];
 
+    /// <summary>Replicas in a row that missed the progress deadline (each replaced); back to 0 when one is ready.</summary>
+    [Id(4)]
+    public int Stalls { get; set; }
+
     /// <summary>The deployment's name (unique in its group) and listing row, stored with the state.</summary>
     public void ProjectWrite(string key, Projection projection)
     {

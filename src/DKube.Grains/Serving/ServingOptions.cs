@@ -6,8 +6,19 @@ public sealed class ServingOptions
     /// <summary>The command that runs the sklearn model server (with <c>PORT</c> and <c>DKUBE_MODEL_DIR</c> set).</summary>
     public string SklearnCommand { get; set; } = $"/usr/bin/python3 {Path.Combine(AppContext.BaseDirectory, "runtimes", "sklearn", "server.py")}";
 
-    /// <summary>How long a new replica may take to answer its readiness probe before the deployment is in Error.</summary>
+    /// <summary>How long a replica may take to answer its readiness probe once its address is known, before the deployment is in Error.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Knative's progress deadline (its default, 10 minutes): how long a replica may take, from its
+    /// admission by the group's pool, to be ready; time spent waiting for GPUs in the pool does not
+    /// count. It bounds what the probe cannot see: a workload that never gets an address (a pod
+    /// Pending for ever, an executor that never starts it). On expiry the replica is replaced.
+    /// </summary>
+    public TimeSpan ProgressDeadline { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Replicas in a row that may miss the <see cref="ProgressDeadline"/> (each replaced) before the deployment is in Error.</summary>
+    public int ProgressAttempts { get; set; } = 3;
 
     /// <summary>How long a replica taken out of the routes keeps running, for requests already sent to it to finish.</summary>
     public TimeSpan DrainDelay { get; set; } = TimeSpan.FromSeconds(5);

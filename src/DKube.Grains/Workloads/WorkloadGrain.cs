@@ -74,7 +74,7 @@ public sealed class WorkloadGrain(
         await state.WriteStateAsync();
     }
 
-    public async Task ServingTold(int attempt, string endpoint)
+    public async Task ServingTold(int attempt, string? endpoint)
     {
         if (attempt < state.State.ServingToldAttempt || (attempt == state.State.ServingToldAttempt && endpoint == state.State.ServingToldEndpoint)
             || state.State.View is not { } view || view.Attempt != attempt || view.Endpoint != endpoint)
@@ -483,16 +483,21 @@ public sealed class WorkloadGrain(
     private void TellServing(WorkloadView serving)
     {
         var (self, watcher) = (this.AsReference<IWorkloadGrain>(), GrainFactory.GetGrain<IWorkloadServingWatcher>(serving.Parent!.Watcher));
-        TellParent(serving, "the endpoint", () => watcher.WorkloadServing(serving), () => self.ServingTold(serving.Attempt, serving.Endpoint!));
+        TellParent(serving, serving.Endpoint is null ? "the admission" : "the endpoint", () => watcher.WorkloadServing(serving),
+            () => self.ServingTold(serving.Attempt, serving.Endpoint));
     }
 
     private void TellParent(WorkloadView view, string what, Func<Task> deliver, Func<Task> noteDelivered) =>
         OffTurnNotice.Send(deliver, noteDelivered, WatcherRetryBudget, logger, $"Telling {view.Parent!.Kind} {view.Parent.Id} of {what} of {view.Id}",
             "it is told again when the run is next activated");
 
-    /// <summary>A running child with an endpoint its parent has not been told of (only children that serve HTTP have one).</summary>
+    /// <summary>
+    /// A child that serves HTTP (kind inference: its parent watches serving children) admitted or
+    /// reached at an endpoint its parent has not been told of: its admission (no endpoint yet)
+    /// starts a deployment's progress deadline, its endpoint the readiness probe.
+    /// </summary>
     private bool ServingUntold(WorkloadView view) =>
-        view is { Parent: not null, Status: WorkloadStatus.Running, Endpoint: not null }
+        view is { Parent: not null, Spec.Kind: Serving.ReplicaSpecs.Kind, Status: WorkloadStatus.Starting or WorkloadStatus.Running }
         && (state.State.ServingToldAttempt != view.Attempt || state.State.ServingToldEndpoint != view.Endpoint);
 
     /// <summary>The agent of the cluster this workload was given.</summary>

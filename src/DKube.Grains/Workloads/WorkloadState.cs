@@ -29,7 +29,7 @@ public sealed class WorkloadState : IProjectedState
 
     /// <summary>
     /// The attempt and endpoint a parent that watches serving children (<see cref="IWorkloadServingWatcher"/>)
-    /// has been told of; a running child whose parent was not told is told again on its next activation.
+    /// has been told of (a null endpoint: its admission); a child whose parent was not told is told again on its next activation.
     /// </summary>
     [Id(12)]
     public int ServingToldAttempt { get; set; }

@@ -1,7 +1,9 @@
+using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Serving;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Tests.Infrastructure;
+using DKube.Grains.Tests.Workloads;
 
 namespace DKube.Grains.Tests.Serving;
 
@@ -9,7 +11,9 @@ namespace DKube.Grains.Tests.Serving;
 /// The deployment grain's replica mechanics with real replica processes (the local executor) on
 /// the fixture's fake clock: the autoscaler's decisions become replicas, a crashed replica is
 /// replaced, a model change keeps the old replicas serving until the new ones are ready, bad
-/// bounds are refused, and a reactivated deployment adopts its replicas without making more.
+/// bounds are refused, a reactivated deployment adopts its replicas without making more, and a
+/// replica that never gets an address is replaced after the progress deadline (its wait for GPUs
+/// not counted), a bounded number of times.
 /// </summary>
 [Collection(GrainCollection.Name)]
 public sealed class DeploymentGrainTests(GrainClusterFixture fixture)
@@ -158,6 +162,83 @@ public sealed class DeploymentGrainTests(GrainClusterFixture fixture)
         Assert.Equal(ids, later.ReplicaList.Select(r => r.WorkloadId).Order());
         Assert.Null(await fixture.Grains.GetGrain<IWorkloadGrain>($"{id}-r3").Get());
         Assert.Equal(2, (await deployment.GetRoutes())!.Targets.Count);
+        await deployment.Delete();
+    }
+
+    [Fact]
+    public async Task A_replica_never_started_is_replaced_after_the_progress_deadline_its_wait_for_gpus_not_counted_and_the_third_is_an_error()
+    {
+        var world = await DeploymentWorld.CreateAsync(fixture);
+        var deadline = TimeSpan.FromMinutes(10);
+        // Every GPU of the group is taken by a running job: a replica of one GPU waits in the pool.
+        var blocker = fixture.Grains.GetGrain<IWorkloadGrain>(GrainClusterFixture.NewKey("r"));
+        await blocker.Create(WorkloadType.Run, world.Workloads.Run("sleep 600") with { Gpus = 4 }, WorkloadWorld.Owner, null, null);
+        await WorkloadAsync(blocker.GetPrimaryKeyString());
+        // From now on the cluster's executor never starts anything: each start fails as if its silo were away.
+        fixture.Faults.FailBefore(world.Workloads.Cluster, nameof(IClusterAgentGrain.Submit),
+            [.. Enumerable.Range(0, 2000).Select(_ => new SiloUnavailableException("the executor's silo is away"))]);
+        var deployment = NewDeployment();
+        var created = await deployment.Create(world.Spec(min: 1, max: 1) with { Gpus = 1 }, "ann");
+        var first = created.ReplicaList.Single().WorkloadId;
+        var queued = (await fixture.Grains.GetGrain<IWorkloadGrain>(first).Get())!;
+
+        // Half again the deadline in the pool's queue: that is GPU queueing, not a failure.
+        var queuedUntil = fixture.Time.GetUtcNow() + deadline * 1.5;
+        var waited = await world.SettleAsync(deployment, _ => fixture.Time.GetUtcNow() >= queuedUntil, "time passing in the queue", TimeSpan.FromSeconds(30));
+
+        // The GPUs come free: the replica is admitted (an event), and its executor never starts it.
+        await blocker.Stop();
+        var admitted = await world.SettleAsync(deployment, v => v.ReplicaList.Single().AdmittedAt is not null, "the replica admitted");
+        var admittedAt = admitted.ReplicaList.Single().AdmittedAt!.Value;
+        var replaced = await world.SettleAsync(deployment, v => v.ReplicaList.All(r => r.WorkloadId != first), "the first replica replaced", TimeSpan.FromSeconds(30));
+        var replacedAt = fixture.Time.GetUtcNow();
+        var failed = await world.SettleAsync(deployment, v => v.Status == DeploymentStatus.Error, "the deployment in error", TimeSpan.FromSeconds(30));
+
+        Assert.Equal(WorkloadStatus.WaitingForGpus, queued.Status);
+        Assert.Equal((DeploymentStatus.Starting, null), (waited.Status, waited.Reason));
+        Assert.Equal([first], waited.ReplicaList.Select(r => r.WorkloadId));
+        Assert.Null(waited.ReplicaList.Single().AdmittedAt);
+        Assert.InRange(replacedAt - admittedAt, deadline, deadline + TimeSpan.FromMinutes(1));
+        Assert.Equal(DeploymentStatus.Starting, replaced.Status);
+        Assert.Contains($"replica {first} never got an address within 600 s of its admission (its workload is Starting", replaced.Reason);
+        Assert.Contains("replaced (1 of 3 attempts)", replaced.Reason);
+        Assert.Equal([$"{created.Id}-r2"], replaced.ReplicaList.Select(r => r.WorkloadId));
+        Assert.Contains("never got an address", failed.Reason);
+        Assert.Contains("(3 replicas in a row)", failed.Reason);
+        Assert.Empty(failed.ReplicaList);
+        Assert.Empty((await deployment.GetRoutes())!.Targets);
+        // Three replicas were made, no fourth; each was stopped.
+        Assert.Null(await fixture.Grains.GetGrain<IWorkloadGrain>($"{created.Id}-r4").Get());
+        foreach (var n in new[] { 1, 2, 3 })
+        {
+            Assert.True((await fixture.Grains.GetGrain<IWorkloadGrain>($"{created.Id}-r{n}").Get())!.Status is WorkloadStatus.Stopping or WorkloadStatus.Stopped);
+        }
+
+        await deployment.Delete();
+    }
+
+    [Fact]
+    public async Task A_runtime_that_runs_but_never_answers_ready_is_an_error_with_its_log_once_the_ready_timeout_from_its_address_passes()
+    {
+        var world = await DeploymentWorld.CreateAsync(fixture);
+        world.Hold(1);
+        var deployment = NewDeployment();
+        await deployment.Create(world.Spec(min: 1, max: 1), "ann");
+        var addressed = await world.SettleAsync(deployment, v => v.ReplicaList.Single().Url is not null, "the replica addressed");
+        var addressedAt = fixture.Time.GetUtcNow();
+        var failed = await world.SettleAsync(deployment, v => v.Status == DeploymentStatus.Error, "the deployment in error", TimeSpan.FromSeconds(10));
+        var failedAt = fixture.Time.GetUtcNow();
+        world.Release(1);
+
+        Assert.Contains("did not answer", failed.Reason);
+        Assert.Contains("within 180 s", failed.Reason);
+        // Its log, as the issue asks: what the runtime printed.
+        Assert.Contains("replica server of version 1 listening", failed.Reason);
+        // Counted from its address, not its creation (the wait before is the progress deadline's).
+        Assert.InRange(failedAt - addressedAt, TimeSpan.FromSeconds(180), TimeSpan.FromSeconds(180 + 120));
+        Assert.Empty(failed.ReplicaList);
+        Assert.Empty((await deployment.GetRoutes())!.Targets);
+        Assert.Equal(WorkloadStatus.Stopped, (await WorkloadAsync(addressed.ReplicaList[0].WorkloadId)).Status);
         await deployment.Delete();
     }
 

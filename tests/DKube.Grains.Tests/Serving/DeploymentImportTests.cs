@@ -21,6 +21,8 @@ public sealed class DeploymentImportTests(GrainClusterFixture fixture)
         var view = await grain.Import(Spec(group.GetPrimaryKeyString(), "ext"), "https://elsewhere/ext", "amy");
 
         Assert.Equal((DeploymentStatus.Imported, "https://elsewhere/ext", new ReplicaCounts(0, 0)), (view.Status, view.ImportedUrl, view.Replicas));
+        // The view the listing row is projected from says where it is served.
+        Assert.Equal("https://elsewhere/ext", view.Endpoint);
         Assert.Empty(view.ReplicaList);
         Assert.Equal(view, await grain.Import(Spec(group.GetPrimaryKeyString(), "ext"), "https://elsewhere/ext", "amy"));
         var other = await Assert.ThrowsAsync<DomainException>(() => grain.Import(Spec(group.GetPrimaryKeyString(), "ext"), "https://elsewhere/other", "amy"));

@@ -9,7 +9,7 @@ namespace DKube.Grains.Tests.Serving;
 /// A deployment's world for one test: a local cluster and group (<see cref="WorkloadWorld"/>), a
 /// model with two versions, and a custom runtime that is a real Python server: it answers with
 /// the version it serves, exits (code 3) on <c>/crash</c>, and answers 503 (not ready) while a
-/// file <c>hold-{version}</c> exists in <see cref="WorkloadWorld.Marks"/>.
+/// file <c>hold-{version}</c> exists in <see cref="WorkloadWorld.Marks"/>; it prints one line to its log once it listens.
 /// </summary>
 public sealed class DeploymentWorld(GrainClusterFixture fixture, WorkloadWorld workloads, string modelRepo)
 {
@@ -29,7 +29,9 @@ public sealed class DeploymentWorld(GrainClusterFixture fixture, WorkloadWorld w
                 self.wfile.write(body)
             def log_message(self, *args):
                 pass
-        http.server.ThreadingHTTPServer((os.environ["DKUBE_BIND_ADDRESS"], int(os.environ["PORT"])), Handler).serve_forever()
+        server = http.server.ThreadingHTTPServer((os.environ["DKUBE_BIND_ADDRESS"], int(os.environ["PORT"])), Handler)
+        print("replica server of version " + version + " listening", flush=True)
+        server.serve_forever()
         """;
 
     public WorkloadWorld Workloads { get; } = workloads;

@@ -101,10 +101,12 @@ public sealed class WorkloadWatcherTests(GrainClusterFixture fixture)
         var spec = world.Run("exec /usr/bin/python3 -m http.server \"$PORT\" --bind \"$DKUBE_BIND_ADDRESS\"") with { Kind = "inference", Gpus = 0 };
 
         await child.CreateChild(WorkloadType.Run, spec, WorkloadWorld.Owner, parent);
-        var told = (await Eventually.Until(watcher.ToldServing, t => t.Count >= 1, TimeSpan.FromSeconds(90), "the parent was told the endpoint"))[0];
+        var told = (await Eventually.Until(watcher.ToldServing, t => t.Any(v => v.Endpoint is not null), TimeSpan.FromSeconds(90), "the parent was told the endpoint"))
+            .Single(v => v.Endpoint is not null);
         using var http = new HttpClient();
         var answer = await Eventually.Until(async () => await http.TryGetStringAsync(told.Endpoint!), a => a is not null, TimeSpan.FromSeconds(60), "the child to answer");
-        await Eventually.Until(async () => fixture.Faults.Calls(id, nameof(IWorkloadGrain.ServingTold)), n => n >= 1, TimeSpan.FromSeconds(30), "delivery noted");
+        // Two deliveries noted: the admission's and the endpoint's.
+        await Eventually.Until(async () => fixture.Faults.Calls(id, nameof(IWorkloadGrain.ServingTold)), n => n >= 2, TimeSpan.FromSeconds(30), "deliveries noted");
         await fixture.DeactivateAsync(child);
         var running = (await child.Get())!;
         await child.Stop();
@@ -114,8 +116,12 @@ public sealed class WorkloadWatcherTests(GrainClusterFixture fixture)
         Assert.Matches(@"^http://127\.0\.0\.1:\d+$", told.Endpoint);
         Assert.Equal(running.Endpoint, told.Endpoint);
         Assert.Contains("Directory listing", answer);
-        Assert.Equal(2, fixture.Faults.Calls(watcher.GetPrimaryKeyString(), nameof(IWorkloadServingWatcher.WorkloadServing)));
-        Assert.Single(await watcher.ToldServing());
+        // The admission (Starting, no endpoint yet: a deployment's progress deadline starts) and the
+        // endpoint, each once, plus the one delivery that failed; none again after the reactivation.
+        Assert.Equal(3, fixture.Faults.Calls(watcher.GetPrimaryKeyString(), nameof(IWorkloadServingWatcher.WorkloadServing)));
+        var all = await watcher.ToldServing();
+        Assert.Equal(2, all.Count);
+        Assert.Single(all, v => v is { Status: WorkloadStatus.Starting, Endpoint: null });
     }
 
     /// <summary>A run that does not serve HTTP has no endpoint, so its parent hears only of its end.</summary>

@@ -104,6 +104,9 @@ public sealed class PredictionLogTests(ServingFixture fixture)
         var id = imported["id"]!.ToString();
         Assert.Equal(("Imported", "https://models.example.com/ext"), (imported["status"]!.ToString(), imported["endpoint"]!.ToString()));
         Assert.Equal(HttpStatusCode.Conflict, (await fixture.ServeAsync(http, alice.Client.Token, HttpMethod.Get, $"/serve/{id}/")).Status);
+        // Its listing row says where it is served too (not a /serve path of this server's).
+        var row = (await alice.Client.Get("deployments")).Expect(HttpStatusCode.OK).Json["items"]!.AsArray().Single(d => d!["id"]!.ToString() == id)!;
+        Assert.Equal("https://models.example.com/ext", row["endpoint"]!.ToString());
 
         var now = DateTimeOffset.UtcNow;
         var lines = string.Join("\n",
