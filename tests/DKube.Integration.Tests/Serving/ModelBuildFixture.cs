@@ -16,13 +16,26 @@ public sealed class ModelBuildFixture : IAsyncLifetime
 
     public string DataDir { get; } = ServerHandle.NewDataDir();
 
+    private string _connectionString = "";
+
     public async Task InitializeAsync()
     {
         await Registry.StartAsync();
-        var connectionString = await SharedPostgres.NewDatabaseAsync();
-        _server = await ServerHandle.StartAsync(connectionString, DataDir, $"--BUILD_REGISTRY={Registry.Host}", "--BUILD_REGISTRY_TLS_VERIFY=false",
-            "--BUILD_TIMEOUT_SECONDS=300");
+        _connectionString = await SharedPostgres.NewDatabaseAsync();
+        _server = await StartServerAsync();
     }
+
+    /// <summary>Stops the server and starts a new one on the same database and data folder (a restart).</summary>
+    public async Task RestartAsync()
+    {
+        await Server.DisposeAsync();
+        _server = null;
+        _server = await StartServerAsync();
+    }
+
+    private Task<DKubeServer> StartServerAsync() =>
+        ServerHandle.StartAsync(_connectionString, DataDir, $"--BUILD_REGISTRY={Registry.Host}", "--BUILD_REGISTRY_TLS_VERIFY=false",
+            "--BUILD_TIMEOUT_SECONDS=300");
 
     public async Task DisposeAsync()
     {

@@ -167,6 +167,25 @@ public sealed class ModelBuildTests(ModelBuildFixture fixture) : IClassFixture<M
         Assert.Equal(pushed["digest"], answer.Headers.GetValues("Docker-Content-Digest").Single());
     }
 
+    [Fact]
+    public async Task A_build_accepted_before_a_restart_ends_pushed_after_it()
+    {
+        using var alice = await fixture.NewTenantAsync();
+        var model = (await alice.Client.Post("models", new { name = "restarted" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"models/{model}/versions", Archives.Tar(("model.joblib", "joblib-bytes")))).Expect(HttpStatusCode.Created);
+        var path = $"models/{model}/versions/1/build";
+        var accepted = (await alice.Client.Post(path, new { })).Expect(HttpStatusCode.Accepted);
+
+        await fixture.RestartAsync();
+        // The restarted server listens on a new port.
+        using var after = alice with { Client = new ApiClient(fixture.Server.Url, alice.Client.Token) };
+        var pushed = await ModelBuildFixture.WaitForEndAsync(after, path);
+        Assert.True(pushed["status"] == "Pushed", pushed.Text);
+        Assert.Equal(accepted["id"], pushed["id"]);
+        Assert.Equal("1", pushed["attempt"]);
+        (await after.Client.Get($"images/{pushed["catalogImage"]}")).Expect(HttpStatusCode.OK);
+    }
+
     private static async Task<byte[]> ModelFileAsync(ApiClient client, string model)
     {
         using var http = new HttpClient { BaseAddress = client.BaseUrl };
