@@ -69,8 +69,10 @@ public sealed class ModelBuildGrain(
             state.State.View?.CreatedAt ?? now, now);
         await Writer.WriteAsync();
         await this.RegisterOrUpdateReminder(Reminder, options.ResumePeriod, options.ResumePeriod);
+        // The answer is what was stored (Pending): the attempt changes the view as soon as it begins.
+        var accepted = View;
         Launch();
-        return View;
+        return accepted;
     }
 
     public Task<ModelBuildView?> Get() => Task.FromResult(
