@@ -92,7 +92,6 @@ public static class SiloServices
         services.AddSingleton<UtilizationMetrics>();
         services.AddSingleton(new UtilizationOptions(TimeSpan.FromSeconds(Math.Max(1, options.UtilizationSeconds))));
         services.AddSingleton<UtilizationReporter>();
-        services.AddSingleton<VersionContents>();
         services.AddSingleton<WorkloadApiAccess>();
         services.AddSingleton(new RunFolders(Path.Combine(options.DataDir, RunsFolder)));
         services.AddSingleton<RunDataFlow>();

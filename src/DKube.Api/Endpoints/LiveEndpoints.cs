@@ -99,8 +99,8 @@ public static class LiveEndpoints
     /// <summary>How far back a group keeps its history (the grain's window).</summary>
     private static readonly TimeSpan HistoryLimit = TimeSpan.FromHours(1);
 
-    private static async Task<Ok<StorageAnswer>> GetStorage(HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(new StorageAnswer(await grains.GetGrain<IStorageUsageGrain>(0).Get(http.Caller())));
+    private static async Task<Ok<StorageAnswer>> GetStorage(HttpContext http, IDashboardReader figures) =>
+        TypedResults.Ok(new StorageAnswer(await figures.StorageByOwnerAsync(http.Caller(), http.RequestAborted)));
 
     private static async Task<Ok<DashboardAnswer>> GetDashboard(HttpContext http, IGrainFactory grains, IResourceDirectory directory, IDashboardReader dashboard)
     {

@@ -74,6 +74,7 @@ public sealed class DataRepoGrain(
             state.State.Keyed[version.Key] = number;
         }
 
+        state.State.AddedContents = version.Contents ?? [];
         try
         {
             await SaveAsync(current with { LatestVersion = number });
@@ -91,6 +92,10 @@ public sealed class DataRepoGrain(
             state.State.View = current;
             DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            state.State.AddedContents = [];
         }
 
         return view;

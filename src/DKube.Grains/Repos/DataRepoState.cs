@@ -20,13 +20,27 @@ public sealed class DataRepoState : IProjectedState
     [Id(2)]
     public Dictionary<string, int> Keyed { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The repository's name (unique per owner and kind) and listing row, stored with the state.</summary>
+    /// <summary>
+    /// The distinct contents of the version being added, written to the read model by the same write
+    /// that stores the version (and never serialized: once stored they live in the read model only).
+    /// </summary>
+    public IReadOnlyList<StoredContent> AddedContents
+    {
+        get => _addedContents;
+        set => _addedContents = value;
+    }
+
+    [NonSerialized]
+    private IReadOnlyList<StoredContent> _addedContents = [];
+
+    /// <summary>The repository's name (unique per owner and kind) and listing row, stored with the state; the added version's contents.</summary>
     public void ProjectWrite(string key, Projection projection)
     {
         if (View is { } view)
         {
             var kind = RepoKinds.Of(view.Kind);
             projection.NamedResource(new ResourceRow(kind, key, view.Name, view.Owner, view.Group, view.Project, null, view.CreatedAt, view), view.Owner);
+            projection.RepoContents(key, AddedContents);
         }
     }
 
@@ -35,7 +49,7 @@ public sealed class DataRepoState : IProjectedState
         if (View is { } view)
         {
             var kind = RepoKinds.Of(view.Kind);
-            projection.RemoveNamedResource(kind, view.Owner, view.Name, key);
+            projection.RemoveNamedResource(kind, view.Owner, view.Name, key).RemoveRepoContents(key);
         }
     }
 }

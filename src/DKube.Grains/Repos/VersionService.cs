@@ -35,7 +35,7 @@ public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoS
             staged = await staging.CommitAsync(cancellationToken);
         }
 
-        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, creator, null));
+        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, creator, null, Contents: staged.Contents));
     }
 
     public async Task ExportAsync(RepoKind kind, string repoId, int version, Stream destination, CancellationToken cancellationToken)
@@ -81,7 +81,7 @@ public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoS
         }
 
         // The inputs' usage was recorded when the run started (RunDataFlow.RecordUsageAsync).
-        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, lineage.Creator, lineage, key));
+        return await repo.AddVersion(new NewVersion(staged.Digest, staged.Size, staged.FileCount, lineage.Creator, lineage, key, staged.Contents));
     }
 
     public async Task RecordUsageAsync(RepoKind kind, string repoId, int version, string runId, CancellationToken cancellationToken = default)

@@ -188,6 +188,8 @@ public sealed class GrainStateBatcher : IAsyncDisposable
         await ReadModelSql.UpsertResourcesAsync(connection, transaction, [.. stored.SelectMany(p => p.Resources)], CancellationToken.None);
         await ReadModelSql.DeleteResourcesAsync(connection, transaction, [.. stored.SelectMany(p => p.RemovedResources)], CancellationToken.None);
         await ReadModelSql.ReleaseNamesAsync(connection, transaction, [.. stored.SelectMany(p => p.Releases)], CancellationToken.None);
+        await ReadModelSql.AddRepoContentsAsync(connection, transaction, [.. stored.SelectMany(p => p.AddedContents)], CancellationToken.None);
+        await ReadModelSql.ClearRepoContentsAsync(connection, transaction, [.. stored.SelectMany(p => p.ClearedRepos)], CancellationToken.None);
         foreach (var user in stored.SelectMany(p => p.Users))
         {
             await ReadModelSql.UpsertUserAsync(connection, transaction, user, CancellationToken.None);

@@ -1,3 +1,4 @@
+using DKube.Abstractions.Repos;
 using DKube.Storage.ReadModel;
 
 namespace DKube.Storage.Grains;
@@ -15,10 +16,14 @@ public sealed class Projection
 
     internal List<UserRow> Users { get; } = [];
 
+    internal List<(string RepoId, StoredContent Content)> AddedContents { get; } = [];
+
+    internal List<string> ClearedRepos { get; } = [];
+
     internal List<GroupRow> Groups { get; } = [];
 
     internal bool IsEmpty => Resources.Count == 0 && RemovedResources.Count == 0 && Claims.Count == 0 && Releases.Count == 0
-        && Users.Count == 0 && Groups.Count == 0;
+        && Users.Count == 0 && Groups.Count == 0 && AddedContents.Count == 0 && ClearedRepos.Count == 0;
 
     /// <summary>Whether the callers (token look-ups) may have changed: users, roles, memberships.</summary>
     internal bool TouchesCallers => Users.Count > 0 || Groups.Count > 0;
@@ -60,6 +65,20 @@ public sealed class Projection
     /// <summary>Removes a named resource's listing row and frees its name.</summary>
     public Projection RemoveNamedResource(string kind, string scope, string name, string id) =>
         RemoveResource(kind, id).ReleaseName(kind, scope, name, id);
+
+    /// <summary>Contents a repository's versions hold (each hash once per repository), which <c>GET /storage</c> adds up.</summary>
+    public Projection RepoContents(string repoId, IEnumerable<StoredContent> contents)
+    {
+        AddedContents.AddRange(contents.Select(c => (repoId, c)));
+        return this;
+    }
+
+    /// <summary>Forgets every content of a deleted repository.</summary>
+    public Projection RemoveRepoContents(string repoId)
+    {
+        ClearedRepos.Add(repoId);
+        return this;
+    }
 
     public Projection User(string name, IReadOnlyList<string> roles, byte[] tokenHash, DateTimeOffset createdAt)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DKube.Abstractions.Live;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Tenancy;
 using Npgsql;
 
@@ -37,6 +38,43 @@ public sealed class PostgresDashboardReader(NpgsqlDataSource dataSource) : IDash
         }
 
         return recent;
+    }
+
+    public async Task<IReadOnlyList<UserStorage>> StorageByOwnerAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        // Featuresets are everyone's to see (DataRepoView.VisibleTo); the rest follows the listing's rule.
+        await using var command = dataSource.CreateCommand("""
+            WITH seen AS (
+                SELECT r.owner, r.kind, c.hash, c.size
+                FROM dkube_resources r JOIN dkube_repo_contents c ON c.repo_id = r.id
+                WHERE r.kind = ANY(@kinds) AND (@all OR r.kind = @shared OR r.owner = @me OR r.group_name = ANY(@groups)))
+            SELECT owner, NULL, sum(size)::bigint FROM (SELECT DISTINCT owner, hash, size FROM seen) o GROUP BY owner
+            UNION ALL
+            SELECT owner, kind, sum(size)::bigint FROM (SELECT DISTINCT owner, kind, hash, size FROM seen) k GROUP BY owner, kind
+            """);
+        command.Parameters.AddWithValue("kinds", new[] { RepoKinds.Dataset, RepoKinds.FeatureSet, RepoKinds.Model });
+        command.Parameters.AddWithValue("all", caller.IsOperator);
+        command.Parameters.AddWithValue("shared", RepoKinds.FeatureSet);
+        command.Parameters.AddWithValue("me", caller.Name);
+        command.Parameters.AddWithValue("groups", caller.Groups.ToArray());
+        var owners = new SortedDictionary<string, UserStorage>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var owner = reader.GetString(0);
+            var bytes = reader.GetInt64(2);
+            var figures = owners.GetValueOrDefault(owner) ?? new UserStorage(owner, 0, 0, 0, 0, 0);
+            owners[owner] = reader.IsDBNull(1)
+                ? figures with { Bytes = bytes }
+                : reader.GetString(1) switch
+                {
+                    RepoKinds.Dataset => figures with { Datasets = bytes },
+                    RepoKinds.FeatureSet => figures with { Featuresets = bytes },
+                    _ => figures with { Models = bytes },
+                };
+        }
+
+        return [.. owners.Values];
     }
 
     /// <summary><paramref name="sql"/> with the visibility condition of listings (scope all) in its <c>{0}</c>.</summary>

@@ -1,3 +1,4 @@
+using DKube.Abstractions.Repos;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -52,6 +53,36 @@ internal static class ReadModelSql
             "DELETE FROM dkube_resources r USING unnest(@kind, @id) AS t(k, i) WHERE r.kind = t.k AND r.id = t.i", connection, transaction);
         command.Parameters.AddWithValue("kind", keys.Select(k => k.Kind).ToArray());
         command.Parameters.AddWithValue("id", keys.Select(k => k.Id).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task AddRepoContentsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<(string RepoId, StoredContent Content)> contents, CancellationToken cancellationToken)
+    {
+        if (contents.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO dkube_repo_contents (repo_id, hash, size)
+            SELECT * FROM unnest(@repo, @hash, @size)
+            ON CONFLICT (repo_id, hash) DO NOTHING
+            """, connection, transaction);
+        command.Parameters.AddWithValue("repo", contents.Select(c => c.RepoId).ToArray());
+        command.Parameters.AddWithValue("hash", contents.Select(c => c.Content.Hash).ToArray());
+        command.Parameters.AddWithValue("size", contents.Select(c => c.Content.Size).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public static async Task ClearRepoContentsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<string> repoIds, CancellationToken cancellationToken)
+    {
+        if (repoIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand("DELETE FROM dkube_repo_contents WHERE repo_id = ANY(@repo)", connection, transaction);
+        command.Parameters.AddWithValue("repo", repoIds.ToArray());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

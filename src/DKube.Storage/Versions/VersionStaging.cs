@@ -113,7 +113,12 @@ public sealed class VersionStaging : IAsyncDisposable
         var manifestFile = NewScratchFile();
         await File.WriteAllBytesAsync(manifestFile, bytes, cancellationToken);
         await _store.PutAsync(digest, manifestFile, cancellationToken);
-        return new StagedVersion(digest, manifest.Size, manifest.FileCount);
+        var contents = manifest.Entries
+            .Where(e => e.Type == EntryType.File && e.Hash is not null)
+            .DistinctBy(e => e.Hash, StringComparer.Ordinal)
+            .Select(e => new StoredContent(e.Hash!, e.Size))
+            .ToList();
+        return new StagedVersion(digest, manifest.Size, manifest.FileCount, contents);
     }
 
     public ValueTask DisposeAsync()

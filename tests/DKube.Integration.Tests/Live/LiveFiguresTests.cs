@@ -82,6 +82,12 @@ public sealed class LiveFiguresTests(LiveFixture fixture) : IClassFixture<LiveFi
         using var op = fixture.Operator;
         var all = (await op.Get("storage")).Expect(HttpStatusCode.OK);
         Assert.Equal(3, all.Json["users"]!.AsArray().Single(u => u!["user"]!.ToString() == bob.User)!["bytes"]!.GetValue<long>());
+
+        // A deleted repository's content no longer counts; what the other repository holds still does.
+        (await alice.Client.Delete($"models/{model}")).Expect(HttpStatusCode.NoContent);
+        var after = (await alice.Client.Get("storage")).Expect(HttpStatusCode.OK).Json["users"]!.AsArray().Single(u => u!["user"]!.ToString() == alice.User)!;
+        Assert.Equal(0, after["models"]!.GetValue<long>());
+        Assert.Equal(5 + 5 + 9, after["bytes"]!.GetValue<long>());
     }
 
     [Fact]
