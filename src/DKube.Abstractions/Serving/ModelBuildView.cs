@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace DKube.Abstractions.Serving;
 
 /// <summary>
@@ -28,5 +30,7 @@ public sealed record ModelBuildView(
     [property: Id(17)] DateTimeOffset CreatedAt,
     [property: Id(18)] DateTimeOffset UpdatedAt)
 {
+    /// <summary>Pushed or Failed: no attempt runs (the status says which).</summary>
+    [JsonIgnore]
     public bool Ended => Status is ModelBuildStatus.Pushed or ModelBuildStatus.Failed;
 }
