@@ -75,8 +75,12 @@ public sealed class ModelBuildGrain(
         return accepted;
     }
 
-    public Task<ModelBuildView?> Get() => Task.FromResult(
-        state.State.View is { Ended: false } view && _log is { } log ? view with { Log = log.Lines() } : state.State.View);
+    public async Task<ModelBuildView?> Get()
+    {
+        // Never ahead of storage: an end a reader sees is one a restart keeps.
+        await Writer.StoredAsync();
+        return state.State.View is { Ended: false } view && _log is { } log ? view with { Log = log.Lines() } : state.State.View;
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
