@@ -6,6 +6,7 @@ using DKube.Grains.Tenancy;
 using DKube.Api.Gateway;
 using DKube.Grains.Monitors;
 using DKube.Grains.Serving;
+using DKube.Grains.Builds;
 using Microsoft.Extensions.Configuration;
 
 namespace DKube.Server;
@@ -344,6 +345,48 @@ public sealed class DKubeOptions
         LogSettle = TimeSpan.FromSeconds(Math.Max(0, MonitorLogSettleSeconds)),
         BaselineCacheBytes = Math.Max(0, (long)MonitorBaselineCacheMb) << 20,
         WebhookAllowedHosts = MonitorWebhookAllowedHosts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+    };
+
+    /// <summary>The registry model images are built for (<c>host[:port]</c>); unset: builds are refused.</summary>
+    [ConfigurationKeyName("BUILD_REGISTRY")]
+    public string? BuildRegistry { get; set; }
+
+    /// <summary>User name for the build registry (used for it alone).</summary>
+    [ConfigurationKeyName("BUILD_REGISTRY_USERNAME")]
+    public string? BuildRegistryUsername { get; set; }
+
+    /// <summary>Password or token for the build registry; pass it in the environment, never on the command line.</summary>
+    [ConfigurationKeyName("BUILD_REGISTRY_PASSWORD")]
+    public string? BuildRegistryPassword { get; set; }
+
+    /// <summary>Whether the build registry's TLS certificate is checked (off for a plain-http registry).</summary>
+    [ConfigurationKeyName("BUILD_REGISTRY_TLS_VERIFY")]
+    public bool BuildRegistryTlsVerify { get; set; } = true;
+
+    /// <summary>The image model images start from when a build names none.</summary>
+    [ConfigurationKeyName("BUILD_BASE_IMAGE")]
+    public string BuildBaseImage { get; set; } = "scratch";
+
+    /// <summary>buildah's storage driver.</summary>
+    [ConfigurationKeyName("BUILD_STORAGE_DRIVER")]
+    public string BuildStorageDriver { get; set; } = "vfs";
+
+    /// <summary>Seconds one image build (assembling and pushing) may take.</summary>
+    [ConfigurationKeyName("BUILD_TIMEOUT_SECONDS")]
+    public int BuildTimeoutSeconds { get; set; } = 1800;
+
+    /// <summary>The model image builds' settings, from these switches.</summary>
+    public ModelBuildOptions ModelBuildOptions() => new()
+    {
+        Registry = string.IsNullOrWhiteSpace(BuildRegistry) ? null : BuildRegistry.Trim().TrimEnd('/'),
+        Username = string.IsNullOrEmpty(BuildRegistryUsername) ? null : BuildRegistryUsername,
+        Password = string.IsNullOrEmpty(BuildRegistryPassword) ? null : BuildRegistryPassword,
+        TlsVerify = BuildRegistryTlsVerify,
+        BaseImage = string.IsNullOrWhiteSpace(BuildBaseImage) ? "scratch" : BuildBaseImage.Trim(),
+        StorageDriver = BuildStorageDriver,
+        StorageRoot = Path.GetFullPath(Path.Combine(DataDir, "builds", "storage")),
+        WorkRoot = Path.GetFullPath(Path.Combine(DataDir, "builds", "work")),
+        Timeout = TimeSpan.FromSeconds(Math.Max(1, BuildTimeoutSeconds)),
     };
 
     /// <summary>What repositories accept, from these switches; an unknown host key checking mode stops the start.</summary>

@@ -5,6 +5,7 @@ using DKube.Abstractions.Tenancy;
 using DKube.Executors;
 using DKube.Executors.Local;
 using DKube.Grains.Affinity;
+using DKube.Grains.Builds;
 using DKube.Grains.Clusters;
 using DKube.Grains.Execution;
 using DKube.Grains.Faults;
@@ -110,6 +111,8 @@ public static class SiloServices
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterAgentKeeper>());
         services.AddSingleton(options.ServingOptions());
         services.AddSingleton<ReplicaProbe>();
+        services.AddSingleton(options.ModelBuildOptions());
+        services.AddSingleton<BuildahImageBuilder>();
         services.AddSingleton(options.MonitorOptions());
         services.AddSingleton<BaselineCache>();
         services.AddSingleton<BaselineReader>();

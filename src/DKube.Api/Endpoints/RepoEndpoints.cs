@@ -11,7 +11,9 @@ public static class RepoEndpoints
         api.MapCodeEndpoints();
         api.MapDataRepoEndpoints("/datasets", RepoKind.Dataset);
         api.MapDataRepoEndpoints("/featuresets", RepoKind.FeatureSet).MapFeatureSetEndpoints();
-        api.MapDataRepoEndpoints("/models", RepoKind.Model).MapModelEndpoints();
+        var models = api.MapDataRepoEndpoints("/models", RepoKind.Model);
+        models.MapModelEndpoints();
+        models.MapModelBuildEndpoints();
         api.MapImageEndpoints();
     }
 }

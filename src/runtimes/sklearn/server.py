@@ -91,7 +91,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler)
+    server = ThreadingHTTPServer((os.environ.get("DKUBE_BIND_ADDRESS", "127.0.0.1"), int(os.environ["PORT"])), Handler)
     server.daemon_threads = True
     print(f"serving {NAME} from {MODEL_DIR} on port {os.environ['PORT']}", flush=True)
     server.serve_forever()
