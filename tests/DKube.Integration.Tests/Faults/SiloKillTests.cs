@@ -54,7 +54,8 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             // Four submitters of one user at up to 400 writes/s: far above the default per-caller write rate, which this test is not about.
             var api = processes.Start("api", new Dictionary<string, string>
             {
-                ["DATA_DIR"] = dataDir, ["SECRETS_KEY"] = silo["SECRETS_KEY"], ["RATE_WRITES_PER_SECOND"] = "100000",
+                // The check below reads every acknowledged run on each pass, far above the default read rate too.
+                ["DATA_DIR"] = dataDir, ["SECRETS_KEY"] = silo["SECRETS_KEY"], ["RATE_WRITES_PER_SECOND"] = "100000", ["RATE_READS_PER_SECOND"] = "100000",
             });
             await api.WaitHealthyAsync(TimeSpan.FromSeconds(90));
             using var op = new ApiClient(api.Url, ServerHandle.OperatorToken);
@@ -99,6 +100,8 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             Assert.Equal(acknowledged.Count, acknowledged.Distinct().Count());
 
             // Every acknowledged run is there and ends; the listing has each exactly once.
+            var latest = new Dictionary<string, JsonNode>();
+            var refused = new Dictionary<string, HttpStatusCode>();
             var views = await Eventually.Until(async () =>
             {
                 var current = new Dictionary<string, JsonNode>();
@@ -109,11 +112,27 @@ public sealed class SiloKillTests(ITestOutputHelper output)
                     {
                         current[id] = reply.Json;
                     }
+                    else
+                    {
+                        refused[id] = reply.Status;
+                    }
                 }
 
+                latest = current;
                 return current;
             }, v => v.Count == acknowledged.Count && v.Values.All(r => Final.Contains(r["status"]!.ToString())), TimeSpan.FromSeconds(queues ? 420 : 180),
-                "every acknowledged run present and ended");
+                "every acknowledged run present and ended").ContinueWith(t =>
+                {
+                    if (t.IsFaulted)
+                    {
+                        // Which runs kept the test waiting, and where they stand: what a failure here needs to be diagnosed.
+                        output.WriteLine("Missing: " + string.Join(", ", acknowledged.Where(id => !latest.ContainsKey(id)).Select(id => $"{id} ({refused.GetValueOrDefault(id)})")));
+                        output.WriteLine("Not ended: " + string.Join("; ", latest.Where(v => !Final.Contains(v.Value["status"]!.ToString()))
+                            .Select(v => $"{v.Key} {v.Value["status"]} {v.Value["reason"]}")));
+                    }
+
+                    return t;
+                }, TaskScheduler.Default).Unwrap();
             var listed = await ListAllAsync(user);
             Assert.Equal(listed.Count, listed.Distinct().Count());
             Assert.Superset(acknowledged.ToHashSet(), listed.ToHashSet());
