@@ -80,37 +80,38 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             // Every acknowledged run is there and ends; the listing has each exactly once.
             var latest = new Dictionary<string, JsonNode>();
             var refused = new Dictionary<string, HttpStatusCode>();
-            var views = await Eventually.Until(async () =>
+            Dictionary<string, JsonNode> views;
+            try
             {
-                var current = new Dictionary<string, JsonNode>();
-                foreach (var id in acknowledged)
+                views = await Eventually.Until(async () =>
                 {
-                    var reply = await user.Get($"runs/{id}");
-                    if (reply.Status == HttpStatusCode.OK)
+                    var current = new Dictionary<string, JsonNode>();
+                    foreach (var id in acknowledged)
                     {
-                        current[id] = reply.Json;
-                    }
-                    else
-                    {
-                        refused[id] = reply.Status;
-                    }
-                }
-
-                latest = current;
-                return current;
-            }, v => v.Count == acknowledged.Count && v.Values.All(r => Final.Contains(r["status"]!.ToString())), TimeSpan.FromSeconds(180),
-                "every acknowledged run present and ended").ContinueWith(t =>
-                {
-                    if (t.IsFaulted)
-                    {
-                        // Which runs kept the test waiting, and where they stand: what a failure here needs to be diagnosed.
-                        output.WriteLine("Missing: " + string.Join(", ", acknowledged.Where(id => !latest.ContainsKey(id)).Select(id => $"{id} ({refused.GetValueOrDefault(id)})")));
-                        output.WriteLine("Not ended: " + string.Join("; ", latest.Where(v => !Final.Contains(v.Value["status"]!.ToString()))
-                            .Select(v => $"{v.Key} {v.Value["status"]} {v.Value["reason"]}")));
+                        var reply = await user.Get($"runs/{id}");
+                        if (reply.Status == HttpStatusCode.OK)
+                        {
+                            current[id] = reply.Json;
+                        }
+                        else
+                        {
+                            refused[id] = reply.Status;
+                        }
                     }
 
-                    return t;
-                }, TaskScheduler.Default).Unwrap();
+                    latest = current;
+                    return current;
+                }, v => v.Count == acknowledged.Count && v.Values.All(r => Final.Contains(r["status"]!.ToString())), TimeSpan.FromSeconds(180),
+                    "every acknowledged run present and ended");
+            }
+            catch (TimeoutException)
+            {
+                // Which runs kept the test waiting, and where they stand: what a failure here needs to be diagnosed.
+                output.WriteLine("Missing: " + string.Join(", ", acknowledged.Where(id => !latest.ContainsKey(id)).Select(id => $"{id} ({refused.GetValueOrDefault(id)})")));
+                output.WriteLine("Not ended: " + string.Join("; ", latest.Where(v => !Final.Contains(v.Value["status"]!.ToString()))
+                    .Select(v => $"{v.Key} {v.Value["status"]} {v.Value["reason"]}")));
+                throw;
+            }
             var listed = await ListAllAsync(user);
             Assert.Equal(listed.Count, listed.Distinct().Count());
             Assert.Superset(acknowledged.ToHashSet(), listed.ToHashSet());
