@@ -27,7 +27,7 @@ await File.WriteAllTextAsync(serverPy, Replica.Python);
 File.SetUnixFileMode(serverPy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 await using var server = await DKubeServer.StartAsync(
     ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Error", "--SILO_PORT=21132", "--GATEWAY_PORT=32021",
-     "--RATE_READS_PER_SECOND=1000000", "--RATE_WRITES_PER_SECOND=1000000", "--SERVING_STABLE_WINDOW_SECONDS=6",
+     "--RATE_READS_PER_SECOND=1000000", "--RATE_WRITES_PER_SECOND=1000000", "--RATE_INFERENCE_PER_SECOND=1000000", "--SERVING_STABLE_WINDOW_SECONDS=6",
      "--SERVING_SCALE_TO_ZERO_GRACE_SECONDS=2", "--SERVING_DRAIN_SECONDS=2"], TextWriter.Null);
 var grains = server.App.Services.GetRequiredService<IGrainFactory>();
 await grains.GetGrain<IClusterGrain>("bench").Register(new ClusterSpec("bench", ClusterKind.Local, [new NodeInfo("n0", 8, 64, 512, [])], new Dictionary<string, string>()));
