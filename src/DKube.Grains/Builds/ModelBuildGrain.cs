@@ -32,6 +32,10 @@ public sealed class ModelBuildGrain(
     private Task? _running;
     private BuildLog? _log;
 
+    // Ends this activation's attempt (and its buildah) when the grain deactivates: a silo shutting
+    // down must not race the activation that takes the build up elsewhere.
+    private readonly CancellationTokenSource _deactivated = new();
+
     private string Id => this.GetPrimaryKeyString();
 
     private ModelBuildView View => state.State.View ?? throw DomainException.NotFound("Build", Id);
@@ -44,6 +48,12 @@ public sealed class ModelBuildGrain(
             Launch();
         }
 
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivated.Cancel();
         return Task.CompletedTask;
     }
 
@@ -139,21 +149,18 @@ public sealed class ModelBuildGrain(
     private async Task RunAsync(BuildLog log)
     {
         var build = View;
-        var context = Path.Combine(options.WorkRoot, $"{Id}-{build.Attempt}");
+        // A folder of this launch alone: an attempt resumed after a restart never shares (or deletes)
+        // the folder of the same attempt still winding down in the process that stopped.
+        var context = Path.Combine(options.WorkRoot, $"{Id}-{build.Attempt}-{Guid.NewGuid():N}");
+        RemoveAbandonedFolders();
         try
         {
             await SaveAsync(View with { Status = ModelBuildStatus.Building, UpdatedAt = time.GetUtcNow() });
             var version = await grains.GetGrain<IDataRepoGrain>(build.Model).GetVersion(build.Version)
                 ?? throw new ImageBuildException($"version {build.Version} of model {build.ModelName} no longer exists.");
-            if (Directory.Exists(context))
-            {
-                // Left by an attempt a restart cut short.
-                Directory.Delete(context, recursive: true);
-            }
-
-            await versions.MaterializeAsync(RepoKind.Model, build.Model, build.Version, Path.Combine(context, ModelImageContext.ModelFolder));
+            await versions.MaterializeAsync(RepoKind.Model, build.Model, build.Version, Path.Combine(context, ModelImageContext.ModelFolder), _deactivated.Token);
             var containerfile = ModelImageContext.Write(context, build, version, options.SklearnServer);
-            var digest = await builder.BuildAndPushAsync(context, containerfile, $"localhost/dkube-build/{Id}:{build.Attempt}", build.Image, log, CancellationToken.None);
+            var digest = await builder.BuildAndPushAsync(context, containerfile, $"localhost/dkube-build/{Id}:{build.Attempt}", build.Image, log, _deactivated.Token);
             var pinned = $"{build.Image[..build.Image.LastIndexOf(':')]}@{digest}";
             var catalog = await RegisterImageAsync(build, $"{build.Image}@{digest}");
             await EndAsync(View with
@@ -234,6 +241,27 @@ public sealed class ModelBuildGrain(
         if (await this.GetReminder(Reminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>
+    /// Folders of this build left by a process killed mid-build: older than the build timeout, no
+    /// attempt can still be using them.
+    /// </summary>
+    private void RemoveAbandonedFolders()
+    {
+        if (!Directory.Exists(options.WorkRoot))
+        {
+            return;
+        }
+
+        var cutoff = DateTime.UtcNow - options.Timeout;
+        foreach (var folder in Directory.EnumerateDirectories(options.WorkRoot, $"{Id}-*"))
+        {
+            if (Directory.GetLastWriteTimeUtc(folder) < cutoff)
+            {
+                TryDelete(folder);
+            }
         }
     }
 
