@@ -17,6 +17,7 @@ public sealed class DeploymentTraffic(string id, int queueDepth, TimeProvider ti
     private double _integral;
     private long _lastChange = time.GetTimestamp();
     private long _lastReport = time.GetTimestamp();
+    private double _lastAverage;
     private int _load;
 
     public string Id => id;
@@ -129,8 +130,12 @@ public sealed class DeploymentTraffic(string id, int queueDepth, TimeProvider ti
         }
     }
 
-    /// <summary>The average concurrency since the last call (time-weighted), for the autoscaler.</summary>
-    public double TakeAverageConcurrency()
+    /// <summary>
+    /// The average concurrency since the last call (time-weighted), for the autoscaler; null when it
+    /// and the one before were both 0 (an idle deployment is not reported on, but the first 0 after
+    /// traffic is, so that the autoscaler sees the drop at once rather than when the last report ages out).
+    /// </summary>
+    public double? TakeAverageConcurrency()
     {
         lock (_gate)
         {
@@ -138,8 +143,9 @@ public sealed class DeploymentTraffic(string id, int queueDepth, TimeProvider ti
             AccumulateLocked(now);
             var elapsed = time.GetElapsedTime(_lastReport, now).TotalSeconds;
             var average = elapsed > 0 ? _integral / elapsed : _load;
-            (_integral, _lastReport) = (0, now);
-            return average;
+            var previous = _lastAverage;
+            (_integral, _lastReport, _lastAverage) = (0, now, average);
+            return average > 0 || previous > 0 ? average : null;
         }
     }
 

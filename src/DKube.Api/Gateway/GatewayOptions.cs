@@ -12,8 +12,13 @@ public sealed class GatewayOptions
     /// <summary>Largest request or response body kept in the prediction log; a request with a larger one is logged without bodies.</summary>
     public int MaxPredictionBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>How often each deployment's concurrency is reported to its grain (Knative's queue-proxy reports every second).</summary>
-    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How often each deployment's concurrency is reported to its grain. Knative's queue-proxy
+    /// reports every second and its autoscaler decides every 2 s, which takes up to 3 s to see a load
+    /// step; here the grain checks its panic condition on every report, so this interval bounds the
+    /// reaction to a step (a one-way message per busy deployment and gateway, each 500 ms).
+    /// </summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>A deployment no request reached for this long leaves the table (and stops being followed).</summary>
     public TimeSpan IdleAfter { get; set; } = TimeSpan.FromMinutes(10);

@@ -9,8 +9,8 @@ namespace DKube.Api.Gateway;
 /// The gateway's routing tables: one <see cref="DeploymentTraffic"/> per deployment this process
 /// has served, each following its deployment's routes (a long poll of <see cref="IDeploymentGrain.WaitRoutes"/>
 /// that returns as soon as they change: the grain tells, nobody polls it) until no request came
-/// for a while. Every second it reports each deployment's concurrency to its grain, whose
-/// autoscaler decides from those reports.
+/// for a while. Every <see cref="GatewayOptions.ReportInterval"/> (500 ms) it reports each busy
+/// deployment's concurrency to its grain, whose autoscaler decides from those reports.
 /// </summary>
 public sealed class ServingGateway(IGrainFactory grains, GatewayOptions options, TimeProvider time, ILogger<ServingGateway> logger) : BackgroundService
 {
@@ -58,8 +58,7 @@ public sealed class ServingGateway(IGrainFactory grains, GatewayOptions options,
         {
             foreach (var traffic in _table.Values)
             {
-                var concurrency = traffic.TakeAverageConcurrency();
-                if (concurrency > 0)
+                if (traffic.TakeAverageConcurrency() is { } concurrency)
                 {
                     try
                     {

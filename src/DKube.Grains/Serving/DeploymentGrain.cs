@@ -19,7 +19,9 @@ namespace DKube.Grains.Serving;
 /// model change starts replicas of the new version, switches the routes once they are ready, and
 /// drains the old ones (out of the routes first, stopped after <see cref="ServingOptions.DrainDelay"/>),
 /// so no request fails. One timer per activation ticks the autoscaler (Knative's KPA) on the
-/// concurrency the gateways report; it never polls the replicas. The same tick enforces the
+/// concurrency the gateways report; each report is a sample too, on which the panic condition is
+/// checked so that a load step scales up within a report interval (scaling down waits for a tick).
+/// It never polls the replicas. The same tick enforces the
 /// progress deadline (Knative's): a replica not ready <see cref="ServingOptions.ProgressDeadline"/>
 /// after its admission by the pool (an event too: GPU queueing does not count) is replaced, a few
 /// times in a row at most, then the deployment is in Error with the last one's log.
@@ -265,13 +267,21 @@ public sealed class DeploymentGrain(
 
     public async Task ReportLoad(string gateway, double concurrency)
     {
-        _reports[gateway] = (concurrency, time.GetUtcNow());
-        if (concurrency > 0 && state.State.View is { Status: DeploymentStatus.Running or DeploymentStatus.Updating, Replicas.Desired: 0 } view)
+        var now = time.GetUtcNow();
+        _reports[gateway] = (concurrency, now);
+        if (concurrency > 0 && state.State.View is { Status: DeploymentStatus.Running or DeploymentStatus.Updating, Replicas.Desired: 0 } idle)
         {
             // A request waits at a deployment scaled to zero: wake it now rather than at the next tick.
-            _autoscaler.Record(time.GetUtcNow(), concurrency);
-            await SaveAsync(view with { Replicas = view.Replicas with { Desired = Bounded(1, view.Spec) } });
+            _autoscaler.Record(now, Observed(now));
+            await SaveAsync(idle with { Replicas = idle.Replicas with { Desired = Bounded(1, idle.Spec) } });
             await ReconcileAsync();
+        }
+        else if (state.State.View is { Status: DeploymentStatus.Starting or DeploymentStatus.Running or DeploymentStatus.Updating } view)
+        {
+            // Every report is a sample, and the panic condition is checked on it: a load step scales
+            // up within a report interval (500 ms) of reaching the gateways, not at the next 2 s
+            // tick. Scaling down waits for the tick and the stable window.
+            await ScaleAsync(now, view, upOnly: true);
         }
     }
 
@@ -698,10 +708,27 @@ public sealed class DeploymentGrain(
             view = after;
         }
 
-        var observed = _reports.Values.Where(r => now - r.At <= options.ReportTtl).Sum(r => r.Concurrency);
+        await ScaleAsync(now, view, upOnly: false);
+    }
+
+    /// <summary>The concurrency the gateways reported last, summed over those whose report is fresh.</summary>
+    private double Observed(DateTimeOffset now) => _reports.Values.Where(r => now - r.At <= options.ReportTtl).Sum(r => r.Concurrency);
+
+    /// <summary>
+    /// Records the observed concurrency and applies the autoscaler's decision: at a tick whatever it
+    /// is; on a report (<paramref name="upOnly"/>) only a panic that asks for more replicas.
+    /// </summary>
+    private async Task ScaleAsync(DateTimeOffset now, DeploymentView view, bool upOnly)
+    {
+        var observed = Observed(now);
         _autoscaler.Record(now, observed);
         var ready = view.ReplicaList.Count(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion);
         var decision = _autoscaler.Decide(now, ready, new ScaleBounds(view.Spec.MinReplicas, view.Spec.MaxReplicas, view.Spec.MaxConcurrentRequests));
+        if (upOnly && !(decision.Panicking && decision.DesiredReplicas > view.Replicas.Desired))
+        {
+            return;
+        }
+
         _scale = new ScaleState(observed, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking, decision.DesiredReplicas, now);
         // A deployment still starting keeps its first replicas until they serve (Knative's initial scale).
         if (decision.DesiredReplicas != view.Replicas.Desired && (view.Status != DeploymentStatus.Starting || decision.DesiredReplicas > view.Replicas.Desired))

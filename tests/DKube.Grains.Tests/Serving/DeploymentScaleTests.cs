@@ -1,0 +1,110 @@
+using DKube.Abstractions.Serving;
+using DKube.Grains.Tests.Infrastructure;
+
+namespace DKube.Grains.Tests.Serving;
+
+/// <summary>
+/// When the deployment grain decides, on the fixture's fake clock with Knative's windows (60 s
+/// stable, 6 s panic, 200%) and a target of 10 per replica: a gateway's report is a sample on which
+/// the panic condition is checked, so a step from 1 to 50 scales up at the report that crosses it,
+/// not at the next 2 s tick; once panicking, nothing scales down until a stable window has passed.
+/// The new replicas are held (they answer 503), so one replica stays ready and the decisions
+/// depend on the reports alone.
+/// </summary>
+[Collection(GrainCollection.Name)]
+public sealed class DeploymentScaleTests(GrainClusterFixture fixture)
+{
+    private static readonly TimeSpan Report = TimeSpan.FromMilliseconds(500);
+
+    [Fact]
+    public async Task A_load_step_from_1_to_50_scales_up_at_the_report_one_second_after_it_without_waiting_for_a_tick()
+    {
+        var (world, deployment) = await SteadyAtOneAsync();
+        var step = fixture.Time.GetUtcNow();
+
+        var desired = new List<int>();
+        ScaleState? atDecision = null;
+        for (var i = 0; i < 9; i++)
+        {
+            await deployment.ReportLoad("gateway-1", 50);
+            desired.Add((await deployment.Get())!.Replicas.Desired);
+            if (desired[^1] > 1 && atDecision is null)
+            {
+                atDecision = await deployment.GetScaleState();
+            }
+
+            fixture.Time.Advance(Report);
+        }
+
+        world.Release(1);
+        await deployment.Delete();
+
+        // Buckets of a second, aligned: the 6 s panic window's average passes 10 (2 replicas wanted
+        // for 1 ready, 200%) with the second bucket of 50s, at the third report (1.0 s after the
+        // step), and grows with each new second of 50s up to max 5. Ticking alone, Knative would
+        // have decided up to 2 s later.
+        Assert.Equal([1, 1, 2, 2, 3, 3, 4, 4, 5], desired);
+        Assert.NotNull(atDecision);
+        Assert.True(atDecision.Panicking);
+        Assert.Equal(step + TimeSpan.FromSeconds(1), atDecision.DecidedAt);
+        Assert.Equal(2, atDecision.DesiredReplicas);
+    }
+
+    [Fact]
+    public async Task After_a_panic_no_replica_goes_until_a_stable_window_has_passed_then_the_stable_window_decides()
+    {
+        var (world, deployment) = await SteadyAtOneAsync();
+        // Up to 5 replicas: 4 s of 50 fill the panic window enough (see the test above).
+        for (var i = 0; i < 9; i++)
+        {
+            await deployment.ReportLoad("gateway-1", 50);
+            fixture.Time.Advance(Report);
+        }
+
+        // The load stops: the gateway reports one 0, then nothing.
+        await deployment.ReportLoad("gateway-1", 0);
+        var stopped = fixture.Time.GetUtcNow();
+        var lowest = int.MaxValue;
+        while (fixture.Time.GetUtcNow() - stopped < TimeSpan.FromSeconds(60))
+        {
+            fixture.Time.Advance(Report);
+            lowest = Math.Min(lowest, (await deployment.Get())!.Replicas.Desired);
+        }
+
+        var down = await world.SettleAsync(deployment, v => v.Replicas.Desired == 1, "back to one replica", Report);
+        var downAt = fixture.Time.GetUtcNow();
+        world.Release(1);
+        await deployment.Delete();
+
+        Assert.Equal(5, lowest);
+        // The panic ends a stable window after its last sample over the threshold (the 6 s panic
+        // window still held 50s for a few seconds after the stop), at the next tick (2 s).
+        Assert.InRange(downAt - stopped, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60 + 6 + 2 + 1));
+        Assert.Equal(1, down.ReplicaList.Count(r => !r.Draining));
+    }
+
+    /// <summary>
+    /// A running deployment (min 1, max 5, target 10) whose new replicas are held, after 10 s of a
+    /// steady concurrency of 1 reported every 500 ms, its clock at a whole second.
+    /// </summary>
+    private async Task<(DeploymentWorld World, IDeploymentGrain Deployment)> SteadyAtOneAsync()
+    {
+        var world = await DeploymentWorld.CreateAsync(fixture);
+        var deployment = fixture.Grains.GetGrain<IDeploymentGrain>(GrainClusterFixture.NewKey("d"));
+        await deployment.Create(world.Spec(min: 1, max: 5), "ann");
+        await world.SettleAsync(deployment, v => v.Status == DeploymentStatus.Running && v.Replicas.Ready == 1, "the first replica ready");
+        world.Hold(1);
+
+        for (var i = 0; i < 20; i++)
+        {
+            await deployment.ReportLoad("gateway-1", 1);
+            fixture.Time.Advance(Report);
+        }
+
+        // The autoscaler keeps a bucket a second: aligned, the step's first report opens one.
+        var now = fixture.Time.GetUtcNow();
+        fixture.Time.Advance(TimeSpan.FromTicks(TimeSpan.TicksPerSecond - now.UtcTicks % TimeSpan.TicksPerSecond));
+        Assert.Equal(1, (await deployment.Get())!.Replicas.Desired);
+        return (world, deployment);
+    }
+}
