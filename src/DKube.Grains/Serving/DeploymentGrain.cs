@@ -724,12 +724,14 @@ public sealed class DeploymentGrain(
         _autoscaler.Record(now, observed);
         var ready = view.ReplicaList.Count(r => r.Ready && !r.Draining && r.ModelVersion == state.State.ServingVersion);
         var decision = _autoscaler.Decide(now, ready, new ScaleBounds(view.Spec.MinReplicas, view.Spec.MaxReplicas, view.Spec.MaxConcurrentRequests));
+        var lastReport = upOnly ? now : _scale.LastReportAt;
         if (upOnly && !(decision.Panicking && decision.DesiredReplicas > view.Replicas.Desired))
         {
+            _scale = new ScaleState(observed, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking, view.Replicas.Desired, now, lastReport);
             return;
         }
 
-        _scale = new ScaleState(observed, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking, decision.DesiredReplicas, now);
+        _scale = new ScaleState(observed, decision.StableConcurrency, decision.PanicConcurrency, decision.Panicking, decision.DesiredReplicas, now, lastReport);
         // A deployment still starting keeps its first replicas until they serve (Knative's initial scale).
         if (decision.DesiredReplicas != view.Replicas.Desired && (view.Status != DeploymentStatus.Starting || decision.DesiredReplicas > view.Replicas.Desired))
         {
