@@ -61,7 +61,12 @@ public sealed class DKubeServer : IAsyncDisposable
     /// <summary>The first address the HTTP front listens on.</summary>
     public Uri Url => new(App.Urls.First());
 
-    public static async Task<DKubeServer> StartAsync(string[] args, TextWriter console, CancellationToken cancellationToken = default)
+    /// <param name="services">
+    /// Registrations added after the server's own (e.g. a benchmark's grain call filter that counts
+    /// the calls a request makes); null in production.
+    /// </param>
+    public static async Task<DKubeServer> StartAsync(string[] args, TextWriter console, CancellationToken cancellationToken = default,
+        Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args });
         builder.Configuration.AddEnvironmentVariables("DKUBE_");
@@ -94,6 +99,7 @@ public sealed class DKubeServer : IAsyncDisposable
                 embedded is null ? "DKUBE_POSTGRES" : $"embedded PostgreSQL on port {embedded.Port}", applied.Count);
             dataSource = NpgsqlDataSource.Create(connectionString);
             Configure(builder, options, connectionString, dataSource);
+            services?.Invoke(builder.Services);
             var app = builder.Build();
             app.MapDKubeHealth();
             if (options.Role != ServerRole.Silo)
