@@ -81,6 +81,17 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
     private readonly SortedDictionary<long, LiveEvent> _early = [];
     private long _delivered;
 
+    public Task OnEvents(IReadOnlyList<LiveEvent> liveEvents)
+    {
+        foreach (var liveEvent in liveEvents)
+        {
+            OnEvent(liveEvent);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One event from the hub (a batch is taken apart in order; calls of batches may still cross).</summary>
     public Task OnEvent(LiveEvent liveEvent)
     {
         lock (_gate)
