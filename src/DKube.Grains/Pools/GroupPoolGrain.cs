@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using System.Text.Json;
 using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Common;
 using DKube.Abstractions.Live;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Workloads;
@@ -10,8 +11,10 @@ using DKube.Grains.Persistence;
 using DKube.Abstractions.Tenancy;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Tenancy;
+using DKube.Grains.Workloads;
 using DKube.Scheduling;
 using DKube.Storage.Grains;
+using DKube.Storage.ReadModel;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Pools;
@@ -26,11 +29,14 @@ namespace DKube.Grains.Pools;
 /// without awaiting (cluster nodes are fetched before it starts), so interleaving never splits one.
 /// The queue is stored as one row per waiting request beside the state (<see cref="PoolState"/>):
 /// a write carries the entries changed since the last one, and activation reads the queue back in order.
+/// Its running set is stored too, so an activation after a silo died also checks, once, that each
+/// holder of its GPUs still wants them (<see cref="RecoverHoldersAsync"/>).
 /// </summary>
 [Reentrant]
 public sealed class GroupPoolGrain(
     [PersistentState("pool")] IPersistentState<PoolState> state,
     QueueEntryStore entries,
+    ReadModelWriter readModel,
     DKubeMetrics metrics,
     QuotaDefaults quotas,
     ILiveEvents live,
@@ -77,6 +83,39 @@ public sealed class GroupPoolGrain(
         _pool.QueueQuota = EffectiveQueueQuota();
 
         ApplyClusters(await FetchClustersAsync(state.State.Clusters));
+        await RecoverHoldersAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The running set as stored may hold GPUs for workloads that no longer take them up: one that
+    /// ended while its release was lost with a dead silo (its end is stored, its <see cref="Release"/>
+    /// never came), or one the pool admitted whose notice was lost (it still waits, Allocation null).
+    /// Nothing else frees those without the reconciler's sweep, and a one-GPU pool would admit
+    /// nothing more. So each activation reads, once, the stored status of its holders (one query on
+    /// the read model, no grain call on this turn) and asks those to recover, off this turn: an
+    /// ended one releases its GPUs (here and on its cluster), a waiting one asks again and is
+    /// answered its admission. Holders that are starting or running are their executor's to end.
+    /// </summary>
+    private async Task RecoverHoldersAsync(CancellationToken cancellationToken)
+    {
+        var holders = _pool.Running.Select(a => a.Request.Id).ToList();
+        if (holders.Count == 0)
+        {
+            return;
+        }
+
+        var statuses = await readModel.StatusesAsync([ResourceKinds.Run, ResourceKinds.Ide], holders, cancellationToken);
+        var stale = statuses
+            .Where(s => Enum.TryParse<WorkloadStatus>(s.Value.Status, out var status)
+                        && (status.IsFinal() || status is WorkloadStatus.Queued or WorkloadStatus.WaitingForGpus))
+            .Select(s => s.Key)
+            .ToList();
+        if (stale.Count > 0)
+        {
+            logger.LogInformation("Pool {Group} asks {Count} of its GPU holders that no longer run to recover", Group, stale.Count);
+            var grains = GrainFactory;
+            _ = Task.Run(() => WorkloadRecovery.RecoverEachAsync(grains, stale, PoolDefaults.RecoveryBudget, logger), CancellationToken.None);
+        }
     }
 
     public async Task<PoolDecision> Submit(PoolRequest request)
