@@ -129,10 +129,28 @@ public static class MonitorEndpoints
                 ?? new Dictionary<string, ThresholdSpec>(StringComparer.Ordinal),
             request.Alerts?.Select(a => new AlertSpec(a.Name!, a.On!,
                 a.Conditions!.Select(c => new AlertConditionSpec((c.Feature ?? c.Metric)!, c.Op!, c.Value!.Value)).ToList(), a.Breaches ?? 1, a.Webhook,
-                retrains.GetValueOrDefault(a.Name!))).ToList() ?? []);
+                retrains.GetValueOrDefault(a.Name!))).ToList() ?? [],
+            await ClusterAsync(request.Cluster, deployment, grains));
         var view = await grains.GetGrain<IMonitorGrain>(IdempotencyKey.IdFor(idempotencyKey, "m", caller.Name))
             .Create(spec, caller.Name, deployment.Owner, deployment.Group, deployment.Project);
         return TypedResults.Created($"{DKubeApi.BasePath}/monitors/{view.Id}", view);
+    }
+
+    /// <summary>
+    /// Where the monitor computes: the cluster asked (a registered one, else 404), else an imported
+    /// deployment's cluster (the import names where its monitors compute), else none: the
+    /// monitor's own silo. A served deployment's cluster is where its replicas run, which any
+    /// silo reaches through that cluster's agent; its monitors need no silo of it.
+    /// </summary>
+    private static async Task<string?> ClusterAsync(string? asked, DeploymentView deployment, IGrainFactory grains)
+    {
+        if (asked is null)
+        {
+            return deployment.ImportedUrl is null ? null : deployment.Spec.Cluster;
+        }
+
+        await DeploymentEndpoints.RequireClusterAsync(asked, grains);
+        return asked;
     }
 
     private static async Task<Created<MonitorView>> Clone(string id, CloneMonitorRequest? request, HttpContext http, IGrainFactory grains)
@@ -231,6 +249,7 @@ public static class MonitorEndpoints
         var validator = new RequestValidator()
             .Text("name", request.Name, 200)
             .Text("deployment", request.Deployment, 200, required: true)
+            .Text("cluster", request.Cluster, RequestValidator.MaxNameLength)
             .Check(modelType is MonitorKinds.Classification or MonitorKinds.Regression, "modelType", "must be classification or regression.")
             .Check(request.Baseline is not null, "baseline", "is required: {dataset, version?, predictionColumn?, labelColumn?, file?}.")
             .Text("baseline.dataset", request.Baseline?.Dataset, 200, required: request.Baseline is not null)
