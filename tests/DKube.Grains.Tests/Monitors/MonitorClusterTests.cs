@@ -78,11 +78,12 @@ public sealed class MonitorClusterTests(TwoClusterFixture fixture)
         var south = await fixture.Cluster.StartAdditionalSiloAsync();
         try
         {
-            var results = await Eventually.Until(async () =>
+            var (results, _) = await Eventually.Until(async () =>
             {
                 await remindable.ReceiveReminder("evaluate-health", tick);
-                return await world.Records.ReadResultsAsync(id, null, MonitorKinds.Health, 10);
-            }, r => r.Count > 0, what: "a health result computed once a silo of the cluster is up");
+                // The view says why while there is no result yet (a timeout prints it).
+                return (await world.Records.ReadResultsAsync(id, null, MonitorKinds.Health, 10), Why: $"{(await monitor.Get())!.Status} {(await monitor.Get())!.LastError}");
+            }, r => r.Item1.Count > 0, what: "a health result computed once a silo of the cluster is up");
 
             var result = Assert.Single(results);
             Assert.Equal(new MonitorProvenance(TwoClusterFixture.South, south.SiloAddress.ToString()), result.ComputedOn);
