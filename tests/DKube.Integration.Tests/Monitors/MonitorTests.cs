@@ -177,7 +177,7 @@ public sealed class MonitorTests(ServingFixture fixture)
         using var alice = await fixture.NewTenantAsync();
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
         var model = await ServingFixture.TrainModelAsync(alice, "clf");
-        var deployment = (await alice.Client.Post("deployments", new { name = "promoted", model = new { name = "clf" } })).Expect(HttpStatusCode.Created)["id"];
+        var deployment = (await alice.Client.Post("deployments", new { name = "clf", model = new { name = "clf" } })).Expect(HttpStatusCode.Created)["id"];
         await ServingFixture.WaitForAsync(alice, deployment, "Running", ready: 1);
         var dataset = (await alice.Client.Post("datasets", new { name = "retrain-data" })).Expect(HttpStatusCode.Created)["id"];
         (await alice.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(9), BaselineRows))))).Expect(HttpStatusCode.Created);
