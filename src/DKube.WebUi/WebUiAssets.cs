@@ -17,6 +17,9 @@ namespace DKube.WebUi;
 /// </summary>
 public static class WebUiAssets
 {
+    /// <summary>The UI's start script (Assets/ui.js), under <c>/ui</c>.</summary>
+    public const string StartScript = "/ui.js";
+
     private static readonly Lazy<FrozenDictionary<string, (byte[] Bytes, EntityTagHeaderValue Tag, string ContentType)>> Assets = new(() =>
     {
         var assembly = typeof(WebUiAssets).Assembly;
@@ -47,7 +50,7 @@ public static class WebUiAssets
     public static void MapWebUiAssets(this IEndpointRouteBuilder app)
     {
         app.MapGet("/_framework/blazor.web.js", (HttpContext http) => Serve(http, "_framework/blazor.web.js")).ExcludeFromDescription();
-        app.MapGet("/ui.js", (HttpContext http) => Serve(http, "ui.js")).ExcludeFromDescription();
+        app.MapGet(StartScript, (HttpContext http) => Serve(http, "ui.js")).ExcludeFromDescription();
         app.MapGet("/_content/{**path}", (HttpContext http, string path) => Serve(http, "_content/" + path)).ExcludeFromDescription();
     }
 
