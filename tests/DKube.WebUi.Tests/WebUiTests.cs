@@ -270,8 +270,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         var (deployment, monitor) = await MonitoredDeploymentAsync(alice, "clf");
         var (_, bobsMonitor) = await MonitoredDeploymentAsync(bob, "bobs-clf");
 
-        // 50 predictions as the imported deployment's own server logged them, and ground truth that
-        // says 20 of them were wrong: accuracy 0.6, under the alert's 0.8 and the hard threshold.
+        // 50 predictions as the imported deployment's own server logged them, and ground truth for them.
         var random = new Random(1);
         var now = DateTimeOffset.UtcNow;
         var lines = new StringBuilder();
@@ -286,20 +285,21 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
 
         (await alice.Client.SendRaw(HttpMethod.Post, $"deployments/{deployment}/predictions", lines.ToString(), "application/x-ndjson")).Expect(HttpStatusCode.OK);
         (await alice.Client.SendRaw(HttpMethod.Post, $"monitors/{monitor}/groundtruth", truth.ToString(), "text/csv")).Expect(HttpStatusCode.OK);
-        var evaluated = (await alice.Client.Post($"monitors/{monitor}/evaluate?component=performance")).Expect(HttpStatusCode.OK).Items.Single()!;
-        Assert.Equal(0.6, Math.Round(evaluated["scores"]!["accuracy"]!["value"]!.GetValue<double>(), 9));
+        // One health evaluation now: its scores, and the alert (requests >= 0) fires.
+        var evaluated = (await alice.Client.Post($"monitors/{monitor}/evaluate?component=health")).Expect(HttpStatusCode.OK).Items.Single()!;
+        Assert.NotEmpty(evaluated["scores"]!.AsObject());
         Assert.Equal("firing", (await alice.Client.Get($"monitors/{monitor}/alerts")).Expect(HttpStatusCode.OK).Items.Single()!["state"]!.ToString());
 
         var page = await fixture.SignInAsync(alice);
         await page.GotoAsync("ui/monitors");
         var card = page.Locator($"[data-monitor='{monitor}']");
-        // The score's chart: one evaluation, drawn as a critical point, its value as the last figure.
-        var accuracy = card.Locator("figure.chart[data-series='performance: accuracy']");
-        await Expect(accuracy.Locator("circle.point.critical")).ToHaveCountAsync(1);
-        await Expect(accuracy.Locator(".last")).ToHaveTextAsync("0.6");
+        // A chart per health score: the one evaluation, drawn as one point each.
+        var charts = card.Locator("figure.chart[data-series^='health: ']");
+        await Expect(charts.First).ToBeVisibleAsync();
+        Assert.Equal(await charts.CountAsync(), await card.Locator("figure.chart[data-series^='health: '] circle.point").CountAsync());
         // The fired alert, with its state as a badge.
         var alerts = card.GetByTestId($"alerts-{monitor}");
-        await Expect(alerts).ToContainTextAsync("accuracy-low");
+        await Expect(alerts).ToContainTextAsync("traffic-seen");
         await Expect(alerts.Locator(".status")).ToHaveTextAsync("firing");
         await Expect(page.GetByTestId("monitors")).ToContainTextAsync(alice.User);
         Assert.Equal(0, await page.Locator("[role=alert]").CountAsync());
@@ -314,11 +314,11 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         var text = await bobsPage.ContentAsync();
         Assert.DoesNotContain(monitor, text, StringComparison.Ordinal);
         Assert.DoesNotContain(alice.User, text, StringComparison.Ordinal);
-        Assert.DoesNotContain("accuracy-low", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("firing", text, StringComparison.Ordinal);
         await FixtureScreenshot(bobsPage, "monitors-other-group");
     }
 
-    /// <summary>An imported deployment of <paramref name="tenant"/>'s with a classification monitor on it whose alert fires when accuracy falls under 0.8.</summary>
+    /// <summary>An imported deployment of <paramref name="tenant"/>'s with a classification monitor on it whose health alert fires at its first evaluation.</summary>
     private static async Task<(string Deployment, string Monitor)> MonitoredDeploymentAsync(Tenant tenant, string name)
     {
         var deployment = (await tenant.Client.Post("deployments/import", new { name, url = $"https://models.example.com/{name}" })).Expect(HttpStatusCode.Created)["id"];
@@ -329,8 +329,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             deployment,
             modelType = "classification",
             baseline = new { dataset = $"{name}-baseline" },
-            thresholds = new Dictionary<string, object> { ["accuracy"] = new { soft = 0.9, hard = 0.8 } },
-            alerts = new[] { new { name = "accuracy-low", on = "performance", conditions = new[] { new { metric = "accuracy", op = "<", value = 0.8 } } } },
+            alerts = new[] { new { name = "traffic-seen", on = "health", conditions = new[] { new { metric = "requests", op = ">=", value = 0 } } } },
         })).Expect(HttpStatusCode.Created)["id"];
         return (deployment, monitor);
     }
