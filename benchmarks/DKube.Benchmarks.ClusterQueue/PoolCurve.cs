@@ -9,8 +9,11 @@ namespace DKube.Benchmarks.ClusterQueue;
 /// One group's pool (pure <see cref="GroupPool"/>) with n requests queued behind a full quota of 64
 /// GPUs on one 8 x 8 cluster, for n = 1k, 10k, 100k: the time of one submit that joins the queue,
 /// (the pool grain's submit, without a start estimate; and with one, as the library offers), one release of a running request (the head is admitted in its place), one release of a queued
-/// request from the middle of the queue, the heap bytes each queued request costs, and what the
-/// pool grain pays to persist the whole snapshot as JSON once (the size and the serialization time).
+/// request from the middle of the queue, the heap bytes each queued request costs, what persisting
+/// the whole snapshot as JSON once costs (size and time: the pool grain's every write before its queue
+/// had a table), and what the grain's write serializes now: the snapshot without the queue, plus the
+/// entries that changed (one for a submit). The grain with its storage is measured by the admission
+/// benchmark's <c>queue</c> mode.
 /// Owners are spread over 100 users with the server's per-user queue quota (1,000) lifted to fit.
 /// </summary>
 internal static class PoolCurve
@@ -20,7 +23,7 @@ internal static class PoolCurve
     public static void Run(int operations)
     {
         Console.WriteLine($"DKube group pool curve: 64-GPU quota full, n requests queued, {operations} operations per column (mean us per operation)");
-        Console.WriteLine("queued n   submit us  submit+estimate us  release-running us  release-queued us  bytes/queued  snapshot MiB  snapshot ms");
+        Console.WriteLine("queued n   submit us  submit+estimate us  release-running us  release-queued us  bytes/queued  snapshot MiB  snapshot ms  no-queue bytes  no-queue us");
         foreach (var n in new[] { 1_000, 10_000, 100_000 })
         {
             var now = T0;
@@ -77,6 +80,9 @@ internal static class PoolCurve
             watch.Restart();
             var json = JsonSerializer.SerializeToUtf8Bytes(pool.Snapshot());
             var snapshotMs = watch.Elapsed.TotalMilliseconds;
+            watch.Restart();
+            var state = JsonSerializer.SerializeToUtf8Bytes(pool.Snapshot(includeQueue: false));
+            var stateUs = watch.Elapsed.TotalMicroseconds;
 
             // A running request ends: the head of the queue starts in its place (the queue shrinks by one each time).
             watch.Restart();
@@ -90,7 +96,7 @@ internal static class PoolCurve
 
             var releaseRunning = watch.Elapsed.TotalMicroseconds / operations;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{n,8} {submit,11:F2} {estimated,19:F2} {releaseRunning,19:F2} {releaseQueued,18:F2} {(after - before) / (double)n,13:F0} {json.Length / 1048576.0,13:F1} {snapshotMs,12:F1}"));
+                $"{n,8} {submit,11:F2} {estimated,19:F2} {releaseRunning,19:F2} {releaseQueued,18:F2} {(after - before) / (double)n,13:F0} {json.Length / 1048576.0,13:F1} {snapshotMs,12:F1} {state.Length,15} {stateUs,12:F0}"));
             GC.KeepAlive(pool);
         }
     }

@@ -98,8 +98,12 @@ public sealed class GroupPool
         return pool;
     }
 
-    public GroupPoolSnapshot Snapshot() =>
-        new(Size, Policy, MaxHeadAge, clusters.Values.Select(c => c.Snapshot()).ToList(), Running, queue.ToList());
+    /// <param name="includeQueue">
+    /// Without the queue (an empty one in its place) the snapshot costs what runs, not what waits: for an
+    /// owner that persists the waiting requests one by one as they come and go.
+    /// </param>
+    public GroupPoolSnapshot Snapshot(bool includeQueue = true) =>
+        new(Size, Policy, MaxHeadAge, clusters.Values.Select(c => c.Snapshot()).ToList(), Running, includeQueue ? queue.ToList() : []);
 
     /// <summary>
     /// Admits, queues or rejects a request. Submitting an id that already runs or waits returns its current

@@ -116,6 +116,7 @@ public static class SiloServices
         services.AddSingleton(options.MonitorOptions());
         services.AddSingleton<BaselineCache>();
         services.AddSingleton<BaselineReader>();
+        services.AddSingleton<MonitorComputation>();
         services.AddSingleton<WebhookPolicy>();
         services.AddSingleton<WebhookSender>();
         return services;

@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace DKube.WebUi;
 
@@ -30,6 +31,7 @@ public static class DKubeWebUi
     public static IServiceCollection AddDKubeWebUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddFluentUIComponents();
         // The default scheme, so that the circuit's connection (/ui/_blazor, negotiate and WebSocket)
         // carries the signed-in user too. It reads its cookie under /ui only; the REST API does not
         // use it (its bearer filter authenticates on its own).
@@ -52,7 +54,7 @@ public static class DKubeWebUi
         var ui = app.MapGroup(BasePath);
         // Every page and the circuit's hub (/ui/_blazor) need a signed-in browser; sign-in itself is [AllowAnonymous].
         ui.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Policy);
-        ui.MapWebUiScript();
+        ui.MapWebUiAssets();
         ui.MapGet("/signin", (HttpContext http, IAntiforgery antiforgery, string? returnUrl) => SignInForm(http, antiforgery, returnUrl, null))
             .ExcludeFromDescription();
         // The token is posted once (with the form's antiforgery token, checked by UseAntiforgery for a

@@ -29,7 +29,7 @@ public static class UiResponseGuard
         return next(http);
     }
 
-    /// <summary>A GET of a page (not the hub, not the script) that the browser says is not a navigation.</summary>
+    /// <summary>A GET of a page (not the hub, not a script or style sheet) that the browser says is not a navigation.</summary>
     private static bool IsScriptReadingAPage(HttpRequest request)
     {
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
@@ -38,7 +38,8 @@ public static class UiResponseGuard
         }
 
         var rest = request.Path.Value![DKubeWebUi.BasePath.Length..];
-        if (rest.StartsWith("/_blazor", StringComparison.Ordinal) || rest.StartsWith("/_framework/", StringComparison.Ordinal) || rest.StartsWith("/_content/", StringComparison.Ordinal))
+        if (rest.StartsWith("/_blazor", StringComparison.Ordinal) || rest.StartsWith("/_framework/", StringComparison.Ordinal) || rest.StartsWith("/_content/", StringComparison.Ordinal)
+            || rest == WebUiAssets.StartScript)
         {
             return false;
         }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text;
 using DKube.Integration.Tests.Infrastructure;
 using DKube.Integration.Tests.Repos;
 using Microsoft.Playwright;
@@ -37,7 +39,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
             Assert.DoesNotContain(alice.Client.Token!, await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
 
-            await page.ClickAsync("text=Sign out");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/ui/signin", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
             await Expect(page.Locator("#token")).ToBeVisibleAsync();
             Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "dkube_ui");
@@ -51,7 +53,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         using var bob = await fixture.Live.NewTenantAsync(gpus: 1);
         var page = await fixture.SignInAsync(alice);
         await page.GotoAsync("/ui/runs");
-        await Expect(page.Locator("table#runs")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("runs")).ToBeVisibleAsync();
         // Marks this document: a reload would lose it.
         await page.EvaluateAsync("window.__sameDocument = true");
 
@@ -61,32 +63,32 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         var holder = (await alice.Submit("holder", 1, "sleep 600")).Expect(HttpStatusCode.Created)["id"];
         var waiter = (await alice.Submit("waiter", 1, "echo hello-from-the-run")).Expect(HttpStatusCode.Created)["id"];
 
-        var row = page.Locator($"tr[data-run='{waiter}'] td.status");
+        var row = page.GetByTestId($"run-status-{waiter}");
         await Expect(row).ToHaveTextAsync("WaitingForGpus");
         await FixtureScreenshot(page, "runs-waiting");
         (await alice.Client.Post($"runs/{holder}/stop")).Expect(HttpStatusCode.OK);
         await Expect(row).ToHaveTextAsync("Complete");
-        await Expect(page.Locator($"tr[data-run='{holder}'] td.status")).ToHaveTextAsync("Stopped");
+        await Expect(page.GetByTestId($"run-status-{holder}")).ToHaveTextAsync("Stopped");
         Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page was reloaded");
         await bob.WaitForStatus(bobs, "Complete");
 
         // Bob's run ended before alice's did: had it been shown to her, it would be on the page now.
-        Assert.Equal(0, await page.Locator($"tr[data-run='{bobs}']").CountAsync());
+        Assert.Equal(0, await page.Locator($"[data-run='{bobs}']").CountAsync());
         var text = await page.ContentAsync();
         Assert.DoesNotContain(bob.User, text, StringComparison.Ordinal);
         Assert.DoesNotContain(bob.Group, text, StringComparison.Ordinal);
         await FixtureScreenshot(page, "runs");
 
         // The run's page: its status and its log.
-        await page.ClickAsync($"tr[data-run='{waiter}'] a");
-        await Expect(page.Locator("#status")).ToHaveTextAsync("Complete");
+        await page.ClickAsync($"a[data-run='{waiter}']");
+        await Expect(page.GetByTestId("status")).ToHaveTextAsync("Complete");
         await Expect(page.Locator("#log")).ToContainTextAsync("hello-from-the-run");
         await FixtureScreenshot(page, "run");
 
         // And bob's run is not there for alice even by its address.
         await page.GotoAsync($"/ui/runs/{bobs}");
         await Expect(page.Locator("[role=alert]")).ToBeVisibleAsync();
-        await Expect(page.Locator("#status")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("status")).ToHaveCountAsync(0);
     }
 
     [Fact]
@@ -94,13 +96,13 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
     {
         using var alice = await fixture.Live.NewTenantAsync(gpus: 4);
         var page = await fixture.SignInAsync(alice);
-        var used = page.Locator($"tr[data-group='{alice.Group}'] td.gpus-used");
+        var used = page.GetByTestId($"gpus-used-{alice.Group}");
         await Expect(used).ToHaveTextAsync("0");
         await page.EvaluateAsync("window.__sameDocument = true");
 
         var run = (await alice.Submit("gpu-run", 2, "sleep 600")).Expect(HttpStatusCode.Created)["id"];
         await Expect(used).ToHaveTextAsync("2");
-        await Expect(page.Locator($"tr[data-user='{alice.User}'] td.gpus")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId($"user-gpus-{alice.User}")).ToHaveTextAsync("2");
         Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page was reloaded");
         await FixtureScreenshot(page, "dashboard");
 
@@ -128,7 +130,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         };
 
         await page.GotoAsync("ui/ides");
-        var open = page.Locator($"tr[data-ide='{ide}'] form.open button");
+        var open = page.GetByTestId($"open-{ide}").GetByRole(AriaRole.Button, new() { Name = "Open" });
         await Expect(open).ToBeEnabledAsync();
         await FixtureScreenshot(page, "ides-running");
         await open.ClickAsync();
@@ -187,7 +189,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         using var alice = await fixture.Live.NewTenantAsync(gpus: 1);
         var page = await fixture.SignInAsync(alice);
         await page.GotoAsync("ui/runs");
-        await Expect(page.Locator("table#runs")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("runs")).ToBeVisibleAsync();
         await page.EvaluateAsync("window.__sameDocument = true");
         // The group's one GPU is held until the test stops the holder, so the form's run waits first.
         var holder = (await alice.Submit("holder", 1, "sleep 600")).Expect(HttpStatusCode.Created)["id"];
@@ -199,13 +201,15 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         // page to miss.
         const string command = "for i in 1 2 3; do echo \"{\\\"step\\\": $i, \\\"loss\\\": 0.$((10-i))}\" >> \"$DKUBE_METRICS_FILE\"; done; echo hello-from-the-form; "
             + "until curl -sf -H \"Authorization: Bearer $DKUBE_TOKEN\" \"$DKUBE_URL/api/v1/runs?limit=200\" | grep -q ui-go-sig\"\"nal; do sleep 0.2; done";
-        await page.FillAsync("#run-name", "from-the-form");
-        await page.FillAsync("#run-command", command);
-        await page.FillAsync("#run-gpus", "1");
-        await page.ClickAsync("#submit button[type=submit]");
+        // Fluent's text fields keep their <input> in their shadow root (Playwright's CSS reaches into it).
+        await page.FillAsync("#run-name input", "from-the-form");
+        await page.FillAsync("#run-command input", command);
+        await page.FillAsync("#run-gpus input", "1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
 
-        var row = page.Locator("table#runs tr[data-run]", new PageLocatorOptions { HasText = "from-the-form" });
-        var status = row.Locator("td.status");
+        var link = page.Locator("a[data-run]", new PageLocatorOptions { HasText = "from-the-form" });
+        var id = await link.GetAttributeAsync("data-run");
+        var status = page.GetByTestId($"run-status-{id}");
         await Expect(status).ToHaveTextAsync("WaitingForGpus");
         await FixtureScreenshot(page, "runs-submitted");
         (await alice.Client.Post($"runs/{holder}/stop")).Expect(HttpStatusCode.OK);
@@ -214,8 +218,8 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         await Expect(status).ToHaveTextAsync("Complete");
         Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"), "the page was reloaded");
 
-        await row.Locator("a").ClickAsync();
-        await Expect(page.Locator("#status")).ToHaveTextAsync("Complete");
+        await link.ClickAsync();
+        await Expect(page.GetByTestId("status")).ToHaveTextAsync("Complete");
         await Expect(page.Locator("#log")).ToContainTextAsync("hello-from-the-form");
         // Its metrics as a chart: one line for loss over the three steps, none for the step itself.
         var loss = page.Locator("figure.chart[data-series='loss']");
@@ -245,17 +249,89 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
 
         var page = await fixture.SignInAsync(alice);
         await page.GotoAsync("ui/repos/datasets");
-        await Expect(page.Locator($"table#repos tr[data-id='{raw}']")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("repos").Locator($"a[data-id='{raw}']")).ToBeVisibleAsync();
         await FixtureScreenshot(page, "repos");
 
         await page.GotoAsync($"ui/repos/models/{model}");
-        await Expect(page.Locator("table#versions tr[data-version='1']")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("versions").Locator("[data-version='1']")).ToBeVisibleAsync();
         // The model's version, made by the run from the uploaded dataset's version: two nodes, one arrow.
         await Expect(page.Locator("#lineage g.node")).ToHaveCountAsync(2);
         await Expect(page.Locator("#lineage g.node.uploaded")).ToHaveCountAsync(1);
         await Expect(page.Locator($"#lineage line.edge[data-run='{train}']")).ToHaveCountAsync(1);
         Assert.Equal(0, await page.Locator("[role=alert]").CountAsync());
         await FixtureScreenshot(page, "repo-lineage");
+    }
+
+    [Fact]
+    public async Task The_monitors_page_charts_an_evaluated_monitors_score_and_its_fired_alert_and_another_group_sees_none_of_it()
+    {
+        using var alice = await fixture.Live.NewTenantAsync();
+        using var bob = await fixture.Live.NewTenantAsync();
+        var (deployment, monitor) = await MonitoredDeploymentAsync(alice, "clf");
+        var (_, bobsMonitor) = await MonitoredDeploymentAsync(bob, "bobs-clf");
+
+        // 50 predictions as the imported deployment's own server logged them, and ground truth for them.
+        var random = new Random(1);
+        var now = DateTimeOffset.UtcNow;
+        var lines = new StringBuilder();
+        var truth = new StringBuilder("requestId,label\n");
+        for (var i = 0; i < 50; i++)
+        {
+            var (x0, x1) = MonitorSamples.Instance(random, 0);
+            var y = x0 > 0.5 ? 1 : 0;
+            lines.Append(CultureInfo.InvariantCulture, $$"""{"requestId": "r{{i}}", "at": "{{now.AddSeconds(i - 60):O}}", "inputs": [[{{x0}}, {{x1}}]], "outputs": [{{y}}]}""").Append('\n');
+            truth.Append(CultureInfo.InvariantCulture, $"r{i},{(i < 20 ? 1 - y : y)}\n");
+        }
+
+        (await alice.Client.SendRaw(HttpMethod.Post, $"deployments/{deployment}/predictions", lines.ToString(), "application/x-ndjson")).Expect(HttpStatusCode.OK);
+        (await alice.Client.SendRaw(HttpMethod.Post, $"monitors/{monitor}/groundtruth", truth.ToString(), "text/csv")).Expect(HttpStatusCode.OK);
+        // One health evaluation now: its scores, and the alert (requests >= 0) fires.
+        var evaluated = (await alice.Client.Post($"monitors/{monitor}/evaluate?component=health")).Expect(HttpStatusCode.OK).Items.Single()!;
+        Assert.NotEmpty(evaluated["scores"]!.AsObject());
+        Assert.Equal("firing", (await alice.Client.Get($"monitors/{monitor}/alerts")).Expect(HttpStatusCode.OK).Items.Single()!["state"]!.ToString());
+
+        var page = await fixture.SignInAsync(alice);
+        await page.GotoAsync("ui/monitors");
+        var card = page.Locator($"[data-monitor='{monitor}']");
+        // A chart per health score: the one evaluation, drawn as one point each.
+        var charts = card.Locator("figure.chart[data-series^='health: ']");
+        await Expect(charts.First).ToBeVisibleAsync();
+        Assert.Equal(await charts.CountAsync(), await card.Locator("figure.chart[data-series^='health: '] circle.point").CountAsync());
+        // The fired alert, with its state as a badge.
+        var alerts = card.GetByTestId($"alerts-{monitor}");
+        await Expect(alerts).ToContainTextAsync("traffic-seen");
+        await Expect(alerts.Locator(".status")).ToHaveTextAsync("firing");
+        await Expect(page.GetByTestId("monitors")).ToContainTextAsync(alice.User);
+        Assert.Equal(0, await page.Locator("[role=alert]").CountAsync());
+        await FixtureScreenshot(page, "monitors-alert");
+
+        // Bob, of another group, sees his own monitor (so the page has read its listing) and nothing of alice's.
+        var bobsPage = await fixture.SignInAsync(bob);
+        await bobsPage.GotoAsync("ui/monitors");
+        await Expect(bobsPage.Locator($"[data-monitor='{bobsMonitor}']")).ToBeVisibleAsync();
+        await Expect(bobsPage.Locator($"[data-monitor='{bobsMonitor}']")).ToContainTextAsync("No alerts.");
+        Assert.Equal(0, await bobsPage.Locator($"[data-monitor='{monitor}']").CountAsync());
+        var text = await bobsPage.ContentAsync();
+        Assert.DoesNotContain(monitor, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(alice.User, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("firing", text, StringComparison.Ordinal);
+        await FixtureScreenshot(bobsPage, "monitors-other-group");
+    }
+
+    /// <summary>An imported deployment of <paramref name="tenant"/>'s with a classification monitor on it whose health alert fires at its first evaluation.</summary>
+    private static async Task<(string Deployment, string Monitor)> MonitoredDeploymentAsync(Tenant tenant, string name)
+    {
+        var deployment = (await tenant.Client.Post("deployments/import", new { name, url = $"https://models.example.com/{name}" })).Expect(HttpStatusCode.Created)["id"];
+        var dataset = (await tenant.Client.Post("datasets", new { name = $"{name}-baseline" })).Expect(HttpStatusCode.Created)["id"];
+        (await tenant.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(7), 200))))).Expect(HttpStatusCode.Created);
+        var monitor = (await tenant.Client.Post("monitors", new
+        {
+            deployment,
+            modelType = "classification",
+            baseline = new { dataset = $"{name}-baseline" },
+            alerts = new[] { new { name = "traffic-seen", on = "health", conditions = new[] { new { metric = "requests", op = ">=", value = 0 } } } },
+        })).Expect(HttpStatusCode.Created)["id"];
+        return (deployment, monitor);
     }
 
     [Theory]
@@ -274,7 +350,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             (await alice.Submit("holder", 1)).Expect(HttpStatusCode.Created);
             var queued = (await alice.Submit("queued", 1)).Expect(HttpStatusCode.Created)["id"];
             await page.GotoAsync(path);
-            await Expect(page.Locator($"section[data-pool='{alice.Group}'] tr[data-id='{queued}'] td.position")).ToHaveTextAsync("1");
+            await Expect(page.Locator($"section[data-pool='{alice.Group}']").GetByTestId($"position-{queued}")).ToHaveTextAsync("1");
         }
         else
         {

@@ -4,7 +4,8 @@ namespace DKube.Abstractions.Monitors;
 /// A monitor as the API shows it. It is visible to whoever may see its deployment
 /// (<see cref="DeploymentOwner"/>, <see cref="Group"/>); <see cref="Owner"/> made it.
 /// <see cref="LastEvaluated"/> holds the end of each component's last live window;
-/// <see cref="Retrainings"/> the retraining runs its alerts started (the newest).
+/// <see cref="Retrainings"/> the retraining runs its alerts started (the newest);
+/// <see cref="LastError"/> why the last evaluation could not run (cleared by the next one that does).
 /// </summary>
 [GenerateSerializer]
 [Alias("dkube.monitor")]
@@ -26,4 +27,5 @@ public sealed record MonitorView(
     [property: Id(14)] IReadOnlyList<WebhookDelivery> Deliveries,
     [property: Id(15)] DateTimeOffset CreatedAt,
     [property: Id(16)] DateTimeOffset? ActiveSince,
-    [property: Id(17)] IReadOnlyList<MonitorRetraining>? Retrainings = null);
+    [property: Id(17)] IReadOnlyList<MonitorRetraining>? Retrainings = null,
+    [property: Id(18)] MonitorEvaluationError? LastError = null);

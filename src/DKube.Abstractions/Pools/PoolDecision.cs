@@ -10,7 +10,7 @@ public sealed record PoolDecision(
     [property: Id(0)] PoolOutcome Outcome,
     [property: Id(1)] Allocation? Allocation,
     [property: Id(2)] int? Position,
-    [property: Id(3)] DateTimeOffset? EstimatedStart,
+    // Id 3 was an estimated start that no caller read and that cost a replay of the queue; the pool view estimates.
     [property: Id(4)] string? RejectionCode,
     [property: Id(5)] string? Message,
     [property: Id(6)] QuotaUse? Quota = null);

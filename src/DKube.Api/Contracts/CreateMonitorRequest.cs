@@ -11,4 +11,5 @@ public sealed record CreateMonitorRequest(
     MonitorPerformanceRequest? Performance,
     MonitorHealthRequest? Health,
     IReadOnlyDictionary<string, MonitorThresholdRequest>? Thresholds,
-    IReadOnlyList<MonitorAlertRequest>? Alerts);
+    IReadOnlyList<MonitorAlertRequest>? Alerts,
+    string? Cluster = null);

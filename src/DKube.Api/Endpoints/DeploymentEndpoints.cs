@@ -71,6 +71,15 @@ public static class DeploymentEndpoints
         }).WithSummary("Stop every replica and forget the deployment.");
     }
 
+    /// <summary>A cluster named by a request must be registered (404 otherwise); none named is fine.</summary>
+    public static async Task RequireClusterAsync(string? cluster, IGrainFactory grains)
+    {
+        if (cluster is not null && !(await grains.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List()).Contains(cluster))
+        {
+            throw DomainException.NotFound("Cluster", cluster);
+        }
+    }
+
     /// <summary>The deployment, or 404 when missing or not visible to <paramref name="caller"/>.</summary>
     public static async Task<DeploymentView> VisibleAsync(string id, Caller caller, IGrainFactory grains)
     {
@@ -158,10 +167,7 @@ public static class DeploymentEndpoints
             .Range("model.version", request.Model?.Version, 1, int.MaxValue, required: false)
             .Text("description", request.Description, 2000)
             .ThrowIfInvalid();
-        if (request.Cluster is { } cluster && !(await grains.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List()).Contains(cluster))
-        {
-            throw DomainException.NotFound("Cluster", cluster);
-        }
+        await RequireClusterAsync(request.Cluster, grains);
 
         var (group, project) = await RepoAccess.PlaceAsync(caller, request.Group, request.Project, grains);
         var model = request.Model is { } asked ? await ResolveModelAsync(asked, caller, grains, directory, http.RequestAborted) : NoModel;

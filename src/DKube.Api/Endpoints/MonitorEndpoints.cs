@@ -35,10 +35,10 @@ public static class MonitorEndpoints
     {
         var monitors = api.MapGroup("/monitors").WithTags("Monitors").RequireCaller();
         monitors.MapPost("/", Create)
-            .WithSummary("Monitor a deployment: the baseline (a CSV in a dataset version) gives the schema (editable with `features`); drift, performance and health are evaluated on their schedules while the monitor is Active, alerts fire after N consecutive breaches; an alert's `webhook` is POSTed each firing and resolution, and its `retrain: {template, promote}` starts a run from the template when it fires (one at a time per alert) and, with `promote`, moves the deployment to the model version the run completes with (lineage: `trigger: {kind: monitor, id, cause: alert}`). 422 `baseline-not-csv`, `unknown-column`, `unknown-metric`, `invalid-threshold`, `invalid-retrain`, `webhook-not-allowed` (a webhook to a loopback, private or link-local address unless DKUBE_MONITOR_WEBHOOK_ALLOWED_HOSTS allows it). An `Idempotency-Key` header makes a retry reach the monitor the first attempt stored.");
+            .WithSummary("Monitor a deployment: the baseline (a CSV in a dataset version) gives the schema (editable with `features`); drift, performance and health are evaluated on their schedules while the monitor is Active, alerts fire after N consecutive breaches; an alert's `webhook` is POSTed each firing and resolution, and its `retrain: {template, promote}` starts a run from the template when it fires (one at a time per alert) and, with `promote`, moves the deployment to the model version the run completes with (lineage: `trigger: {kind: monitor, id, cause: alert}`). `cluster` (a registered one, else 404; default: an imported deployment's cluster) has a silo of that cluster compute the evaluations. 422 `baseline-not-csv`, `unknown-column`, `unknown-metric`, `invalid-threshold`, `invalid-retrain`, `webhook-not-allowed` (a webhook to a loopback, private or link-local address unless DKUBE_MONITOR_WEBHOOK_ALLOWED_HOSTS allows it). An `Idempotency-Key` header makes a retry reach the monitor the first attempt stored.");
         monitors.MapList(ResourceKinds.Monitor, "monitors");
         monitors.MapGet("/{id}", async (string id, HttpContext http, IGrainFactory grains) => TypedResults.Ok(await VisibleAsync(id, http.Caller(), grains)))
-            .WithSummary("A monitor: status, schema, schedules, thresholds, alerts with their state, when each component was last evaluated, the webhook deliveries (pending, delivered, failed, with attempts and the last error) and the retrainings its alerts started (`{run, alert, firedAt, state: starting|running|promoted|completed|failed, version, reason}`).");
+            .WithSummary("A monitor: status, schema, schedules, thresholds, alerts with their state, when each component was last evaluated, the webhook deliveries (pending, delivered, failed, with attempts and the last error) the retrainings its alerts started (`{run, alert, firedAt, state: starting|running|promoted|completed|failed, version, reason}`) and `lastError: {component, at, type: cluster-unavailable|evaluation-failed, message}` while evaluations cannot run (no silo of the monitor's `cluster` up), cleared by the next that does.");
         monitors.MapPost("/{id}/start", async (string id, HttpContext http, IGrainFactory grains) =>
             TypedResults.Ok(await (await OwnedAsync(id, http.Caller(), grains)).Start()))
             .WithSummary("Active: each component is evaluated every `everyMinutes` (durable reminders that survive restarts).");
@@ -55,7 +55,7 @@ public static class MonitorEndpoints
                 var results = await (await OwnedAsync(id, http.Caller(), grains)).Evaluate(component);
                 return TypedResults.Ok(new ItemsPage<MonitorResult>(results, null));
             })
-            .WithSummary("Evaluate now, whatever the schedule: every component, or the one named by `?component=drift|performance|health`, over the live window since its last evaluation. Answers the results stored (alerts are stepped as on a schedule).");
+            .WithSummary("Evaluate now, whatever the schedule: every component, or the one named by `?component=drift|performance|health`, over the live window since its last evaluation. Answers the results stored (alerts are stepped as on a schedule); 503 `cluster-unavailable` when no silo of the monitor's `cluster` is up.");
         monitors.MapPost("/{id}/clone", Clone)
             .WithSummary("A new monitor (Ready) with the same baseline, schema edits, schedules, thresholds and alerts, optionally on another `deployment` or under another `name`.");
         monitors.MapDelete("/{id}", async (string id, HttpContext http, IGrainFactory grains) =>
@@ -72,7 +72,7 @@ public static class MonitorEndpoints
                 var next = results.Count == take ? results[^1].At.ToString("O", CultureInfo.InvariantCulture) : null;
                 return TypedResults.Ok(new ItemsPage<MonitorResult>(results, next));
             })
-            .WithSummary("The time series of evaluations, oldest first: `{at, kind, from, rows, scores: {feature or metric: {value, algorithm?, state}}}` after `since` (ISO 8601), of one `kind` if given, at most `limit` (500); `nextCursor` is the `since` of the next page.");
+            .WithSummary("The time series of evaluations, oldest first: `{at, kind, from, rows, scores: {feature or metric: {value, algorithm?, state}}}` and `computedOn: {cluster, silo}` (where it was computed) after `since` (ISO 8601), of one `kind` if given, at most `limit` (500); `nextCursor` is the `since` of the next page.");
         monitors.MapGet("/{id}/alerts", async (string id, int? limit, HttpContext http, IGrainFactory grains, IMonitorRecords records) =>
             {
                 await VisibleAsync(id, http.Caller(), grains);
@@ -129,10 +129,28 @@ public static class MonitorEndpoints
                 ?? new Dictionary<string, ThresholdSpec>(StringComparer.Ordinal),
             request.Alerts?.Select(a => new AlertSpec(a.Name!, a.On!,
                 a.Conditions!.Select(c => new AlertConditionSpec((c.Feature ?? c.Metric)!, c.Op!, c.Value!.Value)).ToList(), a.Breaches ?? 1, a.Webhook,
-                retrains.GetValueOrDefault(a.Name!))).ToList() ?? []);
+                retrains.GetValueOrDefault(a.Name!))).ToList() ?? [],
+            await ClusterAsync(request.Cluster, deployment, grains));
         var view = await grains.GetGrain<IMonitorGrain>(IdempotencyKey.IdFor(idempotencyKey, "m", caller.Name))
             .Create(spec, caller.Name, deployment.Owner, deployment.Group, deployment.Project);
         return TypedResults.Created($"{DKubeApi.BasePath}/monitors/{view.Id}", view);
+    }
+
+    /// <summary>
+    /// Where the monitor computes: the cluster asked (a registered one, else 404), else an imported
+    /// deployment's cluster (the import names where its monitors compute), else none: the
+    /// monitor's own silo. A served deployment's cluster is where its replicas run, which any
+    /// silo reaches through that cluster's agent; its monitors need no silo of it.
+    /// </summary>
+    private static async Task<string?> ClusterAsync(string? asked, DeploymentView deployment, IGrainFactory grains)
+    {
+        if (asked is null)
+        {
+            return deployment.ImportedUrl is null ? null : deployment.Spec.Cluster;
+        }
+
+        await DeploymentEndpoints.RequireClusterAsync(asked, grains);
+        return asked;
     }
 
     private static async Task<Created<MonitorView>> Clone(string id, CloneMonitorRequest? request, HttpContext http, IGrainFactory grains)
@@ -231,6 +249,7 @@ public static class MonitorEndpoints
         var validator = new RequestValidator()
             .Text("name", request.Name, 200)
             .Text("deployment", request.Deployment, 200, required: true)
+            .Text("cluster", request.Cluster, RequestValidator.MaxNameLength)
             .Check(modelType is MonitorKinds.Classification or MonitorKinds.Regression, "modelType", "must be classification or regression.")
             .Check(request.Baseline is not null, "baseline", "is required: {dataset, version?, predictionColumn?, labelColumn?, file?}.")
             .Text("baseline.dataset", request.Baseline?.Dataset, 200, required: request.Baseline is not null)

@@ -19,12 +19,14 @@ namespace DKube.Grains.Monitors;
 /// <c>DKube.Monitoring</c>, appends the result to the time series, steps each alert of that
 /// component (<see cref="AlertMachine"/>) and, for a firing or resolution, records it, publishes it
 /// on the <c>monitors</c> feed and hands it to the <see cref="WebhookSender"/> (off this turn).
-/// The baseline's columns are read once per activation and kept in memory.
+/// The baseline's columns are read once per activation and kept in memory. A monitor that names a
+/// cluster (<see cref="MonitorSpec.Cluster"/>) has the scoring done by that cluster's
+/// <see cref="MonitorWorkerGrain"/> on a silo of it, and keeps the rest (state, schedule, alerts) here.
 /// </summary>
 public sealed partial class MonitorGrain(
     [PersistentState("monitor")] IPersistentState<MonitorState> state,
     BaselineReader baselines,
-    IPredictionLog predictions,
+    MonitorComputation computation,
     IMonitorRecords records,
     WebhookSender webhooks,
     WebhookPolicy webhookPolicy,
@@ -202,9 +204,10 @@ public sealed partial class MonitorGrain(
         {
             await EvaluateAsync(component);
         }
-        catch (Exception e) when (e is not DomainException)
+        catch (Exception e) when (e is not DomainException || e is DomainException { Kind: ErrorKind.Unavailable })
         {
-            // The next tick tries again; a reminder that throws would only be retried by Orleans the same way.
+            // The next tick tries again (a cluster without a silo up is in the view's lastError); a
+            // reminder that throws would only be retried by Orleans the same way.
             logger.LogWarning(e, "Scheduled {Component} evaluation of monitor {Monitor} failed", component, Id);
         }
     }
@@ -224,45 +227,25 @@ public sealed partial class MonitorGrain(
             return null;
         }
 
+        var work = new MonitorWork(Id, view.Spec, component, from, now, deployment);
         MonitorResult result;
-        switch (component)
+        if (view.Spec.Cluster is not { } cluster)
         {
-            case MonitorKinds.Drift:
+            var baseline = component == MonitorKinds.Health ? null : await BaselineAsync();
+            if (component != MonitorKinds.Health && baseline is null)
             {
-                if (await BaselineAsync() is not { } baseline)
-                {
-                    return null;
-                }
-
-                var rows = await LiveRowsAsync(view.Spec.Deployment, from, now, baseline.Schema);
-                var scores = MonitorScoring.Drift(baseline.Schema, baseline.Table, MonitorScoring.LiveTable(baseline.Schema, rows), view.Spec.Schedule.Algorithm, view.Spec.Thresholds);
-                result = new MonitorResult(now, component, scores, from, rows.Count);
-                break;
+                return null;
             }
 
-            case MonitorKinds.Performance:
-            {
-                if (await BaselineAsync() is not { } baseline)
-                {
-                    return null;
-                }
-
-                var pairs = await LabelledPairsAsync(view, from, now, baseline.Schema);
-                var metrics = view.Spec.Schedule.Metrics;
-                result = new MonitorResult(now, component, MonitorScoring.Performance(view.Spec.ModelType, metrics, pairs, view.Spec.Thresholds), from, pairs.Count);
-                break;
-            }
-
-            default:
-            {
-                var window = now - from;
-                var buckets = window > TimeSpan.Zero
-                    ? await predictions.StatsAsync(view.Spec.Deployment, from, now, window)
-                    : [];
-                var replicas = await ReplicaUsageAsync(deployment);
-                result = new MonitorResult(now, component, MonitorScoring.Health(buckets, window, replicas, view.Spec.Thresholds), from, buckets.Sum(b => b.Requests));
-                break;
-            }
+            result = await computation.ComputeAsync(work, () => Task.FromResult(baseline!.Value));
+        }
+        else if (await ComputeOnClusterAsync(cluster, work) is { } computed)
+        {
+            result = computed;
+        }
+        else
+        {
+            return null;
         }
 
         await records.AppendResultAsync(Id, result);
@@ -312,6 +295,7 @@ public sealed partial class MonitorGrain(
             Alerts = view.Alerts.Select(a => alertStates[a.Alert]).ToList(),
             Deliveries = kept,
             Retrainings = WithRetrainings(view, events),
+            LastError = null,
         });
         foreach (var alertEvent in events)
         {
@@ -330,79 +314,40 @@ public sealed partial class MonitorGrain(
     }
 
     /// <summary>
-    /// What each replica uses now, from the executors' utilization samples that the deployment's
-    /// group keeps (the figures of <c>GET /utilization</c>): a replica with a transformer counts both
-    /// its workloads. A replica not sampled yet (starting, or its executor's sample expired) is left out.
+    /// The evaluation computed by the worker of the monitor's cluster, on a silo of it; null when
+    /// the baseline cannot be read there any more (the monitor is in Error, as it would be here).
+    /// When no silo of the cluster is up, or the call fails on its way, the monitor records why
+    /// (<see cref="MonitorView.LastError"/>, state unchanged) and throws: a manual evaluation
+    /// answers it, a scheduled one is tried again at the next tick.
     /// </summary>
-    private async Task<IReadOnlyList<WorkloadUsage>> ReplicaUsageAsync(DeploymentView deployment)
+    private async Task<MonitorResult?> ComputeOnClusterAsync(string cluster, MonitorWork work)
     {
-        if (deployment.ReplicaList.Count == 0)
+        try
         {
-            return [];
+            return await GrainFactory.GetGrain<IMonitorWorkerGrain>(cluster).Compute(work);
         }
-
-        var sampled = (await GrainFactory.GetGrain<IGroupUtilizationGrain>(deployment.Group).Get()).Workloads
-            .ToDictionary(w => w.WorkloadId, StringComparer.Ordinal);
-        var replicas = new List<WorkloadUsage>();
-        foreach (var replica in deployment.ReplicaList)
+        catch (DomainException e) when (e.Kind == ErrorKind.Unavailable)
         {
-            var used = new[] { replica.WorkloadId, replica.TransformerId }.OfType<string>().Select(sampled.GetValueOrDefault).OfType<WorkloadUsage>().ToList();
-            if (used.Count > 0)
-            {
-                replicas.Add(used[0] with { CpuCores = used.Sum(u => u.CpuCores), MemoryBytes = used.Sum(u => u.MemoryBytes) });
-            }
+            await RecordErrorAsync(work.Component, e.Code, e.Message);
+            throw;
         }
-
-        return replicas;
+        catch (DomainException e)
+        {
+            await FailAsync($"the baseline cannot be read: {e.Message}");
+            return null;
+        }
+        catch (Exception e)
+        {
+            await RecordErrorAsync(work.Component, "evaluation-failed", $"Cluster '{cluster}' could not compute the evaluation: {e.Message}");
+            throw new DomainException(ErrorKind.Unavailable, "evaluation-failed", $"Cluster '{cluster}' could not compute the {work.Component} evaluation ({e.GetType().Name}); the next scheduled evaluation tries again.");
+        }
     }
 
-    /// <summary>The instances the deployment was asked in <c>[from, to)</c>, the newest <see cref="MonitorOptions.MaxLiveRequests"/> requests.</summary>
-    private async Task<List<LiveRow>> LiveRowsAsync(string deployment, DateTimeOffset from, DateTimeOffset to, FeatureSchema schema)
+    private async Task RecordErrorAsync(string component, string type, string message)
     {
-        var inputs = ModelInputs(schema);
-        var rows = new List<LiveRow>();
-        await foreach (var record in predictions.ReadNewestAsync(deployment, from, to, options.MaxLiveRequests))
-        {
-            rows.AddRange(PredictionBodies.Rows(record, inputs));
-        }
-
-        return rows;
-    }
-
-    /// <summary>
-    /// The columns a positional instance (<c>[[x0, x1]]</c>) fills, in the baseline's order: the
-    /// inputs, and inputs the user chose not to monitor (<c>use: false</c>), which the model still takes.
-    /// </summary>
-    private static List<string> ModelInputs(FeatureSchema schema) =>
-        schema.Columns.Where(c => c.Role is ColumnRole.Input or ColumnRole.Ignored).Select(c => c.Name).ToList();
-
-    /// <summary>Ground truth received in <c>[from, to)</c> joined to the predictions of the lookback window by request id.</summary>
-    private async Task<List<(string Truth, string Predicted)>> LabelledPairsAsync(MonitorView view, DateTimeOffset from, DateTimeOffset to, FeatureSchema schema)
-    {
-        var labels = await records.ReadGroundTruthAsync(Id, from, to);
-        if (labels.Count == 0)
-        {
-            return [];
-        }
-
-        var wanted = labels.ToDictionary(l => l.RequestId, l => l.Label, StringComparer.Ordinal);
-        var pairs = new List<(string, string)>();
-        var inputs = ModelInputs(schema);
-        await foreach (var record in predictions.ReadLabelledAsync(view.Spec.Deployment, Id, from, to, to - options.GroundTruthLookback, to))
-        {
-            var rows = PredictionBodies.Rows(record, inputs);
-            for (var i = 0; i < rows.Count; i++)
-            {
-                // A request of one instance is labelled by its id; an instance of a batch by id#n (its id as a row).
-                var label = wanted.TryGetValue(rows[i].Id, out var byRow) ? byRow : rows.Count > 1 && i == 0 && wanted.TryGetValue(record.RequestId, out var byRequest) ? byRequest : null;
-                if (label is not null && rows[i].Prediction is { } predicted)
-                {
-                    pairs.Add((label, predicted));
-                }
-            }
-        }
-
-        return pairs;
+        logger.LogWarning("Monitor {Monitor} could not evaluate {Component}: {Message}", Id, component, message);
+        await SaveAsync(View with { LastError = new MonitorEvaluationError(component, time.GetUtcNow(), type, message) });
+        await PublishViewAsync();
     }
 
     /// <summary>The baseline's schema and columns, read once per activation; null (and the monitor in Error) when it cannot be read any more.</summary>

@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using System.Text.Json;
 using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Common;
 using DKube.Abstractions.Live;
 using DKube.Abstractions.Pools;
 using DKube.Abstractions.Workloads;
@@ -10,7 +11,10 @@ using DKube.Grains.Persistence;
 using DKube.Abstractions.Tenancy;
 using DKube.Grains.Telemetry;
 using DKube.Grains.Tenancy;
+using DKube.Grains.Workloads;
 using DKube.Scheduling;
+using DKube.Storage.Grains;
+using DKube.Storage.ReadModel;
 using Microsoft.Extensions.Logging;
 
 namespace DKube.Grains.Pools;
@@ -23,10 +27,16 @@ namespace DKube.Grains.Pools;
 /// sweep of waiting workloads asks again if that gives up). It is reentrant so that decisions
 /// made while a write is in flight share the next write (group commit); a decision is computed
 /// without awaiting (cluster nodes are fetched before it starts), so interleaving never splits one.
+/// The queue is stored as one row per waiting request beside the state (<see cref="PoolState"/>):
+/// a write carries the entries changed since the last one, and activation reads the queue back in order.
+/// Its running set is stored too, so an activation after a silo died also checks, once, that each
+/// holder of its GPUs still wants them (<see cref="RecoverHoldersAsync"/>).
 /// </summary>
 [Reentrant]
 public sealed class GroupPoolGrain(
     [PersistentState("pool")] IPersistentState<PoolState> state,
+    QueueEntryStore entries,
+    ReadModelWriter readModel,
     DKubeMetrics metrics,
     QuotaDefaults quotas,
     ILiveEvents live,
@@ -38,29 +48,91 @@ public sealed class GroupPoolGrain(
     private GroupPool _pool = new(0, Scheduling.QueuePolicy.BestEffortFifo, PoolDefaults.MaxHeadAge, []);
     private CoalescedWriter? _writer;
 
+    // The waiting requests' kind and visibility (the running ones' are in the state), and the
+    // queue changes not yet written: an id to its entry to store, or to null to remove it.
+    private readonly Dictionary<string, (string Kind, bool OwnerOnly)> _waiting = new(StringComparer.Ordinal);
+    private Dictionary<string, QueueEntryRow?> _unwritten = new(StringComparer.Ordinal);
+
     private string Group => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (state.State.SnapshotJson is { } json)
         {
-            _pool = GroupPool.Restore(JsonSerializer.Deserialize<GroupPoolSnapshot>(json, Json)!);
+            var snapshot = JsonSerializer.Deserialize<GroupPoolSnapshot>(json, Json)!;
+            var queue = new List<QueuedRequest>();
+            foreach (var row in await entries.LoadAsync(Group, cancellationToken))
+            {
+                var entry = JsonSerializer.Deserialize<StoredQueueEntry>(row.Payload, Json)!;
+                queue.Add(entry.Waiting);
+                _waiting[row.Id] = (entry.Kind, entry.OwnerOnly);
+            }
+
+            // A state stored before the queue had its table: its queue moves there with the next write.
+            foreach (var waiting in snapshot.Queue)
+            {
+                var id = waiting.Request.Id;
+                var kind = (state.State.Kinds.Remove(id, out var k) ? k : "run", state.State.OwnerOnly.Remove(id));
+                _waiting[id] = kind;
+                _unwritten[id] = EntryOf(waiting, kind.Item1, kind.Item2);
+            }
+
+            _pool = GroupPool.Restore(snapshot with { Queue = [.. snapshot.Queue, .. queue] });
         }
 
         _pool.QueueQuota = EffectiveQueueQuota();
 
         ApplyClusters(await FetchClustersAsync(state.State.Clusters));
+        await RecoverHoldersAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The running set as stored may hold GPUs for workloads that no longer take them up: one that
+    /// ended while its release was lost with a dead silo (its end is stored, its <see cref="Release"/>
+    /// never came), or one the pool admitted whose notice was lost (it still waits, Allocation null).
+    /// Nothing else frees those without the reconciler's sweep, and a one-GPU pool would admit
+    /// nothing more. So each activation reads, once, the stored status of its holders (one query on
+    /// the read model, no grain call on this turn) and asks those to recover, off this turn: an
+    /// ended one releases its GPUs (here and on its cluster), a waiting one asks again and is
+    /// answered its admission. Holders that are starting or running are their executor's to end.
+    /// </summary>
+    private async Task RecoverHoldersAsync(CancellationToken cancellationToken)
+    {
+        var holders = _pool.Running.Select(a => a.Request.Id).ToList();
+        if (holders.Count == 0)
+        {
+            return;
+        }
+
+        var statuses = await readModel.StatusesAsync([ResourceKinds.Run, ResourceKinds.Ide], holders, cancellationToken);
+        var stale = statuses
+            .Where(s => Enum.TryParse<WorkloadStatus>(s.Value.Status, out var status)
+                        && (status.IsFinal() || status is WorkloadStatus.Queued or WorkloadStatus.WaitingForGpus))
+            .Select(s => s.Key)
+            .ToList();
+        if (stale.Count > 0)
+        {
+            logger.LogInformation("Pool {Group} asks {Count} of its GPU holders that no longer run to recover", Group, stale.Count);
+            var grains = GrainFactory;
+            _ = Task.Run(() => WorkloadRecovery.RecoverEachAsync(grains, stale, PoolDefaults.RecoveryBudget, logger), CancellationToken.None);
+        }
     }
 
     public async Task<PoolDecision> Submit(PoolRequest request)
     {
-        // No start estimate: it replays the whole queue (O(n)) and no caller reads it; the pool view estimates.
+        // No start estimate: it replays the whole queue (O(n)); the pool view estimates.
+        var known = state.State.Kinds.ContainsKey(request.Id) || _waiting.ContainsKey(request.Id);
         var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow(), estimateStart: false);
-        if (decision is not RejectedDecision && state.State.Kinds.TryAdd(request.Id, request.Kind))
+        if (decision is not RejectedDecision && !known)
         {
-            if (request.OwnerOnly)
+            if (decision is QueuedDecision { Entry: var entry })
             {
-                state.State.OwnerOnly.Add(request.Id);
+                _waiting[request.Id] = (request.Kind, request.OwnerOnly);
+                _unwritten[request.Id] = EntryOf(new QueuedRequest(entry.Request, entry.EnqueuedAt), request.Kind, request.OwnerOnly);
+            }
+            else
+            {
+                Running(request.Id, request.Kind, request.OwnerOnly);
             }
 
             await SaveAsync();
@@ -74,9 +146,9 @@ public sealed class GroupPoolGrain(
 
         return decision switch
         {
-            AdmittedDecision admitted => new PoolDecision(PoolOutcome.Admitted, SchedulingMapper.ToAllocation(admitted.Admission.Placement), null, null, null, null),
-            QueuedDecision queued => new PoolDecision(PoolOutcome.Queued, null, queued.Entry.Position, queued.Entry.EstimatedStart, null, null),
-            RejectedDecision rejected => new PoolDecision(PoolOutcome.Rejected, null, null, null, CodeOf(rejected.Reason), rejected.Message,
+            AdmittedDecision admitted => new PoolDecision(PoolOutcome.Admitted, SchedulingMapper.ToAllocation(admitted.Admission.Placement), null, null, null),
+            QueuedDecision queued => new PoolDecision(PoolOutcome.Queued, null, queued.Entry.Position, null, null),
+            RejectedDecision rejected => new PoolDecision(PoolOutcome.Rejected, null, null, CodeOf(rejected.Reason), rejected.Message,
                 rejected.Breach is { } breach ? new QuotaUse(Group, breach.Quota, breach.Limit, breach.Use) : null),
             _ => throw new InvalidOperationException($"Unknown decision {decision}."),
         };
@@ -84,8 +156,14 @@ public sealed class GroupPoolGrain(
 
     public async Task Release(string id)
     {
-        var admitted = _pool.Release(id, time.GetUtcNow());
-        if (state.State.Kinds.Remove(id) | state.State.OwnerOnly.Remove(id) || admitted.Count > 0)
+        var waited = _waiting.Remove(id);
+        if (waited)
+        {
+            _unwritten[id] = null;
+        }
+
+        var admitted = Started(_pool.Release(id, time.GetUtcNow()));
+        if (waited | state.State.Kinds.Remove(id) | state.State.OwnerOnly.Remove(id) || admitted.Count > 0)
         {
             await SaveAsync();
         }
@@ -103,8 +181,9 @@ public sealed class GroupPoolGrain(
         _pool = Rebuild(gpus, state.State.Policy, state.State.MaxHeadAge);
         _pool.QueueQuota = EffectiveQueueQuota();
         ApplyClusters(fetched);
+        var admitted = Started(_pool.Running.Where(a => !before.Contains(a.Request.Id)).ToList());
         await SaveAsync();
-        Notify(_pool.Running.Where(a => !before.Contains(a.Request.Id)).ToList());
+        Notify(admitted);
     }
 
     public async Task SetQueueQuota(int? perUser, int? perGroup)
@@ -131,7 +210,7 @@ public sealed class GroupPoolGrain(
 
     public async Task RefreshClusters()
     {
-        var admitted = ApplyClusters(await FetchClustersAsync(state.State.Clusters));
+        var admitted = Started(ApplyClusters(await FetchClustersAsync(state.State.Clusters)));
         await SaveAsync();
         Notify(admitted);
     }
@@ -175,9 +254,39 @@ public sealed class GroupPoolGrain(
         return new PoolView(Group, size, used, free, state.State.Policy, queue, running, clusters);
     }
 
-    private string KindOf(string id) => state.State.Kinds.GetValueOrDefault(id, "run");
+    private string KindOf(string id) =>
+        state.State.Kinds.TryGetValue(id, out var kind) ? kind : _waiting.TryGetValue(id, out var waiting) ? waiting.Kind : "run";
 
-    private bool OwnerOnly(string id) => state.State.OwnerOnly.Contains(id);
+    private bool OwnerOnly(string id) => state.State.OwnerOnly.Contains(id) || (_waiting.TryGetValue(id, out var waiting) && waiting.OwnerOnly);
+
+    /// <summary>Records a request that holds GPUs now (its kind in the state, beside the running set).</summary>
+    private void Running(string id, string kind, bool ownerOnly)
+    {
+        state.State.Kinds[id] = kind;
+        if (ownerOnly)
+        {
+            state.State.OwnerOnly.Add(id);
+        }
+    }
+
+    /// <summary>Moves requests the pool admitted out of the queue's table and into the running set; returns them.</summary>
+    private IReadOnlyList<Admission> Started(IReadOnlyList<Admission> admitted)
+    {
+        foreach (var admission in admitted)
+        {
+            var id = admission.Request.Id;
+            if (_waiting.Remove(id, out var waiting))
+            {
+                _unwritten[id] = null;
+                Running(id, waiting.Kind, waiting.OwnerOnly);
+            }
+        }
+
+        return admitted;
+    }
+
+    private QueueEntryRow EntryOf(QueuedRequest waiting, string kind, bool ownerOnly) =>
+        new(waiting.Request.Id, ++state.State.QueueSeq, JsonSerializer.SerializeToUtf8Bytes(new StoredQueueEntry(waiting, kind, ownerOnly), Json));
 
     /// <summary>
     /// The nodes of the clusters the group draws on (<paramref name="listed"/>, or every registered
@@ -240,17 +349,41 @@ public sealed class GroupPoolGrain(
     private async Task SaveAsync()
     {
         metrics.Pool(Group, _pool.Size, _pool.Used, _pool.QueueLength);
-        _writer ??= new CoalescedWriter(
-            () =>
-            {
-                // The snapshot is taken when the write starts, so it holds every change made so far.
-                state.State.SnapshotJson = JsonSerializer.Serialize(_pool.Snapshot(), Json);
-                return state.WriteStateAsync();
-            },
-            DeactivateOnIdle);
+        _writer ??= new CoalescedWriter(WriteAsync, DeactivateOnIdle);
         await _writer.WriteAsync();
         // The figures as they are once stored (a reentrant turn may have changed them meanwhile: newer is fine).
         await live.Publish(LiveTopics.Pools, LiveScope.OfGroup(Group), new PoolFigures(Group, _pool.Size, _pool.Used, _pool.Free, _pool.QueueLength));
+    }
+
+    /// <summary>
+    /// One write: the state as it is when the write starts (so it holds every change made so far)
+    /// and the queue entries changed since the last write, in one transaction.
+    /// </summary>
+    private async Task WriteAsync()
+    {
+        state.State.SnapshotJson = JsonSerializer.Serialize(_pool.Snapshot(includeQueue: false), Json);
+        var changes = _unwritten;
+        _unwritten = new(StringComparer.Ordinal);
+        state.State.QueueChanges([.. changes.Values.OfType<QueueEntryRow>()], [.. changes.Where(c => c.Value is null).Select(c => c.Key)]);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored: the changes go into the next write, under any made since (those are newer),
+            // so a later write that succeeds before the grain deactivates never leaves them out.
+            foreach (var (id, change) in changes)
+            {
+                _unwritten.TryAdd(id, change);
+            }
+
+            throw;
+        }
+        finally
+        {
+            state.State.QueueChanges([], []);
+        }
     }
 
     private static string CodeOf(RejectionReason reason) => reason switch

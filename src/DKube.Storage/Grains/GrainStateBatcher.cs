@@ -10,7 +10,7 @@ namespace DKube.Storage.Grains;
 /// <summary>
 /// The silo-wide group commit of grain state: writes of any number of grains queue here and are
 /// flushed together, each flush one transaction with one multi-row statement for the states and
-/// one per kind of read-model row. A write's task completes only after its flush committed, so
+/// one per kind of read-model row (and of pool queue entry). A write's task completes only after its flush committed, so
 /// the caller (and the client a grain answers) is told only what is stored. While a flush is in
 /// flight the next one fills, so the batch grows with the load instead of the latency.
 /// </summary>
@@ -200,6 +200,7 @@ public sealed class GrainStateBatcher : IAsyncDisposable
             await ReadModelSql.UpsertGroupAsync(connection, transaction, group, CancellationToken.None);
         }
 
+        await QueueEntryStore.WriteAsync(connection, transaction, _serviceId, stored);
         if (stored.Any(p => p.TouchesCallers))
         {
             await ReadModelSql.NotifyCallersChangedAsync(connection, transaction, CancellationToken.None);

@@ -23,6 +23,7 @@ public static class GrainStorageRegistration
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             sp.GetRequiredService<ILogger<GrainStateBatcher>>()));
+        services.AddSingleton<QueueEntryStore>();
         services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new BatchedGrainStorage(
             sp.GetRequiredService<GrainStateBatcher>(),
             sp.GetRequiredService<NpgsqlDataSource>(),

@@ -22,8 +22,15 @@ public sealed class Projection
 
     internal List<GroupRow> Groups { get; } = [];
 
+    internal List<(string Pool, QueueEntryRow Row)> QueueEntries { get; } = [];
+
+    internal List<(string Pool, string Id)> RemovedQueueEntries { get; } = [];
+
+    internal List<string> ClearedQueues { get; } = [];
+
     internal bool IsEmpty => Resources.Count == 0 && RemovedResources.Count == 0 && Claims.Count == 0 && Releases.Count == 0
-        && Users.Count == 0 && Groups.Count == 0 && AddedContents.Count == 0 && ClearedRepos.Count == 0;
+        && Users.Count == 0 && Groups.Count == 0 && AddedContents.Count == 0 && ClearedRepos.Count == 0
+        && QueueEntries.Count == 0 && RemovedQueueEntries.Count == 0 && ClearedQueues.Count == 0;
 
     /// <summary>Whether the callers (token look-ups) may have changed: users, roles, memberships.</summary>
     internal bool TouchesCallers => Users.Count > 0 || Groups.Count > 0;
@@ -90,6 +97,27 @@ public sealed class Projection
     public Projection Group(string name, int gpus, IReadOnlyList<string> clusters, IReadOnlyCollection<string> members, DateTimeOffset createdAt)
     {
         Groups.Add(new GroupRow(name, gpus, clusters, members, createdAt));
+        return this;
+    }
+
+    /// <summary>Inserts or replaces a waiting request of <paramref name="pool"/>'s queue (<see cref="QueueEntryStore"/>).</summary>
+    public Projection QueueEntry(string pool, QueueEntryRow row)
+    {
+        QueueEntries.Add((pool, row));
+        return this;
+    }
+
+    /// <summary>Removes a request from <paramref name="pool"/>'s queue (nothing if it is not there).</summary>
+    public Projection RemoveQueueEntry(string pool, string id)
+    {
+        RemovedQueueEntries.Add((pool, id));
+        return this;
+    }
+
+    /// <summary>Removes <paramref name="pool"/>'s whole queue (its state is cleared).</summary>
+    public Projection ClearQueue(string pool)
+    {
+        ClearedQueues.Add(pool);
         return this;
     }
 }

@@ -5,7 +5,7 @@ using NpgsqlTypes;
 
 namespace DKube.Storage.Monitors;
 
-/// <summary>Monitors' results, alert history and ground truth in PostgreSQL (migration 0031).</summary>
+/// <summary>Monitors' results, alert history and ground truth in PostgreSQL (migrations 0031, 0042).</summary>
 public sealed class PostgresMonitorRecords(NpgsqlDataSource dataSource) : IMonitorRecords
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -13,20 +13,21 @@ public sealed class PostgresMonitorRecords(NpgsqlDataSource dataSource) : IMonit
     public async Task AppendResultAsync(string monitor, MonitorResult result, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "INSERT INTO dkube_monitor_results (monitor, at, kind, from_at, rows_seen, scores) VALUES (@m, @at, @kind, @from, @rows, @scores)");
+            "INSERT INTO dkube_monitor_results (monitor, at, kind, from_at, rows_seen, scores, computed_on) VALUES (@m, @at, @kind, @from, @rows, @scores, @on)");
         command.Parameters.AddWithValue("m", monitor);
         command.Parameters.AddWithValue("at", result.At.UtcDateTime);
         command.Parameters.AddWithValue("kind", result.Kind);
         command.Parameters.AddWithValue("from", result.From.UtcDateTime);
         command.Parameters.AddWithValue("rows", result.Rows);
         command.Parameters.AddWithValue("scores", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(result.Scores, Json));
+        command.Parameters.Add(new NpgsqlParameter("on", NpgsqlDbType.Jsonb) { Value = result.ComputedOn is { } on ? JsonSerializer.Serialize(on, Json) : DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<MonitorResult>> ReadResultsAsync(string monitor, DateTimeOffset? since, string? kind, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT at, kind, scores::text, from_at, rows_seen FROM dkube_monitor_results
+            SELECT at, kind, scores::text, from_at, rows_seen, computed_on::text FROM dkube_monitor_results
             WHERE monitor = @m AND (@since::timestamptz IS NULL OR at > @since) AND (@kind::text IS NULL OR kind = @kind)
             ORDER BY at, seq LIMIT @limit
             """);
@@ -39,7 +40,8 @@ public sealed class PostgresMonitorRecords(NpgsqlDataSource dataSource) : IMonit
         while (await reader.ReadAsync(cancellationToken))
         {
             var scores = JsonSerializer.Deserialize<Dictionary<string, MonitorScore>>(reader.GetString(2), Json) ?? [];
-            results.Add(new MonitorResult(At(reader, 0), reader.GetString(1), scores, At(reader, 3), reader.GetInt64(4)));
+            var computedOn = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize<MonitorProvenance>(reader.GetString(5), Json);
+            results.Add(new MonitorResult(At(reader, 0), reader.GetString(1), scores, At(reader, 3), reader.GetInt64(4), computedOn));
         }
 
         return results;

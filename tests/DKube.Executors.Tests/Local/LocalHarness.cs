@@ -19,7 +19,8 @@ internal sealed class LocalHarness : IAsyncDisposable
     public string StagingRoot => Path.Combine(Root, ".staging");
 
     /// <param name="runUidBase">Runs execute as their users' own accounts from this uid on (needs root, as CI runs).</param>
-    public LocalExecutor NewExecutor(RecordingSink? sink = null, int? runUidBase = null)
+    /// <param name="launcherPath">The launcher's interpreter; null keeps the executor's default (<c>/usr/bin/python3</c>).</param>
+    public LocalExecutor NewExecutor(RecordingSink? sink = null, int? runUidBase = null, string? launcherPath = null)
     {
         var options = new LocalExecutorOptions
         {
@@ -30,6 +31,8 @@ internal sealed class LocalHarness : IAsyncDisposable
             LogPollInterval = TimeSpan.FromMilliseconds(50),
             TimeLimitGrace = TimeSpan.FromSeconds(5),
         };
+        if (launcherPath is not null)
+            options.LauncherPath = launcherPath;
         var executor = new LocalExecutor(options, sink ?? Sink, TimeProvider.System, NullLogger<LocalExecutor>.Instance);
         _executors.Add(executor);
         return executor;

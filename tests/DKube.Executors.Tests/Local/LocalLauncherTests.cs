@@ -79,6 +79,27 @@ public sealed class LocalLauncherTests : IAsyncLifetime
         Assert.DoesNotContain(descriptors, l => l.Contains("pipe:", StringComparison.Ordinal) || l.Contains("socket:", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Without_the_launcher_interpreter_the_server_starts_runs_itself_each_in_its_own_session_and_their_ends_are_reported()
+    {
+        var executor = _harness.NewExecutor(launcherPath: Path.Combine(_harness.Root, "no-such-python3"));
+        var waiting = LocalHarness.Spec("echo ready > ready.txt; while [ ! -f go ]; do sleep 0.05; done; exit 3");
+        var quick = LocalHarness.Spec("echo fallback");
+
+        var pid = int.Parse(await executor.SubmitAsync(waiting, CancellationToken.None), CultureInfo.InvariantCulture);
+        await executor.SubmitAsync(quick, CancellationToken.None);
+        await Eventually.FileAsync(_harness.FileOf(waiting.Id, "ready.txt"));
+
+        // Forked by the server (through setsid, which execs in place): no launcher in between, yet a session of its own.
+        Assert.Equal(Environment.ProcessId, ParentOf(pid));
+        Assert.Equal(pid, ProcFs.ReadStat(pid)?.ProcessGroup);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(quick.Id)).State);
+        Assert.Contains("fallback", await File.ReadAllTextAsync(_harness.FileOf(quick.Id, "output.log")), StringComparison.Ordinal);
+        await File.WriteAllTextAsync(_harness.FileOf(waiting.Id, "go"), "go");
+        var final = await _harness.Sink.FinalAsync(waiting.Id);
+        Assert.Equal((ExecutionState.Failed, 3), (final.State, final.ExitCode));
+    }
+
     private static int ParentOf(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");

@@ -15,9 +15,15 @@ namespace DKube.Grains.Tests.Infrastructure;
 /// fresh database of the run's real PostgreSQL, and a <see cref="FakeTimeProvider"/> as the
 /// <see cref="TimeProvider"/> grains see, so ages and timeouts move only when a test says so.
 /// Tests share the cluster: each takes fresh grain keys (<see cref="NewKey"/>).
+/// A derived fixture may run several silos, each in an execution cluster of its own
+/// (DKUBE_SILO_CLUSTER): the first <c>silos</c> start with the cluster, any started later
+/// (<see cref="InProcessTestCluster.StartAdditionalSiloAsync()"/>) take the next cluster name.
 /// </summary>
-public sealed class GrainClusterFixture : IAsyncLifetime
+public class GrainClusterFixture : IAsyncLifetime
 {
+    private readonly int _silos;
+    private readonly IReadOnlyList<string>? _siloClusters;
+    private readonly Dictionary<string, string> _clusterOfSilo = [];
     private NpgsqlDataSource? _dataSource;
     private InProcessTestCluster? _cluster;
 
@@ -34,6 +40,18 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     /// <summary>Starts at the real time, so timestamps written to the database look ordinary.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public GrainClusterFixture()
+        : this(1, null)
+    {
+    }
+
+    /// <summary><paramref name="silos"/> silos at the start; <paramref name="siloClusters"/> the cluster of each silo in the order they start (null: the default).</summary>
+    protected GrainClusterFixture(int silos, IReadOnlyList<string>? siloClusters)
+    {
+        _silos = silos;
+        _siloClusters = siloClusters;
+    }
 
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Not started.");
 
@@ -52,7 +70,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         ConnectionString = await SharedPostgres.NewDatabaseAsync();
         await MigrationRunner.MigrateAsync(ConnectionString);
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
-        var options = new DKubeOptions
+        DKubeOptions OptionsFor(string siloName) => new()
         {
             DataDir = DataDir,
             Postgres = ConnectionString,
@@ -63,11 +81,13 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             RunUidBase = 0,
             // The monitor tests' webhooks listen on loopback, which webhooks may not reach unless allowed.
             MonitorWebhookAllowedHosts = "127.0.0.1",
+            SiloCluster = ClusterOf(siloName) ?? new DKubeOptions().SiloCluster,
         };
         var (dataSource, connectionString, time) = (_dataSource, ConnectionString, Time);
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSiloHost((_, host) =>
+        var builder = new InProcessTestClusterBuilder((short)_silos);
+        builder.ConfigureSiloHost((silo, host) =>
         {
+            var options = OptionsFor(silo.SiloName);
             host.Services.AddDKubeCore(options, dataSource);
             host.Services.AddDKubeExecution(options);
             // Chosen calls fail as if their silo died (tests of the workload path), one instance per silo.
@@ -90,7 +110,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
             host.Logging.SetMinimumLevel(LogLevel.Warning);
         });
-        builder.ConfigureSilo((_, silo) => silo.UseDKubeGrains(options, connectionString));
+        builder.ConfigureSilo((silo, siloBuilder) => siloBuilder.UseDKubeGrains(OptionsFor(silo.SiloName), connectionString));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         // Which registration wins depends on Orleans' own order: checked, not assumed.
@@ -98,6 +118,25 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             || Services.GetRequiredKeyedService<TimeProvider>(TimeProviderNames.Grains) != time)
         {
             throw new InvalidOperationException("The silo's clocks are not wired as this fixture means them to be.");
+        }
+    }
+
+    /// <summary>The cluster a silo runs in: the next of the fixture's names for a silo not seen before.</summary>
+    private string? ClusterOf(string siloName)
+    {
+        lock (_clusterOfSilo)
+        {
+            if (_siloClusters is null)
+            {
+                return null;
+            }
+
+            if (!_clusterOfSilo.TryGetValue(siloName, out var cluster))
+            {
+                _clusterOfSilo[siloName] = cluster = _siloClusters[_clusterOfSilo.Count];
+            }
+
+            return cluster;
         }
     }
 

@@ -22,12 +22,13 @@ public sealed class WorkloadWorld(GrainClusterFixture fixture, string cluster, s
     /// <summary>A folder of this test where runs may leave marks (each run appends a line per start).</summary>
     public string Marks { get; } = Directory.CreateDirectory(Path.Combine(fixture.DataDir, "marks", cluster)).FullName;
 
-    public static async Task<WorkloadWorld> CreateAsync(GrainClusterFixture fixture)
+    /// <summary>The world; its group's pool holds <paramref name="groupGpus"/> of the cluster's four GPUs.</summary>
+    public static async Task<WorkloadWorld> CreateAsync(GrainClusterFixture fixture, int groupGpus = 4)
     {
         var world = new WorkloadWorld(fixture, GrainClusterFixture.NewKey("c"), GrainClusterFixture.NewKey("g"));
         await fixture.Grains.GetGrain<IClusterGrain>(world.Cluster)
             .Register(new ClusterSpec(world.Cluster, ClusterKind.Local, [new NodeInfo("n1", 4, 8, 16, [])], new Dictionary<string, string>()));
-        await fixture.Grains.GetGrain<IGroupGrain>(world.Group).Create(4, [world.Cluster], null, null);
+        await fixture.Grains.GetGrain<IGroupGrain>(world.Group).Create(groupGpus, [world.Cluster], null, null);
         return world;
     }
 

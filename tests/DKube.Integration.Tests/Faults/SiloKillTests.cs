@@ -17,7 +17,20 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     private static readonly string[] Final = ["Complete", "Failed", "Stopped", "Error"];
 
     [Fact]
-    public async Task Every_acknowledged_submission_survives_a_silo_sigkill_mid_stream_and_runs_once()
+    public Task Every_acknowledged_submission_survives_a_silo_sigkill_mid_stream_and_runs_once() =>
+        StreamThroughKillAsync(groupGpus: 4, runGpus: 0, "echo ran-once", queues: false);
+
+    /// <summary>
+    /// The same with one-GPU runs through a one-GPU pool, so most acknowledged runs wait in the
+    /// pool's queue (rows beside its state) when the silo dies: they are still queued after it and
+    /// each runs once. No reconciler sweep during the test: only the stored queue (and the start-up
+    /// recovery every silo does) brings them back.
+    /// </summary>
+    [Fact]
+    public Task Every_acknowledged_queued_submission_is_still_queued_after_a_silo_sigkill_and_runs_once() =>
+        StreamThroughKillAsync(groupGpus: 1, runGpus: 1, "sleep 0.1; echo ran-once", queues: true);
+
+    private async Task StreamThroughKillAsync(int groupGpus, int runGpus, string command, bool queues)
     {
         var dataDir = ServerHandle.NewDataDir();
         try
@@ -30,7 +43,9 @@ public sealed class SiloKillTests(ITestOutputHelper output)
                 ["DATA_DIR"] = dataDir,
                 ["SILO_CLUSTER"] = Cluster,
                 ["SECRETS_KEY"] = Convert.ToBase64String(new byte[32]),
-                ["RECONCILE_SECONDS"] = "5",
+                ["RECONCILE_SECONDS"] = queues ? "3600" : "5",
+                // The stream may outpace the one-GPU pool by far more than a user's default queue quota.
+                ["QUOTA_QUEUED_PER_USER"] = "100000",
                 ["SILO_PORT"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
                 ["GATEWAY_PORT"] = FreePorts.Next().ToString(CultureInfo.InvariantCulture),
             };
@@ -46,17 +61,24 @@ public sealed class SiloKillTests(ITestOutputHelper output)
             using var op = new ApiClient(api.Url, ServerHandle.OperatorToken);
             await ProcessCluster.WaitReadyAsync(op, silos: 1, TimeSpan.FromSeconds(120));
             (await op.Post("clusters", new { name = Cluster, kind = "local", nodes = new[] { new { name = "n1", gpus = 4, cpus = 8, memoryGiB = 8 } } })).Expect(HttpStatusCode.Created);
-            (await op.Post("groups", new { name = Group, gpus = 4, clusters = new[] { Cluster } })).Expect(HttpStatusCode.Created);
+            (await op.Post("groups", new { name = Group, gpus = groupGpus, clusters = new[] { Cluster } })).Expect(HttpStatusCode.Created);
             var token = (await op.Post("users", new { name = "streamer" })).Expect(HttpStatusCode.Created)["token"];
             (await op.Put($"groups/{Group}/members/streamer")).Expect(HttpStatusCode.OK);
             using var user = op.As(token);
 
             // Four submitters side by side, so the silo's flushes hold several writes when it dies.
-            var body = new { name = "s", kind = "training", group = Group, gpus = 0, command = "echo ran-once" };
+            var body = new { name = "s", kind = "training", group = Group, gpus = runGpus, command };
             var loads = Enumerable.Range(0, 4).Select(_ => new SubmissionLoad(user, body, TimeSpan.FromMilliseconds(10))).ToList();
             try
             {
                 await Eventually.Until(() => Task.FromResult(loads.Sum(l => l.Acknowledged.Count)), n => n >= 100, what: "100 acknowledged submissions");
+                if (queues)
+                {
+                    var queued = (await op.Get($"groups/{Group}/pool")).Expect(HttpStatusCode.OK).Json["queue"]!.AsArray().Count;
+                    output.WriteLine($"{queued} waiting in the pool just before the kill");
+                    Assert.True(queued > 10, $"only {queued} runs waited in the pool: the test would not cover its queue");
+                }
+
                 first.KillHard();
                 var killedAt = DateTime.UtcNow;
                 var second = processes.Start("silo", silo);
@@ -101,7 +123,7 @@ public sealed class SiloKillTests(ITestOutputHelper output)
 
                     latest = current;
                     return current;
-                }, v => v.Count == acknowledged.Count && v.Values.All(r => Final.Contains(r["status"]!.ToString())), TimeSpan.FromSeconds(180),
+                }, v => v.Count == acknowledged.Count && v.Values.All(r => Final.Contains(r["status"]!.ToString())), TimeSpan.FromSeconds(queues ? 420 : 180),
                     "every acknowledged run present and ended");
             }
             catch (TimeoutException)
@@ -110,6 +132,19 @@ public sealed class SiloKillTests(ITestOutputHelper output)
                 output.WriteLine("Missing: " + string.Join(", ", acknowledged.Where(id => !latest.ContainsKey(id)).Select(id => $"{id} ({refused.GetValueOrDefault(id)})")));
                 output.WriteLine("Not ended: " + string.Join("; ", latest.Where(v => !Final.Contains(v.Value["status"]!.ToString()))
                     .Select(v => $"{v.Key} {v.Value["status"]} {v.Value["reason"]}")));
+                // What the pool holds them back with: the GPUs it counts as used, by whom, and who is next.
+                var pool = await op.Get($"groups/{Group}/pool");
+                if (pool.Status == HttpStatusCode.OK)
+                {
+                    var running = pool.Json["running"]!.AsArray().Select(r => $"{r!["id"]} ({latest.GetValueOrDefault(r["id"]!.ToString())?["status"]})");
+                    output.WriteLine($"Pool: used {pool.Json["used"]} of {pool.Json["size"]}, running [{string.Join(", ", running)}], " +
+                                     $"{pool.Json["queue"]!.AsArray().Count} queued, head [{string.Join(", ", pool.Json["queue"]!.AsArray().Take(5).Select(q => $"{q!["id"]} {q["reason"]}"))}]");
+                }
+                else
+                {
+                    output.WriteLine($"Pool: {pool.Status}");
+                }
+
                 throw;
             }
             var listed = await ListAllAsync(user);

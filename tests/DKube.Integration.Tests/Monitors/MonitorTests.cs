@@ -171,6 +171,66 @@ public sealed class MonitorTests(ServingFixture fixture)
         (await alice.Client.SendRaw(HttpMethod.Post, $"monitors/{id}/groundtruth", "nothing,here\n1,2\n", "text/csv")).ExpectProblem(HttpStatusCode.BadRequest);
     }
 
+    [Fact]
+    public async Task An_alert_that_retrains_with_promote_moves_the_deployment_to_the_new_version_with_the_alert_in_its_lineage()
+    {
+        using var alice = await fixture.NewTenantAsync();
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+        var model = await ServingFixture.TrainModelAsync(alice, "clf");
+        var deployment = (await alice.Client.Post("deployments", new { name = "clf", model = new { name = "clf" } })).Expect(HttpStatusCode.Created)["id"];
+        await ServingFixture.WaitForAsync(alice, deployment, "Running", ready: 1);
+        var dataset = (await alice.Client.Post("datasets", new { name = "retrain-data" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(9), BaselineRows))))).Expect(HttpStatusCode.Created);
+        // The retraining: a run template whose command (real sklearn) writes a new version of the deployed model.
+        var template = (await alice.Client.Post("templates", new
+        {
+            name = "retrain-clf", kind = "training", command = ServingFixture.TrainCommand, output = new { model = "clf" }, gpus = 0,
+        })).Expect(HttpStatusCode.Created)["id"];
+        var id = (await alice.Client.Post("monitors", new
+        {
+            deployment,
+            baseline = new { dataset = "retrain-data" },
+            alerts = new[]
+            {
+                new
+                {
+                    name = "busy", on = "health", conditions = new[] { new { metric = "requests", op = ">=", value = 20.0 } },
+                    retrain = new { template, promote = true },
+                },
+            },
+        })).Expect(HttpStatusCode.Created)["id"];
+
+        // Enough traffic through the gateway to breach the condition: the alert fires and starts the run.
+        var sent = await PredictAsync(http, alice, deployment, 20, shift: 0, seed: 5);
+        await LoggedAsync(alice, deployment, sent.Count);
+        var health = await EvaluateAsync(alice, id, "health");
+        Assert.True(health["scores"]!["requests"]!["value"]!.GetValue<double>() >= 20, health.ToJsonString());
+        Assert.Equal("firing", (await alice.Client.Get($"monitors/{id}/alerts")).Expect(HttpStatusCode.OK).Items.Single()!["state"]!.ToString());
+
+        // The run completes with version 2 and the deployment's rolling change moves to it.
+        var promoted = await Eventually.Until(() => alice.Client.Get($"monitors/{id}"),
+            r => r.Json["retrainings"]?.AsArray().SingleOrDefault()?["state"]?.ToString() is "promoted" or "failed", TimeSpan.FromMinutes(5), "the retraining promoted");
+        var retraining = promoted.Json["retrainings"]!.AsArray().Single()!;
+        Assert.True(retraining["state"]!.ToString() == "promoted", promoted.Text);
+        Assert.Equal(("busy", 2), (retraining["alert"]!.ToString(), retraining["version"]!.GetValue<int>()));
+        var run = retraining["run"]!.ToString();
+        var moved = await Eventually.Until(() => alice.Client.Get($"deployments/{deployment}"),
+            r => r.Json["model"]?["version"]?.GetValue<int>() == 2 && r["status"] == "Running", TimeSpan.FromMinutes(3), "the deployment on version 2");
+        Assert.Equal(model, moved.Json["model"]!["repoId"]!.ToString());
+        // The new version serves.
+        var (status, text, _) = await fixture.ServeAsync(http, alice.Client.Token, HttpMethod.Post, $"/serve/{deployment}/v1/models/clf:predict",
+            MonitorSamples.Body(MonitorSamples.Instance(new Random(6), 0)));
+        Assert.True(status == HttpStatusCode.OK, text);
+
+        // The version's lineage leads from the alert to the run that made it.
+        var version = (await alice.Client.Get($"models/{model}/versions/2")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(run, version["run"]!.ToString());
+        var trigger = version["lineage"]!["trigger"]!;
+        Assert.Equal(("monitor", id, "busy"), (trigger["kind"]!.ToString(), trigger["id"]!.ToString(), trigger["cause"]!.ToString()));
+        var parent = (await alice.Client.Get($"runs/{run}")).Expect(HttpStatusCode.OK).Json["parent"]!;
+        Assert.Equal(("monitor", id), (parent["kind"]!.ToString(), parent["id"]!.ToString()));
+    }
+
     /// <summary>Sends <paramref name="count"/> one-instance predictions through the gateway; returns each request id and the model's answer.</summary>
     private async Task<List<(string RequestId, string Prediction)>> PredictAsync(HttpClient http, Tenant tenant, string deployment, int count, double shift, int seed)
     {
