@@ -21,24 +21,24 @@ public static class PipelineSamples
         var gateRoot = gate ? ", gate: {parameterType: STRING}" : "";
         var gateTask = gate ? "\n            gate: {componentInputParameter: gate}" : "";
         var caching = cache ? "\n        cachingOptions: {enableCache: true}" : "";
-        return $$$"""
+        return """
             pipelineInfo: {name: three-steps}
             deploymentSpec:
               executors:
                 exec-produce:
                   container:
                     image: alpine
-                    command: [sh, -c, '{{{mark}}}sleep {{{sleep}}}; printf "%s\n" "$0" "$0" > "$1"; echo 2 > "$2"']
+                    command: [sh, -c, '@MARK@sleep @SLEEP@; printf "%s\n" "$0" "$0" > "$1"; echo 2 > "$2"']
                     args: ["{{$.inputs.parameters['text']}}", "{{$.outputs.artifacts['data'].path}}", "{{$.outputs.parameters['count'].output_file}}"]
                 exec-consume:
                   container:
                     image: alpine
-                    command: [sh, -c, '{{{mark}}}{{{wait}}}wc -l < "$0" | tr -d " " > "$2"; cat "$0" > "$3"; echo "n=$1" >> "$3"']
-                    args: ["{{$.inputs.artifacts['data'].path}}", "{{$.inputs.parameters['n']}}", "{{$.outputs.parameters['lines'].output_file}}", "{{$.outputs.artifacts['model'].path}}"{{{gateArg}}}]
+                    command: [sh, -c, '@MARK@@WAIT@wc -l < "$0" | tr -d " " > "$2"; cat "$0" > "$3"; echo "n=$1" >> "$3"']
+                    args: ["{{$.inputs.artifacts['data'].path}}", "{{$.inputs.parameters['n']}}", "{{$.outputs.parameters['lines'].output_file}}", "{{$.outputs.artifacts['model'].path}}"@GATEARG@]
                 exec-report:
                   container:
                     image: alpine
-                    command: [sh, -c, '{{{mark}}}echo "$0 lines; $(tail -n 1 "$1")" > "$2"']
+                    command: [sh, -c, '@MARK@echo "$0 lines; $(tail -n 1 "$1")" > "$2"']
                     args: ["{{$.inputs.parameters['lines']}}", "{{$.inputs.artifacts['model'].path}}", "{{$.outputs.parameters['summary'].output_file}}"]
             components:
               comp-produce:
@@ -50,7 +50,7 @@ public static class PipelineSamples
               comp-consume:
                 executorLabel: exec-consume
                 inputDefinitions:
-                  parameters: {n: {parameterType: NUMBER_INTEGER}{{{gateInput}}}}
+                  parameters: {n: {parameterType: NUMBER_INTEGER}@GATEINPUT@}
                   artifacts: {data: {artifactType: {schemaTitle: system.Dataset}}}
                 outputDefinitions:
                   parameters: {lines: {parameterType: STRING}}
@@ -63,18 +63,18 @@ public static class PipelineSamples
                 outputDefinitions:
                   parameters: {summary: {parameterType: STRING}}
             root:
-              inputDefinitions: {parameters: {text: {parameterType: STRING, defaultValue: hello}{{{gateRoot}}}}}
+              inputDefinitions: {parameters: {text: {parameterType: STRING, defaultValue: hello}@GATEROOT@}}
               dag:
                 tasks:
                   produce:
-                    componentRef: {name: comp-produce}{{{caching}}}
+                    componentRef: {name: comp-produce}@CACHING@
                     inputs: {parameters: {text: {componentInputParameter: text}}}
                   consume:
-                    componentRef: {name: comp-consume}{{{caching}}}
+                    componentRef: {name: comp-consume}@CACHING@
                     dependentTasks: [produce]
                     inputs:
                       parameters:
-                        n: {taskOutputParameter: {producerTask: produce, outputParameterKey: count}}{{{gateTask}}}
+                        n: {taskOutputParameter: {producerTask: produce, outputParameterKey: count}}@GATETASK@
                       artifacts: {data: {taskOutputArtifact: {producerTask: produce, outputArtifactKey: data}}}
                   report:
                     componentRef: {name: comp-report}
@@ -85,6 +85,14 @@ public static class PipelineSamples
                         lines: {taskOutputParameter: {producerTask: consume, outputParameterKey: lines}}
                         n: {taskOutputParameter: {producerTask: produce, outputParameterKey: count}}
                       artifacts: {model: {taskOutputArtifact: {producerTask: consume, outputArtifactKey: model}}}
-            """;
+            """
+            .Replace("@MARK@", mark, StringComparison.Ordinal)
+            .Replace("@SLEEP@", sleep, StringComparison.Ordinal)
+            .Replace("@WAIT@", wait, StringComparison.Ordinal)
+            .Replace("@GATEARG@", gateArg, StringComparison.Ordinal)
+            .Replace("@GATEINPUT@", gateInput, StringComparison.Ordinal)
+            .Replace("@GATEROOT@", gateRoot, StringComparison.Ordinal)
+            .Replace("@GATETASK@", gateTask, StringComparison.Ordinal)
+            .Replace("@CACHING@", caching, StringComparison.Ordinal);
     }
 }
