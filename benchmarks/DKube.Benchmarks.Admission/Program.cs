@@ -21,8 +21,15 @@ using Microsoft.Extensions.DependencyInjection;
 //          the HTTP figures of issue 10 side by side (see ApiFigures).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission tenants [phaseSeconds]
 //          tenant B's latency alone and while tenant A floods POST /runs, and A's share of 429s (see TenantFigures).
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission profile [requests] [batchSize]
+//          per request of POST /runs, runs:batch, GET /runs/{id}, GET /runs: commits, statements, grain calls, allocations, execs (see ProfileFigures).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission local [runs] [concurrency]
 //          local process starts per second straight through the LocalExecutor, beside `sh -c true` (see LocalStarts).
+if (args.Length > 0 && args[0] == "profile")
+{
+    return await ProfileFigures.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000, args.Length > 2 ? int.Parse(args[2]) : 1_000);
+}
+
 if (args.Length > 0 && args[0] == "local")
 {
     return await LocalStarts.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 2_000, args.Length > 2 ? int.Parse(args[2]) : 32);

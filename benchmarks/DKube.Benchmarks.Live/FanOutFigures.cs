@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Live;
 using DKube.Abstractions.Tenancy;
@@ -13,10 +11,14 @@ namespace DKube.Benchmarks.Live;
 
 /// <summary>
 /// N real SSE subscribers of <c>GET /feeds/events</c> on one embedded-default server, all members of
-/// the group an event is published for. Each event is published as a grain publishes (through
+/// the group an event is published for. The subscribers run in a second process (this program in
+/// <see cref="FanOutClients"/> mode), so their reading and JSON parsing neither shares the server's
+/// thread pool nor counts in its CPU and memory; both processes still share the machine's cores, so
+/// the load average is printed with each line. Each event is published as a grain publishes (through
 /// <see cref="ILiveEvents"/>: the hub grain, the process's observer, the feed) and carries its publish
 /// time, so every subscriber measures publish-to-receive. Two phases per N: a paced one (50 events/s,
-/// latency at a sustainable rate) and a burst (events/s the process delivers to all subscribers).
+/// latency at a sustainable rate) and a burst (events/s the server delivers to all subscribers, with
+/// the server's CPU time and allocations per delivery: the per-subscriber cost of the path).
 /// </summary>
 public static class FanOutFigures
 {
@@ -38,48 +40,43 @@ public static class FanOutFigures
         await grains.GetGrain<IGroupGrain>("bench-live").Create(1, ["bench-live"], null, null);
         var token = await grains.GetGrain<IUserGrain>("bench-live-user").Create([Roles.DataScientist]);
         await grains.GetGrain<IGroupGrain>("bench-live").AddMember("bench-live-user");
-        Console.WriteLine($"Live feed fan-out: {Environment.ProcessorCount} cores, server and subscribers in one process, embedded PostgreSQL");
+        Console.WriteLine($"Live feed fan-out: {Environment.ProcessorCount} cores, subscribers in a second process, embedded PostgreSQL; load average {LoadAverage()}");
+        Console.WriteLine("  N subs | paced 50 ev/s p50 / p99 ms | burst: deliveries/s  p99 ms  dropped  server CPU us/delivery  server B/delivery  clients CPU % | KiB/sub server, client | load 1/5/15 min");
 
+        await using var clients = ClientProcess.Start(server.Url, token);
         foreach (var n in subscriberCounts)
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = n + 16 }) { BaseAddress = server.Url, Timeout = Timeout.InfiniteTimeSpan };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            using var stop = new CancellationTokenSource();
-            var subscribers = new List<Subscriber>();
             var before = GC.GetTotalMemory(forceFullCollection: true);
-            for (var i = 0; i < n; i++)
-            {
-                subscribers.Add(await Subscriber.OpenAsync(http, stop.Token));
-            }
-
+            var clientBytes = double.Parse((await clients.AskAsync($"open {n}", "opened"))[1], CultureInfo.InvariantCulture);
             await WaitAsync(() => feed.Subscribers >= n, "every subscriber registered");
             var perSubscriber = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)n;
 
-            var paced = await PhaseAsync(live, subscribers, PacedEvents, PacedRate);
+            var paced = await PhaseAsync(live, clients, PacedEvents, PacedRate);
             var burstEvents = Math.Max(100, 100_000 / n);
-            var burst = await PhaseAsync(live, subscribers, burstEvents, rate: null);
-            await stop.CancelAsync();
-            await Task.WhenAll(subscribers.Select(s => s.Reading));
+            var burst = await PhaseAsync(live, clients, burstEvents, rate: null);
+            await clients.AskAsync("close", "closed");
+            await WaitAsync(() => feed.Subscribers == 0, "every subscriber gone");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{n,5} subscribers  paced {PacedRate} ev/s: p50={paced.P50,7:F1} ms p99={paced.P99,7:F1} ms  |  burst of {burstEvents}: {burst.Delivered,9:F0} deliveries/s ({burst.Delivered / n,6:F0} events/s each) p99={burst.P99,8:F1} ms, dropped {burst.Dropped}  |  {perSubscriber / 1024,6:F1} KiB/subscriber (server + client side)"));
+                $"{n,7} | {paced.P50,12:F1} / {paced.P99,7:F1}   | {burst.Delivered,18:F0} {burst.P99,7:F1} {burst.Dropped,8} {burst.CpuPerDelivery,22:F2} {burst.BytesPerDelivery,18:F0} {burst.ClientsCpu,13:F0} | {perSubscriber / 1024,10:F1}, {clientBytes / 1024,6:F1} | {LoadAverage()}"));
         }
     }
 
-    private static async Task<(double P50, double P99, double Delivered, int Dropped)> PhaseAsync(
-        ILiveEvents live, List<Subscriber> subscribers, int events, double? rate)
+    private sealed record PhaseFigures(double P50, double P99, double Delivered, int Dropped, double CpuPerDelivery, double BytesPerDelivery, double ClientsCpu);
+
+    private static async Task<PhaseFigures> PhaseAsync(ILiveEvents live, ClientProcess clients, int events, double? rate)
     {
         var marker = Guid.NewGuid().ToString("N");
-        foreach (var s in subscribers)
-        {
-            s.Reset(marker);
-        }
-
-        var started = Stopwatch.GetTimestamp();
+        await clients.AskAsync($"phase {marker} {events}", "ready");
+        var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.GetTimestamp();
         for (var i = 0; i < events; i++)
         {
             if (rate is { } r)
             {
-                var due = TimeSpan.FromSeconds(i / r) - Stopwatch.GetElapsedTime(started);
+                var due = TimeSpan.FromSeconds(i / r) - Stopwatch.GetElapsedTime(clock);
                 if (due > TimeSpan.Zero)
                 {
                     await Task.Delay(due);
@@ -91,113 +88,31 @@ public static class FanOutFigures
                 new GroupUtilization("bench-live", DateTimeOffset.UtcNow, [new UserUtilization(marker, i, null, 0, 0, 0)], []));
         }
 
-        await WaitAsync(() => subscribers.All(s => s.Received >= events || s.Dropped), $"{events} events at every subscriber", TimeSpan.FromMinutes(5));
-        var wall = Stopwatch.GetElapsedTime(started);
-        var latencies = subscribers.SelectMany(s => s.Latencies).Order().ToList();
-        return (Quantiles.Of(latencies, 0.5), Quantiles.Of(latencies, 0.99), latencies.Count / wall.TotalSeconds, subscribers.Count(s => s.Dropped));
+        var done = await clients.AskAsync(null, "done", TimeSpan.FromMinutes(5));
+        self.Refresh();
+        var serverCpu = self.TotalProcessorTime - cpu;
+        var bytes = GC.GetTotalAllocatedBytes() - allocated;
+        double Figure(int i) => double.Parse(done[i], CultureInfo.InvariantCulture);
+        var count = Figure(1);
+        var wall = new DateTimeOffset(long.Parse(done[5], CultureInfo.InvariantCulture), TimeSpan.Zero) - started;
+        return new PhaseFigures(Figure(2), Figure(3), count / wall.TotalSeconds, (int)Figure(4),
+            serverCpu.TotalMicroseconds / count, bytes / count, Figure(6) / wall.TotalMilliseconds * 100);
     }
 
-    private static async Task WaitAsync(Func<bool> done, string what, TimeSpan? timeout = null)
+    /// <summary>The machine's load average (1, 5, 15 minutes), as <c>uptime</c> prints it: other work on the machine shows in every figure.</summary>
+    private static string LoadAverage() => string.Join('/', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    private static async Task WaitAsync(Func<bool> done, string what)
     {
         var until = Stopwatch.GetTimestamp();
         while (!done())
         {
-            if (Stopwatch.GetElapsedTime(until) > (timeout ?? TimeSpan.FromMinutes(2)))
+            if (Stopwatch.GetElapsedTime(until) > TimeSpan.FromMinutes(2))
             {
                 throw new TimeoutException($"Waited too long for {what}.");
             }
 
             await Task.Delay(20);
-        }
-    }
-
-    /// <summary>One SSE client: reads the stream, and for each event of the current phase the time since it was published.</summary>
-    private sealed class Subscriber
-    {
-        private readonly object _gate = new();
-        private List<double> _latencies = [];
-        private string _marker = "";
-
-        public Task Reading { get; private set; } = Task.CompletedTask;
-
-        public int Received { get; private set; }
-
-        public bool Dropped { get; private set; }
-
-        public IReadOnlyList<double> Latencies
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return [.. _latencies];
-                }
-            }
-        }
-
-        public void Reset(string marker)
-        {
-            lock (_gate)
-            {
-                (_marker, _latencies, Received, Dropped) = (marker, [], 0, false);
-            }
-        }
-
-        public static async Task<Subscriber> OpenAsync(HttpClient http, CancellationToken cancellationToken)
-        {
-            var response = await http.GetAsync("/api/v1/feeds/events?topics=utilization", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            response.EnsureSuccessStatusCode();
-            var subscriber = new Subscriber();
-            subscriber.Reading = subscriber.ReadAsync(response, cancellationToken);
-            return subscriber;
-        }
-
-        private async Task ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-        {
-            try
-            {
-                using (response)
-                using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken)))
-                {
-                    string? eventName = null;
-                    while (await reader.ReadLineAsync(cancellationToken) is { } line)
-                    {
-                        if (line.StartsWith("event: ", StringComparison.Ordinal))
-                        {
-                            eventName = line[7..];
-                        }
-                        else if (line.StartsWith("data: ", StringComparison.Ordinal))
-                        {
-                            Receive(eventName, line[6..]);
-                        }
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        private void Receive(string? eventName, string data)
-        {
-            var now = DateTimeOffset.UtcNow;
-            if (eventName == "dropped")
-            {
-                Dropped = true;
-                return;
-            }
-
-            using var json = JsonDocument.Parse(data);
-            var at = json.RootElement.GetProperty("at").GetDateTimeOffset();
-            var marker = json.RootElement.GetProperty("users")[0].GetProperty("user").GetString();
-            lock (_gate)
-            {
-                if (marker == _marker)
-                {
-                    _latencies.Add((now - at).TotalMilliseconds);
-                    Received++;
-                }
-            }
         }
     }
 }

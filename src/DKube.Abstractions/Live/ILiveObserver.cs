@@ -6,7 +6,11 @@ namespace DKube.Abstractions.Live;
 [Alias("dkube.ILiveObserver")]
 public interface ILiveObserver : IGrainObserver
 {
-    [Alias("OnEvent")]
+    /// <summary>
+    /// The events of one <see cref="ILiveHubGrain.PublishAll"/>, in the hub's order: one call per
+    /// batch rather than per event (a run's life publishes about eight events, each a call before).
+    /// </summary>
+    [Alias("OnEvents")]
     [OneWay]
-    Task OnEvent(LiveEvent liveEvent);
+    Task OnEvents(IReadOnlyList<LiveEvent> liveEvents);
 }

@@ -112,7 +112,7 @@ public static class LiveEndpoints
         return TypedResults.Ok(new DashboardAnswer(counts.ToDictionary(c => c.Key + "s", c => c.Value), recent, pools.Select(p => p.SeenBy(caller)).ToList()));
     }
 
-    private static async Task Stream(string? topics, HttpContext http, LiveFeed feed, TimeProvider time)
+    private static async Task Stream(string? topics, HttpContext http, LiveFeed feed)
     {
         var wanted = topics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         var lastId = http.Request.Headers["Last-Event-ID"].ToString();
@@ -139,7 +139,7 @@ public static class LiveEndpoints
         http.Response.Headers["X-Accel-Buffering"] = "no";
         try
         {
-            await ServerSentEvents.WriteAsync(http.Response.Body, subscription, time, http.RequestAborted);
+            await ServerSentEvents.WriteAsync(http.Response.BodyWriter, subscription, http.RequestAborted);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

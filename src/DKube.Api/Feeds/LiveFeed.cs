@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using DKube.Abstractions.Live;
 using DKube.Abstractions.Tenancy;
@@ -11,33 +14,54 @@ namespace DKube.Api.Feeds;
 /// <summary>
 /// The live feed of one API process: its one subscription to the hub (an observer, renewed every
 /// <see cref="FeedOptions.Renewal"/>), a bounded replay buffer, and the subscribers of this process
-/// (SSE clients, Blazor circuits: <see cref="Subscribe"/>). An event is written as JSON once and
-/// offered to each subscriber that asked for its topic and may see it (<see cref="LiveScope.VisibleTo"/>,
-/// the rule every endpoint uses); offering never waits, so a slow subscriber never slows another.
+/// (SSE clients, Blazor circuits: <see cref="Subscribe"/>). An event is written once, as the SSE frame
+/// every client shares, and its topic classified once; each subscriber that asked for its topic and
+/// may see it (<see cref="LiveScope.VisibleTo"/>, the rule every endpoint uses) gets it by a channel
+/// write that never waits, so a slow subscriber never slows another. The subscribers are an array
+/// replaced on join and leave, so the fan-out reads it without a lock; one timer sends the heartbeats
+/// of every quiet SSE stream, where each stream had a timer of its own, set again after each event.
 /// </summary>
-public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, ILogger<LiveFeed> logger)
-    : BackgroundService, ILiveObserver
+public sealed class LiveFeed : BackgroundService, ILiveObserver
 {
+    /// <summary>How often the heartbeat timer looks for quiet streams: a heartbeat comes 15 to 16 s after the last event.</summary>
+    public static readonly TimeSpan HeartbeatTick = TimeSpan.FromSeconds(1);
+
+    /// <summary>Each topic's bit in a subscription's mask.</summary>
+    private static readonly Dictionary<string, int> TopicBits = LiveTopics.All.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => 1 << x.i, StringComparer.Ordinal);
+
+    private readonly IGrainFactory _grains;
+    private readonly FeedOptions _options;
+    private readonly TimeProvider _time;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<LiveFeed> _logger;
+    private readonly JsonSerializerOptions _json;
+    private readonly JsonWriterOptions _writer;
+    private readonly ITimer _heartbeat;
+
+    /// <summary>Orders the events and the replay buffer; a subscriber joins under it, so it misses nothing between replay and fan-out.</summary>
     private readonly object _gate = new();
+
+    /// <summary>Guards only the replacement of <see cref="_subscribers"/>.</summary>
+    private readonly object _membership = new();
+
     private readonly Queue<(LiveEvent Event, FeedEvent Feed)> _replay = new();
-    private readonly HashSet<LiveSubscription> _subscribers = [];
-    private readonly JsonSerializerOptions _json = json.Value.SerializerOptions;
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile LiveSubscription[] _subscribers = [];
+
+    public LiveFeed(IGrainFactory grains, FeedOptions options, IOptions<JsonOptions> json, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveFeed> logger)
+    {
+        (_grains, _options, _time, _lifetime, _logger) = (grains, options, time, lifetime, logger);
+        _json = json.Value.SerializerOptions;
+        // One line of JSON whatever the options say: a line break would end the SSE data line.
+        _writer = new JsonWriterOptions { Encoder = _json.Encoder, Indented = false, SkipValidation = true };
+        _heartbeat = time.CreateTimer(_ => SendHeartbeats(), null, HeartbeatTick, HeartbeatTick);
+    }
 
     /// <summary>Completes once this process is subscribed with the hub (events before that are not this process's).</summary>
     public Task Connected => _connected.Task;
 
     /// <summary>Clients connected to this process.</summary>
-    public int Subscribers
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _subscribers.Count;
-            }
-        }
-    }
+    public int Subscribers => _subscribers.Length;
 
     /// <summary>
     /// Subscribes <paramref name="caller"/> to <paramref name="topics"/> (all when empty). With
@@ -48,7 +72,8 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
     public LiveSubscription Subscribe(Caller caller, IReadOnlyCollection<string>? topics = null, long? after = null)
     {
         var wanted = (topics is { Count: > 0 } ? topics : LiveTopics.All).ToHashSet(StringComparer.Ordinal);
-        var subscription = new LiveSubscription(caller, wanted, options.ClientBuffer, Leave);
+        var mask = wanted.Aggregate(0, (m, t) => m | TopicBits.GetValueOrDefault(t));
+        var subscription = new LiveSubscription(caller, wanted, mask, _options.ClientBuffer, Leave, _time.GetTimestamp());
         lock (_gate)
         {
             if (after is { } last)
@@ -56,16 +81,20 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
                 // Ids are consecutive while the hub stays where it is: a hole between the client's last
                 // event and the oldest one held here means events this process no longer has (or never had).
                 subscription.MissedEvents = _replay.TryPeek(out var oldest) && oldest.Event.Id > last + 1;
+                var now = _time.GetTimestamp();
                 foreach (var (held, feed) in _replay)
                 {
-                    if (held.Id > last && subscription.Wants(held.Topic, held.Scope) && !subscription.Offer(feed))
+                    if (held.Id > last && subscription.Wants(TopicBits.GetValueOrDefault(held.Topic), held.Scope) && !subscription.Offer(feed, now))
                     {
                         return subscription;
                     }
                 }
             }
 
-            _subscribers.Add(subscription);
+            lock (_membership)
+            {
+                _subscribers = [.. _subscribers, subscription];
+            }
         }
 
         return subscription;
@@ -81,6 +110,17 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
     private readonly SortedDictionary<long, LiveEvent> _early = [];
     private long _delivered;
 
+    public Task OnEvents(IReadOnlyList<LiveEvent> liveEvents)
+    {
+        foreach (var liveEvent in liveEvents)
+        {
+            OnEvent(liveEvent);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>One event from the hub (a batch is taken apart in order; calls of batches may still cross).</summary>
     public Task OnEvent(LiveEvent liveEvent)
     {
         lock (_gate)
@@ -138,28 +178,32 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
             _delivered = liveEvent.Id;
         }
 
-        string text;
+        ReadOnlyMemory<byte> frame;
         try
         {
-            text = JsonSerializer.Serialize(liveEvent.Payload, liveEvent.Payload.GetType(), _json);
+            frame = Frame(liveEvent);
         }
         catch (Exception e) when (e is NotSupportedException or JsonException)
         {
-            logger.LogWarning(e, "A {Topic} event of type {Type} cannot be written as JSON", liveEvent.Topic, liveEvent.Payload.GetType().Name);
+            _logger.LogWarning(e, "A {Topic} event of type {Type} cannot be written as JSON", liveEvent.Topic, liveEvent.Payload.GetType().Name);
             return;
         }
 
-        var feed = new FeedEvent(liveEvent.Id, liveEvent.Topic, liveEvent.At, liveEvent.Payload, text);
+        var feed = new FeedEvent(liveEvent.Id, liveEvent.Topic, liveEvent.At, liveEvent.Payload, frame);
         _replay.Enqueue((liveEvent, feed));
-        while (_replay.Count > options.ReplayEvents)
+        while (_replay.Count > _options.ReplayEvents)
         {
             _replay.Dequeue();
         }
 
+        // Classified once: per subscriber, what is left is a mask test, the visibility rule and a channel write.
+        var topic = TopicBits.GetValueOrDefault(liveEvent.Topic);
+        var scope = liveEvent.Scope;
+        var now = _time.GetTimestamp();
         List<LiveSubscription>? dropped = null;
         foreach (var subscriber in _subscribers)
         {
-            if (subscriber.Wants(liveEvent.Topic, liveEvent.Scope) && !subscriber.Offer(feed))
+            if (subscriber.Wants(topic, scope) && !subscriber.Offer(feed, now))
             {
                 (dropped ??= []).Add(subscriber);
             }
@@ -167,16 +211,53 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
 
         foreach (var gone in dropped ?? [])
         {
-            _subscribers.Remove(gone);
+            Leave(gone);
         }
+    }
+
+    /// <summary>The event's SSE frame, UTF-8: <c>id</c>, <c>event</c> (the topic), <c>data</c> (its payload as one line of JSON).</summary>
+    private byte[] Frame(LiveEvent liveEvent)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"id: {liveEvent.Id}\nevent: {liveEvent.Topic}\ndata: "), buffer);
+        using (var writer = new Utf8JsonWriter(buffer, _writer))
+        {
+            JsonSerializer.Serialize(writer, liveEvent.Payload, liveEvent.Payload.GetType(), _json);
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private void Leave(LiveSubscription subscription)
     {
-        lock (_gate)
+        lock (_membership)
         {
-            _subscribers.Remove(subscription);
+            var index = Array.IndexOf(_subscribers, subscription);
+            if (index >= 0)
+            {
+                _subscribers = [.. _subscribers.AsSpan(0, index), .. _subscribers.AsSpan(index + 1)];
+            }
         }
+    }
+
+    /// <summary>Offers a heartbeat to every SSE stream that was handed nothing for <see cref="FeedOptions.Heartbeat"/>.</summary>
+    private void SendHeartbeats()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var subscriber in _subscribers)
+        {
+            if (subscriber.Heartbeats && _time.GetElapsedTime(subscriber.LastOffered, now) >= FeedOptions.Heartbeat)
+            {
+                subscriber.OfferHeartbeat(now);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _heartbeat.Dispose();
+        base.Dispose();
     }
 
     /// <summary>Subscribes this process with the hub and renews it; a hub that is away is tried again every second.</summary>
@@ -187,7 +268,7 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
         // client has connected. Its silos may still go away later: hence the retry below, in which
         // even the references are made, as a client that never connected knows no grain types.
         var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         using (stoppingToken.Register(() => started.TrySetCanceled()))
         {
             try
@@ -207,15 +288,15 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
             var wait = FeedOptions.Renewal;
             try
             {
-                hub ??= grains.GetGrain<ILiveHubGrain>(ILiveHubGrain.Key);
-                self ??= grains.CreateObjectReference<ILiveObserver>(this);
+                hub ??= _grains.GetGrain<ILiveHubGrain>(ILiveHubGrain.Key);
+                self ??= _grains.CreateObjectReference<ILiveObserver>(this);
                 await hub.Subscribe(self);
                 _connected.TrySetResult();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // The silos may not be up yet (API started first, or co-hosted and still starting).
-                logger.LogDebug(e, "Subscribing to the live hub failed; trying again");
+                _logger.LogDebug(e, "Subscribing to the live hub failed; trying again");
                 wait = TimeSpan.FromSeconds(1);
             }
 
@@ -240,9 +321,9 @@ public sealed class LiveFeed(IGrainFactory grains, FeedOptions options, IOptions
         }
         catch (Exception e)
         {
-            logger.LogDebug(e, "Unsubscribing from the live hub failed; the subscription expires by itself");
+            _logger.LogDebug(e, "Unsubscribing from the live hub failed; the subscription expires by itself");
         }
 
-        grains.DeleteObjectReference<ILiveObserver>(self);
+        _grains.DeleteObjectReference<ILiveObserver>(self);
     }
 }

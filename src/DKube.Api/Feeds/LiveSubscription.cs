@@ -14,14 +14,20 @@ public sealed class LiveSubscription : IDisposable
 {
     private readonly Channel<FeedEvent> _events;
     private readonly Action<LiveSubscription> _leave;
+    private readonly int _topics;
     private long _lastWritten;
+    private long _lastOffered;
+    private volatile bool _heartbeats;
 
-    internal LiveSubscription(Caller caller, IReadOnlySet<string> topics, int buffer, Action<LiveSubscription> leave)
+    internal LiveSubscription(Caller caller, IReadOnlySet<string> topics, int topicMask, int buffer, Action<LiveSubscription> leave, long now)
     {
         Caller = caller;
         Topics = topics;
+        _topics = topicMask;
         _leave = leave;
-        _events = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(buffer) { SingleReader = true, SingleWriter = true });
+        _lastOffered = now;
+        // Two writers: the feed's fan-out and its heartbeat timer (a bounded channel locks either way).
+        _events = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(buffer) { SingleReader = true, SingleWriter = false });
     }
 
     public Caller Caller { get; }
@@ -41,14 +47,26 @@ public sealed class LiveSubscription : IDisposable
     /// <summary>The id of the last event handed to this subscriber (0: none yet).</summary>
     public long LastId => Volatile.Read(ref _lastWritten);
 
-    internal bool Wants(string topic, LiveScope scope) => Topics.Contains(topic) && scope.VisibleTo(Caller);
+    /// <summary>Whether it gets <see cref="FeedEvent.Heartbeat"/> when quiet (an SSE stream does; a Blazor circuit has no use for it).</summary>
+    internal bool Heartbeats
+    {
+        get => _heartbeats;
+        set => _heartbeats = value;
+    }
+
+    /// <summary>When (<see cref="TimeProvider.GetTimestamp"/> of the feed's clock) it was last handed something.</summary>
+    internal long LastOffered => Volatile.Read(ref _lastOffered);
+
+    /// <param name="topicBit">The event's topic as <see cref="LiveFeed"/> numbers topics (classified once per event).</param>
+    internal bool Wants(int topicBit, LiveScope scope) => (_topics & topicBit) != 0 && scope.VisibleTo(Caller);
 
     /// <summary>Hands an event over; false (and the channel completed) when the subscriber is too far behind.</summary>
-    internal bool Offer(FeedEvent feedEvent)
+    internal bool Offer(FeedEvent feedEvent, long now)
     {
         if (_events.Writer.TryWrite(feedEvent))
         {
             Volatile.Write(ref _lastWritten, feedEvent.Id);
+            Volatile.Write(ref _lastOffered, now);
             return true;
         }
 
@@ -56,6 +74,18 @@ public sealed class LiveSubscription : IDisposable
         _events.Writer.TryComplete();
         return false;
     }
+
+    /// <summary>Hands a heartbeat over; a full buffer is not quiet, so it is then left out, never counted as falling behind.</summary>
+    internal void OfferHeartbeat(long now)
+    {
+        if (_events.Writer.TryWrite(FeedEvent.Heartbeat))
+        {
+            Volatile.Write(ref _lastOffered, now);
+        }
+    }
+
+    /// <summary>Ends its events (the reader leaves its wait) without leaving the feed: its client went away.</summary>
+    internal void Close() => _events.Writer.TryComplete();
 
     public void Dispose()
     {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 
 namespace DKube.Api.Feeds;
@@ -6,71 +8,57 @@ namespace DKube.Api.Feeds;
 /// <summary>
 /// Writes a <see cref="LiveSubscription"/> as Server-Sent Events: <c>id</c> (resumable with
 /// <c>Last-Event-ID</c>), <c>event</c> (the topic), <c>data</c> (one JSON object); a comment line when
-/// nothing was written for <see cref="FeedOptions.Heartbeat"/> (on <paramref name="time"/>, so tests
-/// move it); <c>event: reset</c> first when events may have been missed since the client's last id;
-/// <c>event: dropped</c> last when the client fell too far behind (it resumes from its last id).
+/// nothing was written for <see cref="FeedOptions.Heartbeat"/> (the feed's heartbeat timer, on its
+/// clock, so tests move it); <c>event: reset</c> first when events may have been missed since the
+/// client's last id; <c>event: dropped</c> last when the client fell too far behind (it resumes from its last id).
+/// Per event it copies the frame the feed wrote once for every client; it writes all that is waiting, then flushes once.
 /// </summary>
 public static class ServerSentEvents
 {
-    private static readonly byte[] HeartbeatLine = Encoding.UTF8.GetBytes(": heartbeat\n\n");
+    private static readonly byte[] Retry = Encoding.UTF8.GetBytes("retry: 2000\n\n");
+    private static readonly byte[] Reset = Encoding.UTF8.GetBytes("event: reset\ndata: {\"reason\":\"missed-events\"}\n\n");
 
-    public static async Task WriteAsync(Stream body, LiveSubscription subscription, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Writes until the subscription ends or <paramref name="cancellationToken"/> (the client leaving) cancels, which throws.</summary>
+    public static async Task WriteAsync(PipeWriter body, LiveSubscription subscription, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder("retry: 2000\n\n");
+        body.Write(Retry);
         if (subscription.MissedEvents)
         {
-            text.Append("event: reset\ndata: {\"reason\":\"missed-events\"}\n\n");
+            body.Write(Reset);
         }
 
-        await WriteAsync(body, text, cancellationToken);
+        await body.FlushAsync(cancellationToken);
+        subscription.Heartbeats = true;
+
+        // The client leaving ends the channel's events: the wait below then needs no token of its own
+        // (a cancellable wait allocates per event, an uncancellable one reuses the channel's waiter).
+        using var leaving = cancellationToken.UnsafeRegister(s => ((LiveSubscription)s!).Close(), subscription);
         long last = 0;
         var reader = subscription.Events;
-        var ready = reader.WaitToReadAsync(cancellationToken).AsTask();
-        while (true)
+        while (await reader.WaitToReadAsync(CancellationToken.None))
         {
-            using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                var heartbeat = Task.Delay(FeedOptions.Heartbeat, time, quiet.Token);
-                if (await Task.WhenAny(ready, heartbeat) == heartbeat)
-                {
-                    await heartbeat;
-                    await body.WriteAsync(HeartbeatLine, cancellationToken);
-                    await body.FlushAsync(cancellationToken);
-                    continue;
-                }
-
-                await quiet.CancelAsync();
-            }
-
-            if (!await ready)
-            {
-                break;
-            }
-
             while (reader.TryRead(out var next))
             {
-                text.Append("id: ").Append(next.Id.ToString(CultureInfo.InvariantCulture))
-                    .Append("\nevent: ").Append(next.Topic)
-                    .Append("\ndata: ").Append(next.Json).Append("\n\n");
-                last = next.Id;
+                body.Write(next.Frame.Span);
+                if (!ReferenceEquals(next, FeedEvent.Heartbeat))
+                {
+                    last = next.Id;
+                }
             }
 
-            await WriteAsync(body, text, cancellationToken);
-            ready = reader.WaitToReadAsync(cancellationToken).AsTask();
+            var flushed = await body.FlushAsync(cancellationToken);
+            if (flushed.IsCompleted)
+            {
+                return;
+            }
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         if (subscription.End == FeedEnd.Overflowed)
         {
-            text.Append("event: dropped\ndata: {\"reason\":\"slow-client\",\"lastEventId\":")
-                .Append((last > 0 ? last : subscription.LastId).ToString(CultureInfo.InvariantCulture)).Append("}\n\n");
-            await WriteAsync(body, text, cancellationToken);
+            body.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+                $"event: dropped\ndata: {{\"reason\":\"slow-client\",\"lastEventId\":{(last > 0 ? last : subscription.LastId)}}}\n\n")));
+            await body.FlushAsync(cancellationToken);
         }
-    }
-
-    private static async Task WriteAsync(Stream body, StringBuilder text, CancellationToken cancellationToken)
-    {
-        await body.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), cancellationToken);
-        await body.FlushAsync(cancellationToken);
-        text.Clear();
     }
 }

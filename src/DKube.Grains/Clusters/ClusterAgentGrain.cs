@@ -187,7 +187,13 @@ public sealed class ClusterAgentGrain(
 
         // Nothing runs on its folders, so what a step cut short by a silo's death left there goes.
         dataFlow.FoldersOf(executor.StagingRoot).ClearStaged(executionId);
-        Progress(executionId, WorkloadSteps.StagingInputs);
+        if (workload.Spec.Inputs.Count > 0 || workload.Spec.Code is not null)
+        {
+            // Only a step worth showing when there is something to stage: otherwise it was a report,
+            // a state write and a live event per run that "submitting" replaced at once.
+            Progress(executionId, WorkloadSteps.StagingInputs);
+        }
+
         var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId, apiAccess.VariablesFor(workload)), cancellationToken, executor.StagingRoot);
         await dataFlow.RecordUsageAsync(workload, cancellationToken);
         Progress(executionId, WorkloadSteps.Submitting);

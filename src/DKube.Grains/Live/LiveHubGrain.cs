@@ -21,11 +21,16 @@ public sealed class LiveHubGrain(TimeProvider time, ILogger<LiveHubGrain> logger
     public Task<long> PublishAll(IReadOnlyList<LivePublication> events)
     {
         var now = time.GetUtcNow();
+        var numbered = new List<LiveEvent>(events.Count);
         foreach (var (topic, scope, payload) in events)
         {
             _last = Math.Max(_last + 1, now.ToUnixTimeMilliseconds() * 1000);
-            var liveEvent = new LiveEvent(_last, topic, scope, now, payload);
-            _observers.Notify(o => o.OnEvent(liveEvent));
+            numbered.Add(new LiveEvent(_last, topic, scope, now, payload));
+        }
+
+        if (numbered.Count > 0)
+        {
+            _observers.Notify(o => o.OnEvents(numbered));
         }
 
         return Task.FromResult(_last);

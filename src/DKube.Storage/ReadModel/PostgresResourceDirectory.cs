@@ -77,7 +77,7 @@ public sealed class PostgresResourceDirectory(NpgsqlDataSource dataSource) : IRe
         command.Parameters.AddWithValue("limit", query.Limit + 1);
         command.CommandText = sql.ToString();
 
-        var page = await ReadPageAsync(command, query.Limit, r => (Body: ParseBody(r.GetString(0)), Key: new Cursor(r.GetFieldValue<DateTimeOffset>(1), r.GetString(2))),
+        var page = await ReadPageAsync(command, query.Limit, r => (Body: r.GetFieldValue<JsonElement>(0), Key: new Cursor(r.GetFieldValue<DateTimeOffset>(1), r.GetString(2))),
             row => row.Key, cancellationToken);
         return new Page<JsonElement>(page.Items.Select(row => row.Body).ToList(), page.NextCursor);
     }
@@ -133,12 +133,6 @@ public sealed class PostgresResourceDirectory(NpgsqlDataSource dataSource) : IRe
         {
             return false;
         }
-    }
-
-    private static JsonElement ParseBody(string json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
     }
 
     private static void AddKeyset(NpgsqlCommand command, string? cursor, int limit)

@@ -102,9 +102,13 @@ public sealed class LiveGrainTests(GrainClusterFixture fixture)
     {
         private readonly ConcurrentQueue<LiveEvent> _events = new();
 
-        public Task OnEvent(LiveEvent liveEvent)
+        public Task OnEvents(IReadOnlyList<LiveEvent> liveEvents)
         {
-            _events.Enqueue(liveEvent);
+            foreach (var liveEvent in liveEvents)
+            {
+                _events.Enqueue(liveEvent);
+            }
+
             return Task.CompletedTask;
         }
 

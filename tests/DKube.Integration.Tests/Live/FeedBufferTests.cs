@@ -20,9 +20,9 @@ public sealed class FeedBufferTests(LiveFixture fixture) : IClassFixture<LiveFix
 {
     private static readonly Caller Ann = new("ann", [], ["vision"]);
 
-    private LiveFeed NewFeed(int replay, int clientBuffer) => new(
+    private LiveFeed NewFeed(int replay, int clientBuffer, TimeProvider? time = null) => new(
         fixture.Server.App.Services.GetRequiredService<IGrainFactory>(), new FeedOptions(replay, clientBuffer),
-        fixture.Server.App.Services.GetRequiredService<IOptions<JsonOptions>>(),
+        fixture.Server.App.Services.GetRequiredService<IOptions<JsonOptions>>(), time ?? TimeProvider.System,
         fixture.Server.App.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(), NullLogger<LiveFeed>.Instance);
 
     private static LiveEvent Event(long id, string group = "vision", string? owner = "ann") =>
@@ -117,13 +117,15 @@ public sealed class FeedBufferTests(LiveFixture fixture) : IClassFixture<LiveFix
     [Fact]
     public async Task The_stream_writes_a_heartbeat_comment_after_15_quiet_seconds_of_its_clock_and_a_final_dropped_event()
     {
-        var feed = NewFeed(replay: 10, clientBuffer: 2);
         var time = new FakeTimeProvider();
+        using var feed = NewFeed(replay: 10, clientBuffer: 2, time);
         var start = time.GetUtcNow();
         // A tiny pipe: a client that stops reading blocks the writer's flush, as a slow socket does.
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 64, resumeWriterThreshold: 32));
         using var subscription = feed.Subscribe(Ann, [LiveTopics.Pools], after: 0);
-        var writing = ServerSentEvents.WriteAsync(pipe.Writer.AsStream(), subscription, time, CancellationToken.None);
+        // An in-process subscriber (a Blazor circuit) is never handed a heartbeat: it writes no stream.
+        using var circuit = feed.Subscribe(Ann, [LiveTopics.Pools]);
+        var writing = ServerSentEvents.WriteAsync(pipe.Writer, subscription, CancellationToken.None);
         var client = new SlowClient(pipe.Reader.AsStream());
 
         // The clock moves a second at a time until the writer, idle, writes its comment.
@@ -151,6 +153,64 @@ public sealed class FeedBufferTests(LiveFixture fixture) : IClassFixture<LiveFix
         await Eventually.TrueAsync(() => client.Text.Contains("event: dropped", StringComparison.Ordinal), "the dropped event");
         Assert.Matches("event: dropped\ndata: \\{\"reason\":\"slow-client\",\"lastEventId\":[0-9]+\\}", client.Text);
         Assert.DoesNotContain("id: 10\n", client.Text, StringComparison.Ordinal);
+
+        var circuitGot = new List<long>();
+        await foreach (var e in circuit.Events.ReadAllAsync())
+        {
+            circuitGot.Add(e.Id);
+        }
+
+        Assert.Equal([1, 2], circuitGot);
+    }
+
+    [Fact]
+    public async Task One_frame_written_once_is_shared_by_every_subscriber_who_may_see_it_and_reaches_no_one_else()
+    {
+        var feed = NewFeed(replay: 10, clientBuffer: 10);
+        var carl = new Caller("carl", [], ["vision"]);
+        var bob = new Caller("bob", [], ["other"]);
+        var op = new Caller("olga", [Roles.Operator], []);
+        using var ann = feed.Subscribe(Ann, [LiveTopics.Pools]);
+        using var annWorkloads = feed.Subscribe(Ann, [LiveTopics.Workloads]);
+        using var carls = feed.Subscribe(carl, [LiveTopics.Pools]);
+        using var bobs = feed.Subscribe(bob, [LiveTopics.Pools]);
+        using var ops = feed.Subscribe(op, [LiveTopics.Pools]);
+
+        // 1: ann's, in her group; 2: the other group's; 3: ann's in a group she is not a member of (the owner sees it).
+        await feed.OnEvent(Event(1));
+        await feed.OnEvent(Event(2, group: "other", owner: null));
+        await feed.OnEvent(Event(3, group: "solo", owner: "ann"));
+
+        static List<FeedEvent> Drain(LiveSubscription s)
+        {
+            var got = new List<FeedEvent>();
+            while (s.Events.TryRead(out var e))
+            {
+                got.Add(e);
+            }
+
+            return got;
+        }
+
+        var (annGot, carlGot, bobGot, opGot) = (Drain(ann), Drain(carls), Drain(bobs), Drain(ops));
+        Assert.Equal([1, 3], annGot.Select(e => e.Id));
+        Assert.Equal([1], carlGot.Select(e => e.Id));
+        Assert.Equal([2], bobGot.Select(e => e.Id));
+        Assert.Equal([1, 2, 3], opGot.Select(e => e.Id));
+        Assert.Empty(Drain(annWorkloads));
+
+        // The same event and the same bytes for everyone who sees it: written once, not per subscriber.
+        Assert.Same(annGot[0], carlGot[0]);
+        Assert.Same(annGot[0], opGot[0]);
+        Assert.True(annGot[0].Frame.Equals(opGot[0].Frame));
+        var frame = Encoding.UTF8.GetString(annGot[0].Frame.Span);
+        Assert.StartsWith("id: 1\nevent: pools\ndata: {\"group\":\"vision\",\"gpus\":4,\"used\":1", frame, StringComparison.Ordinal);
+        Assert.EndsWith("}\n\n", frame, StringComparison.Ordinal);
+        Assert.Single(frame.Split('\n'), l => l.StartsWith("data: ", StringComparison.Ordinal));
+
+        // A resume replays the same shared frames, still only what the caller may see.
+        using var carlAgain = feed.Subscribe(carl, [LiveTopics.Pools], after: 0);
+        Assert.Equal([1], Drain(carlAgain).Select(e => e.Id));
     }
 
     /// <summary>Reads the stream in the background while <see cref="Reading"/> holds.</summary>
