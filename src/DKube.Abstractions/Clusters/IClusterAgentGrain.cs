@@ -1,3 +1,4 @@
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using Orleans.Concurrency;
 
@@ -54,6 +55,15 @@ public interface IClusterAgentGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ReadOutputFile")]
     Task<byte[]?> ReadOutputFile(string executionId, string name, int maxBytes);
+
+    /// <summary>
+    /// Makes the next version of <paramref name="version"/>'s repository from output <paramref name="file"/>
+    /// (a file or a folder) of an ended execution, which lives on this agent's silo, once per
+    /// <paramref name="key"/>; a file becomes a version holding it as <paramref name="entry"/>. Null when
+    /// the execution wrote no such file or folder (a link is never followed).
+    /// </summary>
+    [Alias("KeepArtifact")]
+    Task<KeptArtifact?> KeepArtifact(string executionId, string file, string entry, RepoKind kind, string repoId, Lineage lineage, string key);
 
     /// <summary>The backend's current word on each execution, adopting what still runs (after a restart or a move).</summary>
     [Alias("Reconcile")]

@@ -31,11 +31,17 @@ public interface IExperimentGrain : IGrainWithStringKey
     [Alias("SetContributor")]
     Task<ExperimentView> SetContributor(string user, ExperimentAccess? access);
 
-    /// <summary>Records a pipeline run made in it (so that archiving the experiment archives the run).</summary>
+    /// <summary>
+    /// Records a pipeline run made in it (so that archiving the experiment archives the run).
+    /// Interleaves, even with an archive: the archive's cascade may be waiting on a recurring run's
+    /// Disable while that recurring run waits on the creation of a run that waits on this answer.
+    /// </summary>
     [Alias("AddRun")]
+    [Orleans.Concurrency.AlwaysInterleave]
     Task AddRun(string pipelineRun);
 
-    /// <summary>Records a recurring run made in it (so that archiving the experiment disables it).</summary>
+    /// <summary>Records a recurring run made in it (so that archiving the experiment disables it); interleaves, as <see cref="AddRun"/>.</summary>
     [Alias("AddRecurringRun")]
+    [Orleans.Concurrency.AlwaysInterleave]
     Task AddRecurringRun(string recurringRun);
 }

@@ -39,6 +39,40 @@ public static class PipelineTasks
     public static string RunId(string pipelineRun, string path, int attempt) =>
         ResourceIds.Derive("r", $"pipeline-run/{pipelineRun}", $"{path}#{attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
+    /// <summary>The repository kind an output artifact of KFP type <paramref name="schemaTitle"/> is kept in: datasets and models; null for the others.</summary>
+    public static Repos.RepoKind? ArtifactRepoKind(string schemaTitle) => schemaTitle switch
+    {
+        "system.Dataset" => Repos.RepoKind.Dataset,
+        "system.Model" => Repos.RepoKind.Model,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The dataset or model that keeps output <paramref name="output"/> of task <paramref name="path"/>
+    /// of pipeline <paramref name="pipeline"/> (its KFP name) for <paramref name="owner"/>: named
+    /// <c>{pipeline}-{task}-{output}</c> (a DNS label; a ParallelFor's iterations share their task's
+    /// repository), its id derived from the owner and that name, so every run of the pipeline adds
+    /// versions to the same repository, and a retried creation reaches the same one.
+    /// </summary>
+    public static (string Id, string Name) ArtifactRepo(Repos.RepoKind kind, string owner, string pipeline, string path, string output)
+    {
+        var task = System.Text.RegularExpressions.Regex.Replace(path, @"\[\d+\]", "");
+        var label = System.Text.RegularExpressions.Regex.Replace($"{pipeline}-{task}-{output}".ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+        if (label.Length == 0)
+        {
+            label = "artifact";
+        }
+
+        if (label.Length > 63)
+        {
+            // Cut, and told apart from other cut names by a digest of the whole.
+            var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(label)).AsSpan(0, 4));
+            label = $"{label[..54].TrimEnd('-')}-{digest}";
+        }
+
+        return (ResourceIds.Derive(Repos.RepoKinds.PrefixOf(kind), $"pipeline-artifacts/{owner}", label), label);
+    }
+
     /// <summary>Whether <paramref name="name"/> is the <c>{execution}/{file}</c> of an artifact input (no way out of the output folder).</summary>
     public static bool IsArtifactReference(string name)
     {

@@ -20,6 +20,12 @@ public interface IDataVersions
     /// </summary>
     Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, string? key = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Makes the next version of a repository holding one file of a run's output folder (a pipeline
+    /// task's file artifact) as <paramref name="name"/>, with its lineage; once per <paramref name="key"/>.
+    /// </summary>
+    Task<VersionView> CommitFileAsync(RepoKind kind, string repoId, string sourceFile, string name, Lineage lineage, string key, CancellationToken cancellationToken = default);
+
     /// <summary>Records that a run used a version (listed by the version and its lineage).</summary>
     Task RecordUsageAsync(RepoKind kind, string repoId, int version, string runId, CancellationToken cancellationToken = default);
 }

@@ -26,29 +26,29 @@ public static class PipelineRunEndpoints
         runs.MapPost("/", Create)
             .WithSummary("Run a pipeline version (`name`, `pipeline`, `version` (latest), `experiment`, `parameters`, `group`, `cluster`): 201 with its tasks.");
         runs.MapList(ResourceKinds.PipelineRun, "pipeline runs");
-        runs.MapGet("/{id}", Get).WithSummary("Get a pipeline run: its status and every task's (`name` is the task's path, `run` the DKube run, `outputs`).");
-        runs.MapPost("/{id}/stop", (string id, HttpContext http, IGrainFactory grains) => Change(id, http, grains, g => g.Stop()))
+        runs.MapGet("/{id}", (string id, HttpContext http, IGrainFactory grains) => Get(PipelineRuns, id, http, grains)).WithSummary("Get a pipeline run: its status and every task's (`name` is the task's path, `run` the DKube run, `outputs`).");
+        runs.MapPost("/{id}/stop", (string id, HttpContext http, IGrainFactory grains) => Change(PipelineRuns, id, http, grains, g => g.Stop()))
             .WithSummary("Terminate a pipeline run: no task starts any more, running tasks are stopped; it ends Canceled.");
-        runs.MapPost("/{id}/terminate", (string id, HttpContext http, IGrainFactory grains) => Change(id, http, grains, g => g.Stop()))
+        runs.MapPost("/{id}/terminate", (string id, HttpContext http, IGrainFactory grains) => Change(PipelineRuns, id, http, grains, g => g.Stop()))
             .WithSummary("The same as `stop` (KFP's word).");
-        runs.MapPost("/{id}/retry", (string id, HttpContext http, IGrainFactory grains) => Change(id, http, grains, g => g.Retry()))
+        runs.MapPost("/{id}/retry", (string id, HttpContext http, IGrainFactory grains) => Change(PipelineRuns, id, http, grains, g => g.Retry()))
             .WithSummary("Run a Failed or Canceled pipeline run's failed, canceled and skipped tasks again (new runs); 409 otherwise.");
-        runs.MapPost("/{id}/archive", (string id, HttpContext http, IGrainFactory grains) => Change(id, http, grains, g => g.Archive()))
+        runs.MapPost("/{id}/archive", (string id, HttpContext http, IGrainFactory grains) => Change(PipelineRuns, id, http, grains, g => g.Archive()))
             .WithSummary("Archive a pipeline run.");
-        runs.MapPost("/{id}/unarchive", (string id, HttpContext http, IGrainFactory grains) => Change(id, http, grains, g => g.Unarchive()))
+        runs.MapPost("/{id}/unarchive", (string id, HttpContext http, IGrainFactory grains) => Change(PipelineRuns, id, http, grains, g => g.Unarchive()))
             .WithSummary("Make an archived pipeline run active again.");
-        runs.MapDelete("/{id}", Delete).WithSummary("Delete a pipeline run that has ended and is archived; 409 otherwise.");
+        runs.MapDelete("/{id}", (string id, HttpContext http, IGrainFactory grains) => Delete(PipelineRuns, id, http, grains)).WithSummary("Delete a pipeline run that has ended and is archived; 409 otherwise.");
 
         var recurring = api.MapGroup("/recurring-runs").WithTags("Pipelines").RequireCaller();
         recurring.MapPost("/", CreateRecurring)
             .WithSummary("Schedule a pipeline (`name`, `pipeline`, `version`, `experiment`, `parameters`, `trigger: {cron} | {intervalSeconds}`, `startTime`, `endTime`, `maxConcurrency` 1..10, `noCatchup`, `enabled`).");
         recurring.MapList(ResourceKinds.RecurringRun, "recurring runs");
-        recurring.MapGet("/{id}", GetRecurring).WithSummary("Get a recurring run: its schedule, last and next tick, runs not ended yet.");
-        recurring.MapPost("/{id}/enable", (string id, HttpContext http, IGrainFactory grains) => ChangeRecurring(id, http, grains, g => g.Enable()))
+        recurring.MapGet("/{id}", (string id, HttpContext http, IGrainFactory grains) => Get(RecurringRuns, id, http, grains)).WithSummary("Get a recurring run: its schedule, last and next tick, runs not ended yet.");
+        recurring.MapPost("/{id}/enable", (string id, HttpContext http, IGrainFactory grains) => Change(RecurringRuns, id, http, grains, g => g.Enable()))
             .WithSummary("Enable a recurring run (missed ticks run unless `noCatchup`).");
-        recurring.MapPost("/{id}/disable", (string id, HttpContext http, IGrainFactory grains) => ChangeRecurring(id, http, grains, g => g.Disable()))
+        recurring.MapPost("/{id}/disable", (string id, HttpContext http, IGrainFactory grains) => Change(RecurringRuns, id, http, grains, g => g.Disable()))
             .WithSummary("Disable a recurring run: no tick triggers a run until it is enabled.");
-        recurring.MapDelete("/{id}", DeleteRecurring).WithSummary("Delete a recurring run (the runs it made stay).");
+        recurring.MapDelete("/{id}", (string id, HttpContext http, IGrainFactory grains) => Delete(RecurringRuns, id, http, grains)).WithSummary("Delete a recurring run (the runs it made stay).");
     }
 
     private static async Task<Created<PipelineRunView>> Create(CreatePipelineRunRequest request, HttpContext http, IGrainFactory grains)
@@ -102,60 +102,55 @@ public static class PipelineRunEndpoints
         return (inExperimentGroup ? experiment.Group : CallerGroups.Resolve(caller, group), experiment.Project);
     }
 
-    private static async Task<Ok<PipelineRunView>> Get(string id, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await VisibleAsync(id, http.Caller(), grains, ExperimentAccess.Viewer));
+    /// <summary>The two kinds of run served here: what a 404 calls one, how to read and delete one, whose it is (owner, group, experiment).</summary>
+    private sealed record RunKind<TGrain, TView>(
+        string What,
+        Func<TGrain, Task<TView?>> Read,
+        Func<TGrain, Task> Remove,
+        Func<TView, (string Owner, string Group, string? Experiment)> Place)
+        where TGrain : IGrainWithStringKey
+        where TView : class;
 
-    private static async Task<Ok<PipelineRunView>> Change(string id, HttpContext http, IGrainFactory grains, Func<IPipelineRunGrain, Task<PipelineRunView>> change)
+    private static readonly RunKind<IPipelineRunGrain, PipelineRunView> PipelineRuns = new("Pipeline run", g => g.Get(), g => g.Delete(), v => (v.Owner, v.Group, v.Experiment));
+
+    private static readonly RunKind<IRecurringRunGrain, RecurringRunView> RecurringRuns =
+        new("Recurring run", g => g.Get(), g => g.Delete(), v => (v.Request.Owner, v.Request.Group, v.Request.Experiment));
+
+    private static async Task<Ok<TView>> Get<TGrain, TView>(RunKind<TGrain, TView> kind, string id, HttpContext http, IGrainFactory grains)
+        where TGrain : IGrainWithStringKey
+        where TView : class =>
+        TypedResults.Ok(await VisibleAsync(kind, id, http.Caller(), grains, ExperimentAccess.Viewer));
+
+    private static async Task<Ok<TView>> Change<TGrain, TView>(RunKind<TGrain, TView> kind, string id, HttpContext http, IGrainFactory grains, Func<TGrain, Task<TView>> change)
+        where TGrain : IGrainWithStringKey
+        where TView : class
     {
-        await VisibleAsync(id, http.Caller(), grains, ExperimentAccess.Editor);
-        return TypedResults.Ok(await change(grains.GetGrain<IPipelineRunGrain>(id)));
+        await VisibleAsync(kind, id, http.Caller(), grains, ExperimentAccess.Editor);
+        return TypedResults.Ok(await change(grains.GetGrain<TGrain>(id)));
     }
 
-    private static async Task<NoContent> Delete(string id, HttpContext http, IGrainFactory grains)
+    private static async Task<NoContent> Delete<TGrain, TView>(RunKind<TGrain, TView> kind, string id, HttpContext http, IGrainFactory grains)
+        where TGrain : IGrainWithStringKey
+        where TView : class
     {
-        await VisibleAsync(id, http.Caller(), grains, ExperimentAccess.Editor);
-        await grains.GetGrain<IPipelineRunGrain>(id).Delete();
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<Ok<RecurringRunView>> GetRecurring(string id, HttpContext http, IGrainFactory grains) =>
-        TypedResults.Ok(await VisibleRecurringAsync(id, http.Caller(), grains, ExperimentAccess.Viewer));
-
-    private static async Task<Ok<RecurringRunView>> ChangeRecurring(string id, HttpContext http, IGrainFactory grains, Func<IRecurringRunGrain, Task<RecurringRunView>> change)
-    {
-        await VisibleRecurringAsync(id, http.Caller(), grains, ExperimentAccess.Editor);
-        return TypedResults.Ok(await change(grains.GetGrain<IRecurringRunGrain>(id)));
-    }
-
-    private static async Task<NoContent> DeleteRecurring(string id, HttpContext http, IGrainFactory grains)
-    {
-        await VisibleRecurringAsync(id, http.Caller(), grains, ExperimentAccess.Editor);
-        await grains.GetGrain<IRecurringRunGrain>(id).Delete();
+        await VisibleAsync(kind, id, http.Caller(), grains, ExperimentAccess.Editor);
+        await kind.Remove(grains.GetGrain<TGrain>(id));
         return TypedResults.NoContent();
     }
 
     /// <summary>The run, or 404 when it does not exist or the caller may not see it; 403 when the caller sees it without <paramref name="needed"/> access.</summary>
-    private static async Task<PipelineRunView> VisibleAsync(string id, Caller caller, IGrainFactory grains, ExperimentAccess needed)
+    private static async Task<TView> VisibleAsync<TGrain, TView>(RunKind<TGrain, TView> kind, string id, Caller caller, IGrainFactory grains, ExperimentAccess needed)
+        where TGrain : IGrainWithStringKey
+        where TView : class
     {
-        var view = ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IPipelineRunGrain>(id).Get() : null;
+        var view = ResourceIds.IsWellFormed(id) ? await kind.Read(grains.GetGrain<TGrain>(id)) : null;
         if (view is null)
         {
-            throw DomainException.NotFound("Pipeline run", id);
+            throw DomainException.NotFound(kind.What, id);
         }
 
-        await AllowAsync(caller, grains, view.Owner, view.Group, view.Experiment, needed, "Pipeline run", id);
-        return view;
-    }
-
-    private static async Task<RecurringRunView> VisibleRecurringAsync(string id, Caller caller, IGrainFactory grains, ExperimentAccess needed)
-    {
-        var view = ResourceIds.IsWellFormed(id) ? await grains.GetGrain<IRecurringRunGrain>(id).Get() : null;
-        if (view is null)
-        {
-            throw DomainException.NotFound("Recurring run", id);
-        }
-
-        await AllowAsync(caller, grains, view.Request.Owner, view.Request.Group, view.Request.Experiment, needed, "Recurring run", id);
+        var (owner, group, experiment) = kind.Place(view);
+        await AllowAsync(caller, grains, owner, group, experiment, needed, kind.What, id);
         return view;
     }
 

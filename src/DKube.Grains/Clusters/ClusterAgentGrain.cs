@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Executors;
 using DKube.Grains.Execution;
@@ -124,6 +125,9 @@ public sealed class ClusterAgentGrain(
         var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
         return buffer[..read];
     }
+
+    public async Task<KeptArtifact?> KeepArtifact(string executionId, string file, string entry, RepoKind kind, string repoId, Lineage lineage, string key) =>
+        await dataFlow.CommitArtifactAsync(executionId, file, entry, kind, repoId, lineage, key, (await ExecutorAsync()).StagingRoot, CancellationToken.None);
 
     public async Task<IReadOnlyList<ExecutionProbe>> Reconcile(IReadOnlyList<string> executionIds)
     {

@@ -4,10 +4,20 @@ using DKube.Grains.Persistence;
 
 namespace DKube.Grains.Pipelines;
 
+/// <summary>
+/// An experiment: its view, and the runs and recurring runs made in it (for the archive cascade).
+/// <see cref="AddRun"/> and <see cref="AddRecurringRun"/> interleave (see their interface), so every
+/// write goes through one outstanding write.
+/// </summary>
 public sealed class ExperimentGrain(
     [PersistentState("experiment")] IPersistentState<ExperimentState> state,
     TimeProvider time) : Grain, IExperimentGrain
 {
+    private CoalescedWriter? _writer;
+
+    // SaveAsync unwraps a refusal of the read model (a name taken), so the callers get their 409.
+    private CoalescedWriter Writer => _writer ??= new CoalescedWriter(() => state.SaveAsync(() => { }), DeactivateOnIdle);
+
     public async Task<ExperimentView> Create(string name, string owner, string group, string? project, string? description)
     {
         if (state.State.View is { } existing)
@@ -36,12 +46,14 @@ public sealed class ExperimentGrain(
 
         // After the experiment's own write, and again on every repeat: a cascade a failure cut
         // short is finished by archiving once more (each step is idempotent).
-        foreach (var run in state.State.Runs.Order(StringComparer.Ordinal))
+        // Snapshots: a run or recurring run may be added while the cascade waits (AddRun interleaves);
+        // one added after the archive's own write finds the experiment archived and archives itself.
+        foreach (var run in state.State.Runs.Order(StringComparer.Ordinal).ToList())
         {
             await Cascade(() => GrainFactory.GetGrain<IPipelineRunGrain>(run).Archive());
         }
 
-        foreach (var recurring in state.State.RecurringRuns.Order(StringComparer.Ordinal))
+        foreach (var recurring in state.State.RecurringRuns.Order(StringComparer.Ordinal).ToList())
         {
             await Cascade(() => GrainFactory.GetGrain<IRecurringRunGrain>(recurring).Disable());
         }
@@ -70,11 +82,20 @@ public sealed class ExperimentGrain(
         _ = Current();
         if (members.Add(id))
         {
-            await state.SaveAsync(() =>
+            try
+            {
+                await Writer.WriteAsync();
+            }
+            catch
             {
                 members.Remove(id);
-                DeactivateOnIdle();
-            });
+                throw;
+            }
+        }
+        else
+        {
+            // Added by a call whose write may still be in flight: answered once it is stored.
+            await Writer.StoredAsync();
         }
     }
 
@@ -95,6 +116,7 @@ public sealed class ExperimentGrain(
         }
 
         // The listing row and the name go in the same transaction (ExperimentState projects them).
+        await Writer.StoredAsync();
         await state.SaveAsync(DeactivateOnIdle, clear: true);
     }
 
@@ -125,12 +147,18 @@ public sealed class ExperimentGrain(
     {
         var before = state.State.View;
         state.State.View = view;
-        await state.SaveAsync(() =>
+        try
         {
-            // Not stored (a name taken, storage away): memory goes back to what is stored.
+            await Writer.WriteAsync();
+        }
+        catch
+        {
+            // Not stored (a name taken, storage away): memory goes back to what is stored (and the
+            // writer deactivates the grain, so anything else that joined the write is reloaded).
             state.State.View = before;
-            DeactivateOnIdle();
-        });
+            throw;
+        }
+
         return view;
     }
 }

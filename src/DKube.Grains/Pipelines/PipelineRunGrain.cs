@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Pipelines;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Execution;
 using DKube.Grains.Faults;
@@ -91,7 +92,14 @@ public sealed class PipelineRunGrain(
         {
             // Known to its experiment, so archiving the experiment archives this run. Before the
             // first task: a run the experiment does not know of would escape the cascade.
-            await GrainFactory.GetGrain<IExperimentGrain>(joined).AddRun(Id);
+            var experiment = GrainFactory.GetGrain<IExperimentGrain>(joined);
+            await experiment.AddRun(Id);
+            if ((await experiment.Get())?.Status == ExperimentView.Archived)
+            {
+                // Archived while this run was being made: its cascade may have passed this run by.
+                state.State.View = View with { Archived = true };
+                await SaveAsync();
+            }
         }
 
         await this.RegisterOrUpdateReminder(Reminder, ReminderPeriod, ReminderPeriod);
@@ -297,6 +305,28 @@ public sealed class PipelineRunGrain(
             a => a.Key,
             a => PipelineWalk.Artifact(execution, a.Key, a.Value.SchemaTitle),
             StringComparer.Ordinal);
+        foreach (var (name, artifact) in artifacts.ToList())
+        {
+            if (PipelineTasks.ArtifactRepoKind(artifact.SchemaTitle) is not { } kind || ended.Allocation is not { } at)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await KeepArtifactAsync(task, ended, at.Cluster, execution, name, kind) is { } kept)
+                {
+                    artifacts[name] = artifact with { Version = kept.Version, Entry = kept.Entry };
+                }
+            }
+            catch (DomainException e) when (e.Kind != ErrorKind.NotFound)
+            {
+                // The repository's name is another of the owner's (name-taken), or it keeps no versions.
+                Replace(task with { Status = PipelineRunStatus.Failed, Reason = $"its artifact '{name}' could not be kept: {e.Message}", EndedAt = ended.EndedAt ?? now });
+                return;
+            }
+        }
+
         var done = task with { Status = PipelineRunStatus.Succeeded, Outputs = outputs, Artifacts = artifacts, Reason = null, EndedAt = ended.EndedAt ?? now };
         Replace(done);
         if (done.CacheKey is { } key)
@@ -304,6 +334,27 @@ public sealed class PipelineRunGrain(
             await GrainFactory.GetGrain<IPipelineCacheGrain>(IPipelineCacheGrain.Key(View.Owner, View.Group, key))
                 .Put(new PipelineCacheEntry(Id, done.Name, outputs, artifacts, now));
         }
+    }
+
+    /// <summary>
+    /// Keeps a dataset or model artifact of an ended task as the next version of its repository
+    /// (<see cref="PipelineTasks.ArtifactRepo"/>, created on first use), its lineage naming this run,
+    /// the task and its run, and the versions it read. Keyed by the execution and the artifact, so a
+    /// redelivered end (or a retry after a crash before the task's record was stored) reaches the
+    /// version made first. Null when the task wrote no such artifact.
+    /// </summary>
+    private async Task<KeptArtifact?> KeepArtifactAsync(PipelineTaskView task, WorkloadView ended, string cluster, string execution, string name, RepoKind kind)
+    {
+        var (repoId, repoName) = PipelineTasks.ArtifactRepo(kind, View.Owner, Spec.Name, task.Name, name);
+        await GrainFactory.GetGrain<IDataRepoGrain>(repoId).Create(new DataRepoSpec(kind, repoName, View.Owner, View.Group, View.Project,
+            $"Output artifact '{name}' of task '{task.DisplayName}' of pipeline '{Spec.Name}'", true, null, [], null));
+        var inputs = task.InputArtifacts.Values.Select(a => a.Version).OfType<VersionId>()
+            .Concat(ended.InputVersions ?? []).Distinct().ToList();
+        var hyperparameters = task.Inputs.Where(i => i.Value is not null).ToDictionary(i => i.Key, i => i.Value!, StringComparer.Ordinal);
+        var lineage = new Lineage(ended.Id, View.Owner, ended.Spec.Code?.RepoId, ended.Spec.Code?.Commit, ended.Spec.Image, ended.Spec.Command,
+            hyperparameters, inputs, null, new LineageTrigger(PipelineTasks.ParentKind, Id, null, task.Name));
+        return await GrainFactory.GetGrain<IClusterAgentGrain>(cluster)
+            .KeepArtifact(execution, PipelineTasks.ArtifactFile(name), name, kind, repoId, lineage, $"{execution}/{name}");
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Pipelines;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Pipelines;
 
@@ -169,7 +170,10 @@ public sealed class PipelineWalk(PipelineSpec spec, PipelineRunView run, DateTim
 
         var inputs = task.InputArtifacts
             .OrderBy(a => a.Key, StringComparer.Ordinal)
-            .Select(a => new VersionRef(PipelineTasks.ArtifactInputKind, $"{a.Value.Execution}/{a.Value.File}", null, PipelineTasks.InputMount(a.Key)))
+            .Select(a => a.Value.Version is { } version
+                // Kept as a dataset or model version: materialized from the version store (on any cluster).
+                ? new VersionRef(RepoKinds.Of(version.Kind), version.RepoId, version.Version, PipelineTasks.InputMount(a.Key), version.RepoId)
+                : new VersionRef(PipelineTasks.ArtifactInputKind, $"{a.Value.Execution}/{a.Value.File}", null, PipelineTasks.InputMount(a.Key)))
             .ToList();
         return new WorkloadSpec($"{run.Name}-{task.DisplayName}", PipelineTasks.RunKind, run.Group, run.Project, null, container.Image, command, inputs,
             new OutputRef(PipelineTasks.RunKind, "outputs"), new Dictionary<string, string>(), 0, false, null, run.Cluster, [], TimeSpan.FromMinutes(10),
@@ -183,7 +187,8 @@ public sealed class PipelineWalk(PipelineSpec spec, PipelineRunView run, DateTim
         var parameters = Typed(component, task.Inputs);
         var inputArtifacts = task.InputArtifacts.ToDictionary(
             a => a.Key,
-            a => new ArtifactLocation(a.Key, a.Value.SchemaTitle, $"{TaskLaunch.WorkDir}/{PipelineTasks.InputMount(a.Key)}", a.Value.Uri),
+            a => new ArtifactLocation(a.Key, a.Value.SchemaTitle,
+                $"{TaskLaunch.WorkDir}/{PipelineTasks.InputMount(a.Key)}{(a.Value.Entry is { } entry ? "/" + entry : "")}", a.Value.Uri),
             StringComparer.Ordinal);
         var outputParameters = component.OutputParameters.Keys.ToDictionary(
             n => n, n => $"{TaskLaunch.OutputDir}/{PipelineTasks.ParameterFile(n)}", StringComparer.Ordinal);

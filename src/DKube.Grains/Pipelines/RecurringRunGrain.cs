@@ -64,7 +64,14 @@ public sealed class RecurringRunGrain(
         PipelineWalk.RunParameters(PipelineDocuments.Parse(source.Yaml), request.Parameters);
         state.State.View = new RecurringRunView(Id, request, request.Enabled, now, anchor, null, null, [], 0, null);
         await SaveAsync(() => state.State = new RecurringRunState());
-        await GrainFactory.GetGrain<IExperimentGrain>(request.Experiment).AddRecurringRun(Id);
+        var joined = GrainFactory.GetGrain<IExperimentGrain>(request.Experiment);
+        await joined.AddRecurringRun(Id);
+        if ((await joined.Get())?.Status == ExperimentView.Archived)
+        {
+            // Archived while this was being made: its cascade may have passed it by.
+            return await Disable();
+        }
+
         return request.Enabled ? await Wake() : View;
     }
 

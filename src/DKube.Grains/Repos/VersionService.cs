@@ -68,7 +68,13 @@ public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoS
         return number;
     }
 
-    public async Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, string? key = null, CancellationToken cancellationToken = default)
+    public Task<VersionView> CommitOutputAsync(RepoKind kind, string repoId, string sourceFolder, Lineage lineage, string? key = null, CancellationToken cancellationToken = default) =>
+        CommitAsync(kind, repoId, staging => FolderReader.ReadAsync(sourceFolder, staging, cancellationToken), lineage, key, cancellationToken);
+
+    public Task<VersionView> CommitFileAsync(RepoKind kind, string repoId, string sourceFile, string name, Lineage lineage, string key, CancellationToken cancellationToken = default) =>
+        CommitAsync(kind, repoId, staging => FolderReader.ReadFileAsync(sourceFile, name, staging, cancellationToken), lineage, key, cancellationToken);
+
+    private async Task<VersionView> CommitAsync(RepoKind kind, string repoId, Func<VersionStaging, Task> read, Lineage lineage, string? key, CancellationToken cancellationToken)
     {
         var repo = await RequireVersionedAsync(kind, repoId);
         // The blobs are content-addressed, so reading the folder again on a retry stores nothing
@@ -76,7 +82,7 @@ public sealed class VersionService(IGrainFactory grains, IBlobStore store, RepoS
         StagedVersion staged;
         await using (var staging = new VersionStaging(store, long.MaxValue))
         {
-            await FolderReader.ReadAsync(sourceFolder, staging, cancellationToken);
+            await read(staging);
             staged = await staging.CommitAsync(cancellationToken);
         }
 

@@ -175,6 +175,32 @@ public sealed class RunDataFlow(IDataVersions versions, ICodeResolver code, RunF
         return version.Version;
     }
 
+    /// <summary>
+    /// Makes a version of <paramref name="repoId"/> from output <paramref name="file"/> of an execution
+    /// (a pipeline task's artifact): a folder as it is, a file as the version's one file
+    /// <paramref name="entry"/>; once per <paramref name="key"/>. Null when there is no such file or
+    /// folder, or it is a link (the run wrote it: it could point at the server's secrets).
+    /// </summary>
+    public async Task<KeptArtifact?> CommitArtifactAsync(string executionId, string file, string entry, RepoKind kind, string repoId, Lineage lineage, string key, string? stagingRoot, CancellationToken cancellationToken)
+    {
+        if (Path.GetFileName(file) != file || file is "." or "..")
+        {
+            throw new ArgumentException($"'{file}' is not a file name.", nameof(file));
+        }
+
+        var path = Path.Combine(FoldersOf(stagingRoot).Output(executionId), file);
+        FileSystemInfo found = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+        if (!found.Exists || found.LinkTarget is not null)
+        {
+            return null;
+        }
+
+        var version = found is DirectoryInfo
+            ? await versions.CommitOutputAsync(kind, repoId, path, lineage, key, cancellationToken)
+            : await versions.CommitFileAsync(kind, repoId, path, entry, lineage, key, cancellationToken);
+        return new KeptArtifact(new VersionId(kind, repoId, version.Version), found is DirectoryInfo ? null : entry);
+    }
+
     /// <summary>The numeric values of the run's last metric record (what a model comparison shows).</summary>
     private static Dictionary<string, double>? LastMetrics(IReadOnlyList<string> records)
     {

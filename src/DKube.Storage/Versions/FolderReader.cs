@@ -14,6 +14,18 @@ public static class FolderReader
         await ReadDirectoryAsync(root, "", staging, cancellationToken);
     }
 
+    /// <summary>Stages one file on disk (a pipeline task's file artifact) as a version holding it as <paramref name="name"/>.</summary>
+    public static async Task ReadFileAsync(string path, string name, VersionStaging staging, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(path);
+        if (!file.Exists || file.LinkTarget is not null)
+        {
+            throw new FileNotFoundException($"'{path}' is not a regular file.", path);
+        }
+
+        await AddFileAsync(file, name, staging, cancellationToken);
+    }
+
     private static async Task ReadDirectoryAsync(DirectoryInfo directory, string prefix, VersionStaging staging, CancellationToken cancellationToken)
     {
         foreach (var item in directory.EnumerateFileSystemInfos().OrderBy(i => i.Name, StringComparer.Ordinal))
@@ -31,10 +43,15 @@ public static class FolderReader
             }
             else if (item is FileInfo file)
             {
-                var executable = !OperatingSystem.IsWindows() && file.UnixFileMode.HasFlag(UnixFileMode.UserExecute);
-                await using var content = new FileStream(file.FullName, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, BufferSize = 0, Options = FileOptions.SequentialScan });
-                await staging.AddFileAsync(path, content, executable, cancellationToken);
+                await AddFileAsync(file, path, staging, cancellationToken);
             }
         }
+    }
+
+    private static async Task AddFileAsync(FileInfo file, string path, VersionStaging staging, CancellationToken cancellationToken)
+    {
+        var executable = !OperatingSystem.IsWindows() && file.UnixFileMode.HasFlag(UnixFileMode.UserExecute);
+        await using var content = new FileStream(file.FullName, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, BufferSize = 0, Options = FileOptions.SequentialScan });
+        await staging.AddFileAsync(path, content, executable, cancellationToken);
     }
 }

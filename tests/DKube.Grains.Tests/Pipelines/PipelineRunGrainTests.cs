@@ -1,7 +1,11 @@
+using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Pipelines;
+using DKube.Abstractions.Repos;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Tests.Infrastructure;
+using DKube.Grains.Execution;
 using DKube.Grains.Tests.Workloads;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DKube.Grains.Tests.Pipelines;
 
@@ -14,76 +18,8 @@ namespace DKube.Grains.Tests.Pipelines;
 [Collection(GrainCollection.Name)]
 public sealed class PipelineRunGrainTests(GrainClusterFixture fixture)
 {
-    /// <summary>
-    /// produce -> consume -> report: a parameter (typed NUMBER_INTEGER), a dataset artifact, a model
-    /// artifact, a condition on an upstream output. Each task appends a line to its run's mark file.
-    /// </summary>
-    private static string ThreeSteps(string marks, string sleep = "0") => """
-        pipelineInfo: {name: three-steps}
-        deploymentSpec:
-          executors:
-            exec-produce:
-              container:
-                image: alpine
-                command: [sh, -c, 'echo run >> "$3/$DKUBE_RUN_ID"; sleep @SLEEP@; printf "%s\n" "$0" "$0" > "$1"; echo 2 > "$2"']
-                args: ["{{$.inputs.parameters['text']}}", "{{$.outputs.artifacts['data'].path}}", "{{$.outputs.parameters['count'].output_file}}", "@MARKS@"]
-            exec-consume:
-              container:
-                image: alpine
-                command: [sh, -c, 'echo run >> "$4/$DKUBE_RUN_ID"; wc -l < "$0" | tr -d " " > "$2"; cat "$0" > "$3"; echo "n=$1" >> "$3"']
-                args: ["{{$.inputs.artifacts['data'].path}}", "{{$.inputs.parameters['n']}}", "{{$.outputs.parameters['lines'].output_file}}", "{{$.outputs.artifacts['model'].path}}", "@MARKS@"]
-            exec-report:
-              container:
-                image: alpine
-                command: [sh, -c, 'echo run >> "$3/$DKUBE_RUN_ID"; echo "$0 lines; $(tail -n 1 "$1")" > "$2"']
-                args: ["{{$.inputs.parameters['lines']}}", "{{$.inputs.artifacts['model'].path}}", "{{$.outputs.parameters['summary'].output_file}}", "@MARKS@"]
-        components:
-          comp-produce:
-            executorLabel: exec-produce
-            inputDefinitions: {parameters: {text: {parameterType: STRING}}}
-            outputDefinitions:
-              parameters: {count: {parameterType: NUMBER_INTEGER}}
-              artifacts: {data: {artifactType: {schemaTitle: system.Dataset}}}
-          comp-consume:
-            executorLabel: exec-consume
-            inputDefinitions:
-              parameters: {n: {parameterType: NUMBER_INTEGER}}
-              artifacts: {data: {artifactType: {schemaTitle: system.Dataset}}}
-            outputDefinitions:
-              parameters: {lines: {parameterType: STRING}}
-              artifacts: {model: {artifactType: {schemaTitle: system.Model}}}
-          comp-report:
-            executorLabel: exec-report
-            inputDefinitions:
-              parameters: {lines: {parameterType: STRING}, n: {parameterType: NUMBER_INTEGER}}
-              artifacts: {model: {artifactType: {schemaTitle: system.Model}}}
-            outputDefinitions:
-              parameters: {summary: {parameterType: STRING}}
-        root:
-          inputDefinitions: {parameters: {text: {parameterType: STRING, defaultValue: hello}}}
-          dag:
-            tasks:
-              produce:
-                componentRef: {name: comp-produce}
-                cachingOptions: {enableCache: true}
-                inputs: {parameters: {text: {componentInputParameter: text}}}
-              consume:
-                componentRef: {name: comp-consume}
-                cachingOptions: {enableCache: true}
-                dependentTasks: [produce]
-                inputs:
-                  parameters: {n: {taskOutputParameter: {producerTask: produce, outputParameterKey: count}}}
-                  artifacts: {data: {taskOutputArtifact: {producerTask: produce, outputArtifactKey: data}}}
-              report:
-                componentRef: {name: comp-report}
-                dependentTasks: [consume, produce]
-                triggerPolicy: {condition: "int(inputs.parameter_values['n']) == 2"}
-                inputs:
-                  parameters:
-                    lines: {taskOutputParameter: {producerTask: consume, outputParameterKey: lines}}
-                    n: {taskOutputParameter: {producerTask: produce, outputParameterKey: count}}
-                  artifacts: {model: {taskOutputArtifact: {producerTask: consume, outputArtifactKey: model}}}
-        """.Replace("@MARKS@", marks, StringComparison.Ordinal).Replace("@SLEEP@", sleep, StringComparison.Ordinal);
+    /// <summary>The three-step pipeline (<see cref="PipelineSamples.ThreeSteps"/>), each task marking its start, with caching.</summary>
+    private static string ThreeSteps(string marks, string sleep = "0") => PipelineSamples.ThreeSteps(marks, sleep, cache: true);
 
     /// <summary>
     /// bad (fails; retried once by its policy) -> after (skipped); an exit task that runs after
@@ -165,6 +101,50 @@ public sealed class PipelineRunGrainTests(GrainClusterFixture fixture)
         Assert.Equal(PipelineRunStatus.Succeeded, after.Status);
         Assert.Equal(Summary(ended), Summary(after));
         Assert.Equal(3, after.Tasks.Count);
+    }
+
+    [Fact]
+    public async Task Dataset_and_model_artifacts_become_versions_with_lineage_that_downstream_tasks_read_and_a_redelivered_end_makes_no_second()
+    {
+        var world = await WorkloadWorld.CreateAsync(fixture);
+        var run = await StartAsync(world, ThreeSteps(world.Marks), new Dictionary<string, string> { ["text"] = "kept" });
+        var ended = await FinalAsync(run);
+        Assert.Equal(PipelineRunStatus.Succeeded, ended.Status);
+
+        var (datasetId, datasetName) = PipelineTasks.ArtifactRepo(RepoKind.Dataset, WorkloadWorld.Owner, "three-steps", "produce", "data");
+        var data = Task(ended, "produce").Artifacts!["data"];
+        Assert.Equal(datasetId, data.Version!.RepoId);
+        Assert.Equal(("data", RepoKind.Dataset), (data.Entry, data.Version.Kind));
+        var dataset = fixture.Grains.GetGrain<IDataRepoGrain>(datasetId);
+        // The owner's one dataset for this output (other tests of this owner add versions to it too).
+        Assert.Equal((datasetName, WorkloadWorld.Owner), ((await dataset.Get())!.Name, (await dataset.Get())!.Owner));
+        var made = (await dataset.GetVersion(data.Version.Version))!;
+        Assert.Equal(Task(ended, "produce").Run, made.Lineage!.RunId);
+        Assert.Equal(new LineageTrigger(PipelineTasks.ParentKind, ended.Id, null, "produce"), made.Lineage.Trigger);
+        Assert.Equal("kept", made.Lineage.Hyperparameters["text"]);
+        // What the version holds is what produce wrote; consume read it from the version store.
+        var folder = Path.Combine(fixture.DataDir, GrainClusterFixture.NewKey("materialized"));
+        await fixture.Services.GetRequiredService<IDataVersions>().MaterializeAsync(RepoKind.Dataset, datasetId, data.Version.Version, folder);
+        Assert.Equal("kept\nkept\n", await File.ReadAllTextAsync(Path.Combine(folder, "data")));
+        var consumer = await fixture.Grains.GetGrain<IWorkloadGrain>(Task(ended, "consume").Run!).Get();
+        Assert.Contains(consumer!.Spec.Inputs, i => i.RepoId == datasetId && i.Version == data.Version.Version);
+
+        // The model consume made names the dataset version it read.
+        var model = Task(ended, "consume").Artifacts!["model"].Version!;
+        Assert.Equal(RepoKind.Model, model.Kind);
+        var modelVersion = (await fixture.Grains.GetGrain<IDataRepoGrain>(model.RepoId).GetVersion(model.Version))!;
+        Assert.Contains(data.Version, modelVersion.Lineage!.Inputs);
+        Assert.Equal("consume", modelVersion.Lineage.Trigger!.Task);
+
+        // A redelivered end (at least once) reaches the version made first.
+        var latest = (await dataset.Get())!.LatestVersion;
+        var produced = await fixture.Grains.GetGrain<IWorkloadGrain>(Task(ended, "produce").Run!).Get();
+        await run.WorkloadEnded(produced!);
+        Assert.Equal(latest, (await dataset.Get())!.LatestVersion);
+        var kept = await fixture.Grains.GetGrain<IClusterAgentGrain>(world.Cluster).KeepArtifact(ExecutionIds.For(produced!.Id, produced.Attempt),
+            PipelineTasks.ArtifactFile("data"), "data", RepoKind.Dataset, datasetId, made.Lineage, $"{ExecutionIds.For(produced.Id, produced.Attempt)}/data");
+        Assert.Equal(data.Version, kept!.Version);
+        Assert.Equal(latest, (await dataset.Get())!.LatestVersion);
     }
 
     [Fact]

@@ -146,6 +146,48 @@ public sealed class RecurringRunGrainTests(GrainClusterFixture fixture)
         Assert.Contains("trigger.cron", error.Errors!.Keys);
     }
 
+    /// <summary>
+    /// The cycle: the experiment's archive waits on the recurring run's Disable, the recurring run's
+    /// wake waits on creating a run, and that run waits on the experiment's AddRun. AddRun
+    /// interleaves, so the three finish together (before, AddRun waited out the call timeout and the
+    /// run's creation failed); the run, made while the experiment archived, archives itself.
+    /// </summary>
+    [Fact]
+    public async Task Archiving_an_experiment_while_its_recurring_run_creates_a_run_in_it_completes_without_waiting_out_a_timeout()
+    {
+        var world = await WorkloadWorld.CreateAsync(fixture);
+        var start = fixture.Time.GetUtcNow();
+        var recurring = await CreateAsync(world, Instant, intervalSeconds: 3600, maxConcurrency: 1, startTime: start);
+        var view = (await recurring.Get())!;
+        var experiment = fixture.Grains.GetGrain<IExperimentGrain>(view.Request.Experiment);
+        var runId = IRecurringRunGrain.RunId(view.Id, start.AddHours(1));
+        fixture.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+
+        Task<RecurringRunView> wake;
+        Task<ExperimentView> archive;
+        var sources = fixture.Faults.Calls(view.Request.Pipeline, nameof(IPipelineGrain.GetSource));
+        using (fixture.Faults.Hold(view.Request.Pipeline, nameof(IPipelineGrain.GetSource)))
+        {
+            // The wake is inside its turn, waiting on the run's creation, which found the experiment
+            // active and now waits on the pipeline's source.
+            wake = recurring.Wake();
+            await Eventually.Until(() => Task.FromResult(fixture.Faults.Calls(view.Request.Pipeline, nameof(IPipelineGrain.GetSource))), n => n > sources,
+                TimeSpan.FromSeconds(30), "the run's creation is held");
+            // The archive is inside its turn, its cascade on its way to the recurring run's Disable.
+            archive = experiment.Archive();
+            await Eventually.Until(experiment.Get, e => e!.Status == ExperimentView.Archived, TimeSpan.FromSeconds(30), "the experiment archived");
+        }
+
+        await wake;
+        await archive;
+        var run = (await fixture.Grains.GetGrain<IPipelineRunGrain>(runId).Get())!;
+        Assert.True(run.Archived);
+        Assert.Equal(PipelineRunStatus.Succeeded, run.Status);
+        var after = (await recurring.Get())!;
+        Assert.False(after.Enabled);
+        Assert.Null(after.LastError);
+    }
+
     private async Task<IRecurringRunGrain> CreateAsync(
         WorkloadWorld world, string yaml, int maxConcurrency, DateTimeOffset? startTime, string? cron = null, long? intervalSeconds = null, bool noCatchup = false)
     {

@@ -12,74 +12,10 @@ namespace DKube.Integration.Tests.Pipelines;
 public sealed class PipelineRestartTests
 {
     /// <summary>
-    /// produce (a dataset of its text twice, a count) -> consume (waits at the gate, counts the
-    /// dataset's lines, writes a model) -> report (the count and the model's last line). The gate is a
-    /// file the test makes once the second server is up: consume is certainly running across the restart.
+    /// The three-step pipeline whose consume waits at the gate: a file the test makes once the second
+    /// server is up, so consume is certainly running across the restart.
     /// </summary>
-    private const string ThreeSteps = """
-        pipelineInfo: {name: three-steps}
-        deploymentSpec:
-          executors:
-            exec-produce:
-              container:
-                image: alpine
-                command: [sh, -c, 'printf "%s\n" "$0" "$0" > "$1"; echo 2 > "$2"']
-                args: ["{{$.inputs.parameters['text']}}", "{{$.outputs.artifacts['data'].path}}", "{{$.outputs.parameters['count'].output_file}}"]
-            exec-consume:
-              container:
-                image: alpine
-                command: [sh, -c, 'while [ ! -e "$4" ]; do sleep 0.2; done; wc -l < "$0" | tr -d " " > "$2"; cat "$0" > "$3"; echo "n=$1" >> "$3"']
-                args: ["{{$.inputs.artifacts['data'].path}}", "{{$.inputs.parameters['n']}}", "{{$.outputs.parameters['lines'].output_file}}", "{{$.outputs.artifacts['model'].path}}", "{{$.inputs.parameters['gate']}}"]
-            exec-report:
-              container:
-                image: alpine
-                command: [sh, -c, 'echo "$0 lines; $(tail -n 1 "$1")" > "$2"']
-                args: ["{{$.inputs.parameters['lines']}}", "{{$.inputs.artifacts['model'].path}}", "{{$.outputs.parameters['summary'].output_file}}"]
-        components:
-          comp-produce:
-            executorLabel: exec-produce
-            inputDefinitions: {parameters: {text: {parameterType: STRING}}}
-            outputDefinitions:
-              parameters: {count: {parameterType: NUMBER_INTEGER}}
-              artifacts: {data: {artifactType: {schemaTitle: system.Dataset}}}
-          comp-consume:
-            executorLabel: exec-consume
-            inputDefinitions:
-              parameters: {n: {parameterType: NUMBER_INTEGER}, gate: {parameterType: STRING}}
-              artifacts: {data: {artifactType: {schemaTitle: system.Dataset}}}
-            outputDefinitions:
-              parameters: {lines: {parameterType: STRING}}
-              artifacts: {model: {artifactType: {schemaTitle: system.Model}}}
-          comp-report:
-            executorLabel: exec-report
-            inputDefinitions:
-              parameters: {lines: {parameterType: STRING}}
-              artifacts: {model: {artifactType: {schemaTitle: system.Model}}}
-            outputDefinitions:
-              parameters: {summary: {parameterType: STRING}}
-        root:
-          inputDefinitions:
-            parameters: {text: {parameterType: STRING, defaultValue: hello}, gate: {parameterType: STRING}}
-          dag:
-            tasks:
-              produce:
-                componentRef: {name: comp-produce}
-                inputs: {parameters: {text: {componentInputParameter: text}}}
-              consume:
-                componentRef: {name: comp-consume}
-                dependentTasks: [produce]
-                inputs:
-                  parameters:
-                    n: {taskOutputParameter: {producerTask: produce, outputParameterKey: count}}
-                    gate: {componentInputParameter: gate}
-                  artifacts: {data: {taskOutputArtifact: {producerTask: produce, outputArtifactKey: data}}}
-              report:
-                componentRef: {name: comp-report}
-                dependentTasks: [consume]
-                inputs:
-                  parameters: {lines: {taskOutputParameter: {producerTask: consume, outputParameterKey: lines}}}
-                  artifacts: {model: {taskOutputArtifact: {producerTask: consume, outputArtifactKey: model}}}
-        """;
+    private static readonly string ThreeSteps = PipelineSamples.ThreeSteps(gate: true);
 
     [Fact]
     public async Task A_three_step_run_survives_a_server_restart_mid_dag_with_no_task_lost_or_run_twice()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using DKube.Integration.Tests.Infrastructure;
+using DKube.Integration.Tests.Repos;
 
 namespace DKube.Integration.Tests.Pipelines;
 
@@ -36,6 +37,39 @@ public sealed class PipelineRunTests(LabFixture lab)
         var child = (await alice.Client.Get($"runs/{tasks[0]!["run"]}")).Expect(HttpStatusCode.OK).Json;
         Assert.Equal("pipeline-run", child["parent"]!["kind"]!.ToString());
         Assert.Equal(created["id"]!.ToString(), child["parent"]!["id"]!.ToString());
+    }
+
+    [Fact]
+    public async Task The_three_step_pipeline_keeps_its_dataset_and_model_artifacts_as_versions_whose_lineage_names_the_run_and_task()
+    {
+        using var alice = await lab.NewTenantAsync();
+        var pipeline = (await alice.Client.SendRaw(HttpMethod.Post, "pipelines?name=three-steps", PipelineSamples.ThreeSteps(), "application/yaml"))
+            .Expect(HttpStatusCode.Created)["id"];
+        var id = (await alice.Client.Post("pipeline-runs", new { name = "versions", pipeline, parameters = new { text = "kept as a version" } }))
+            .Expect(HttpStatusCode.Created)["id"];
+        var done = await FinalAsync(alice, id);
+        Assert.True(done["status"]!.ToString() == "Succeeded", done.ToJsonString());
+
+        var data = Task(done, "produce")["artifacts"]!["data"]!;
+        var dataset = data["version"]!["repoId"]!.ToString();
+        var number = data["version"]!["version"]!.GetValue<int>();
+        var repo = (await alice.Client.Get($"datasets/{dataset}")).Expect(HttpStatusCode.OK).Json;
+        Assert.Equal(("three-steps-produce-data", alice.User), (repo["name"]!.ToString(), repo["owner"]!.ToString()));
+        var version = (await alice.Client.Get($"datasets/{dataset}/versions/{number}")).Expect(HttpStatusCode.OK).Json;
+        var lineage = version["lineage"]!;
+        Assert.Equal(Task(done, "produce")["run"]!.ToString(), lineage["runId"]!.ToString());
+        Assert.Equal(("pipeline-run", id, "produce"), (lineage["trigger"]!["kind"]!.ToString(), lineage["trigger"]!["id"]!.ToString(), lineage["trigger"]!["task"]!.ToString()));
+        var files = await alice.Client.DownloadFiles($"datasets/{dataset}/versions/{number}/archive");
+        Assert.Equal("kept as a version\nkept as a version\n", Assert.Single(files, f => f.Key == "data").Value);
+
+        // consume read the version (materialized) and made a model version whose lineage names it.
+        var model = Task(done, "consume")["artifacts"]!["model"]!["version"]!;
+        var made = (await alice.Client.Get($"models/{model["repoId"]}/versions/{model["version"]}")).Expect(HttpStatusCode.OK).Json;
+        Assert.Contains(made["lineage"]!["inputs"]!.AsArray(), v => v!["repoId"]!.ToString() == dataset && v["version"]!.GetValue<int>() == number);
+        Assert.Equal("2\n lines; n=2\n", Task(done, "report")["outputs"]!["summary"]!.ToString());
+        // Another group sees neither.
+        using var bob = await lab.NewTenantAsync();
+        (await bob.Client.Get($"datasets/{dataset}")).Expect(HttpStatusCode.NotFound);
     }
 
     [Fact]
