@@ -138,6 +138,7 @@ public static class SiloServices
         // Each silo publishes the execution cluster it runs in; grains that talk to a
         // cluster's backend (and hold its credentials) are placed by it.
         silo.UseSiloMetadata(new Dictionary<string, string> { [SiloCluster.MetadataKey] = options.SiloCluster });
+        silo.Services.AddSingleton<ClusterSilos>();
         silo.AddPlacementDirector<ClusterAffinePlacement, ClusterAffinePlacementDirector>();
         silo.AddIncomingGrainCallFilter<DependencyFailureFilter>();
         return silo;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Placement;
 
 namespace DKube.Grains.Affinity;
@@ -9,13 +8,13 @@ namespace DKube.Grains.Affinity;
 /// one of them saves a hop. When no silo of that cluster is up, any compatible silo is chosen at
 /// random, and the grain finds out itself (it compares its key with <see cref="SiloCluster"/>).
 /// </summary>
-public sealed class ClusterAffinePlacementDirector(ISiloMetadataCache metadata, ILogger<ClusterAffinePlacementDirector> logger) : IPlacementDirector
+public sealed class ClusterAffinePlacementDirector(ClusterSilos clusters, ILogger<ClusterAffinePlacementDirector> logger) : IPlacementDirector
 {
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var cluster = target.GrainIdentity.Key.ToString();
         var silos = context.GetCompatibleSilos(target);
-        var matching = silos.Where(s => ClusterOf(s) == cluster).ToArray();
+        var matching = silos.Where(s => clusters.ClusterOf(s) == cluster).ToArray();
         if (matching.Length == 0)
         {
             logger.LogWarning("No silo runs in cluster {Cluster}; placing {Grain} on any silo", cluster, target.GrainIdentity);
@@ -24,7 +23,4 @@ public sealed class ClusterAffinePlacementDirector(ISiloMetadataCache metadata, 
 
         return Task.FromResult(matching.Contains(context.LocalSilo) ? context.LocalSilo : matching[Random.Shared.Next(matching.Length)]);
     }
-
-    private string? ClusterOf(SiloAddress silo) =>
-        metadata.GetSiloMetadata(silo).Metadata.TryGetValue(SiloCluster.MetadataKey, out var cluster) ? cluster : null;
 }

@@ -4,6 +4,7 @@ using DKube.Abstractions.Live;
 using DKube.Abstractions.Monitors;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Serving;
+using DKube.Grains.Affinity;
 using DKube.Grains.Persistence;
 using DKube.Monitoring;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,7 @@ public sealed partial class MonitorGrain(
     WebhookPolicy webhookPolicy,
     ILiveEvents live,
     MonitorOptions options,
+    ClusterSilos clusterSilos,
     IObjectQuotas quotas,
     TimeProvider time,
     ILogger<MonitorGrain> logger) : Grain, IMonitorGrain, IRemindable
@@ -324,6 +326,13 @@ public sealed partial class MonitorGrain(
     {
         try
         {
+            // Asked before the call: a worker activated on a silo of another cluster (placement's
+            // fallback) would be found again by the next call through the callers' location cache.
+            if (!clusterSilos.AnyActive(cluster))
+            {
+                throw MonitorWorkerGrain.ClusterUnavailable(cluster);
+            }
+
             return await GrainFactory.GetGrain<IMonitorWorkerGrain>(cluster).Compute(work);
         }
         catch (DomainException e) when (e.Kind == ErrorKind.Unavailable)

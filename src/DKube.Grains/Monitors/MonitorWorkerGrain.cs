@@ -10,9 +10,10 @@ namespace DKube.Grains.Monitors;
 /// Computes the evaluations of the monitors that name its cluster (its key), on a silo of that
 /// cluster (<see cref="ClusterAffinePlacement"/>). Reentrant, and the scoring runs on the thread
 /// pool: one activation serves every monitor of the cluster, and one monitor's long drift
-/// evaluation does not hold up the others'. The placement falls back to any silo when none of the
-/// cluster is up; this grain then refuses (503 <c>cluster-unavailable</c>) and deactivates, so
-/// the monitor's next tick is placed afresh and reaches a silo of the cluster once one is up.
+/// evaluation does not hold up the others'. The monitor calls it only while a silo of the cluster
+/// is active (<see cref="ClusterSilos"/>); should placement still fall back to another silo (the
+/// metadata of a silo just joined or gone), this grain refuses (503 <c>cluster-unavailable</c>)
+/// and deactivates rather than compute on the wrong cluster.
 /// </summary>
 [Reentrant]
 [ClusterAffinePlacement]
