@@ -20,24 +20,13 @@ namespace DKube.Benchmarks.Admission;
 /// </summary>
 public static class ApiFigures
 {
-    private const int Connections = 64;
+    private const int Connections = OneTenantServer.Connections;
 
     public static async Task<int> RunAsync(int submissions, int batches, TimeSpan steady)
     {
         var dataDir = Directory.CreateTempSubdirectory("dkube-bench-api-").FullName;
-        await using var server = await DKubeServer.StartAsync(
-            ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Error", "--SILO_PORT=21112", "--GATEWAY_PORT=32001",
-             // One user at the machine's limit is what the per-caller rate limits refuse: this measures capacity, so they are lifted.
-             "--RATE_READS_PER_SECOND=1000000", "--RATE_WRITES_PER_SECOND=1000000"], TextWriter.Null);
-        var grains = server.App.Services.GetRequiredService<IGrainFactory>();
-        var nodes = Enumerable.Range(0, 4).Select(i => new NodeInfo($"n{i}", 8, 64, 512, [])).ToList();
-        await grains.GetGrain<IClusterGrain>("bench").Register(new ClusterSpec("bench", ClusterKind.Local, nodes, new Dictionary<string, string>()));
-        await grains.GetGrain<IGroupGrain>("bench-api").Create(32, ["bench"], null, null);
-        var token = await grains.GetGrain<IUserGrain>("bench-api-user").Create([Roles.DataScientist]);
-        await grains.GetGrain<IGroupGrain>("bench-api").AddMember("bench-api-user");
-
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections * 4 }) { BaseAddress = server.Url };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await using var tenant = await OneTenantServer.StartAsync(dataDir, 21112, 32001);
+        var (server, grains, http) = (tenant.Server, tenant.Grains, tenant.Client);
         Console.WriteLine($"DKube.Orleans API figures: {Environment.ProcessorCount} cores, {Connections} connections, embedded PostgreSQL");
 
         var healthz = await ClosedLoopAsync(20_000, _ => SendAsync(http, HttpMethod.Get, "/healthz"));

@@ -22,7 +22,7 @@ namespace DKube.Benchmarks.Admission;
 /// </summary>
 public static class ProfileFigures
 {
-    private const int Connections = 64;
+    private const int Connections = OneTenantServer.Connections;
 
     /// <summary>Marks the benchmark's own statements, so they are left out of the counts.</summary>
     private const string Own = "/* dkube-profile */ ";
@@ -32,21 +32,10 @@ public static class ProfileFigures
         var dataDir = Directory.CreateTempSubdirectory("dkube-bench-profile-").FullName;
         await PreloadStatementStatisticsAsync(Path.Combine(dataDir, "postgres"));
         var calls = new GrainCallCounter();
-        await using var server = await DKubeServer.StartAsync(
-            ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Error", "--SILO_PORT=21131", "--GATEWAY_PORT=32031",
-             "--RATE_READS_PER_SECOND=1000000", "--RATE_WRITES_PER_SECOND=1000000"], TextWriter.Null,
-            services: s => s.AddSingleton<IIncomingGrainCallFilter>(calls));
-        var grains = server.App.Services.GetRequiredService<IGrainFactory>();
+        await using var tenant = await OneTenantServer.StartAsync(dataDir, 21131, 32031, s => s.AddSingleton<IIncomingGrainCallFilter>(calls));
+        var (server, grains, http) = (tenant.Server, tenant.Grains, tenant.Client);
         var database = server.App.Services.GetRequiredService<NpgsqlDataSource>();
         await ExecuteAsync(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-        var nodes = Enumerable.Range(0, 4).Select(i => new NodeInfo($"n{i}", 8, 64, 512, [])).ToList();
-        await grains.GetGrain<IClusterGrain>("bench").Register(new ClusterSpec("bench", ClusterKind.Local, nodes, new Dictionary<string, string>()));
-        await grains.GetGrain<IGroupGrain>("bench-api").Create(32, ["bench"], null, null);
-        var token = await grains.GetGrain<IUserGrain>("bench-api-user").Create([Roles.DataScientist]);
-        await grains.GetGrain<IGroupGrain>("bench-api").AddMember("bench-api-user");
-
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections * 4 }) { BaseAddress = server.Url };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         Console.WriteLine($"DKube.Orleans API profile: {requests} requests a phase, {Connections} connections, batch of {batchSize}; counts per request");
 
         // Warm-up (JIT, connections, the pool's and cluster's activations), not counted.
