@@ -65,7 +65,8 @@ internal static class StudyOverhead
         {
             var runs = Enumerable.Range(first, Math.Min(1_000, trials - first))
                 .Select(i => new { name = $"direct-{i}", kind = "training", group = "direct", gpus = 1, command = Command });
-            using var response = await http.PostAsJsonAsync("runs:batch", new { runs });
+            // "./": a relative "runs:batch" reads as a URI of scheme "runs".
+            using var response = await http.PostAsJsonAsync("./runs:batch", new { runs });
             response.EnsureSuccessStatusCode();
             foreach (var item in (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items").EnumerateArray())
             {
