@@ -39,7 +39,12 @@ internal static class QueueCurve
             await group.Create(1, ["queue"], QueuePolicy.BestEffortFifo, null);
             await group.SetLimits(GroupLimits.None with { QueuedPerUser = 10_000_000, QueuedPerGroup = 10_000_000 });
             var pool = grains.GetGrain<IGroupPoolGrain>(name);
-            PoolRequest Request() => new($"q{next++:D9}", "training", $"user-{next % 100:D3}", 1, 0, DistributionMode.Auto, [], false, TimeSpan.FromHours(1), null);
+            // 64 submitters at once: each id taken once (a repeated id is the same request to the pool, which keeps one).
+            PoolRequest Request()
+            {
+                var number = Interlocked.Increment(ref next);
+                return new($"q{number:D9}", "training", $"user-{number % 100:D3}", 1, 0, DistributionMode.Auto, [], false, TimeSpan.FromHours(1), null);
+            }
 
             await pool.Submit(Request());
             var fill = Stopwatch.StartNew();
