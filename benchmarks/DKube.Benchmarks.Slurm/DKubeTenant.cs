@@ -42,22 +42,32 @@ public sealed class DKubeTenant : IDisposable
     /// <summary>Counts of this user's runs that completed and that ended otherwise, from one listing.</summary>
     public async Task<(int Complete, int Failed)> CountEndedAsync()
     {
-        // One page holds the whole mix (the listing's maximum is 500).
-        using var json = JsonDocument.Parse(await _http.GetStringAsync("/api/v1/runs?scope=mine&limit=500"));
         var (complete, failed) = (0, 0);
-        foreach (var run in json.RootElement.GetProperty("items").EnumerateArray())
+        // Every page: a mix larger than the listing's maximum page (500) spans several.
+        for (string? cursor = null; ;)
         {
-            var status = run.GetProperty("status").GetString();
-            complete += status == "Complete" ? 1 : 0;
-            if (status is "Failed" or "Error" or "Stopped")
+            var page = "/api/v1/runs?scope=mine&limit=500" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+            using var json = JsonDocument.Parse(await _http.GetStringAsync(page));
+            foreach (var run in json.RootElement.GetProperty("items").EnumerateArray())
             {
-                // Say why, since the mix stops on the first failure.
-                failed++;
-                Console.Error.WriteLine($"{run.GetProperty("id")} {status}: {(run.TryGetProperty("reason", out var reason) ? reason.ToString() : "")}");
+                var status = run.GetProperty("status").GetString();
+                complete += status == "Complete" ? 1 : 0;
+                if (status is "Failed" or "Error" or "Stopped")
+                {
+                    // Say why, since the mix stops on the first failure.
+                    failed++;
+                    Console.Error.WriteLine($"{run.GetProperty("id")} {status}: {(run.TryGetProperty("reason", out var reason) ? reason.ToString() : "")}");
+                }
             }
-        }
 
-        return (complete, failed);
+            if (json.RootElement.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String)
+            {
+                cursor = next.GetString();
+                continue;
+            }
+
+            return (complete, failed);
+        }
     }
 
     public void Dispose() => _http.Dispose();
