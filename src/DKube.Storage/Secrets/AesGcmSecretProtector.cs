@@ -47,15 +47,29 @@ public sealed class AesGcmSecretProtector : ISecretProtector
         var file = Path.Combine(dataDir, KeyFileName);
         if (File.Exists(file))
         {
-            return new AesGcmSecretProtector(Convert.FromBase64String(File.ReadAllText(file).Trim()));
+            return ReadKeyFile(file);
         }
 
+        // Silos sharing a data folder may start at once: the key is written aside and moved into
+        // place without replacing, so exactly one key wins and nobody reads a half-written file.
         Directory.CreateDirectory(dataDir);
         var key = RandomNumberGenerator.GetBytes(32);
-        PrivateFile.Create(file, Convert.ToBase64String(key));
-
-        return new AesGcmSecretProtector(key);
+        var written = $"{file}.{Guid.NewGuid():N}.tmp";
+        PrivateFile.Create(written, Convert.ToBase64String(key));
+        try
+        {
+            File.Move(written, file, overwrite: false);
+            return new AesGcmSecretProtector(key);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            File.Delete(written);
+            return ReadKeyFile(file);
+        }
     }
+
+    private static AesGcmSecretProtector ReadKeyFile(string file) =>
+        new(Convert.FromBase64String(File.ReadAllText(file).Trim()));
 
     public byte[] Seal(ReadOnlySpan<byte> plaintext)
     {
