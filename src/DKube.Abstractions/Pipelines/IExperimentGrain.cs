@@ -36,12 +36,14 @@ public interface IExperimentGrain : IGrainWithStringKey
     /// Interleaves, even with an archive: the archive's cascade may be waiting on a recurring run's
     /// Disable while that recurring run waits on the creation of a run that waits on this answer.
     /// </summary>
+    /// <returns>Whether the experiment is archived once the run is stored as its member: an archive
+    /// whose cascade started before may have passed the run by, so the run archives itself.</returns>
     [Alias("AddRun")]
     [Orleans.Concurrency.AlwaysInterleave]
-    Task AddRun(string pipelineRun);
+    Task<bool> AddRun(string pipelineRun);
 
-    /// <summary>Records a recurring run made in it (so that archiving the experiment disables it); interleaves, as <see cref="AddRun"/>.</summary>
+    /// <summary>Records a recurring run made in it (so that archiving the experiment disables it); interleaves and answers, as <see cref="AddRun"/>.</summary>
     [Alias("AddRecurringRun")]
     [Orleans.Concurrency.AlwaysInterleave]
-    Task AddRecurringRun(string recurringRun);
+    Task<bool> AddRecurringRun(string recurringRun);
 }

@@ -73,11 +73,12 @@ public sealed class ExperimentGrain(
         }
     }
 
-    public Task AddRun(string pipelineRun) => AddAsync(state.State.Runs, pipelineRun);
+    public Task<bool> AddRun(string pipelineRun) => AddAsync(state.State.Runs, pipelineRun);
 
-    public Task AddRecurringRun(string recurringRun) => AddAsync(state.State.RecurringRuns, recurringRun);
+    public Task<bool> AddRecurringRun(string recurringRun) => AddAsync(state.State.RecurringRuns, recurringRun);
 
-    private async Task AddAsync(HashSet<string> members, string id)
+    /// <summary>Stores <paramref name="id"/> as a member; true when the experiment is archived by then.</summary>
+    private async Task<bool> AddAsync(HashSet<string> members, string id)
     {
         _ = Current();
         if (members.Add(id))
@@ -97,6 +98,8 @@ public sealed class ExperimentGrain(
             // Added by a call whose write may still be in flight: answered once it is stored.
             await Writer.StoredAsync();
         }
+
+        return Current().Status == ExperimentView.Archived;
     }
 
     public Task<ExperimentView> Unarchive()

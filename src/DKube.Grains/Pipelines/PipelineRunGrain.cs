@@ -92,9 +92,7 @@ public sealed class PipelineRunGrain(
         {
             // Known to its experiment, so archiving the experiment archives this run. Before the
             // first task: a run the experiment does not know of would escape the cascade.
-            var experiment = GrainFactory.GetGrain<IExperimentGrain>(joined);
-            await experiment.AddRun(Id);
-            if ((await experiment.Get())?.Status == ExperimentView.Archived)
+            if (await GrainFactory.GetGrain<IExperimentGrain>(joined).AddRun(Id))
             {
                 // Archived while this run was being made: its cascade may have passed this run by.
                 state.State.View = View with { Archived = true };

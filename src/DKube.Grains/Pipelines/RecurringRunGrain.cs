@@ -64,9 +64,7 @@ public sealed class RecurringRunGrain(
         PipelineWalk.RunParameters(PipelineDocuments.Parse(source.Yaml), request.Parameters);
         state.State.View = new RecurringRunView(Id, request, request.Enabled, now, anchor, null, null, [], 0, null);
         await SaveAsync(() => state.State = new RecurringRunState());
-        var joined = GrainFactory.GetGrain<IExperimentGrain>(request.Experiment);
-        await joined.AddRecurringRun(Id);
-        if ((await joined.Get())?.Status == ExperimentView.Archived)
+        if (await GrainFactory.GetGrain<IExperimentGrain>(request.Experiment).AddRecurringRun(Id))
         {
             // Archived while this was being made: its cascade may have passed it by.
             return await Disable();
