@@ -33,16 +33,16 @@ public static class ApiFigures
         Console.WriteLine(healthz.Latencies.Report("GET /healthz (ceiling)", healthz.Wall));
 
         var database = server.App.Services.GetRequiredService<NpgsqlDataSource>();
-        var beforePosts = await DatabaseWorkAsync(database);
+        var beforePosts = await DatabaseWork.ReadAsync(database);
         var ids = new string[submissions];
         var posts = await ClosedLoopAsync(submissions, async i =>
         {
-            using var response = await http.PostAsJsonAsync("/api/v1/runs", Spec("p", i));
+            using var response = await http.PostAsJsonAsync("/api/v1/runs", OneTenantServer.RunSpec("p", i));
             response.EnsureSuccessStatusCode();
             ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         });
         Console.WriteLine(posts.Latencies.Report("POST /runs (0-GPU true)", posts.Wall));
-        var beforeBatches = await DatabaseWorkAsync(database);
+        var beforeBatches = await DatabaseWork.ReadAsync(database);
         Console.WriteLine($"{"  PostgreSQL per run accepted (POST /runs)",-52} {(beforeBatches - beforePosts).Per(submissions)}");
 
         var batch = new Latencies();
@@ -51,7 +51,7 @@ public static class ApiFigures
         for (var b = 0; b < batches; b++)
         {
             var start = Stopwatch.GetTimestamp();
-            using var response = await http.PostAsJsonAsync("/api/v1/runs:batch", new { runs = Enumerable.Range(0, 1_000).Select(i => Spec($"b{b}-", i)) });
+            using var response = await http.PostAsJsonAsync("/api/v1/runs:batch", new { runs = Enumerable.Range(0, 1_000).Select(i => OneTenantServer.RunSpec($"b{b}-", i)) });
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 Console.WriteLine($"{"POST /runs:batch (1,000 specs)",-52} not served by this build");
@@ -68,7 +68,7 @@ public static class ApiFigures
         {
             Console.WriteLine(batch.Report("POST /runs:batch (1,000 specs; per batch)", batchWall.Elapsed) +
                               $"  => {batched / batchWall.Elapsed.TotalSeconds:F0} runs/s");
-            Console.WriteLine($"{"  PostgreSQL per run accepted (batches)",-52} {(await DatabaseWorkAsync(database) - beforeBatches).Per(batched)}");
+            Console.WriteLine($"{"  PostgreSQL per run accepted (batches)",-52} {(await DatabaseWork.ReadAsync(database) - beforeBatches).Per(batched)}");
         }
 
         var point = await OpenLoop.RunAsync(2_000, steady, i => SendAsync(http, HttpMethod.Get, $"/api/v1/runs/{ids[i % ids.Length]}"));
@@ -82,19 +82,6 @@ public static class ApiFigures
     /// Commits and WAL fsyncs so far (what a durable acceptance costs), read after a pause so the
     /// backends have reported their counts (PostgreSQL flushes statistics about once a second).
     /// </summary>
-    private static async Task<DatabaseWork> DatabaseWorkAsync(NpgsqlDataSource database)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        await using var command = database.CreateCommand(
-            "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), wal_sync FROM pg_stat_wal");
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return new DatabaseWork(reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    private static object Spec(string prefix, int i) =>
-        new { name = prefix + i.ToString(CultureInfo.InvariantCulture), kind = "training", command = "true", gpus = 0, group = "bench-api" };
-
     private static async Task SendAsync(HttpClient http, HttpMethod method, string path)
     {
         using var response = await http.SendAsync(new HttpRequestMessage(method, path));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Tenancy;
@@ -43,6 +44,10 @@ public sealed class OneTenantServer : IAsyncDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return new OneTenantServer(server, client);
     }
+
+    /// <summary>A run of the tenant's group that needs nothing and ends at once: what the figures submit.</summary>
+    public static object RunSpec(string prefix, int i) =>
+        new { name = prefix + i.ToString(CultureInfo.InvariantCulture), kind = "training", command = "true", gpus = 0, group = "bench-api" };
 
     public async ValueTask DisposeAsync()
     {

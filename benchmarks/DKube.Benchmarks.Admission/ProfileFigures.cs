@@ -51,7 +51,7 @@ public static class ProfileFigures
 
         await PhaseAsync($"POST /runs:batch ({batchSize} specs), per run", batchSize, database, calls, async () =>
         {
-            using var response = await http.PostAsJsonAsync("/api/v1/runs:batch", new { runs = Enumerable.Range(0, batchSize).Select(i => Spec("b", i)) });
+            using var response = await http.PostAsJsonAsync("/api/v1/runs:batch", new { runs = Enumerable.Range(0, batchSize).Select(i => OneTenantServer.RunSpec("b", i)) });
             response.EnsureSuccessStatusCode();
             var items = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
             var accepted = items.EnumerateArray().Count(i => i.GetProperty("status").GetInt32() == 201);
@@ -85,7 +85,7 @@ public static class ProfileFigures
 
     private static async Task PhaseAsync(string name, int requests, NpgsqlDataSource database, GrainCallCounter calls, Func<Task> phase)
     {
-        var before = await CommitsAsync(database);
+        var before = await DatabaseWork.ReadAsync(database, Own);
         await ExecuteAsync(database, "SELECT pg_stat_statements_reset()");
         calls.Take();
         var execs = await ExecCounter.StartAsync();
@@ -97,7 +97,7 @@ public static class ProfileFigures
         var execCount = execs is null ? null : await execs.StopAsync();
         var grainCalls = calls.Take();
         var statements = await StatementsAsync(database);
-        var (commits, walSyncs) = await CommitsAsync(database) - before;
+        var (commits, walSyncs) = await DatabaseWork.ReadAsync(database, Own) - before;
         double Per(double n) => n / requests;
 
         Console.WriteLine();
@@ -127,7 +127,7 @@ public static class ProfileFigures
     {
         await ClosedLoop.RunAsync(Connections, count, async i =>
         {
-            using var response = await http.PostAsJsonAsync("/api/v1/runs", Spec(prefix, i));
+            using var response = await http.PostAsJsonAsync("/api/v1/runs", OneTenantServer.RunSpec(prefix, i));
             response.EnsureSuccessStatusCode();
             ids[i] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         });
@@ -155,18 +155,6 @@ public static class ProfileFigures
         }
     }
 
-    /// <summary>Committed transactions and WAL fsyncs, read after PostgreSQL has published its backends' counts (about once a second).</summary>
-    private static async Task<DatabaseWork> CommitsAsync(NpgsqlDataSource database)
-    {
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        await using var command = database.CreateCommand(
-            Own + "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), wal_sync FROM pg_stat_wal");
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        // This read is itself one commit.
-        return new DatabaseWork(reader.GetInt64(0) - 1, reader.GetInt64(1));
-    }
-
     private static async Task<IReadOnlyList<(long Calls, double MeanMs, string Query)>> StatementsAsync(NpgsqlDataSource database)
     {
         await using var command = database.CreateCommand(
@@ -191,7 +179,4 @@ public static class ProfileFigures
         await using var command = database.CreateCommand(Own + sql);
         await command.ExecuteNonQueryAsync();
     }
-
-    private static object Spec(string prefix, int i) =>
-        new { name = prefix + i.ToString(CultureInfo.InvariantCulture), kind = "training", command = "true", gpus = 0, group = "bench-api" };
 }

@@ -100,6 +100,8 @@ public sealed class DKubeServer : IAsyncDisposable
             // Our statements leave no session state behind (no SET, temporary tables or prepared
             // statements outlive a command), so a connection returned to the pool needs no reset:
             // Npgsql's DISCARD ALL was a statement and a commit of its own on every use (2.65 per POST /runs).
+            // The one exception, CallerChangeListener's LISTEN, keeps its connection for the process's
+            // life; one it gives back after a failure at most hears notices nobody reads.
             dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
             Configure(builder, options, connectionString, dataSource);
             services?.Invoke(builder.Services);
