@@ -71,9 +71,8 @@ public sealed class LiveFeed : BackgroundService, ILiveObserver
     /// </summary>
     public LiveSubscription Subscribe(Caller caller, IReadOnlyCollection<string>? topics = null, long? after = null)
     {
-        var wanted = (topics is { Count: > 0 } ? topics : LiveTopics.All).ToHashSet(StringComparer.Ordinal);
-        var mask = wanted.Aggregate(0, (m, t) => m | TopicBits.GetValueOrDefault(t));
-        var subscription = new LiveSubscription(caller, wanted, mask, _options.ClientBuffer, Leave, _time.GetTimestamp());
+        var mask = (topics is { Count: > 0 } ? topics : LiveTopics.All).Aggregate(0, (m, t) => m | TopicBits.GetValueOrDefault(t));
+        var subscription = new LiveSubscription(caller, mask, _options.ClientBuffer, Leave, _time.GetTimestamp());
         lock (_gate)
         {
             if (after is { } last)

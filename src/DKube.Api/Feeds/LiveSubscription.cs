@@ -19,10 +19,9 @@ public sealed class LiveSubscription : IDisposable
     private long _lastOffered;
     private volatile bool _heartbeats;
 
-    internal LiveSubscription(Caller caller, IReadOnlySet<string> topics, int topicMask, int buffer, Action<LiveSubscription> leave, long now)
+    internal LiveSubscription(Caller caller, int topicMask, int buffer, Action<LiveSubscription> leave, long now)
     {
         Caller = caller;
-        Topics = topics;
         _topics = topicMask;
         _leave = leave;
         _lastOffered = now;
@@ -31,8 +30,6 @@ public sealed class LiveSubscription : IDisposable
     }
 
     public Caller Caller { get; }
-
-    public IReadOnlySet<string> Topics { get; }
 
     public ChannelReader<FeedEvent> Events => _events.Reader;
 
