@@ -42,9 +42,9 @@ public sealed class SlurmEnvironment
         return new SlurmEnvironment(Parse(envFile));
     }
 
-    /// <summary>sbatch from outside DKube; returns the job id.</summary>
+    /// <summary>sbatch from outside DKube; returns the job id. Limited to 15 minutes, so a test killed before its scancel never holds GPUs for good.</summary>
     public async Task<string> SbatchAsync(string name, string gres, string command) =>
-        (await RunAsync("sbatch", ["--parsable", "-J", name, $"--gres={gres}", "-o", "/dev/null", "--wrap", command],
+        (await RunAsync("sbatch", ["--parsable", "-J", name, $"--gres={gres}", "--time=15", "-o", "/dev/null", "--wrap", command],
             TimeSpan.FromSeconds(30), CliEnvironment())).Trim();
 
     public Task ScancelAsync(string name) => RunAsync("scancel", ["-n", name], TimeSpan.FromSeconds(30), CliEnvironment());
