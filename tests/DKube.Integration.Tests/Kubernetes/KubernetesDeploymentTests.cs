@@ -60,7 +60,7 @@ public sealed class KubernetesDeploymentTests : IClassFixture<ServerFixture>, IA
             serving = new { runtime = "custom", image = Image, command = "exec python serve.py --model \"$DKUBE_MODEL_DIR\"", port = Port },
         })).Expect(HttpStatusCode.Created)["id"];
 
-        var pod = await PodOfReplicaAsync(client, id, 0);
+        var pod = await PodOfReplicaAsync(client, id, except: null);
         var spec = api.Pod(pod)!;
         var service = api.Service(pod)!;
         var container = spec.Spec.Containers.Single();
@@ -115,7 +115,7 @@ public sealed class KubernetesDeploymentTests : IClassFixture<ServerFixture>, IA
 
         // Started again: a new replica, a new pod and Service; deleting the deployment removes them.
         (await client.Post($"deployments/{id}/start")).Expect(HttpStatusCode.OK);
-        var second = await PodOfReplicaAsync(client, id, 1);
+        var second = await PodOfReplicaAsync(client, id, except: ReplicaOf(pod));
         Assert.NotEqual(pod, second);
         Assert.NotNull(api.Service(second));
         Assert.Equal("Starting", (await client.Get($"deployments/{id}"))["status"]);
@@ -127,13 +127,13 @@ public sealed class KubernetesDeploymentTests : IClassFixture<ServerFixture>, IA
         Assert.Empty(api.State.Where(FakeResource.Pods.Plural, p => p["metadata"]!["name"]!.ToString().StartsWith(id, StringComparison.Ordinal)));
     }
 
-    /// <summary>The name of the pod (and Service) of the deployment's replica number <paramref name="index"/>, once it exists.</summary>
-    private async Task<string> PodOfReplicaAsync(ApiClient client, string deployment, int index)
+    /// <summary>The name of the pod (and Service) of the deployment's replica (other than <paramref name="except"/>), once it exists.</summary>
+    private async Task<string> PodOfReplicaAsync(ApiClient client, string deployment, string? except)
     {
         var replica = await Eventually.Until(
             async () => (await client.Get($"deployments/{deployment}")).Json["replicaList"]!.AsArray()
-                .Select(r => r!["workloadId"]!.ToString()).FirstOrDefault(w => w.EndsWith($"-r{index}", StringComparison.Ordinal)),
-            w => w is not null, what: $"replica {index} of {deployment}");
+                .Select(r => r!["workloadId"]!.ToString()).FirstOrDefault(w => w != except),
+            w => w is not null, what: $"a replica of {deployment}");
         var attempt = (await client.Get($"runs/{replica}")).Json["attempt"]!.GetValue<int>();
         var pod = $"{replica}-{attempt}";
         await Eventually.Until(() => Task.FromResult(api.Pod(pod) is not null && api.Service(pod) is not null), made => made, what: $"pod and service {pod}");
