@@ -13,8 +13,8 @@ namespace DKube.Integration.Tests.Kubernetes;
 /// cluster's volume claim. The fake runs no pod, so nothing answers at the Service's address and
 /// the gateway has no route to the replica: the test moves the pod through what the kubelet would
 /// report and asserts what the deployment makes of it (Starting while the pod waits or runs unprobed,
-/// Error with the container's reason when it dies before it served, a new pod on start), and that
-/// stopping and deleting remove the objects.
+/// Error with the container's exit code when it dies before it served, a new pod on start), and that
+/// a dead replica's Service and a deleted deployment's Pod and Service are removed.
 /// </summary>
 public sealed class KubernetesDeploymentTests : IClassFixture<ServerFixture>, IAsyncLifetime
 {
@@ -106,11 +106,13 @@ public sealed class KubernetesDeploymentTests : IClassFixture<ServerFixture>, IA
         Assert.Equal(0, addressed.Json["replicas"]!["ready"]!.GetValue<int>());
         Assert.Equal("Running", (await client.Get($"runs/{ReplicaOf(pod)}"))["status"]);
 
-        // The container dies before it ever served: the deployment is in Error saying why, the pod and its Service go.
+        // The container dies before it ever served: the deployment is in Error saying why; the
+        // Service goes (it routes to nothing), the terminated pod stays, as a finished Job's pods do.
         api.TerminatePod(pod, 137, "OOMKilled");
         var failed = await Eventually.Until(() => client.Get($"deployments/{id}"), r => r["status"] == "Error", what: "deployment in Error");
         Assert.Contains("137", failed["reason"], StringComparison.Ordinal);
-        await ObjectsGoneAsync(pod);
+        await Eventually.Until(() => Task.FromResult(api.Service(pod) is null), gone => gone, what: $"service {pod} deleted");
+        Assert.Equal("Failed", api.Pod(pod)!.Status.Phase);
         await Eventually.Until(() => client.Get($"groups/{group}/pool"), p => p.Json["used"]!.GetValue<int>() == 0, what: "GPU back in the pool");
 
         // Started again: a new replica, a new pod and Service; deleting the deployment removes them.
@@ -124,7 +126,10 @@ public sealed class KubernetesDeploymentTests : IClassFixture<ServerFixture>, IA
         await ObjectsGoneAsync(second);
         (await client.Get($"deployments/{id}")).ExpectProblem(HttpStatusCode.NotFound);
         await Eventually.Until(() => client.Get($"groups/{group}/pool"), p => p.Json["used"]!.GetValue<int>() == 0, what: "GPU back in the pool");
-        Assert.Empty(api.State.Where(FakeResource.Pods.Plural, p => p["metadata"]!["name"]!.ToString().StartsWith(id, StringComparison.Ordinal)));
+        // Nothing of the deployment is left serving or addressed in the namespace.
+        Assert.Empty(api.State.Where(FakeResource.Services.Plural, s => s["metadata"]!["name"]!.ToString().StartsWith(id, StringComparison.Ordinal)));
+        Assert.Equal([pod], api.State.Where(FakeResource.Pods.Plural, p => p["metadata"]!["name"]!.ToString().StartsWith(id, StringComparison.Ordinal))
+            .Select(p => p["metadata"]!["name"]!.ToString()));
     }
 
     /// <summary>The name of the pod (and Service) of the deployment's replica (other than <paramref name="except"/>), once it exists.</summary>
