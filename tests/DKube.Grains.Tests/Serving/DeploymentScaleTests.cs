@@ -7,8 +7,8 @@ namespace DKube.Grains.Tests.Serving;
 /// When the deployment grain decides, on the fixture's fake clock with Knative's windows (60 s
 /// stable, 6 s panic, 200%) and a target of 10 per replica: a gateway's report is a sample on which
 /// the panic condition is checked, so a step from 1 to 50 scales up at the report that crosses it,
-/// not at the next 2 s tick (that nothing scales down in panic before a stable window has passed is
-/// pinned by KpaAutoscalerTests).
+/// not at the next 2 s tick; once panicking, nothing scales down until the panic condition has been
+/// false for a whole stable window.
 /// The new replicas are held (they answer 503), so one replica stays ready and the decisions
 /// depend on the reports alone.
 /// </summary>
@@ -52,6 +52,51 @@ public sealed class DeploymentScaleTests(GrainClusterFixture fixture)
         Assert.True(atDecision.Panicking);
         Assert.Equal(step + TimeSpan.FromSeconds(1), atDecision.DecidedAt);
         Assert.Equal(2, atDecision.DesiredReplicas);
+    }
+
+    [Fact]
+    public async Task After_a_panic_no_replica_goes_until_a_stable_window_has_passed_since_its_last_sample_over_the_threshold()
+    {
+        var (world, deployment) = await SteadyAtOneAsync();
+        // Up in panic: 4.5 s of 50 (4 or 5 replicas, as the test above says).
+        for (var i = 0; i < 9; i++)
+        {
+            await ReportAsync(deployment, 50);
+            fixture.Time.Advance(Report);
+        }
+
+        var up = (await deployment.Get())!.Replicas.Desired;
+        // The load stops: the gateway reports one 0, then nothing (as it does).
+        await ReportAsync(deployment, 0);
+        var stopped = fixture.Time.GetUtcNow();
+        var trace = new List<string>();
+        var inWindow = new List<int>();
+        while (fixture.Time.GetUtcNow() - stopped < TimeSpan.FromSeconds(60))
+        {
+            fixture.Time.Advance(Report);
+            var (view, scale) = ((await deployment.Get())!, await deployment.GetScaleState());
+            inWindow.Add(view.Replicas.Desired);
+            trace.Add($"+{(fixture.Time.GetUtcNow() - stopped).TotalSeconds:0.0}s desired {view.Replicas.Desired} ready {view.Replicas.Ready} "
+                + $"panicking {scale.Panicking} panic {scale.PanicConcurrency:0.0} stable {scale.StableConcurrency:0.0} decided +{(scale.DecidedAt - stopped)?.TotalSeconds:0.0}s");
+        }
+
+        var down = await world.SettleAsync(deployment, v => v.Replicas.Desired == 1, "back to one replica", Report);
+        var downAt = fixture.Time.GetUtcNow();
+        var after = await deployment.GetScaleState();
+        world.Release(1);
+        await deployment.Delete();
+
+        Assert.InRange(up, 4, 5);
+        // Knative's rule: in panic the replicas only grow; the panic ends once its condition (the
+        // 6 s average at 200% of the ready replicas' capacity) has been false for a whole stable
+        // window. The panic window still held the burst a few seconds after the stop, so nothing
+        // goes for at least 60 s after it.
+        Assert.True(inWindow.All(d => d == up), $"up {up}; within the window:\n{string.Join('\n', trace)}");
+        // Then the stable window decides (its average is well under one replica's target), at a
+        // tick (2 s) after the 60 s that follow the last sample over the threshold.
+        Assert.InRange(downAt - stopped, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60 + 4 + 2 + 1));
+        Assert.False(after.Panicking);
+        Assert.Equal(1, down.ReplicaList.Count(r => !r.Draining));
     }
 
     /// <summary>
