@@ -1,5 +1,6 @@
 using DKube.Abstractions.Serving;
 using DKube.Grains.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace DKube.Grains.Tests.Serving;
 
@@ -13,7 +14,7 @@ namespace DKube.Grains.Tests.Serving;
 /// depend on the reports alone.
 /// </summary>
 [Collection(GrainCollection.Name)]
-public sealed class DeploymentScaleTests(GrainClusterFixture fixture)
+public sealed class DeploymentScaleTests(GrainClusterFixture fixture, ITestOutputHelper output)
 {
     private static readonly TimeSpan Report = TimeSpan.FromMilliseconds(500);
 
@@ -71,11 +72,19 @@ public sealed class DeploymentScaleTests(GrainClusterFixture fixture)
         var stopped = fixture.Time.GetUtcNow();
         var trace = new List<string>();
         var inWindow = new List<int>();
+        // The last decision whose panic window was over the threshold: 200% of one ready replica's
+        // target of 10, i.e. 2 replicas wanted, an average over 10.
+        var lastOver = stopped;
         while (fixture.Time.GetUtcNow() - stopped < TimeSpan.FromSeconds(60))
         {
             fixture.Time.Advance(Report);
             var (view, scale) = ((await deployment.Get())!, await deployment.GetScaleState());
             inWindow.Add(view.Replicas.Desired);
+            if (scale is { PanicConcurrency: > 10, DecidedAt: { } decided } && decided > lastOver)
+            {
+                lastOver = decided;
+            }
+
             trace.Add($"+{(fixture.Time.GetUtcNow() - stopped).TotalSeconds:0.0}s desired {view.Replicas.Desired} ready {view.Replicas.Ready} "
                 + $"panicking {scale.Panicking} panic {scale.PanicConcurrency:0.0} stable {scale.StableConcurrency:0.0} decided +{(scale.DecidedAt - stopped)?.TotalSeconds:0.0}s");
         }
@@ -83,6 +92,7 @@ public sealed class DeploymentScaleTests(GrainClusterFixture fixture)
         var down = await world.SettleAsync(deployment, v => v.Replicas.Desired == 1, "back to one replica", Report);
         var downAt = fixture.Time.GetUtcNow();
         var after = await deployment.GetScaleState();
+        output.WriteLine($"up {up}, last over the threshold at +{(lastOver - stopped).TotalSeconds:0.0}s, down to 1 at +{(downAt - stopped).TotalSeconds:0.0}s; within the window:\n{string.Join('\n', trace)}");
         world.Release(1);
         await deployment.Delete();
 
@@ -92,9 +102,10 @@ public sealed class DeploymentScaleTests(GrainClusterFixture fixture)
         // window. The panic window still held the burst a few seconds after the stop, so nothing
         // goes for at least 60 s after it.
         Assert.True(inWindow.All(d => d == up), $"up {up}; within the window:\n{string.Join('\n', trace)}");
-        // Then the stable window decides (its average is well under one replica's target), at a
-        // tick (2 s) after the 60 s that follow the last sample over the threshold.
-        Assert.InRange(downAt - stopped, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60 + 4 + 2 + 1));
+        // Then the stable window decides (its average is well under one replica's target), at the
+        // first tick (every 2 s) once 60 s have passed since the last decision over the threshold.
+        Assert.InRange(lastOver - stopped, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4));
+        Assert.InRange(downAt - lastOver, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60 + 2) + Report);
         Assert.False(after.Panicking);
         Assert.Equal(1, down.ReplicaList.Count(r => !r.Draining));
     }
