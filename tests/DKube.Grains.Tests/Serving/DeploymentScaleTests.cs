@@ -96,6 +96,8 @@ public sealed class DeploymentScaleTests(GrainClusterFixture fixture, ITestOutpu
         world.Release(1);
         await deployment.Delete();
 
+        // 4 when a tick put the steady 1 into the step's first second (so a test that asserted 5 here
+        // read "5, got 4" as a scale-down within the window; the window itself never moved).
         Assert.InRange(up, 4, 5);
         // Knative's rule: in panic the replicas only grow; the panic ends once its condition (the
         // 6 s average at 200% of the ready replicas' capacity) has been false for a whole stable
@@ -104,7 +106,7 @@ public sealed class DeploymentScaleTests(GrainClusterFixture fixture, ITestOutpu
         Assert.True(inWindow.All(d => d == up), $"up {up}; within the window:\n{string.Join('\n', trace)}");
         // Then the stable window decides (its average is well under one replica's target), at the
         // first tick (every 2 s) once 60 s have passed since the last decision over the threshold.
-        Assert.InRange(lastOver - stopped, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4));
+        Assert.InRange(lastOver - stopped, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(6));
         Assert.InRange(downAt - lastOver, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60 + 2) + Report);
         Assert.False(after.Panicking);
         Assert.Equal(1, down.ReplicaList.Count(r => !r.Draining));
