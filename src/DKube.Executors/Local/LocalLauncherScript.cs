@@ -32,7 +32,7 @@ internal static class LocalLauncherScript
     /// </remarks>
     public const string Text =
         """
-        import gc, json, os, select, signal
+        import gc, json, os, resource, select, signal
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         for fd in os.listdir('/proc/self/fd'):
             try:
@@ -65,7 +65,7 @@ internal static class LocalLauncherScript
                 for s in DEFAULTS:
                     signal.signal(s, signal.SIG_DFL)
                 if box.get('data') is not None:
-                    os.setrlimit(os.RLIMIT_DATA, (box['data'], box['data']))
+                    resource.setrlimit(resource.RLIMIT_DATA, (box['data'], box['data']))
                 if box.get('uid') is not None:
                     os.setgroups([])
                     os.setgid(box['gid'])

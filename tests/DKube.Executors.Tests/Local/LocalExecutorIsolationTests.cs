@@ -48,6 +48,29 @@ public sealed class LocalExecutorIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_of_its_own_account_has_no_capabilities_no_new_privileges_its_memory_limit_and_no_variables_on_disk()
+    {
+        var executor = _harness.NewExecutor(runUidBase: UidBase);
+        var spec = LocalHarness.Spec(
+            "grep -E '^(CapPrm|CapEff|NoNewPrivs):' /proc/$$/status > status; ulimit -d > limit; read -r _ _ _ parent _ </proc/$$/stat; echo $parent > parent",
+            environment: new Dictionary<string, string> { ["SECRET_TOKEN"] = "hunter2" }) with { MemoryGiBPerWorker = 2 };
+
+        var wrapper = await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+
+        var status = Read(spec.Id, "status").Split('\n').Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+        Assert.Equal("0000000000000000", status["CapPrm"]);
+        Assert.Equal("0000000000000000", status["CapEff"]);
+        Assert.Equal("1", status["NoNewPrivs"]);
+        Assert.Equal((2L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), Read(spec.Id, "limit"));
+        // The command is the session leader's own child: nothing (setpriv, a shell that sources a file) in between.
+        Assert.Equal(wrapper, Read(spec.Id, "parent"));
+        // Its variables went straight to its execve: no file holds them.
+        Assert.False(File.Exists(Path.Combine(_harness.WorkDir(spec.Id), ".dkube", "environment")));
+        Assert.DoesNotContain(Directory.EnumerateFiles(_harness.WorkDir(spec.Id), "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_run_cannot_read_root_only_files_or_another_users_run()
     {
         var secret = Path.Combine(_harness.Root, "secrets.key");
