@@ -49,8 +49,8 @@ internal static class LocalEnvironment
         env["DKUBE_CPUS"] = spec.CpusPerWorker.ToString(CultureInfo.InvariantCulture);
         env.TryAdd("OMP_NUM_THREADS", Math.Max(1, (int)Math.Ceiling(spec.CpusPerWorker)).ToString(CultureInfo.InvariantCulture));
         env["DKUBE_MEMORY_GIB"] = spec.MemoryGiBPerWorker.ToString(CultureInfo.InvariantCulture);
-        if (MemoryLimitKib(spec) is { } kib)
-            env["DKUBE_MEMORY_LIMIT_KIB"] = kib.ToString(CultureInfo.InvariantCulture);
+        if (spec.MemoryGiBPerWorker > 0)
+            env["DKUBE_MEMORY_LIMIT_KIB"] = (spec.MemoryGiBPerWorker * 1024L * 1024L).ToString(CultureInfo.InvariantCulture);
         else
             env.Remove("DKUBE_MEMORY_LIMIT_KIB");
         if (hasHyperparameters)
@@ -63,9 +63,6 @@ internal static class LocalEnvironment
 
         return env;
     }
-
-    /// <summary>The run's RLIMIT_DATA in KiB (what <c>ulimit -d</c> takes), null when it asked for no memory.</summary>
-    public static long? MemoryLimitKib(ExecutionSpec spec) => spec.MemoryGiBPerWorker > 0 ? spec.MemoryGiBPerWorker * 1024L * 1024L : null;
 
     /// <summary>
     /// The environment as a file the run's own shell sources (<c>export NAME='value'</c>, single

@@ -220,18 +220,14 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
     /// the staged folder its mounts come from; the folders above are passable, not listable.
     /// </summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private async Task GrantAsync(ExecutionSpec spec, LocalRunPaths paths, RunAccount account, bool hasHyperparameters, int? port, bool environmentFile, CancellationToken cancellationToken)
+    private async Task GrantAsync(ExecutionSpec spec, LocalRunPaths paths, RunAccount account, bool hasHyperparameters, int? port, CancellationToken cancellationToken)
     {
         RunFolderAccess.MakeTraversable(Path.GetFullPath(_options.RootPath));
         RunFolderAccess.PrepareWorkDir(paths, account);
-        if (environmentFile)
-        {
-            // Only the shell wrapper needs it: the launcher hands the variables to the command's execve.
-            var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, ownAccount: true, port: port);
-            await File.WriteAllTextAsync(paths.EnvironmentFile, LocalEnvironment.AsShellScript(environment), cancellationToken);
-            RunFolderAccess.GiveToRun(paths.EnvironmentFile, account);
-            File.SetUnixFileMode(paths.EnvironmentFile, UnixFileMode.UserRead);
-        }
+        var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, ownAccount: true, port: port);
+        await File.WriteAllTextAsync(paths.EnvironmentFile, LocalEnvironment.AsShellScript(environment), cancellationToken);
+        RunFolderAccess.GiveToRun(paths.EnvironmentFile, account);
+        File.SetUnixFileMode(paths.EnvironmentFile, UnixFileMode.UserRead);
 
         var staging = _options.StagingRoot is { } root ? Path.GetFullPath(root) : null;
         foreach (var mount in spec.Mounts)
@@ -326,17 +322,33 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         int? port = spec.ServesHttp ? HttpEndpoint.FreeLoopbackPort() : null;
         var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit, account?.Uid, writable, port,
             [.. spec.Placement.SelectMany(w => w.GpuIndices)]);
-        var launcher = Launcher();
         if (account is { } owner && !OperatingSystem.IsWindows())
-            await GrantAsync(spec, paths, owner, hasHyperparameters, port, environmentFile: launcher is null, cancellationToken);
+            await GrantAsync(spec, paths, owner, hasHyperparameters, port, cancellationToken);
         await LocalRunFiles.WriteRecordAsync(paths, record, cancellationToken);
 
+        // No redirection through the server: the wrapper writes to the log itself, so the run
+        // does not depend on pipes that die with the server.
+        List<string> argv = [_shell, "-c", LocalWrapperScript.Text, "dkube-run", spec.Command];
+        if (account is { } runAs)
+        {
+            // The command's own shell reads its environment from a file only its account can read, then
+            // runs the command itself (eval, with no positional parameters left, as `sh -c` would):
+            // one exec fewer than a second shell. Everything before it (launcher or setsid, wrapper,
+            // setpriv) sees the server's variables only.
+            argv.AddRange(
+            [
+                _setpriv!, $"--reuid={runAs.Uid}", $"--regid={runAs.Gid}", "--clear-groups", "--no-new-privs", "--",
+                _shell, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && dkube_command=$2 && shift 2 && eval \"$dkube_command\"",
+            ]);
+        }
+
+        var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null, port: port);
         LocalRun run;
         try
         {
-            run = launcher is not null
-                ? await LaunchAsync(launcher, spec, paths, record, account, hasHyperparameters, port)
-                : StartChild(spec.Id, paths, record, WrapperArguments(spec, account), LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null, port: port));
+            run = Launcher() is { } launcher
+                ? await LaunchAsync(launcher, spec.Id, paths, record, argv, environment)
+                : StartChild(spec.Id, paths, record, argv, environment);
         }
         catch
         {
@@ -364,39 +376,10 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The launcher's wrapper applies the sandbox itself and execs the command's shell once, with the
-    /// run's whole environment: only the command, already its own account, ever holds the caller's
-    /// variables, so they need no file to cross into it.
-    /// </summary>
-    private async Task<LocalRun> LaunchAsync(LocalLauncher launcher, ExecutionSpec spec, LocalRunPaths paths, LocalRunRecord record, RunAccount? account, bool hasHyperparameters, int? port)
+    private static async Task<LocalRun> LaunchAsync(LocalLauncher launcher, string id, LocalRunPaths paths, LocalRunRecord record, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment)
     {
-        var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, port: port);
-        var sandbox = new LocalSandbox(paths.LogFile, paths.PidFile, paths.ExitCodeFile, LocalEnvironment.MemoryLimitKib(spec) * 1024, account);
-        var (identity, exited) = await launcher.StartAsync([_shell, "-c", spec.Command], environment, paths.WorkDir, sandbox);
-        return LocalRun.Launched(spec.Id, paths, record, identity, exited, launcher.Gone);
-    }
-
-    /// <summary>
-    /// The shell wrapper's command line (<see cref="LocalWrapperScript"/>) for a run the server starts
-    /// itself. No redirection through the server: the wrapper writes to the log itself, so the run
-    /// does not depend on pipes that die with the server.
-    /// </summary>
-    private List<string> WrapperArguments(ExecutionSpec spec, RunAccount? account)
-    {
-        List<string> argv = [_shell, "-c", LocalWrapperScript.Text, "dkube-run", spec.Command];
-        if (account is { } runAs)
-        {
-            // The command's own shell reads its environment from a file only its account can read, then
-            // becomes the command; everything before it (setsid, wrapper, setpriv) sees the server's variables only.
-            argv.AddRange(
-            [
-                _setpriv!, $"--reuid={runAs.Uid}", $"--regid={runAs.Gid}", "--clear-groups", "--no-new-privs", "--",
-                _options.ShellPath, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && exec \"$0\" \"$@\"",
-            ]);
-        }
-
-        return argv;
+        var (identity, exited) = await launcher.StartAsync(argv, environment, paths.WorkDir);
+        return LocalRun.Launched(id, paths, record, identity, exited, launcher.Gone);
     }
 
     /// <summary>Without a launcher: the server forks the run itself, through setsid for its own session.</summary>

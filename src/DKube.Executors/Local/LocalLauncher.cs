@@ -9,10 +9,9 @@ namespace DKube.Executors.Local;
 
 /// <summary>
 /// One long-lived process per executor that starts runs for it (<see cref="LocalLauncherScript"/>),
-/// so a start is two forks of a small process and one exec (the command's shell) instead of a fork
-/// of the server and four execs (setsid or the launcher's spawn, the wrapper's shell, setpriv, the
-/// shell that sources the run's variables), and the server keeps no child per run (.NET looks at
-/// every child it has on each SIGCHLD). Starts are pipelined: callers never wait for each other, only for their own
+/// so a start is one spawn from a small process instead of a fork of the server plus a
+/// <c>setsid</c> exec, and the server keeps no child per run (.NET looks at every child it has
+/// on each SIGCHLD). Starts are pipelined: callers never wait for each other, only for their own
 /// answer. The launcher is not the runs' record: each run's wrapper writes its pid and exit code,
 /// so when the launcher dies (with the server or alone) its runs live on and are watched through
 /// /proc, as after a restart.
@@ -60,13 +59,11 @@ internal sealed class LocalLauncher : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="argv"/> (argv[0] an absolute path) as a session leader in
-    /// <paramref name="workDir"/> with exactly <paramref name="environment"/>; with a
-    /// <paramref name="sandbox"/>, the session leader is the launcher's wrapper, which applies it and
-    /// starts <paramref name="argv"/> as its child. Returns the leader's identity and a task that
-    /// completes when the launcher saw it end (never, if the launcher died first).
+    /// <paramref name="workDir"/> with exactly <paramref name="environment"/>; returns its identity and
+    /// a task that completes when the launcher saw it end (never, if the launcher died first).
     /// </summary>
     public async Task<(ProcessIdentity Identity, Task Exited)> StartAsync(
-        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workDir, LocalSandbox? sandbox = null)
+        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, string workDir)
     {
         var tag = Interlocked.Increment(ref _tag);
         var answer = new TaskCompletionSource<(ProcessIdentity, Task)>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -78,19 +75,6 @@ internal sealed class LocalLauncher : IAsyncDisposable
             ["argv"] = new JsonArray([.. argv.Select(a => (JsonNode?)JsonValue.Create(a))]),
             ["env"] = new JsonObject(environment.Select(e => KeyValuePair.Create(e.Key, (JsonNode?)JsonValue.Create(e.Value)))),
         };
-        if (sandbox is not null)
-        {
-            request["sandbox"] = new JsonObject
-            {
-                ["log"] = sandbox.LogFile,
-                ["pid"] = sandbox.PidFile,
-                ["exit"] = sandbox.ExitCodeFile,
-                ["data"] = sandbox.DataLimitBytes,
-                ["uid"] = sandbox.Account?.Uid,
-                ["gid"] = sandbox.Account?.Gid,
-            };
-        }
-
         if (_gone.Task.IsCompleted || !_requests.Writer.TryWrite(request.ToJsonString()))
         {
             _starting.TryRemove(tag, out _);
