@@ -78,10 +78,15 @@ public sealed class ServingFixture : IAsyncLifetime
     }
 
     /// <summary>A request through the gateway (at the server's root) with the tenant's token: status, body, headers.</summary>
-    public async Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> ServeAsync(
-        HttpClient http, string? token, HttpMethod method, string path, string? json = null)
+    public Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> ServeAsync(
+        HttpClient http, string? token, HttpMethod method, string path, string? json = null) =>
+        ServeAsync(http, Server.Url, token, method, path, json);
+
+    /// <summary>A request through the gateway of the server at <paramref name="server"/> (any fixture's).</summary>
+    public static async Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> ServeAsync(
+        HttpClient http, Uri server, string? token, HttpMethod method, string path, string? json = null)
     {
-        using var request = new HttpRequestMessage(method, new Uri(Server.Url, path));
+        using var request = new HttpRequestMessage(method, new Uri(server, path));
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
