@@ -48,7 +48,7 @@ public sealed class LocalExecutorOptions
     /// The Python 3 interpreter (3.9 or later, for <c>os.waitstatus_to_exitcode</c>) that runs the
     /// long-lived launcher which starts runs (<see cref="LocalLauncher"/>); resolved to an absolute path
     /// at start. Null, or not found: the server starts each run itself (<see cref="SetsidPath"/> and the
-    /// shell wrapper), a fork of the server and up to four execs per run instead of one.
+    /// shell wrapper), one fork of the server and one more exec per run.
     /// </summary>
     public string? LauncherPath { get; set; } = "/usr/bin/python3";
 
