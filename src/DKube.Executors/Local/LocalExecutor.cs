@@ -333,11 +333,13 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         if (account is { } runAs)
         {
             // The command's own shell reads its environment from a file only its account can read, then
-            // becomes the command; everything before it (launcher or setsid, wrapper, setpriv) sees the server's variables only.
+            // runs the command itself (eval, with no positional parameters left, as `sh -c` would):
+            // one exec fewer than a second shell. Everything before it (launcher or setsid, wrapper,
+            // setpriv) sees the server's variables only.
             argv.AddRange(
             [
                 _setpriv!, $"--reuid={runAs.Uid}", $"--regid={runAs.Gid}", "--clear-groups", "--no-new-privs", "--",
-                _options.ShellPath, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && exec \"$0\" \"$@\"",
+                _shell, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && dkube_command=$2 && shift 2 && eval \"$dkube_command\"",
             ]);
         }
 
@@ -356,7 +358,9 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             throw;
         }
 
-        _logger.LogInformation("Started local run {RunId} as pid {Pid} in {WorkDir}", spec.Id, run.Pid, paths.WorkDir);
+        // Debug, as the end below: the workload's own status and events record both, and at a
+        // thousand short runs a second two console lines each are a cost of their own.
+        _logger.LogDebug("Started local run {RunId} as pid {Pid} in {WorkDir}", spec.Id, run.Pid, paths.WorkDir);
         return run;
     }
 
@@ -429,7 +433,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             TakeBack(run.Record);
             var status = await LocalOutcome.ReadAsync(run.Id, run.Paths, run.BackendId, sawItEnd: true, _time.GetUtcNow(), token);
             run.Finish(status);
-            _logger.LogInformation("Local run {RunId} ended: {State} (exit code {ExitCode})", run.Id, status.State, status.ExitCode);
+            _logger.LogDebug("Local run {RunId} ended: {State} (exit code {ExitCode})", run.Id, status.State, status.ExitCode);
             await run.Announced.WaitAsync(token);
             await ReportAsync(status);
         }

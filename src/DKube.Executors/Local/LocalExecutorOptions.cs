@@ -45,10 +45,10 @@ public sealed class LocalExecutorOptions
     public string? StagingRoot { get; set; }
 
     /// <summary>
-    /// The Python 3 interpreter (3.8 or later, for <c>posix_spawn</c> with <c>setsid</c>) that runs the
+    /// The Python 3 interpreter (3.9 or later, for <c>os.waitstatus_to_exitcode</c>) that runs the
     /// long-lived launcher which starts runs (<see cref="LocalLauncher"/>); resolved to an absolute path
     /// at start. Null, or not found: the server starts each run itself (<see cref="SetsidPath"/> and the
-    /// wrapper), one fork of the server and one more exec per run.
+    /// shell wrapper), one fork of the server and one more exec per run.
     /// </summary>
     public string? LauncherPath { get; set; } = "/usr/bin/python3";
 

@@ -48,6 +48,28 @@ public sealed class LocalExecutorIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_of_its_own_account_has_no_capabilities_no_new_privileges_its_memory_limit_and_its_variables()
+    {
+        var executor = _harness.NewExecutor(runUidBase: UidBase);
+        var spec = LocalHarness.Spec(
+            "grep -E '^(CapPrm|CapEff|NoNewPrivs):' /proc/$$/status > status; ulimit -d > limit; read -r _ _ _ parent _ </proc/$$/stat; echo $parent > parent; echo \"$SECRET_TOKEN|$#|$0\" > seen",
+            environment: new Dictionary<string, string> { ["SECRET_TOKEN"] = "hunter2" }) with { MemoryGiBPerWorker = 2 };
+
+        var wrapper = await executor.SubmitAsync(spec, CancellationToken.None);
+        Assert.Equal(ExecutionState.Succeeded, (await _harness.Sink.FinalAsync(spec.Id)).State);
+
+        var status = Read(spec.Id, "status").Split('\n').Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
+        Assert.Equal("0000000000000000", status["CapPrm"]);
+        Assert.Equal("0000000000000000", status["CapEff"]);
+        Assert.Equal("1", status["NoNewPrivs"]);
+        Assert.Equal((2L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), Read(spec.Id, "limit"));
+        // The command's shell is the session leader's own child (setpriv execs it in place).
+        Assert.Equal(wrapper, Read(spec.Id, "parent"));
+        // Its variables reached the command, which runs with no positional parameters, as `sh -c` would.
+        Assert.Equal("hunter2|0|/bin/sh", Read(spec.Id, "seen"));
+    }
+
+    [Fact]
     public async Task A_run_cannot_read_root_only_files_or_another_users_run()
     {
         var secret = Path.Combine(_harness.Root, "secrets.key");

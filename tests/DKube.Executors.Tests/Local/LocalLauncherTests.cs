@@ -80,6 +80,19 @@ public sealed class LocalLauncherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_command_killed_by_a_signal_fails_with_128_plus_the_signal_as_a_shell_reports_it()
+    {
+        var executor = _harness.NewExecutor();
+        var spec = LocalHarness.Spec("kill -9 $$");
+
+        await executor.SubmitAsync(spec, CancellationToken.None);
+        var final = await _harness.Sink.FinalAsync(spec.Id);
+
+        Assert.Equal((ExecutionState.Failed, 137), (final.State, final.ExitCode));
+        Assert.Equal("137", (await File.ReadAllTextAsync(Path.Combine(_harness.WorkDir(spec.Id), ".dkube", "exit_code"))).Trim());
+    }
+
+    [Fact]
     public async Task Without_the_launcher_interpreter_the_server_starts_runs_itself_each_in_its_own_session_and_their_ends_are_reported()
     {
         var executor = _harness.NewExecutor(launcherPath: Path.Combine(_harness.Root, "no-such-python3"));
