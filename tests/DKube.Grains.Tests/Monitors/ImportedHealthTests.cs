@@ -76,6 +76,30 @@ public sealed class ImportedHealthTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_monitor_whose_deployment_is_gone_goes_to_Error_with_its_reason_and_ends_its_schedules()
+    {
+        var world = await MonitorWorld.CreateAsync(fixture);
+        var imported = await world.ImportAsync();
+        var monitor = fixture.Grains.GetGrain<IMonitorGrain>(GrainClusterFixture.NewKey("m"));
+        await world.CreateAsync(monitor, world.Spec(s => s with { Deployment = imported }));
+        Assert.Equal(MonitorStatus.Active, (await monitor.Start()).Status);
+
+        await fixture.Grains.GetGrain<IDeploymentGrain>(imported).Delete();
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+
+        Assert.Empty(await monitor.Evaluate(MonitorKinds.Health));
+        var view = (await monitor.Get())!;
+        Assert.Equal(MonitorStatus.Error, view.Status);
+        Assert.Contains($"deployment '{imported}' no longer exists", view.Reason, StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<DKube.Abstractions.Errors.DomainException>(() => monitor.Evaluate(null));
+        Assert.Equal("invalid-state", refused.Code);
+        // A tick that was already due when it failed stores nothing.
+        var tick = new TickStatus(fixture.Time.GetUtcNow().UtcDateTime, TimeSpan.FromMinutes(5), fixture.Time.GetUtcNow().UtcDateTime);
+        await monitor.AsReference<IRemindable>().ReceiveReminder("evaluate-health", tick);
+        Assert.Empty(await world.Records.ReadResultsAsync(monitor.GetPrimaryKeyString(), null, null, 10));
+    }
+
+    [Fact]
     public async Task Health_of_a_served_deployment_reads_the_gateways_log_and_says_so()
     {
         var world = await MonitorWorld.CreateAsync(fixture);
