@@ -118,7 +118,7 @@ public sealed class PredictionLogTests : IAsyncLifetime
             .OrderBy(g => g.Key)
             .Select(g =>
             {
-                var latencies = g.Select(r => r.LatencyMs).Order().ToArray();
+                var latencies = g.Select(r => r.LatencyMs!.Value).Order().ToArray();
                 return (From: g.Key, Requests: (long)g.Count(), Client: (long)g.Count(r => r.Status is >= 400 and < 500), Server: (long)g.Count(r => r.Status >= 500),
                     P50: Percentile(latencies, 0.5), P95: Percentile(latencies, 0.95), P99: Percentile(latencies, 0.99));
             })
@@ -181,6 +181,27 @@ public sealed class PredictionLogTests : IAsyncLifetime
         await Eventually.TrueAsync(() => retention.Sweeps >= 2, "the next sweep");
         Assert.Equal(["c"], (await ReadAsync(log, "old", T0.AddYears(-1), T0)).Select(r => r.RequestId));
         await retention.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task StatsCountRecordsWithoutStatusOrLatencyAsRequestsOnlyAndStoreThemAsUnknown()
+    {
+        var log = NewLog();
+        // Posted predictions of an imported deployment: two carry both, one a status only, one neither.
+        await log.AppendAsync([
+            new PredictionRecord("u", "a", T0, 500, 10, null, null),
+            new PredictionRecord("u", "b", T0.AddSeconds(1), 200, 30, null, null),
+            new PredictionRecord("u", "c", T0.AddSeconds(2), 404, null, null, null),
+            new PredictionRecord("u", "d", T0.AddSeconds(3), null, null, null, null),
+            new PredictionRecord("none", "x", T0, null, null, null, null)]);
+
+        var stats = Assert.Single(await log.StatsAsync("u", T0, T0.AddMinutes(1), TimeSpan.FromMinutes(1)));
+        Assert.Equal((4L, 3L, 2L, 1L, 1L), (stats.Requests, stats.WithStatus, stats.WithLatency, stats.ClientErrors, stats.ServerErrors));
+        Assert.Equal((20.0, 29.0, 29.8), (stats.P50Ms!.Value, stats.P95Ms!.Value, Math.Round(stats.P99Ms!.Value, 9)));
+        Assert.Equal(((int?)null, (double?)null), (await ReadAsync(log, "u", T0, T0.AddMinutes(1))).Select(r => (r.Status, r.LatencyMs)).Last());
+        // A bucket without any latency has no percentiles (the aggregate is NULL, not an array).
+        var unknown = Assert.Single(await log.StatsAsync("none", T0, T0.AddMinutes(1), TimeSpan.FromMinutes(1)));
+        Assert.Equal((1L, 0L, 0L, (double?)null), (unknown.Requests, unknown.WithStatus, unknown.WithLatency, unknown.P99Ms));
     }
 
     /// <summary>The linear interpolation between closest ranks (PostgreSQL's percentile_cont, numpy's default).</summary>

@@ -17,6 +17,12 @@ public static class MonitorKinds
     public const string Firing = "firing";
     public const string Resolved = "resolved";
 
+    /// <summary>A result's live data: the requests the gateway served for a deployment served here.</summary>
+    public const string FromGateway = "gateway";
+
+    /// <summary>A result's live data: the predictions posted to an imported deployment (served elsewhere).</summary>
+    public const string FromPosted = "posted";
+
     /// <summary>The components, in the order results list them.</summary>
     public static readonly IReadOnlyList<string> Components = [Drift, Performance, Health];
 

@@ -72,7 +72,7 @@ public static class MonitorEndpoints
                 var next = results.Count == take ? results[^1].At.ToString("O", CultureInfo.InvariantCulture) : null;
                 return TypedResults.Ok(new ItemsPage<MonitorResult>(results, next));
             })
-            .WithSummary("The time series of evaluations, oldest first: `{at, kind, from, rows, scores: {feature or metric: {value, algorithm?, state}}}` and `computedOn: {cluster, silo}` (where it was computed) after `since` (ISO 8601), of one `kind` if given, at most `limit` (500); `nextCursor` is the `since` of the next page.");
+            .WithSummary("The time series of evaluations, oldest first: `{at, kind, from, rows, scores: {feature or metric: {value, algorithm?, state}}}` and `computedOn: {cluster, silo}` (where it was computed), `source: gateway|posted` (the requests served here, or the predictions posted to an imported deployment) and `note` (what the evaluation could not compute and why, e.g. nothing posted in the window) after `since` (ISO 8601), of one `kind` if given, at most `limit` (500); `nextCursor` is the `since` of the next page.");
         monitors.MapGet("/{id}/alerts", async (string id, int? limit, HttpContext http, IGrainFactory grains, IMonitorRecords records) =>
             {
                 await VisibleAsync(id, http.Caller(), grains);

@@ -109,18 +109,31 @@ internal static class PredictionLines
                 return null;
             }
 
-            var status = 200;
-            if (root.TryGetProperty("status", out var statusValue) && (!statusValue.TryGetInt32(out status) || status is < 100 or > 599))
+            // Status and latency are what the poster measured; absent (or null) they are unknown, not
+            // 200 and 0 ms: monitors count the record as a request and leave it out of error rates
+            // and latency percentiles. (TryGet* throws on a non-number, hence the kind checks.)
+            int? status = null;
+            if (Present(root, "status") is { } statusValue)
             {
-                why = "status, when given, must be an HTTP status code (100 to 599).";
-                return null;
+                if (statusValue.ValueKind != JsonValueKind.Number || !statusValue.TryGetInt32(out var code) || code is < 100 or > 599)
+                {
+                    why = "status, when given, must be an HTTP status code (100 to 599).";
+                    return null;
+                }
+
+                status = code;
             }
 
-            var latency = 0.0;
-            if (root.TryGetProperty("latencyMs", out var latencyValue) && (!latencyValue.TryGetDouble(out latency) || latency < 0 || !double.IsFinite(latency)))
+            double? latency = null;
+            if (Present(root, "latencyMs") is { } latencyValue)
             {
-                why = "latencyMs, when given, must be a number of milliseconds, 0 or more.";
-                return null;
+                if (latencyValue.ValueKind != JsonValueKind.Number || !latencyValue.TryGetDouble(out var ms) || ms < 0 || !double.IsFinite(ms))
+                {
+                    why = "latencyMs, when given, must be a number of milliseconds, 0 or more.";
+                    return null;
+                }
+
+                latency = ms;
             }
 
             return new PredictionRecord(deployment, requestId, at, status, latency, Raw(root, "inputs"), Raw(root, "outputs"));
@@ -128,6 +141,9 @@ internal static class PredictionLines
     }
 
     /// <summary>The JSON value as it was sent (monitors parse it), or null when absent.</summary>
-    private static string? Raw(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetRawText() : null;
+    private static string? Raw(JsonElement root, string name) => Present(root, name)?.GetRawText();
+
+    /// <summary>The property's value, or null when it is absent or JSON null.</summary>
+    private static JsonElement? Present(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 }

@@ -32,6 +32,10 @@ public sealed class MonitorComputation(
     public async Task<MonitorResult> ComputeAsync(MonitorWork work, Func<Task<(FeatureSchema Schema, ColumnTable Table)>> baseline)
     {
         var (spec, from, to) = (work.Spec, work.From, work.To);
+        // An imported deployment is served elsewhere: its live data is what its owner posted (the
+        // same log, the gateway never writes for it), and it has no replicas here.
+        var posted = work.Deployment.Status == DeploymentStatus.Imported;
+        var source = posted ? MonitorKinds.FromPosted : MonitorKinds.FromGateway;
         switch (work.Component)
         {
             case MonitorKinds.Drift:
@@ -39,14 +43,14 @@ public sealed class MonitorComputation(
                 var (schema, table) = await baseline();
                 var rows = await LiveRowsAsync(spec.Deployment, from, to, schema);
                 var scores = MonitorScoring.Drift(schema, table, MonitorScoring.LiveTable(schema, rows), spec.Schedule.Algorithm, spec.Thresholds);
-                return new MonitorResult(to, work.Component, scores, from, rows.Count, Here);
+                return new MonitorResult(to, work.Component, scores, from, rows.Count, Here, source);
             }
 
             case MonitorKinds.Performance:
             {
                 var (schema, _) = await baseline();
                 var pairs = await LabelledPairsAsync(work.Monitor, spec.Deployment, from, to, schema);
-                return new MonitorResult(to, work.Component, MonitorScoring.Performance(spec.ModelType, spec.Schedule.Metrics, pairs, spec.Thresholds), from, pairs.Count, Here);
+                return new MonitorResult(to, work.Component, MonitorScoring.Performance(spec.ModelType, spec.Schedule.Metrics, pairs, spec.Thresholds), from, pairs.Count, Here, source);
             }
 
             default:
@@ -55,8 +59,9 @@ public sealed class MonitorComputation(
                 var buckets = window > TimeSpan.Zero
                     ? await predictions.StatsAsync(spec.Deployment, from, to, window)
                     : [];
-                var replicas = await ReplicaUsageAsync(work.Deployment);
-                return new MonitorResult(to, work.Component, MonitorScoring.Health(buckets, window, replicas, spec.Thresholds), from, buckets.Sum(b => b.Requests), Here);
+                var replicas = posted ? [] : await ReplicaUsageAsync(work.Deployment);
+                return new MonitorResult(to, work.Component, MonitorScoring.Health(buckets, window, replicas, spec.Thresholds), from, buckets.Sum(b => b.Requests), Here,
+                    source, MonitorScoring.HealthNote(buckets, posted));
             }
         }
     }

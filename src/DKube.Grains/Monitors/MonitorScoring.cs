@@ -157,25 +157,32 @@ public static class MonitorScoring
     /// <summary>
     /// Health of the window from the prediction log's request statistics, and of the replicas from
     /// their executors' latest samples (<paramref name="replicas"/>: each replica's workloads' use; none, no resource metrics).
+    /// Error rates are over the requests whose status is known and latency over those whose latency
+    /// is known: every request the gateway served, and the posted predictions of an imported
+    /// deployment that carried them (<see cref="HealthNote"/> says what was left out).
     /// </summary>
     public static Dictionary<string, MonitorScore> Health(
         IReadOnlyList<PredictionWindowStats> buckets, TimeSpan window, IReadOnlyList<WorkloadUsage> replicas, IReadOnlyDictionary<string, ThresholdSpec> thresholds)
     {
         var requests = buckets.Sum(b => b.Requests);
+        var withStatus = buckets.Sum(b => b.WithStatus);
         var values = new Dictionary<string, double?>(StringComparer.Ordinal)
         {
             ["requests"] = requests,
             ["request_rate"] = window > TimeSpan.Zero ? requests / window.TotalSeconds : null,
         };
-        if (requests > 0)
+        if (withStatus > 0)
         {
-            values["error_4xx_rate"] = buckets.Sum(b => b.ClientErrors) / (double)requests;
-            values["error_5xx_rate"] = buckets.Sum(b => b.ServerErrors) / (double)requests;
-            // Percentiles of buckets cannot be merged exactly; the worst bucket is what an alert cares about.
-            values["latency_p50"] = buckets.Max(b => b.P50Ms);
-            values["latency_p95"] = buckets.Max(b => b.P95Ms);
-            values["latency_p99"] = buckets.Max(b => b.P99Ms);
+            values["error_4xx_rate"] = buckets.Sum(b => b.ClientErrors) / (double)withStatus;
+            values["error_5xx_rate"] = buckets.Sum(b => b.ServerErrors) / (double)withStatus;
         }
+
+        // Percentiles of buckets cannot be merged exactly; the worst bucket is what an alert cares
+        // about (the monitor asks for one bucket, the window, so they are the window's). None when
+        // no request carried a latency.
+        values["latency_p50"] = buckets.Max(b => b.P50Ms);
+        values["latency_p95"] = buckets.Max(b => b.P95Ms);
+        values["latency_p99"] = buckets.Max(b => b.P99Ms);
 
         if (replicas.Count > 0)
         {
@@ -187,6 +194,40 @@ public static class MonitorScoring
 
         return values.Where(v => v.Value is { } x && double.IsFinite(x))
             .ToDictionary(v => v.Key, v => Metric(v.Key, v.Value!.Value, thresholds, MonitorKinds.Ok), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// What <see cref="Health"/> could not compute from the window and why, in words a result shows;
+    /// null when nothing is missing. <paramref name="posted"/>: the window is an imported
+    /// deployment's posted predictions (only those may lack a status or latency).
+    /// </summary>
+    public static string? HealthNote(IReadOnlyList<PredictionWindowStats> buckets, bool posted)
+    {
+        var requests = buckets.Sum(b => b.Requests);
+        var what = posted ? "predictions were posted to this imported deployment" : "requests reached the deployment";
+        if (requests == 0)
+        {
+            return $"No {what} in the window: requests and request_rate are 0, no error rates or latency.";
+        }
+
+        var missing = new List<string>();
+        var withStatus = buckets.Sum(b => b.WithStatus);
+        var withLatency = buckets.Sum(b => b.WithLatency);
+        if (withStatus < requests)
+        {
+            missing.Add(withStatus == 0
+                ? $"None of the {requests} posted predictions carries a status: no error rates."
+                : $"{requests - withStatus} of the {requests} posted predictions carry no status: error rates are over the {withStatus} that do.");
+        }
+
+        if (withLatency < requests)
+        {
+            missing.Add(withLatency == 0
+                ? $"None of the {requests} posted predictions carries a latencyMs: no latency percentiles."
+                : $"{requests - withLatency} of the {requests} posted predictions carry no latencyMs: latency percentiles are over the {withLatency} that do.");
+        }
+
+        return missing.Count == 0 ? null : string.Join(" ", missing);
     }
 
     /// <summary>The value of an alert's subject in a result: a score's value, or null when the evaluation did not compute it.</summary>

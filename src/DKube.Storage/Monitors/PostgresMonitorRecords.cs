@@ -5,7 +5,7 @@ using NpgsqlTypes;
 
 namespace DKube.Storage.Monitors;
 
-/// <summary>Monitors' results, alert history and ground truth in PostgreSQL (migrations 0031, 0042).</summary>
+/// <summary>Monitors' results, alert history and ground truth in PostgreSQL (migrations 0031, 0042, 0049).</summary>
 public sealed class PostgresMonitorRecords(NpgsqlDataSource dataSource) : IMonitorRecords
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -13,7 +13,7 @@ public sealed class PostgresMonitorRecords(NpgsqlDataSource dataSource) : IMonit
     public async Task AppendResultAsync(string monitor, MonitorResult result, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
-            "INSERT INTO dkube_monitor_results (monitor, at, kind, from_at, rows_seen, scores, computed_on) VALUES (@m, @at, @kind, @from, @rows, @scores, @on)");
+            "INSERT INTO dkube_monitor_results (monitor, at, kind, from_at, rows_seen, scores, computed_on, source, note) VALUES (@m, @at, @kind, @from, @rows, @scores, @on, @source, @note)");
         command.Parameters.AddWithValue("m", monitor);
         command.Parameters.AddWithValue("at", result.At.UtcDateTime);
         command.Parameters.AddWithValue("kind", result.Kind);
@@ -21,13 +21,15 @@ public sealed class PostgresMonitorRecords(NpgsqlDataSource dataSource) : IMonit
         command.Parameters.AddWithValue("rows", result.Rows);
         command.Parameters.AddWithValue("scores", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(result.Scores, Json));
         command.Parameters.Add(new NpgsqlParameter("on", NpgsqlDbType.Jsonb) { Value = result.ComputedOn is { } on ? JsonSerializer.Serialize(on, Json) : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("source", NpgsqlDbType.Text) { Value = result.Source ?? (object)DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("note", NpgsqlDbType.Text) { Value = result.Note ?? (object)DBNull.Value });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<MonitorResult>> ReadResultsAsync(string monitor, DateTimeOffset? since, string? kind, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT at, kind, scores::text, from_at, rows_seen, computed_on::text FROM dkube_monitor_results
+            SELECT at, kind, scores::text, from_at, rows_seen, computed_on::text, source, note FROM dkube_monitor_results
             WHERE monitor = @m AND (@since::timestamptz IS NULL OR at > @since) AND (@kind::text IS NULL OR kind = @kind)
             ORDER BY at, seq LIMIT @limit
             """);
@@ -41,7 +43,8 @@ public sealed class PostgresMonitorRecords(NpgsqlDataSource dataSource) : IMonit
         {
             var scores = JsonSerializer.Deserialize<Dictionary<string, MonitorScore>>(reader.GetString(2), Json) ?? [];
             var computedOn = reader.IsDBNull(5) ? null : JsonSerializer.Deserialize<MonitorProvenance>(reader.GetString(5), Json);
-            results.Add(new MonitorResult(At(reader, 0), reader.GetString(1), scores, At(reader, 3), reader.GetInt64(4), computedOn));
+            results.Add(new MonitorResult(At(reader, 0), reader.GetString(1), scores, At(reader, 3), reader.GetInt64(4), computedOn,
+                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         return results;

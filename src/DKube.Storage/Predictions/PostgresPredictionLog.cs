@@ -149,7 +149,8 @@ public sealed class PostgresPredictionLog : IPredictionLog, IAsyncDisposable
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return new PredictionRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetInt32(3), reader.GetDouble(4),
+                reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetDouble(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6));
         }
     }
@@ -158,12 +159,14 @@ public sealed class PostgresPredictionLog : IPredictionLog, IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(bucket, TimeSpan.Zero);
         // Buckets are aligned on `from`; percentiles interpolate between the closest ranks (as
-        // numpy's default does), computed by PostgreSQL next to the rows.
+        // numpy's default does), computed by PostgreSQL next to the rows. A posted record without
+        // a status or latency (NULL) counts as a request only: count(col) and percentile_cont skip NULLs.
         await using var command = _dataSource.CreateCommand("""
             SELECT date_bin(@bucket, at, @from) AS b, count(*),
                    count(*) FILTER (WHERE status BETWEEN 400 AND 499),
                    count(*) FILTER (WHERE status >= 500),
-                   percentile_cont(ARRAY[0.5, 0.95, 0.99]::float8[]) WITHIN GROUP (ORDER BY latency_ms)
+                   percentile_cont(ARRAY[0.5, 0.95, 0.99]::float8[]) WITHIN GROUP (ORDER BY latency_ms),
+                   count(status), count(latency_ms)
             FROM dkube_predictions
             WHERE deployment = @deployment AND at >= @from AND at < @to
             GROUP BY b ORDER BY b
@@ -174,9 +177,10 @@ public sealed class PostgresPredictionLog : IPredictionLog, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            var percentiles = reader.GetFieldValue<double?[]>(4);
+            // No latency in the bucket (posted records without one): the aggregate is NULL, not an array of NULLs.
+            var percentiles = reader.IsDBNull(4) ? new double?[3] : reader.GetFieldValue<double?[]>(4);
             stats.Add(new PredictionWindowStats(reader.GetFieldValue<DateTimeOffset>(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-                percentiles[0], percentiles[1], percentiles[2]));
+                percentiles[0], percentiles[1], percentiles[2], reader.GetInt64(5), reader.GetInt64(6)));
         }
 
         return stats;

@@ -54,6 +54,16 @@ public sealed class MonitorWorld
         return new MonitorWorld(fixture, world, deployment, dataset, model);
     }
 
+    /// <summary>Imports a deployment served elsewhere (status <c>Imported</c>, no replicas) in this world's group; answers its id.</summary>
+    public async Task<string> ImportAsync()
+    {
+        var id = GrainClusterFixture.NewKey("d");
+        await Fixture.Grains.GetGrain<IDeploymentGrain>(id).Import(new DeploymentSpec(
+            id, World.Group, null, null, new DeploymentModel(Model, Model, 1), new ServingRuntime("external", null, null, null, ""),
+            0, null, null, 0, 0, DeploymentSpec.DefaultMaxConcurrentRequests, null, true, false), "https://models.example.com/" + id, WorkloadWorld.Owner);
+        return id;
+    }
+
     /// <summary>A spec over this world's baseline; <paramref name="configure"/> changes it.</summary>
     public MonitorSpec Spec(Func<MonitorSpec, MonitorSpec>? configure = null, string? file = null)
     {

@@ -231,6 +231,83 @@ public sealed class MonitorTests(ServingFixture fixture)
         Assert.Equal(("monitor", id), (parent["kind"]!.ToString(), parent["id"]!.ToString()));
     }
 
+    [Fact]
+    public async Task Health_of_an_imported_deployment_is_computed_from_its_posted_predictions_and_its_5xx_alert_fires()
+    {
+        using var alice = await fixture.NewTenantAsync();
+        using var bob = await fixture.NewTenantAsync();
+        var deployment = (await alice.Client.Post("deployments/import", new { name = "elsewhere", url = "https://models.example.com/elsewhere", cluster = "local" }))
+            .Expect(HttpStatusCode.Created)["id"];
+        var dataset = (await alice.Client.Post("datasets", new { name = "imported-baseline" })).Expect(HttpStatusCode.Created)["id"];
+        (await alice.Client.Upload($"datasets/{dataset}/versions", Archives.Tar(("train.csv", MonitorSamples.BaselineCsv(new Random(10), BaselineRows))))).Expect(HttpStatusCode.Created);
+        var monitor = (await alice.Client.Post("monitors", new
+        {
+            deployment,
+            baseline = new { dataset = "imported-baseline" },
+            health = new { everyMinutes = 5 },
+            thresholds = new Dictionary<string, object> { ["error_5xx_rate"] = new { soft = 0.1, hard = 0.25 } },
+            alerts = new[] { new { name = "server-errors", on = "health", conditions = new[] { new { metric = "error_5xx_rate", op = ">", value = 0.2 } } } },
+        })).Expect(HttpStatusCode.Created).Json;
+        var id = monitor["id"]!.ToString();
+        var createdAt = DateTimeOffset.Parse(monitor["createdAt"]!.ToString(), CultureInfo.InvariantCulture);
+
+        // 20 predictions made elsewhere just after the monitor was made (1 µs apart): i = 0, 4, 8, 12,
+        // 16 answered 503, i = 1, 5 answered 404; i >= 17 carry no status, i >= 16 no latency (i < 16 took (i + 1) * 10 ms).
+        var lines = Enumerable.Range(0, 20).Select(i =>
+        {
+            var line = new JsonObject
+            {
+                ["requestId"] = $"ext-{i}",
+                ["at"] = createdAt.AddTicks(10 * (i + 1)).ToString("O", CultureInfo.InvariantCulture),
+                ["inputs"] = JsonNode.Parse(MonitorSamples.Body(MonitorSamples.Instance(new Random(i), 0)))!["instances"]!.DeepClone(),
+                ["outputs"] = new JsonArray(1),
+            };
+            if (i < 17)
+            {
+                line["status"] = i % 4 == 0 ? 503 : i is 1 or 5 ? 404 : 200;
+            }
+
+            if (i < 16)
+            {
+                line["latencyMs"] = (i + 1) * 10.0;
+            }
+
+            return line.ToJsonString();
+        });
+        (await alice.Client.SendRaw(HttpMethod.Post, $"deployments/{deployment}/predictions", string.Join("\n", lines), "application/x-ndjson")).Expect(HttpStatusCode.OK);
+
+        var health = await EvaluateAsync(alice, id, "health");
+        var window = (DateTimeOffset.Parse(health["at"]!.ToString(), CultureInfo.InvariantCulture) - DateTimeOffset.Parse(health["from"]!.ToString(), CultureInfo.InvariantCulture)).TotalSeconds;
+        double Score(JsonNode result, string metric) => result["scores"]![metric]!["value"]!.GetValue<double>();
+        Assert.Equal(("posted", 20, "local"), (health["source"]!.ToString(), health["rows"]!.GetValue<int>(), health["computedOn"]!["cluster"]!.ToString()));
+        Assert.Equal(20, Score(health, "requests"));
+        Assert.Equal(20 / window, Score(health, "request_rate"), 9);
+        Assert.Equal(5 / 17.0, Score(health, "error_5xx_rate"), 12);
+        Assert.Equal("critical", health["scores"]!["error_5xx_rate"]!["state"]!.ToString());
+        Assert.Equal(2 / 17.0, Score(health, "error_4xx_rate"), 12);
+        Assert.Equal((85.0, 152.5, 158.5), (Math.Round(Score(health, "latency_p50"), 9), Math.Round(Score(health, "latency_p95"), 9), Math.Round(Score(health, "latency_p99"), 9)));
+        Assert.Null(health["scores"]!["cpu_cores"]);
+        Assert.Contains("3 of the 20 posted predictions carry no status", health["note"]!.ToString(), StringComparison.Ordinal);
+        var fired = (await alice.Client.Get($"monitors/{id}/alerts")).Expect(HttpStatusCode.OK).Items.Single()!;
+        Assert.Equal(("server-errors", "firing", 5 / 17.0), (fired["alert"]!.ToString(), fired["state"]!.ToString(), fired["value"]!.GetValue<double>()));
+
+        // Nothing posted since: the result says so, and the alert stays firing.
+        var quiet = await EvaluateAsync(alice, id, "health");
+        Assert.Equal((0, 0.0), (quiet["rows"]!.GetValue<int>(), Score(quiet, "requests")));
+        Assert.Null(quiet["scores"]!["error_5xx_rate"]);
+        Assert.StartsWith("No predictions were posted to this imported deployment in the window", quiet["note"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("firing", (await alice.Client.Get($"monitors/{id}/alerts")).Items.Single()!["state"]!.ToString());
+        Assert.Equal(2, (await alice.Client.Get($"monitors/{id}/results?kind=health")).Expect(HttpStatusCode.OK).Items.Count);
+
+        // Another tenant sees none of it.
+        (await bob.Client.Get($"monitors/{id}")).ExpectProblem(HttpStatusCode.NotFound);
+        (await bob.Client.Get($"monitors/{id}/results")).ExpectProblem(HttpStatusCode.NotFound);
+        (await bob.Client.Get($"monitors/{id}/alerts")).ExpectProblem(HttpStatusCode.NotFound);
+        (await bob.Client.Post($"monitors/{id}/evaluate?component=health")).ExpectProblem(HttpStatusCode.NotFound);
+        (await bob.Client.SendRaw(HttpMethod.Post, $"deployments/{deployment}/predictions", string.Join("\n", lines), "application/x-ndjson")).ExpectProblem(HttpStatusCode.NotFound);
+        Assert.DoesNotContain(id, (await bob.Client.Get("monitors")).Items.Select(m => m!["id"]!.ToString()));
+    }
+
     /// <summary>Sends <paramref name="count"/> one-instance predictions through the gateway; returns each request id and the model's answer.</summary>
     private async Task<List<(string RequestId, string Prediction)>> PredictAsync(HttpClient http, Tenant tenant, string deployment, int count, double shift, int seed)
     {

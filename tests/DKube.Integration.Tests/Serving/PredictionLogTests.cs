@@ -122,6 +122,8 @@ public sealed class PredictionLogTests(ServingFixture fixture)
         var stored = await ReadAsync(id, now.AddHours(-1));
         Assert.Equal(["p1", "p2", "p3"], stored.Select(r => r.RequestId));
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"x": [1, 2]}"""), JsonNode.Parse(stored[0].Inputs!)));
+        // What a line does not say is unknown, not 200 and 0 ms.
+        Assert.Equal(((int?)null, (double?)null), (stored[0].Status, stored[0].LatencyMs));
         Assert.Equal((12.5, "[0]"), (stored[1].LatencyMs, stored[1].Outputs));
         Assert.Equal((503, (string?)null), (stored[2].Status, stored[2].Inputs));
 
@@ -130,9 +132,11 @@ public sealed class PredictionLogTests(ServingFixture fixture)
             $$"""{"requestId": "q1", "at": "{{now:O}}", "inputs": [1], "outputs": [1]}""",
             """{"requestId": "q2", "at": "yesterday"}""",
             """not json""",
-            """{"at": "2026-12-06T09:00:00Z"}""");
+            """{"at": "2026-12-06T09:00:00Z"}""",
+            """{"requestId": "q5", "at": "2026-12-06T09:00:00Z", "status": "500"}""",
+            """{"requestId": "q6", "at": "2026-12-06T09:00:00Z", "latencyMs": -1}""");
         var refused = (await alice.Client.SendRaw(HttpMethod.Post, $"deployments/{id}/predictions", bad, "application/x-ndjson")).ExpectProblem(HttpStatusCode.BadRequest);
-        Assert.Equal(["line 2", "line 3", "line 4"], refused.Json["errors"]!.AsObject().Select(e => e.Key).Order());
+        Assert.Equal(["line 2", "line 3", "line 4", "line 5", "line 6"], refused.Json["errors"]!.AsObject().Select(e => e.Key).Order());
         Assert.Contains("invalid-predictions", refused["type"], StringComparison.Ordinal);
         Assert.Equal(3, (await ReadAsync(id, now.AddHours(-1))).Count);
         (await alice.Client.SendRaw(HttpMethod.Post, $"deployments/{id}/predictions", "\n\n", "application/x-ndjson")).ExpectProblem(HttpStatusCode.BadRequest);
