@@ -26,6 +26,9 @@ public static partial class DkubeSteps
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex EnvName();
 
+    /// <summary>A step kind as the graph and a run's tasks name it: <c>dkube-training</c>, <c>dkube-preprocessing</c>, <c>dkube-serving</c>, <c>dkube-storage</c>.</summary>
+    public static string NameOf(DkubeStepKind kind) => "dkube-" + kind.ToString().ToLowerInvariant();
+
     /// <summary>The kind of DKube step a container is, or null for any other container.</summary>
     public static DkubeStepKind? KindOf(ContainerSpec container) => Subcommand(container) is { } sub ? KindOf(sub) : null;
 
