@@ -102,20 +102,12 @@ public sealed class PipelineWalk(PipelineSpec spec, PipelineRunView run, DateTim
                 && !(t.Status == PipelineRunStatus.Canceled && !t.Created && t.Kind == PipelineTaskView.Container && t.Run is null))
             .Select(t => (t.Status, t.Kind) switch
             {
-                (PipelineRunStatus.Failed or PipelineRunStatus.Canceled, PipelineTaskView.Container) => t with
+                (PipelineRunStatus.Failed or PipelineRunStatus.Canceled, PipelineTaskView.Container or PipelineTaskView.DeploymentKind) => t with
                 {
                     Status = PipelineRunStatus.Pending,
                     Attempt = t.Attempt + 1,
-                    Run = PipelineTasks.RunId(pipelineRun, t.Name, t.Attempt + 1),
-                    Created = false,
-                    Reason = null,
-                    EndedAt = null,
-                },
-                (PipelineRunStatus.Failed or PipelineRunStatus.Canceled, PipelineTaskView.DeploymentKind) => t with
-                {
-                    Status = PipelineRunStatus.Pending,
-                    Attempt = t.Attempt + 1,
-                    Deployment = PipelineTasks.DeploymentId(pipelineRun, t.Name, t.Attempt + 1),
+                    Run = t.Kind == PipelineTaskView.Container ? PipelineTasks.RunId(pipelineRun, t.Name, t.Attempt + 1) : null,
+                    Deployment = t.Kind == PipelineTaskView.DeploymentKind ? PipelineTasks.DeploymentId(pipelineRun, t.Name, t.Attempt + 1) : null,
                     Created = false,
                     Reason = null,
                     EndedAt = null,
