@@ -28,7 +28,10 @@ public sealed record PipelineGraph(IReadOnlyList<GraphNode> Nodes, IReadOnlyList
             var id = PathOf(parent, task.Name);
             var component = spec.Component(task);
             var executor = spec.Executor(component);
-            var kind = component.Dag is not null ? "dag" : executor?.Importer is not null ? "importer" : "container";
+            var kind = component.Dag is not null ? "dag"
+                : executor?.Importer is not null ? "importer"
+                : executor?.Container is { } container && DkubeSteps.KindOf(container) is { } step ? DkubeSteps.NameOf(step)
+                : "container";
             nodes.Add(new GraphNode(
                 id,
                 task.Name,

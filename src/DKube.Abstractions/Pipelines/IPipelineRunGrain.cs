@@ -9,7 +9,7 @@ namespace DKube.Abstractions.Pipelines;
 /// through <see cref="IWorkloadWatcher"/> (never by polling).
 /// </summary>
 [Alias("dkube.IPipelineRunGrain")]
-public interface IPipelineRunGrain : IGrainWithStringKey, IWorkloadWatcher
+public interface IPipelineRunGrain : IGrainWithStringKey, IWorkloadWatcher, Serving.IDeploymentWatcher
 {
     /// <summary>
     /// Accepts the run (persisted before this returns) and starts its first tasks; 422 when the

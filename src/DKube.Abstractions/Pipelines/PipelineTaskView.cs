@@ -7,7 +7,9 @@ namespace DKube.Abstractions.Pipelines;
 /// pipeline run, the path and <see cref="Attempt"/>. <see cref="Outputs"/> holds output parameter
 /// values as text (what the step wrote), <see cref="Artifacts"/> its output artifacts.
 /// <see cref="Created"/> is internal bookkeeping: the task's run has been created (it is stored
-/// before the create, so a restart re-creates the same id rather than another run).
+/// before the create, so a restart re-creates the same id rather than another run). <see cref="Step"/>
+/// names DKube's own step kinds (<c>dkube-training</c>, <c>dkube-preprocessing</c>, <c>dkube-serving</c>,
+/// <c>dkube-storage</c>); a serving step's <see cref="Deployment"/> is the deployment it made.
 /// </summary>
 [GenerateSerializer]
 [Alias("dkube.pipeline-task")]
@@ -29,10 +31,16 @@ public sealed record PipelineTaskView(
     [property: Id(14)] string? CachedFrom,
     [property: Id(15)] IReadOnlyList<string>? Items,
     [property: Id(16)] DateTimeOffset? StartedAt,
-    [property: Id(17)] DateTimeOffset? EndedAt)
+    [property: Id(17)] DateTimeOffset? EndedAt,
+    [property: Id(18)] string? Deployment = null,
+    [property: Id(19)] string? Step = null)
 {
-    /// <summary>Task kinds: a container step, an importer, a nested DAG (condition, exit handler, sub-pipeline), a ParallelFor.</summary>
+    /// <summary>
+    /// Task kinds: a container step, an importer, a nested DAG (condition, exit handler, sub-pipeline),
+    /// a ParallelFor, and a DKube serving step (<see cref="Deployment"/> is the deployment it makes).
+    /// </summary>
     public const string Container = "container";
+    public const string DeploymentKind = "deployment";
     public const string Importer = "importer";
     public const string Dag = "dag";
     public const string Loop = "loop";

@@ -39,6 +39,10 @@ public static class PipelineTasks
     public static string RunId(string pipelineRun, string path, int attempt) =>
         ResourceIds.Derive("r", $"pipeline-run/{pipelineRun}", $"{path}#{attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
+    /// <summary>The deployment of attempt <paramref name="attempt"/> of serving task <paramref name="path"/>: derived like a task's run.</summary>
+    public static string DeploymentId(string pipelineRun, string path, int attempt) =>
+        ResourceIds.Derive("d", $"pipeline-run/{pipelineRun}", $"{path}#{attempt.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
     /// <summary>The repository kind an output artifact of KFP type <paramref name="schemaTitle"/> is kept in: datasets and models; null for the others.</summary>
     public static Repos.RepoKind? ArtifactRepoKind(string schemaTitle) => schemaTitle switch
     {

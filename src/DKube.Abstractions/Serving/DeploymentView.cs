@@ -2,7 +2,8 @@ namespace DKube.Abstractions.Serving;
 
 /// <summary>
 /// A deployment as the API shows it. <see cref="Endpoint"/> is the path of its gateway base
-/// (<c>/serve/{id}</c>); the API answers it as a full URL.
+/// (<c>/serve/{id}</c>); the API answers it as a full URL. <see cref="Parent"/>: what made it, when
+/// a grain did (a pipeline run's serving step), as <c>{kind, id}</c>.
 /// </summary>
 [GenerateSerializer]
 [Alias("dkube.deployment")]
@@ -21,7 +22,8 @@ public sealed record DeploymentView(
     [property: Id(11)] IReadOnlyList<ModelChangeRecord> History,
     [property: Id(12)] IReadOnlyList<ReplicaView> ReplicaList,
     [property: Id(13)] DateTimeOffset CreatedAt,
-    [property: Id(14)] string? ImportedUrl = null)
+    [property: Id(14)] string? ImportedUrl = null,
+    [property: Id(15), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] Workloads.WorkloadParent? Parent = null)
 {
     public static string EndpointOf(string id) => $"/serve/{id}";
 }

@@ -16,6 +16,17 @@ public interface IDeploymentGrain : IGrainWithStringKey, IWorkloadServingWatcher
     Task<DeploymentView> Create(DeploymentSpec spec, string owner);
 
     /// <summary>
+    /// <see cref="Create"/> for a parent (a pipeline run's serving step): the deployment shows it as
+    /// <c>parent: {kind, id}</c> and tells its watcher (an <see cref="IDeploymentWatcher"/>) once it settles.
+    /// </summary>
+    [Alias("CreateChild")]
+    Task<DeploymentView> CreateChild(DeploymentSpec spec, string owner, WorkloadParent parent);
+
+    /// <summary>The parent got the settled notice (called by the deployment itself, off its turn, once delivered).</summary>
+    [Alias("ParentTold")]
+    Task ParentTold(DeploymentStatus status);
+
+    /// <summary>
     /// Registers a deployment served elsewhere at <paramref name="url"/> (status <c>Imported</c>, no
     /// replicas), so that it can be monitored from the predictions posted to it; the same again returns it.
     /// </summary>

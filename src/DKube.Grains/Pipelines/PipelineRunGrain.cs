@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using DKube.Abstractions.Clusters;
+using DKube.Abstractions.Common;
 using DKube.Abstractions.Errors;
 using DKube.Abstractions.Pipelines;
 using DKube.Abstractions.Repos;
+using DKube.Abstractions.Serving;
 using DKube.Abstractions.Workloads;
 using DKube.Grains.Execution;
 using DKube.Grains.Faults;
@@ -24,6 +26,8 @@ namespace DKube.Grains.Pipelines;
 public sealed class PipelineRunGrain(
     [PersistentState("pipeline-run")] IPersistentState<PipelineRunState> state,
     TimeProvider time,
+    IResourceDirectory directory,
+    ICodeResolver code,
     ILogger<PipelineRunGrain> logger) : Grain, IPipelineRunGrain, IRemindable
 {
     /// <summary>
@@ -38,12 +42,15 @@ public sealed class PipelineRunGrain(
     private const int MaxParameterBytes = 1 << 20;
 
     private PipelineSpec? _spec;
+    private DkubeStepResolver? _dkube;
 
     private string Id => this.GetPrimaryKeyString();
 
     private PipelineRunView View => state.State.View ?? throw DomainException.NotFound("Pipeline run", Id);
 
     private PipelineSpec Spec => _spec ??= KfpParser.Parse(state.State.Yaml);
+
+    private DkubeStepResolver Dkube => _dkube ??= new DkubeStepResolver(GrainFactory, directory, code);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -208,6 +215,44 @@ public sealed class PipelineRunGrain(
         await AdvanceAsync();
     }
 
+    /// <summary>
+    /// A serving step's deployment settled (an event, at least once): Running ends the task well,
+    /// with the deployment's endpoint as its <c>servingurl</c>; Error or Stopped fails it.
+    /// </summary>
+    public async Task DeploymentSettled(DeploymentView settled)
+    {
+        var task = state.State.View?.Tasks.FirstOrDefault(t => t.Deployment == settled.Id);
+        if (task is null || task.Status.IsFinal())
+        {
+            return; // not ours, or told before
+        }
+
+        ConcludeDeployment(task, settled);
+        await AdvanceAsync();
+    }
+
+    private void ConcludeDeployment(PipelineTaskView task, DeploymentView settled)
+    {
+        var now = time.GetUtcNow();
+        if (settled.Status != DeploymentStatus.Running)
+        {
+            Replace(task with { Status = PipelineRunStatus.Failed, Reason = $"its deployment {settled.Id} is {settled.Status}{(settled.Reason is { } why ? $": {why}" : "")}", EndedAt = now });
+            return;
+        }
+
+        var details = new JsonObject
+        {
+            ["id"] = settled.Id,
+            ["name"] = settled.Name,
+            ["status"] = settled.Status.ToString(),
+            ["model"] = new JsonObject { ["name"] = settled.Model.Name, ["repo"] = settled.Model.RepoId, ["version"] = settled.Model.Version },
+            ["endpoint"] = settled.Endpoint,
+        };
+        var outputs = PipelineWalk.ComponentOf(Spec, task.Name).OutputParameters.Keys.ToDictionary(
+            k => k, k => k == "servingurl" ? settled.Endpoint : details.ToJsonString(), StringComparer.Ordinal);
+        Replace(task with { Status = PipelineRunStatus.Succeeded, Outputs = outputs, Reason = null, EndedAt = now });
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.State.View is not { } view || (view.Status.IsFinal() && (view.RecurringRun is null || state.State.RecurringTold)))
@@ -245,6 +290,19 @@ public sealed class PipelineRunGrain(
             }
         }
 
+        foreach (var task in View.Tasks.Where(t => t.Kind == PipelineTaskView.DeploymentKind && t.Created && !t.Status.IsFinal()).ToList())
+        {
+            var view = await GrainFactory.GetGrain<IDeploymentGrain>(task.Deployment!).Get();
+            if (view is null)
+            {
+                Replace(task with { Created = false });
+            }
+            else if (view.Status is DeploymentStatus.Running or DeploymentStatus.Error or DeploymentStatus.Stopped)
+            {
+                ConcludeDeployment(task, view);
+            }
+        }
+
         await AdvanceAsync();
     }
 
@@ -279,6 +337,12 @@ public sealed class PipelineRunGrain(
 
         var execution = ExecutionIds.For(ended.Id, ended.Attempt);
         var component = PipelineWalk.ComponentOf(Spec, task.Name);
+        if (task.Step is not null)
+        {
+            ConcludeDkubeRun(task, ended, component);
+            return;
+        }
+
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, definition) in component.OutputParameters)
         {
@@ -335,6 +399,40 @@ public sealed class PipelineRunGrain(
     }
 
     /// <summary>
+    /// A DKube training or preprocessing run completed: its output version is the step's
+    /// <c>artifact</c> (DKube's list of <c>{datum, class, version}</c>, what a serving step's
+    /// <c>model</c> takes) and any output artifact it declares; <c>rundetails</c> describes the run.
+    /// Its lineage (made by the run itself) names its trigger, this pipeline run.
+    /// </summary>
+    private void ConcludeDkubeRun(PipelineTaskView task, WorkloadView ended, ComponentSpec component)
+    {
+        var made = ended.Spec.Output is { RepoId: { } repoId } output && ended.OutputVersion is { } version
+            ? (output.Kind, output.Name, repoId, version)
+            : ((string Kind, string Name, string RepoId, int Version)?)null;
+        var details = new JsonObject
+        {
+            ["id"] = ended.Id,
+            ["name"] = ended.Name,
+            ["kind"] = ended.Kind,
+            ["status"] = ended.Status.ToString(),
+            ["outputVersion"] = ended.OutputVersion,
+        };
+        var artifact = DkubeSteps.ArtifactJson(made is { } one ? [one] : []);
+        var outputs = component.OutputParameters.Keys.ToDictionary(k => k, k => k == "rundetails" ? details.ToJsonString() : artifact, StringComparer.Ordinal);
+        var artifacts = new Dictionary<string, PipelineArtifactView>(StringComparer.Ordinal);
+        if (made is { } kept && RepoKinds.ParseData(kept.Kind) is { } kind)
+        {
+            foreach (var (name, definition) in component.OutputArtifacts)
+            {
+                artifacts[name] = new PipelineArtifactView($"dkube://{kept.Kind}s/{kept.RepoId}/versions/{kept.Version}", definition.SchemaTitle, null, null,
+                    new VersionId(kind, kept.RepoId, kept.Version));
+            }
+        }
+
+        Replace(task with { Status = PipelineRunStatus.Succeeded, Outputs = outputs, Artifacts = artifacts, Reason = null, EndedAt = ended.EndedAt ?? time.GetUtcNow() });
+    }
+
+    /// <summary>
     /// Keeps a dataset or model artifact of an ended task as the next version of its repository
     /// (<see cref="PipelineTasks.ArtifactRepo"/>, created on first use), its lineage naming this run,
     /// the task and its run, and the versions it read. Keyed by the execution and the artifact, so a
@@ -367,7 +465,7 @@ public sealed class PipelineRunGrain(
             var tasks = walk.Step();
             var changed = !ReferenceEquals(tasks, View.Tasks);
             state.State.View = View with { Tasks = tasks };
-            var toCreate = View.Tasks.Where(t => t.Kind == PipelineTaskView.Container && t.Status == PipelineRunStatus.Pending && !t.Created).ToList();
+            var toCreate = View.Tasks.Where(t => t.Kind is PipelineTaskView.Container or PipelineTaskView.DeploymentKind && t.Status == PipelineRunStatus.Pending && !t.Created).ToList();
             if (toCreate.Count == 0 && !changed)
             {
                 break;
@@ -426,9 +524,29 @@ public sealed class PipelineRunGrain(
                 return true;
             }
 
-            var spec = new PipelineWalk(Spec, View, time.GetUtcNow()).RunSpecOf(task);
+            var walk = new PipelineWalk(Spec, View, time.GetUtcNow());
+            var parent = new WorkloadParent(PipelineTasks.ParentKind, Id, this.GetGrainId());
+            if (task.Kind == PipelineTaskView.DeploymentKind)
+            {
+                var deploymentSpec = await Dkube.DeploymentSpecAsync(walk.DkubeStepOf(task), View, task, CancellationToken.None);
+                var deployment = await GrainFactory.GetGrain<IDeploymentGrain>(task.Deployment!).CreateChild(deploymentSpec, View.Owner, parent);
+                Replace(task with { Created = true, Status = PipelineRunStatus.Running, StartedAt = deployment.CreatedAt });
+                await SaveAsync();
+                if (deployment.Status is DeploymentStatus.Running or DeploymentStatus.Error or DeploymentStatus.Stopped)
+                {
+                    // Created before and settled already (a retried create): its notice may have come while the task was not yet marked created.
+                    ConcludeDeployment(View.Tasks.First(t => t.Name == task.Name), deployment);
+                    return true;
+                }
+
+                return false;
+            }
+
+            var spec = task.Step is not null
+                ? await Dkube.RunSpecAsync(walk.DkubeStepOf(task), View, task, CancellationToken.None)
+                : walk.RunSpecOf(task);
             var view = await GrainFactory.GetGrain<IWorkloadGrain>(task.Run!)
-                .CreateChild(WorkloadType.Run, spec, View.Owner, new WorkloadParent(PipelineTasks.ParentKind, Id, this.GetGrainId()));
+                .CreateChild(WorkloadType.Run, spec, View.Owner, parent);
             Replace(task with { Created = true, Status = PipelineRunStatus.Running, StartedAt = view.CreatedAt });
             await SaveAsync();
             if (view.Status.IsFinal())
@@ -439,10 +557,11 @@ public sealed class PipelineRunGrain(
                 return true;
             }
         }
-        catch (Exception e) when (e is DomainException or PipelineSpecException)
+        catch (Exception e) when (e is DomainException or PipelineSpecException or FormatException)
         {
             logger.LogInformation("Pipeline run {Id}: task {Task} was refused: {Reason}", Id, task.Name, e.Message);
-            Replace(task with { Created = true, Status = PipelineRunStatus.Failed, Reason = $"its run was refused: {e.Message}", EndedAt = time.GetUtcNow() });
+            var what = task.Kind == PipelineTaskView.DeploymentKind ? "deployment" : "run";
+            Replace(task with { Created = true, Status = PipelineRunStatus.Failed, Reason = $"its {what} was refused: {e.Message}", EndedAt = time.GetUtcNow() });
             await SaveAsync();
             return true;
         }

@@ -102,11 +102,12 @@ public sealed class PipelineWalk(PipelineSpec spec, PipelineRunView run, DateTim
                 && !(t.Status == PipelineRunStatus.Canceled && !t.Created && t.Kind == PipelineTaskView.Container && t.Run is null))
             .Select(t => (t.Status, t.Kind) switch
             {
-                (PipelineRunStatus.Failed or PipelineRunStatus.Canceled, PipelineTaskView.Container) => t with
+                (PipelineRunStatus.Failed or PipelineRunStatus.Canceled, PipelineTaskView.Container or PipelineTaskView.DeploymentKind) => t with
                 {
                     Status = PipelineRunStatus.Pending,
                     Attempt = t.Attempt + 1,
-                    Run = PipelineTasks.RunId(pipelineRun, t.Name, t.Attempt + 1),
+                    Run = t.Kind == PipelineTaskView.Container ? PipelineTasks.RunId(pipelineRun, t.Name, t.Attempt + 1) : null,
+                    Deployment = t.Kind == PipelineTaskView.DeploymentKind ? PipelineTasks.DeploymentId(pipelineRun, t.Name, t.Attempt + 1) : null,
                     Created = false,
                     Reason = null,
                     EndedAt = null,
@@ -180,7 +181,20 @@ public sealed class PipelineWalk(PipelineSpec spec, PipelineRunView run, DateTim
             new Dictionary<string, string>());
     }
 
-    private static string ExecutionIds(PipelineTaskView task) => Execution.ExecutionIds.For(task.Run!, 1);
+    /// <summary>
+    /// What a DKube step asks for (<see cref="DkubeSteps"/>): its launcher's flags with the task's
+    /// inputs and the component's defaults in them. Throws <see cref="FormatException"/> or
+    /// <see cref="PipelineSpecException"/> when they do not read.
+    /// </summary>
+    public DkubeStep DkubeStepOf(PipelineTaskView task)
+    {
+        var component = ComponentOf(spec, task.Name);
+        var container = spec.Executor(component)?.Container ?? throw new InvalidOperationException($"Task '{task.Name}' is not a container.");
+        var input = ExecutorInputOf(component, task, ExecutionIds(task));
+        return DkubeSteps.Read(container, input with { Parameters = DkubeSteps.WithDefaults(component, input.Parameters) });
+    }
+
+    private static string ExecutionIds(PipelineTaskView task) => Execution.ExecutionIds.For(task.Run ?? task.Deployment!, 1);
 
     private ExecutorInput ExecutorInputOf(ComponentSpec component, PipelineTaskView task, string execution)
     {
@@ -290,11 +304,14 @@ public sealed class PipelineWalk(PipelineSpec spec, PipelineRunView run, DateTim
 
         var component = spec.Component(task);
         var executor = spec.Executor(component);
+        var step = component.Dag is null && executor?.Container is { } launcher ? DkubeSteps.KindOf(launcher) : null;
         var kind = component.Dag is not null
             ? task.Iterator is not null ? PipelineTaskView.Loop : PipelineTaskView.Dag
-            : executor?.Importer is not null ? PipelineTaskView.Importer : PipelineTaskView.Container;
+            : executor?.Importer is not null ? PipelineTaskView.Importer
+            : step == DkubeStepKind.Serving ? PipelineTaskView.DeploymentKind : PipelineTaskView.Container;
         var record = new PipelineTaskView(path, task.DisplayName, kind, scope.Prefix, PipelineRunStatus.Pending, null, 1, false, null,
-            new Dictionary<string, string?>(), new Dictionary<string, PipelineArtifactView>(), null, null, null, null, null, now, null);
+            new Dictionary<string, string?>(), new Dictionary<string, PipelineArtifactView>(), null, null, null, null, null, now, null,
+            Step: step is { } known ? DkubeSteps.NameOf(known) : null);
         if (upstream.Any(u => u.Status is PipelineRunStatus.Failed or PipelineRunStatus.Canceled) && !task.RunsAfterFailures)
         {
             Put(record with { Status = PipelineRunStatus.Skipped, Reason = UpstreamFailed, EndedAt = now });
@@ -369,8 +386,22 @@ public sealed class PipelineWalk(PipelineSpec spec, PipelineRunView run, DateTim
                     a => a.Key, a => new PipelineArtifactView(uri ?? "", importer.SchemaTitle, null, null), StringComparer.Ordinal);
                 Put(record with { Status = PipelineRunStatus.Succeeded, Artifacts = outputs, Outputs = new Dictionary<string, string>(), EndedAt = now });
                 return;
+            case PipelineTaskView.DeploymentKind:
+                Put(record with { Deployment = PipelineTasks.DeploymentId(run.Id, path, 1) });
+                return;
+            case PipelineTaskView.Container when step == DkubeStepKind.Storage:
+                // DKube's storage op exports versions as Kubernetes volumes for plain containers of
+                // DKube's Argo workflows; here tasks reach versions through artifacts: nothing to do.
+                Put(record with
+                {
+                    Status = PipelineRunStatus.Succeeded,
+                    Outputs = component.OutputParameters.Keys.ToDictionary(k => k, _ => "[]", StringComparer.Ordinal),
+                    EndedAt = now,
+                });
+                return;
             default:
-                var cacheKey = task.EnableCache && executor?.Container is { } container
+                // DKube's steps are never cached: in DKube their args carry the workflow's uid, so KFP never reused one.
+                var cacheKey = step is null && task.EnableCache && executor?.Container is { } container
                     ? CacheKey.Of(container, Typed(component, parameters), artifacts.ToDictionary(a => a.Key, a => a.Value.Uri, StringComparer.Ordinal))
                     : null;
                 Put(record with { Run = PipelineTasks.RunId(run.Id, path, 1), CacheKey = cacheKey });

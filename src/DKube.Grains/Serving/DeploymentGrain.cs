@@ -39,6 +39,9 @@ public sealed class DeploymentGrain(
     /// <summary>How long a deleted deployment keeps trying to give its place in the group's quota back.</summary>
     private static readonly TimeSpan QuotaReleaseBudget = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long one notice to a parent is retried while the parent's silo is away.</summary>
+    private static readonly TimeSpan ParentNoticeBudget = TimeSpan.FromMinutes(10);
+
     /// <summary>Changes of the replica counts a deployment remembers for its metrics (a few days of autoscaling at most, a small state).</summary>
     public const int MaxReplicaSamples = 500;
 
@@ -77,6 +80,9 @@ public sealed class DeploymentGrain(
             {
                 EnsureTicking();
             }
+
+            // The net of the parent's notice: a restart that came before it was noted tells it again.
+            TellParentIfSettled();
         }
 
         return Task.CompletedTask;
@@ -92,7 +98,11 @@ public sealed class DeploymentGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<DeploymentView> Create(DeploymentSpec spec, string owner)
+    public Task<DeploymentView> Create(DeploymentSpec spec, string owner) => CreateAsync(spec, owner, null);
+
+    public Task<DeploymentView> CreateChild(DeploymentSpec spec, string owner, WorkloadParent parent) => CreateAsync(spec, owner, parent);
+
+    private async Task<DeploymentView> CreateAsync(DeploymentSpec spec, string owner, WorkloadParent? parent)
     {
         Validate(spec.MinReplicas, spec.MaxReplicas, spec.MaxConcurrentRequests);
         if (state.State.View is { } existing)
@@ -104,7 +114,7 @@ public sealed class DeploymentGrain(
         state.State.ServingVersion = spec.Model.Version;
         await ClaimAndSaveAsync(new DeploymentView(Id, spec.Name, owner, spec.Group, spec.Project, DeploymentStatus.Starting, null,
             DeploymentView.EndpointOf(Id), spec.Model, new ReplicaCounts(desired, 0), spec,
-            [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow()));
+            [new ModelChangeRecord(null, spec.Model.Version, time.GetUtcNow(), null)], [], time.GetUtcNow(), Parent: parent));
 
         try
         {
@@ -238,6 +248,12 @@ public sealed class DeploymentGrain(
     public async Task Delete()
     {
         var (replicas, group) = (View.ReplicaList, View.Group);
+        if (View.Parent is not null && state.State.ParentTold is null)
+        {
+            // Gone before it settled: its parent learns it now (once: nothing is left to tell it again).
+            TellParent(View with { Status = DeploymentStatus.Stopped, Reason = "the deployment was deleted" });
+        }
+
         await state.SaveAsync(DeactivateOnIdle, clear: true);
         state.State = new DeploymentState();
         // Forgotten, so its place in the group's quota is free (retried: a second DELETE would be 404 by now).
@@ -814,5 +830,38 @@ public sealed class DeploymentGrain(
         // Not stored, so not told: memory goes back to what storage holds (the listing row is in the same write).
         await state.SaveAsync(() => (state.State.View, state.State.NextReplica, state.State.ServingVersion, state.State.ReplicaHistory, state.State.Stalls)
             = (before, next, serving, samples, stalls));
+        TellParentIfSettled();
+    }
+
+    public async Task ParentTold(DeploymentStatus status)
+    {
+        if (state.State.View is null || state.State.ParentTold is not null)
+        {
+            return;
+        }
+
+        state.State.ParentTold = status;
+        await state.SaveAsync(() => state.State.ParentTold = null);
+    }
+
+    /// <summary>
+    /// A deployment made by a parent tells it, once stored, that it settled (Running, Error or
+    /// Stopped), until the parent got it: each stored change re-sends while the notice is not noted
+    /// (a repeat is harmless to the parent), and so does the next activation.
+    /// </summary>
+    private void TellParentIfSettled()
+    {
+        if (state.State.View is { Parent: not null, Status: DeploymentStatus.Running or DeploymentStatus.Error or DeploymentStatus.Stopped } view
+            && state.State.ParentTold is null)
+        {
+            TellParent(view);
+        }
+    }
+
+    private void TellParent(DeploymentView view)
+    {
+        var (watcher, self, status) = (GrainFactory.GetGrain<IDeploymentWatcher>(view.Parent!.Watcher), this.AsReference<IDeploymentGrain>(), view.Status);
+        OffTurnNotice.Send(() => watcher.DeploymentSettled(view), () => self.ParentTold(status), ParentNoticeBudget, logger,
+            $"Telling {view.Parent.Kind} {view.Parent.Id} that deployment {Id} is {status}", "its next stored change or activation tells it again");
     }
 }

@@ -29,6 +29,10 @@ public sealed class DeploymentState : IProjectedState
     [Id(4)]
     public int Stalls { get; set; }
 
+    /// <summary>The status a parent (<see cref="DeploymentView.Parent"/>) was told the deployment settled in; null until told.</summary>
+    [Id(5)]
+    public DeploymentStatus? ParentTold { get; set; }
+
     /// <summary>The deployment's name (unique in its group) and listing row, stored with the state.</summary>
     public void ProjectWrite(string key, Projection projection)
     {
