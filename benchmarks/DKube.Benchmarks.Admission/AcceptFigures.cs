@@ -48,13 +48,18 @@ public static class AcceptFigures
         var client = await ClientShareAsync(http, Math.Min(submissions, 2_000));
         Console.WriteLine($"  the client's own share (GET /healthz, same HttpClient): {client / 1024,6:F1} KiB per request (included in the figures below)");
 
-        await PhaseAsync("POST /runs (1-GPU, queued behind a held pool)", submissions, database, calls, async () =>
+        using var allocations = new AllocationSampler();
+        await PhaseAsync(dataDir, "POST /runs (1-GPU, queued behind a held pool)", submissions, database, calls, async () =>
         {
+            allocations.Start();
             var timed = await PostAsync(http, "p", submissions);
-            return timed.Latencies.Report("  latency", timed.Wall);
+            var types = allocations.Stop();
+            var total = Math.Max(1, types.Sum(t => t.Bytes));
+            return timed.Latencies.Report("  latency", timed.Wall) + Environment.NewLine + "  allocated by type (sampled share, KiB per run):" + Environment.NewLine +
+                   string.Join(Environment.NewLine, types.Take(15).Select(t => $"    {100.0 * t.Bytes / total,5:F1} %  {t.Bytes / 1024.0 / submissions,6:F1}  {t.Type}"));
         });
 
-        await PhaseAsync($"POST /runs:batch ({batches} x {batchSize} specs), per run", batches * batchSize, database, calls, async () =>
+        await PhaseAsync(dataDir, $"POST /runs:batch ({batches} x {batchSize} specs), per run", batches * batchSize, database, calls, async () =>
         {
             var latencies = new Latencies();
             var wall = Stopwatch.StartNew();
@@ -102,18 +107,19 @@ public static class AcceptFigures
         return (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / count;
     }
 
-    private static async Task PhaseAsync(string name, int runs, NpgsqlDataSource database, GrainCallCounter calls, Func<Task<string>> phase)
+    private static async Task PhaseAsync(string dataDir, string name, int runs, NpgsqlDataSource database, GrainCallCounter calls, Func<Task<string>> phase)
     {
         var before = await DatabaseWork.ReadAsync(database);
         calls.Take();
-        var (cpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, DescendantsCpu());
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        var (cpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, TreeCpu(postmaster));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
 
         var timing = await phase();
 
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        postgresCpu = DescendantsCpu() - postgresCpu;
+        postgresCpu = TreeCpu(postmaster) - postgresCpu;
         var grainCalls = calls.Take();
         var work = await DatabaseWork.ReadAsync(database) - before;
         double Per(double n) => n / runs;
@@ -130,8 +136,11 @@ public static class AcceptFigures
         }
     }
 
-    /// <summary>CPU time of every process below this one (the embedded PostgreSQL and its backends, and what they reaped).</summary>
-    private static TimeSpan DescendantsCpu()
+    /// <summary>
+    /// CPU time of <paramref name="root"/> (the embedded PostgreSQL's postmaster, which pg_ctl
+    /// detached from this process) with what it reaped, and of its live children (the backends).
+    /// </summary>
+    private static TimeSpan TreeCpu(int root)
     {
         var parents = new Dictionary<int, (int Parent, long Ticks)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -162,7 +171,7 @@ public static class AcceptFigures
         {
             for (var depth = 0; depth < 16 && parents.TryGetValue(pid, out var p); depth++)
             {
-                if (p.Parent == Environment.ProcessId)
+                if (pid == root)
                 {
                     return true;
                 }
