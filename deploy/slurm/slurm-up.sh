@@ -16,6 +16,7 @@
 #   DKUBE_SLURM_REST_USER=slurm     user the JWT is minted for (= owner of jobs sent via REST)
 #   DKUBE_SLURM_TOKEN_LIFESPAN=86400 DKUBE_SLURM_MIN_JOB_AGE=300
 #   DKUBE_SLURM_CLEAN=1             wipe slurmctld state (jobs, job ids) before start
+#   DKUBE_SLURM_CANCEL=1            cancel every job left in the queue (keeps job ids and the jobcomp log)
 #
 # Writes BASE_DIR/env.sh (source it): SLURM_CONF, SLURMRESTD_URL, DKUBE_SLURM_API_VERSION,
 # DKUBE_SLURM_USER, DKUBE_SLURM_JWT, DKUBE_SLURM_JOBS_DIR, DKUBE_SLURM_JOBCOMP_LOG.
@@ -196,6 +197,20 @@ for _ in $(seq 150); do
   sleep 0.2
 done
 node_ready || die "node $NODE not ready: $(scontrol show node "$NODE" | grep -E 'State|Reason')"
+
+# A run killed mid-test (a machine restart, CI's timeout) leaves its jobs queued or "running" with
+# their processes gone: slurmctld restores them from its state and they hold GPUs with no time
+# limit, so every later job pends behind them ("Priority"). A test Slurm starts from an empty queue.
+if [ "${DKUBE_SLURM_CANCEL:-0}" = 1 ]; then
+  left=$(squeue -h -o %A | tr '\n' ' ')
+  if [ -n "${left// }" ]; then
+    log "cancelling jobs left in the queue: $left"
+    # shellcheck disable=SC2086
+    scancel $left || true
+    for _ in $(seq 150); do [ -z "$(squeue -h -o %A)" ] && break; sleep 0.2; done
+    [ -z "$(squeue -h -o %A)" ] || die "jobs still queued after scancel: $(squeue -h -o '%A %T %r')"
+  fi
+fi
 
 if ! alive "$RUN/slurmrestd.pid" slurmrestd; then
   log "starting slurmrestd on 127.0.0.1:$REST_PORT"

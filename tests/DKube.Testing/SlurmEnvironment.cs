@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using DKube.Executors.Slurm;
 
-namespace DKube.Integration.Tests.Infrastructure;
+namespace DKube.Testing;
 
 /// <summary>
 /// The real one-node Slurm of deploy/slurm: its settings come from the env file slurm-up.sh
 /// writes (DKUBE_SLURM_ENV, default /tmp/dkube-slurm/env.sh); when that file is missing or its
 /// slurmrestd does not answer, slurm-up.sh (idempotent, needs root) is run first. Also submits
-/// and cancels jobs straight through sbatch/scancel, i.e. from outside DKube.
+/// and cancels jobs straight through sbatch/scancel, i.e. from outside DKube. Shared by the
+/// executor's tests (<see cref="ExecutorOptions"/>) and the HTTP tests that register it as a cluster.
 /// </summary>
 public sealed class SlurmEnvironment
 {
@@ -42,9 +44,25 @@ public sealed class SlurmEnvironment
         return new SlurmEnvironment(Parse(envFile));
     }
 
-    /// <summary>sbatch from outside DKube; returns the job id.</summary>
+    /// <summary>
+    /// The executor's options for this Slurm, polling faster than the defaults so that the suite
+    /// stays short; the behaviour is the same.
+    /// </summary>
+    public SlurmOptions ExecutorOptions() => new()
+    {
+        BaseUrl = new Uri(Endpoint),
+        ApiVersion = ApiVersion,
+        UserName = User,
+        Token = Token,
+        OutputDirectory = JobsDirectory,
+        JobCompLogPath = JobCompLog,
+        StatusPollInterval = TimeSpan.FromMilliseconds(250),
+        LogPollInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    /// <summary>sbatch from outside DKube; returns the job id. Limited to 15 minutes, so a test killed before its scancel never holds GPUs for good.</summary>
     public async Task<string> SbatchAsync(string name, string gres, string command) =>
-        (await RunAsync("sbatch", ["--parsable", "-J", name, $"--gres={gres}", "-o", "/dev/null", "--wrap", command],
+        (await RunAsync("sbatch", ["--parsable", "-J", name, $"--gres={gres}", "--time=15", "-o", "/dev/null", "--wrap", command],
             TimeSpan.FromSeconds(30), CliEnvironment())).Trim();
 
     public Task ScancelAsync(string name) => RunAsync("scancel", ["-n", name], TimeSpan.FromSeconds(30), CliEnvironment());
