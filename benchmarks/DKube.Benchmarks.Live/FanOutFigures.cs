@@ -51,22 +51,24 @@ public static class FanOutFigures
             await WaitAsync(() => feed.Subscribers >= n, "every subscriber registered");
             var perSubscriber = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)n;
 
-            var paced = await PhaseAsync(live, clients, PacedEvents, PacedRate);
+            var paced = await PhaseAsync(live, feed, clients, PacedEvents, PacedRate);
             var burstEvents = Math.Max(100, 100_000 / n);
-            var burst = await PhaseAsync(live, clients, burstEvents, rate: null);
+            var burst = await PhaseAsync(live, feed, clients, burstEvents, rate: null);
             await clients.AskAsync("close", "closed");
             await WaitAsync(() => feed.Subscribers == 0, "every subscriber gone");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{n,7} | {paced.P50,12:F1} / {paced.P99,7:F1}   | {burst.Delivered,18:F0} {burst.P99,7:F1} {burst.Dropped,8} {burst.CpuPerDelivery,22:F2} {burst.BytesPerDelivery,18:F0} {burst.ClientsCpu,13:F0} | {perSubscriber / 1024,10:F1}, {clientBytes / 1024,6:F1} | {LoadAverage()}"));
+            Console.WriteLine($"          paced, per hop p50 / p99 ms: {paced.Hops}");
         }
     }
 
-    private sealed record PhaseFigures(double P50, double P99, double Delivered, int Dropped, double CpuPerDelivery, double BytesPerDelivery, double ClientsCpu);
+    private sealed record PhaseFigures(double P50, double P99, double Delivered, int Dropped, double CpuPerDelivery, double BytesPerDelivery, double ClientsCpu, string Hops);
 
-    private static async Task<PhaseFigures> PhaseAsync(ILiveEvents live, ClientProcess clients, int events, double? rate)
+    private static async Task<PhaseFigures> PhaseAsync(ILiveEvents live, LiveFeed feed, ClientProcess clients, int events, double? rate)
     {
         var marker = Guid.NewGuid().ToString("N");
         await clients.AskAsync($"phase {marker} {events}", "ready");
+        var hops = HopProbe.Start(feed, marker, events);
         var self = Process.GetCurrentProcess();
         var cpu = self.TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes();
@@ -89,6 +91,7 @@ public static class FanOutFigures
         }
 
         var done = await clients.AskAsync(null, "done", TimeSpan.FromMinutes(5));
+        var hopFigures = await hops.ReportAsync(done);
         self.Refresh();
         var serverCpu = self.TotalProcessorTime - cpu;
         var bytes = GC.GetTotalAllocatedBytes() - allocated;
@@ -96,7 +99,7 @@ public static class FanOutFigures
         var count = Figure(1);
         var wall = new DateTimeOffset(long.Parse(done[5], CultureInfo.InvariantCulture), TimeSpan.Zero) - started;
         return new PhaseFigures(Figure(2), Figure(3), count / wall.TotalSeconds, (int)Figure(4),
-            serverCpu.TotalMicroseconds / count, bytes / count, Figure(6) / wall.TotalMilliseconds * 100);
+            serverCpu.TotalMicroseconds / count, bytes / count, Figure(6) / wall.TotalMilliseconds * 100, hopFigures);
     }
 
     /// <summary>The machine's load average (1, 5, 15 minutes), as <c>uptime</c> prints it: other work on the machine shows in every figure.</summary>

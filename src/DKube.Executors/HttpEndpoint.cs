@@ -21,6 +21,13 @@ public static class HttpEndpoint
     public const string BindAddressVariable = "DKUBE_BIND_ADDRESS";
 
     /// <summary>
+    /// The <see cref="ExecutionSpec.BackendOptions"/> key of a port the work itself names (a custom
+    /// model server's <c>port</c>, as DKube has it): its container port on Kubernetes, the port a
+    /// local process is given in <c>PORT</c> and reached at. Without it a local process gets a free port.
+    /// </summary>
+    public const string PortOption = "port";
+
+    /// <summary>
     /// A TCP port nothing listens on now, given by the kernel for loopback. Another process could
     /// take it between this call and the work's bind; the work then fails to start and says why in
     /// its log, which is the rare price of not reserving ports in a table of our own.
@@ -31,6 +38,12 @@ public static class HttpEndpoint
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
+
+    /// <summary>The port <see cref="PortOption"/> names, when it names a TCP port.</summary>
+    public static int? NamedPort(ExecutionSpec spec) =>
+        spec.BackendOptions.TryGetValue(PortOption, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535
+            ? port
+            : null;
 
     /// <summary>Sets both variables over whatever the environment holds (a caller cannot pick another port).</summary>
     public static void Apply(IDictionary<string, string> environment, int port, string bindAddress)

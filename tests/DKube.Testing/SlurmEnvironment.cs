@@ -72,6 +72,17 @@ public sealed class SlurmEnvironment
         (await RunAsync("squeue", ["-h", "-n", name, "-o", "%T"], TimeSpan.FromSeconds(30), CliEnvironment()))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The nodes (squeue's %N) the jobs named <paramref name="name"/> run on.</summary>
+    public async Task<IReadOnlyList<string>> NodesAsync(string name) =>
+        (await RunAsync("squeue", ["-h", "-n", name, "-o", "%N"], TimeSpan.FromSeconds(30), CliEnvironment()))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The names of the jobs in the queue that start with <paramref name="prefix"/> (a test's own, to cancel what it leaves).</summary>
+    public async Task<IReadOnlyList<string>> NamesAsync(string prefix) =>
+        (await RunAsync("squeue", ["-h", "-o", "%j"], TimeSpan.FromSeconds(30), CliEnvironment()))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Distinct().ToList();
+
     // The CLI must find this Slurm's config; the JWT stays out of it (the CLI would then act as that user).
     private Dictionary<string, string> CliEnvironment() =>
         _values.TryGetValue("SLURM_CONF", out var conf) ? new() { ["SLURM_CONF"] = conf } : [];

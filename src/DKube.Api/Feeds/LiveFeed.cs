@@ -100,14 +100,17 @@ public sealed class LiveFeed : BackgroundService, ILiveObserver
     }
 
     /// <summary>
-    /// One-way calls from the hub may arrive out of order. The hub numbers consecutively, so an event
-    /// after a gap waits (at most <see cref="GapWait"/>) for the ones before it; a gap that stays
-    /// (an event lost, or the hub restarted with new numbers) is passed over.
+    /// One-way calls from the hub may arrive out of order. The hub numbers consecutively, so the next
+    /// event is delivered at once and only an event after a hole waits (at most <see cref="GapWait"/>,
+    /// on the feed's clock) for the ones before it; a hole that stays (an event lost, or the hub
+    /// restarted with new numbers) is passed over.
     /// </summary>
     public static readonly TimeSpan GapWait = TimeSpan.FromMilliseconds(100);
 
     private readonly SortedDictionary<long, LiveEvent> _early = [];
     private long _delivered;
+    private ITimer? _gapTimer;
+    private long _gapWaits;
 
     public Task OnEvents(IReadOnlyList<LiveEvent> liveEvents)
     {
@@ -136,22 +139,29 @@ public sealed class LiveFeed : BackgroundService, ILiveObserver
             }
             else
             {
-                var first = _early.Count == 0;
                 _early[liveEvent.Id] = liveEvent;
-                if (first)
+                if (_gapTimer is null)
                 {
-                    _ = Task.Delay(GapWait).ContinueWith(_ =>
-                    {
-                        lock (_gate)
-                        {
-                            DeliverReady(force: true);
-                        }
-                    }, TaskScheduler.Default);
+                    var wait = ++_gapWaits;
+                    _gapTimer = _time.CreateTimer(_ => PassGap(wait), null, GapWait, Timeout.InfiniteTimeSpan);
                 }
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The gap wait <paramref name="wait"/> is over: what is still held goes out, in order, past its hole.</summary>
+    private void PassGap(long wait)
+    {
+        lock (_gate)
+        {
+            // A wait whose hole filled (and perhaps a new hole's wait since) passes nothing over.
+            if (wait == _gapWaits && _gapTimer is not null)
+            {
+                DeliverReady(force: true);
+            }
+        }
     }
 
     /// <summary>Delivers the held events that are next in line; with <paramref name="force"/>, all of them, skipping the gap.</summary>
@@ -168,6 +178,10 @@ public sealed class LiveFeed : BackgroundService, ILiveObserver
             _early.Remove(id);
             Deliver(next);
         }
+
+        // Nothing held any more: the next hole starts a wait of its own.
+        _gapTimer?.Dispose();
+        _gapTimer = null;
     }
 
     private void Deliver(LiveEvent liveEvent, bool advance = true)
@@ -256,6 +270,12 @@ public sealed class LiveFeed : BackgroundService, ILiveObserver
     public override void Dispose()
     {
         _heartbeat.Dispose();
+        lock (_gate)
+        {
+            _gapTimer?.Dispose();
+            _gapTimer = null;
+        }
+
         base.Dispose();
     }
 

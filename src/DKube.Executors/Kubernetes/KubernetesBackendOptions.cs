@@ -7,7 +7,7 @@ namespace DKube.Executors.Kubernetes;
 public static class KubernetesBackendOptions
 {
     /// <summary>The port an IDE or model server listens on in its container (default <see cref="KubernetesOptions.IdePort"/>).</summary>
-    public const string Port = "port";
+    public const string Port = HttpEndpoint.PortOption;
 
     /// <summary>The service account the pods run as (default: the namespace's <c>default</c>).</summary>
     public const string ServiceAccount = "serviceAccount";

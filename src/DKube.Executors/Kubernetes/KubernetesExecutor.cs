@@ -147,7 +147,7 @@ public sealed class KubernetesExecutor : IExecutor, IAsyncDisposable
     }
 
     /// <returns>False if there was nothing to delete.</returns>
-    private static async Task<bool> DeleteAsync<T>(Func<CancellationToken, Task<T>> delete, CancellationToken cancellationToken)
+    internal static async Task<bool> DeleteAsync<T>(Func<CancellationToken, Task<T>> delete, CancellationToken cancellationToken)
     {
         try
         {

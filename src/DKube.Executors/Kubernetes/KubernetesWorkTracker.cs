@@ -323,6 +323,28 @@ internal sealed class KubernetesWorkTracker : IAsyncDisposable
         if (status.IsFinal)
         {
             watched.Remove(id);
+            if (KubernetesManifests.RunsAsServer(entry.Kind) && status.State != ExecutionState.Stopped)
+            {
+                await DeleteServiceAsync(id, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The Service of a server that ended by itself (a replica that crashed) routes to nothing any
+    /// more, and nobody stops what has ended: without this it stayed in the namespace for good. The
+    /// pod stays, as a finished Job's pods do, so its log can still be read (a deployment reads the
+    /// end of it once told of the end).
+    /// </summary>
+    private async Task DeleteServiceAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await KubernetesExecutor.DeleteAsync(ct => client.CoreV1.DeleteNamespacedServiceAsync(id, options.Namespace, cancellationToken: ct), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Deleting the Service of ended work {Id} failed; it is left in the namespace", id);
         }
     }
 

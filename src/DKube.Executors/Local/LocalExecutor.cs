@@ -318,8 +318,9 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             _logger.LogInformation("Local run {RunId} ignores image {Image}: local runs use the host's software", spec.Id, spec.Image);
 
         var writable = spec.Mounts.Where(m => !m.ReadOnly).Select(m => m.Source).ToList();
-        // Each server gets a port of its own on loopback, where only this machine (the gateway) reaches it.
-        int? port = spec.ServesHttp ? HttpEndpoint.FreeLoopbackPort() : null;
+        // Each server gets a port of its own on loopback, where only this machine (the gateway) reaches
+        // it: the one it names (a custom model server's port) or a free one.
+        int? port = spec.ServesHttp ? HttpEndpoint.NamedPort(spec) ?? HttpEndpoint.FreeLoopbackPort() : null;
         var record = new LocalRunRecord(spec.Id, spec.Kind, spec.User, spec.Group, _time.GetUtcNow(), spec.TimeLimit, account?.Uid, writable, port,
             [.. spec.Placement.SelectMany(w => w.GpuIndices)]);
         if (account is { } owner && !OperatingSystem.IsWindows())

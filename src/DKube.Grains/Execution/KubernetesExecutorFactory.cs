@@ -22,7 +22,7 @@ public sealed class KubernetesExecutorFactory(IExecutionStatusSink sink, TimePro
         var nodes = await info.GetNodesAsync(cancellationToken);
         return nodes.Where(n => n.Ready)
             .Select(n => new NodeInfo(n.Name, n.Gpus, (int)Math.Floor(n.Cpus), (int)(n.MemoryMiB / 1024),
-                n.Labels.Select(l => $"{l.Key}={l.Value}").ToList()))
+                n.AffinityLabels()))
             .ToList();
     }
 

@@ -20,7 +20,7 @@ public static class ReplicaSpecs
     /// <summary>
     /// The replica's workload. Its executor gives it <c>PORT</c> and <c>DKUBE_BIND_ADDRESS</c> (work
     /// of this kind serves HTTP) and reports where it is reached; a custom runtime's <c>port</c> is
-    /// the container port on Kubernetes (a local process takes the free port it is given).
+    /// that port: the container port on Kubernetes, the loopback port of a local process (else a free one).
     /// </summary>
     public static WorkloadSpec For(string deploymentId, string replicaName, DeploymentSpec spec, int modelVersion, ServingOptions options)
     {
@@ -66,7 +66,7 @@ public static class ReplicaSpecs
 
     private static Dictionary<string, string> BackendOptions(ServingRuntime runtime) =>
         runtime.Port is { } port
-            ? new Dictionary<string, string>(StringComparer.Ordinal) { [Executors.Kubernetes.KubernetesBackendOptions.Port] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { [Executors.HttpEndpoint.PortOption] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }
             : new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static string Quote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -90,6 +90,49 @@ public sealed class FeedBufferTests(LiveFixture fixture) : IClassFixture<LiveFix
     }
 
     [Fact]
+    public async Task The_next_event_is_handed_over_at_once_and_only_one_after_a_hole_waits_at_most_the_gap_wait_of_the_feeds_clock()
+    {
+        var time = new FakeTimeProvider();
+        using var feed = NewFeed(replay: 100, clientBuffer: 100, time);
+        using var subscription = feed.Subscribe(Ann, [LiveTopics.Pools]);
+        List<long> Drain()
+        {
+            var got = new List<long>();
+            while (subscription.Events.TryRead(out var e))
+            {
+                got.Add(e.Id);
+            }
+
+            return got;
+        }
+
+        // The clock never moves: what is next in line is in the subscriber's buffer when the call returns.
+        await feed.OnEvents([Event(1_000_001), Event(1_000_002)]);
+        await feed.OnEvent(Event(1_000_003));
+        Assert.Equal([1_000_001, 1_000_002, 1_000_003], Drain());
+
+        // A hole (1_000_004 overtaken) holds what comes after it until it fills, then all goes at once.
+        await feed.OnEvent(Event(1_000_005));
+        await feed.OnEvent(Event(1_000_006));
+        Assert.Empty(Drain());
+        await feed.OnEvent(Event(1_000_004));
+        Assert.Equal([1_000_004, 1_000_005, 1_000_006], Drain());
+
+        // A hole that stays: the wait starts with it (not with the earlier, filled one) and ends after GapWait.
+        time.Advance(LiveFeed.GapWait / 2);
+        await feed.OnEvent(Event(1_000_008));
+        time.Advance(LiveFeed.GapWait - TimeSpan.FromMilliseconds(1));
+        Assert.Empty(Drain());
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal([1_000_008], Drain());
+
+        // Passed over, the order goes on from there; the lost one, if it comes at last, still comes (once).
+        await feed.OnEvent(Event(1_000_009));
+        await feed.OnEvent(Event(1_000_007));
+        Assert.Equal([1_000_009, 1_000_007], Drain());
+    }
+
+    [Fact]
     public async Task A_resume_older_than_the_replay_buffer_is_told_and_others_events_never_reach_a_subscriber()
     {
         var feed = NewFeed(replay: 3, clientBuffer: 100);

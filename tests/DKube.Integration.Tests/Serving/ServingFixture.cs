@@ -8,12 +8,19 @@ namespace DKube.Integration.Tests.Serving;
 
 /// <summary>
 /// A co-hosted server for the serving tests: short autoscaler windows (6 s stable, 1 s panic)
-/// and drains, so scale to zero and back fits in a test; monitors' windows end at now (the monitor
+/// and drains, so scale to zero and back fits in a test; a gateway queue of <see cref="QueueDepth"/>
+/// per deployment, so a test can fill it; monitors' windows end at now (the monitor
 /// tests wait for the prediction log themselves); file:// git remotes (a transformer's code from a
 /// local bare repository); everything else as shipped.
 /// </summary>
 public sealed class ServingFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// Requests of one deployment that may wait at the gateway (DKUBE_SERVING_QUEUE_DEPTH): more than
+    /// the autoscaling test's closed-loop clients ever queue (6 against one request per replica).
+    /// </summary>
+    public const int QueueDepth = 8;
+
     /// <summary>The trained model's answers: a logistic regression of y = x0 (two features).</summary>
     public const string TrainCommand =
         "/usr/bin/python3 -c \"from sklearn.linear_model import LogisticRegression; import joblib, os; "
@@ -34,6 +41,7 @@ public sealed class ServingFixture : IAsyncLifetime
         var connectionString = await SharedPostgres.NewDatabaseAsync();
         _server = await ServerHandle.StartAsync(connectionString, DataDir, "--SERVING_STABLE_WINDOW_SECONDS=6", "--ALLOW_FILE_GIT_URLS=true",
             "--SERVING_SCALE_TO_ZERO_GRACE_SECONDS=4", "--SERVING_DRAIN_SECONDS=2", "--SERVING_READY_SECONDS=120",
+            $"--SERVING_QUEUE_DEPTH={QueueDepth}",
             // The monitor tests wait until the gateway's records are written before they evaluate.
             "--MONITOR_LOG_SETTLE_SECONDS=0");
     }
@@ -78,10 +86,15 @@ public sealed class ServingFixture : IAsyncLifetime
     }
 
     /// <summary>A request through the gateway (at the server's root) with the tenant's token: status, body, headers.</summary>
-    public async Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> ServeAsync(
-        HttpClient http, string? token, HttpMethod method, string path, string? json = null)
+    public Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> ServeAsync(
+        HttpClient http, string? token, HttpMethod method, string path, string? json = null) =>
+        ServeAsync(http, Server.Url, token, method, path, json);
+
+    /// <summary>A request through the gateway of the server at <paramref name="server"/> (any fixture's).</summary>
+    public static async Task<(HttpStatusCode Status, string Body, HttpResponseHeaders Headers)> ServeAsync(
+        HttpClient http, Uri server, string? token, HttpMethod method, string path, string? json = null)
     {
-        using var request = new HttpRequestMessage(method, new Uri(Server.Url, path));
+        using var request = new HttpRequestMessage(method, new Uri(server, path));
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
