@@ -27,12 +27,13 @@ public sealed class OneTenantServer : IAsyncDisposable
 
     public IGrainFactory Grains => Server.App.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<OneTenantServer> StartAsync(string dataDir, int siloPort, int gatewayPort, Action<IServiceCollection>? services = null)
+    public static async Task<OneTenantServer> StartAsync(
+        string dataDir, int siloPort, int gatewayPort, Action<IServiceCollection>? services = null, IEnumerable<string>? settings = null)
     {
         var server = await DKubeServer.StartAsync(
             ["--urls=http://127.0.0.1:0", $"--DATA_DIR={dataDir}", "--Logging:LogLevel:Default=Error", $"--SILO_PORT={siloPort}", $"--GATEWAY_PORT={gatewayPort}",
              "--RATE_READS_PER_SECOND=1000000", "--RATE_WRITES_PER_SECOND=1000000",
-             $"--MAX_CONCURRENT_REQUESTS={Connections * 4}", $"--MAX_CONCURRENT_WRITES={Connections * 2}", "--TENANT_QUEUE_LIMIT=100000"],
+             $"--MAX_CONCURRENT_REQUESTS={Connections * 4}", $"--MAX_CONCURRENT_WRITES={Connections * 2}", "--TENANT_QUEUE_LIMIT=100000", .. settings ?? []],
             TextWriter.Null, services: services);
         var grains = server.App.Services.GetRequiredService<IGrainFactory>();
         var nodes = Enumerable.Range(0, 4).Select(i => new NodeInfo($"n{i}", 8, 64, 512, [])).ToList();

@@ -23,10 +23,17 @@ using Microsoft.Extensions.DependencyInjection;
 //          tenant B's latency alone and while tenant A floods POST /runs, and A's share of 429s (see TenantFigures).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission profile [requests] [batchSize]
 //          per request of POST /runs, runs:batch, GET /runs/{id}, GET /runs: commits, statements, grain calls, allocations, execs (see ProfileFigures).
+//        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission accept [submissions] [batches] [batchSize]
+//          acceptance alone: 1-GPU runs queued behind a held pool (never executed), POST /runs and runs:batch, per run (see AcceptFigures).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission queue [operations]
 //          the pool grain with 1k, 10k, 100k waiting: us per stored submit and release, bytes per write, activation (see QueueCurve).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission local [runs] [concurrency]
 //          local process starts per second straight through the LocalExecutor, beside `sh -c true` (see LocalStarts).
+if (args.Length > 0 && args[0] == "accept")
+{
+    return await AcceptFigures.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 5_000, args.Length > 2 ? int.Parse(args[2]) : 5, args.Length > 3 ? int.Parse(args[3]) : 1_000);
+}
+
 if (args.Length > 0 && args[0] == "profile")
 {
     return await ProfileFigures.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000, args.Length > 2 ? int.Parse(args[2]) : 1_000);

@@ -47,6 +47,9 @@ public sealed class WorkloadGrain(
 
     private static readonly JsonSerializerOptions SpecJson = new(JsonSerializerDefaults.General);
 
+    /// <summary>The write of an intermediate state still in flight (<see cref="SaveBehind"/>); every other write waits for it first.</summary>
+    private Task _behind = Task.CompletedTask;
+
     private string Id => this.GetPrimaryKeyString();
 
     private WorkloadView View => state.State.View ?? throw DomainException.NotFound("Workload", Id);
@@ -70,6 +73,7 @@ public sealed class WorkloadGrain(
 
         // Stored so that an activation after a restart does not tell the parent again (it would
         // absorb it, being idempotent, but every read of an ended run would cost it a call).
+        await _behind;
         state.State.WatcherToldAttempt = attempt;
         await state.WriteStateAsync();
     }
@@ -83,6 +87,7 @@ public sealed class WorkloadGrain(
             return;
         }
 
+        await _behind;
         (state.State.ServingToldAttempt, state.State.ServingToldEndpoint) = (attempt, endpoint);
         await state.WriteStateAsync();
     }
@@ -384,7 +389,7 @@ public sealed class WorkloadGrain(
                 // A sweep finds most waiting workloads still in place: nothing to store then.
                 return View is { Status: WorkloadStatus.WaitingForGpus } waiting && waiting.QueuePosition == decision.Position
                     ? waiting
-                    : await SaveAsync(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
+                    : SaveBehind(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
             default:
                 var message = decision.Message ?? "The pool refused the request.";
                 var error = decision.Quota is { } quota
@@ -522,6 +527,7 @@ public sealed class WorkloadGrain(
 
     private async Task<WorkloadView> SaveAsync(WorkloadView view)
     {
+        await _behind;
         var before = state.State.View;
         state.State.View = view;
         try
@@ -538,6 +544,49 @@ public sealed class WorkloadGrain(
             throw;
         }
 
+        await StoredAsync(before, view);
+        return view;
+    }
+
+    /// <summary>
+    /// Stores an intermediate state behind the caller's answer: waiting for GPUs (the pool's queue
+    /// holds the workload, stored by the pool before it answered) on the way from the stored
+    /// acceptance (Queued) to an admission. The answer does not wait for this write, which took a
+    /// third commit in a row off every queued submission; the next write of the grain waits for it,
+    /// so the order of states (and of what the live feed is told, once each is stored) is kept. If
+    /// it fails, storage still says Queued: the grain reloads that on its next activation, and the
+    /// reconciler's sweep submits a waiting workload to its pool again (idempotent there).
+    /// </summary>
+    private WorkloadView SaveBehind(WorkloadView view)
+    {
+        var before = state.State.View;
+        state.State.View = view;
+        _behind = WriteBehindAsync(_behind, before, view);
+        return view;
+    }
+
+    private async Task WriteBehindAsync(Task previous, WorkloadView? before, WorkloadView view)
+    {
+        await previous;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Storing that {Id} waits for GPUs failed; it is stored as queued, and reloaded so", Id);
+            DeactivateOnIdle();
+            return;
+        }
+
+        await StoredAsync(before, view);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await _behind;
+
+    /// <summary>What follows a stored change: parents and the live feed are told, the metrics count it.</summary>
+    private async Task StoredAsync(WorkloadView? before, WorkloadView view)
+    {
         if ((before?.Status != view.Status || before.Endpoint != view.Endpoint) && ServingUntold(view))
         {
             TellServing(view);
@@ -560,11 +609,14 @@ public sealed class WorkloadGrain(
         // Stored, so told (queued on this silo, sent in order; the turn does not wait for the hub).
         // Seen by whom may see it (WorkloadView.Audience: an evaluation run, its owner only).
         await live.Publish(LiveTopics.Workloads, view.Audience, view);
-        return view;
     }
 
     /// <summary>Removes the workload from storage and (in the same transaction) from the read model.</summary>
-    private Task ForgetAsync() => state.ClearStateAsync();
+    private async Task ForgetAsync()
+    {
+        await _behind;
+        await state.ClearStateAsync();
+    }
 
     /// <summary>Specs hold lists and maps, which records compare by reference: compare their JSON.</summary>
     private static bool SameSpec(WorkloadSpec a, WorkloadSpec b) =>
