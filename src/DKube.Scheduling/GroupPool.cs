@@ -125,7 +125,9 @@ public sealed class GroupPool
 
         if (queued.ContainsKey(id))
         {
-            return new QueuedDecision(QueueView(now).First(e => e.Request.Id == id));
+            // A resubmission (the reconciler's, after a restart) of each waiting run must not replay the
+            // whole queue's estimates: a sweep over n waiting runs would cost O(n^2).
+            return new QueuedDecision(estimateStart ? QueueView(now).First(e => e.Request.Id == id) : WaitingEntry(id));
         }
 
         if (RequestValidator.Problem(request) is { } problem)
@@ -268,6 +270,22 @@ public sealed class GroupPool
         }
 
         return view;
+    }
+
+    /// <summary>A waiting request's entry with its position and no estimate: one walk, no replay.</summary>
+    private QueueEntry WaitingEntry(string id)
+    {
+        var position = 0;
+        foreach (var waiting in queue)
+        {
+            position++;
+            if (waiting.Request.Id == id)
+            {
+                return new QueueEntry(waiting.Request, position, waiting.EnqueuedAt, null);
+            }
+        }
+
+        throw new InvalidOperationException($"'{id}' is indexed as waiting but is not in the queue.");
     }
 
     /// <summary>The refusal of a request that would wait beyond <see cref="QueueQuota"/>, else null (the whole queue is counted only when a request would join it).</summary>

@@ -21,6 +21,23 @@ public class QueueIndexTests
     }
 
     [Fact]
+    public void Resubmitting_a_waiting_request_answers_its_place_and_estimates_only_when_asked()
+    {
+        var pool = Pool(2);
+        pool.Submit(Request("r1", 2), T0);
+        pool.Submit(Request("r2", 2), T0);
+        pool.Submit(Request("r3", 1), T0);
+
+        var again = Queued(pool.Submit(Request("r3", 1), T0, estimateStart: false));
+        var estimated = Queued(pool.Submit(Request("r3", 1), T0));
+
+        Assert.Equal((2, (DateTimeOffset?)null), (again.Position, again.EstimatedStart));
+        Assert.Equal((2, pool.QueueView(T0)[1].EstimatedStart), (estimated.Position, estimated.EstimatedStart));
+        Assert.NotNull(estimated.EstimatedStart);
+        Assert.Equal(2, pool.QueueView(T0).Count);
+    }
+
+    [Fact]
     public void The_per_owner_count_follows_admissions_cancellations_and_restores()
     {
         var pool = Pool(1);
