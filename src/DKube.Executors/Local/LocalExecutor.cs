@@ -251,6 +251,26 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
 
             if (!mount.ReadOnly)
                 RunFolderAccess.GiveToRun(source, account);
+            PassToMountPath(paths.WorkDir, mount.MountPath, account);
+        }
+    }
+
+    /// <summary>
+    /// The folders <see cref="WorkFolders.Link"/> made above a nested mount path (<c>opt/dkube</c> for
+    /// <c>opt/dkube/input</c>) were private under the server's umask: they get the working folder's
+    /// rule, so the run adds its own entries there (DKube's steps link their output beside their
+    /// input) but cannot replace the server's link. The walk stops at a link (another mount's content).
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void PassToMountPath(string workDir, string mountPath, RunAccount account)
+    {
+        var folder = workDir;
+        foreach (var segment in Path.GetDirectoryName(mountPath.TrimStart('/'))?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [])
+        {
+            folder = Path.Combine(folder, segment);
+            if (new DirectoryInfo(folder).LinkTarget is not null)
+                return;
+            RunFolderAccess.ShareAsWorkDir(folder, account);
         }
     }
 

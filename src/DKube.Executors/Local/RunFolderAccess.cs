@@ -22,8 +22,7 @@ internal static partial class RunFolderAccess
     /// </summary>
     public static void PrepareWorkDir(LocalRunPaths paths, RunAccount account)
     {
-        SetOwner(paths.WorkDir, 0, account.Gid);
-        File.SetUnixFileMode(paths.WorkDir, UnixFileMode.StickyBit | OwnerAll | GroupAll);
+        ShareAsWorkDir(paths.WorkDir, account);
         // Passable (the run reads its environment file there by name), not listable or writable.
         File.SetUnixFileMode(paths.ControlDir, Traverse);
         SetOwner(paths.LogFile, 0, account.Gid);
@@ -37,6 +36,17 @@ internal static partial class RunFolderAccess
         }
 
         ChownTree(paths.TensorBoardDir, account.Uid, account.Gid);
+    }
+
+    /// <summary>
+    /// A folder of the working folder's kind (the working folder itself, or one the server made in it
+    /// above a nested mount path): root's with the run's group and the sticky bit (1770), so the run
+    /// adds its own entries but cannot rename or delete the server's.
+    /// </summary>
+    public static void ShareAsWorkDir(string folder, RunAccount account)
+    {
+        SetOwner(folder, 0, account.Gid);
+        File.SetUnixFileMode(folder, UnixFileMode.StickyBit | OwnerAll | GroupAll);
     }
 
     /// <summary>The folders above the runs' own: others may pass through them but not list them.</summary>

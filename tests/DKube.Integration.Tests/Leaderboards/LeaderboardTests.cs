@@ -235,11 +235,9 @@ public sealed class LeaderboardTests(RepoFixture fixture)
         }
 
         await feed.NextAsync(e => e.Event == "pools" && e.Json["group"]!.ToString() == shared && e.Json["used"]!.GetValue<int>() == 0, "the pool freed");
-        lock (feed.Seen)
-        {
-            Assert.All(feed.Seen, e => Assert.All(runs, run => Assert.DoesNotContain(run, e.Data, StringComparison.Ordinal)));
-            Assert.DoesNotContain(feed.Seen, e => e.Event == "workloads" && e.Json["owner"]?.ToString() == ownerName);
-        }
+        var seen = feed.Seen;
+        Assert.All(seen, e => Assert.All(runs, run => Assert.DoesNotContain(run, e.Data, StringComparison.Ordinal)));
+        Assert.DoesNotContain(seen, e => e.Event == "workloads" && e.Json["owner"]?.ToString() == ownerName);
     }
 
     /// <summary>A new user, member of <paramref name="groups"/>.</summary>

@@ -15,7 +15,22 @@ public sealed class SseStream : IAsyncDisposable
     private readonly Channel<SseEvent> _events = Channel.CreateUnbounded<SseEvent>();
     private Task? _reading;
 
-    public List<SseEvent> Seen { get; } = [];
+    private readonly List<SseEvent> _seen = [];
+
+    /// <summary>
+    /// Every event read so far, as a copy: the reader goes on appending while a test enumerates it
+    /// (events now come the moment they happen, so an enumeration met an append: "Collection was modified").
+    /// </summary>
+    public IReadOnlyList<SseEvent> Seen
+    {
+        get
+        {
+            lock (_seen)
+            {
+                return [.. _seen];
+            }
+        }
+    }
 
     public static async Task<(SseStream Stream, HttpResponseMessage Response)> OpenAsync(Uri server, string? token, string topics, string? lastEventId = null)
     {
@@ -74,9 +89,9 @@ public sealed class SseStream : IAsyncDisposable
                     if (data is not null)
                     {
                         var parsed = new SseEvent(id, name ?? "message", data);
-                        lock (Seen)
+                        lock (_seen)
                         {
-                            Seen.Add(parsed);
+                            _seen.Add(parsed);
                         }
 
                         _events.Writer.TryWrite(parsed);
