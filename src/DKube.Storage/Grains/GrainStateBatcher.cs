@@ -11,33 +11,23 @@ namespace DKube.Storage.Grains;
 /// The silo-wide group commit of grain state: writes of any number of grains queue here and are
 /// flushed together, each flush one transaction with one multi-row statement for the states and
 /// one per kind of read-model row (and of pool queue entry). A write's task completes only after its flush committed, so
-/// the caller (and the client a grain answers) is told only what is stored. While flushes are in
-/// flight the next one fills, so the batch grows with the load instead of the latency. Up to
-/// <see cref="FlushesInFlight"/> flushes run at once (each on its own connection; PostgreSQL shares
-/// their WAL fsyncs): a write that arrives while one is committing starts its own at once rather
-/// than waiting for it, which took a whole flush off every write's latency (a submission makes
-/// three in a row). A grain has one write in flight, so two flushes never hold writes of one key,
-/// except from two racing activations, whose version checks decide as before (the later one waits
-/// on the row's lock and finds it stale).
+/// the caller (and the client a grain answers) is told only what is stored. While a flush is in
+/// flight the next one fills, so the batch grows with the load instead of the latency.
 /// </summary>
 public sealed class GrainStateBatcher : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
     private readonly int _maxBatch;
-    private readonly int _flushesInFlight;
     private readonly ILogger<GrainStateBatcher> _logger;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pump;
     private long _flushes;
     private long _writes;
 
-    /// <summary>Flushes that commit at once by default.</summary>
-    public const int FlushesInFlight = 2;
-
-    public GrainStateBatcher(NpgsqlDataSource dataSource, string serviceId, ILogger<GrainStateBatcher> logger, int maxBatch = 2_000, int flushesInFlight = FlushesInFlight)
+    public GrainStateBatcher(NpgsqlDataSource dataSource, string serviceId, ILogger<GrainStateBatcher> logger, int maxBatch = 2_000)
     {
-        (_dataSource, _serviceId, _logger, _maxBatch, _flushesInFlight) = (dataSource, serviceId, logger, maxBatch, Math.Max(1, flushesInFlight));
+        (_dataSource, _serviceId, _logger, _maxBatch) = (dataSource, serviceId, logger, maxBatch);
         _pump = Task.Run(PumpAsync);
     }
 
@@ -68,16 +58,9 @@ public sealed class GrainStateBatcher : IAsyncDisposable
     private async Task PumpAsync()
     {
         var deferred = new List<PendingWrite>();
-        var inFlight = new List<Task>(_flushesInFlight);
         var reader = _queue.Reader;
         while (deferred.Count > 0 || await reader.WaitToReadAsync())
         {
-            if (inFlight.Count == _flushesInFlight)
-            {
-                // All lanes busy: the writes queue meanwhile and the next flush takes them together.
-                inFlight.Remove(await Task.WhenAny(inFlight));
-            }
-
             // A grain has one write in flight; two writes of one key in one batch can only come
             // from two activations racing, and one multi-row upsert may not touch a row twice:
             // the later one waits for the next flush (where its version check decides).
@@ -97,11 +80,9 @@ public sealed class GrainStateBatcher : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                inFlight.Add(FlushAsync(batch));
+                await FlushAsync(batch);
             }
         }
-
-        await Task.WhenAll(inFlight);
     }
 
     private async Task FlushAsync(List<PendingWrite> batch)

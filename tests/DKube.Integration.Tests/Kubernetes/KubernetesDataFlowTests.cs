@@ -35,13 +35,7 @@ public sealed class KubernetesDataFlowTests : IClassFixture<ServerFixture>, IAsy
     [Fact]
     public async Task A_kubernetes_run_gets_its_input_from_the_claim_and_its_output_becomes_a_model_version_with_lineage()
     {
-        using var op = server.Operator;
-        var cluster = server.UniqueName("k8s");
-        (await op.Post("clusters", new
-        {
-            name = cluster, kind = "kubernetes", kubeconfig = api.Kubeconfig, @namespace = FakeApiServer.Namespace,
-            volumeClaim = "dkube-runs", stagingPath = staging,
-        })).Expect(HttpStatusCode.Created);
+        var cluster = await server.RegisterKubernetesAsync(api, staging, "k8s");
         var (_, _, client) = await server.NewTenantAsync(2, cluster);
         using var _ = client;
         var dataset = (await client.Post("datasets", new { name = "images" })).Expect(HttpStatusCode.Created)["id"];

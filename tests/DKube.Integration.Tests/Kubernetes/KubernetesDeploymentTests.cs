@@ -42,13 +42,7 @@ public sealed class KubernetesDeploymentTests : IClassFixture<ServerFixture>, IA
     [Fact]
     public async Task A_deployment_on_kubernetes_is_a_pod_and_service_per_replica_its_status_follows_the_pod_and_delete_removes_them()
     {
-        using var op = server.Operator;
-        var cluster = server.UniqueName("k8s-serve");
-        (await op.Post("clusters", new
-        {
-            name = cluster, kind = "kubernetes", kubeconfig = api.Kubeconfig, @namespace = FakeApiServer.Namespace,
-            volumeClaim = "dkube-runs", stagingPath = staging,
-        })).Expect(HttpStatusCode.Created);
+        var cluster = await server.RegisterKubernetesAsync(api, staging, "k8s-serve");
         var (group, _, client) = await server.NewTenantAsync(2, cluster);
         using var _ = client;
         var model = (await client.Post("models", new { name = "k8s-clf" })).Expect(HttpStatusCode.Created)["id"];
