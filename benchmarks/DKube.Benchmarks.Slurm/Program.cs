@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using DKube.Benchmarks.Slurm;
 using DKube.Server;
+using DKube.Testing;
 
 // Issue 4 "Done when": the same job mix (N one-GPU runs of `true` on 8 GPUs) through DKube.Orleans
 // on the local executor and straight through the same Slurm (slurmrestd), end to end: from the
@@ -41,7 +42,7 @@ using var local = await DKubeTenant.CreateAsync(op, server.Url, "bench-local", "
 var localTime = await JobMix.RunAsync(jobs, concurrency, i => local.SubmitAsync($"b{i}"), async () => Done(await local.CountEndedAsync(), jobs));
 var localRate = Report("DKube.Orleans, local executor", localTime);
 
-if (SlurmSettings.Load() is not { } slurm)
+if (SlurmEnvironment.Read() is not { } slurm)
 {
     Console.WriteLine("No Slurm env file (DKUBE_SLURM_ENV or /tmp/dkube-slurm/env.sh): run deploy/slurm/slurm-up.sh for the Slurm figures.");
     return 0;

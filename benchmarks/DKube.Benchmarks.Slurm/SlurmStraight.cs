@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DKube.Testing;
 
 namespace DKube.Benchmarks.Slurm;
 
 /// <summary>The job mix straight into slurmrestd, as a client of Slurm would send it without DKube.</summary>
-public sealed class SlurmStraight(SlurmSettings slurm) : IDisposable
+public sealed class SlurmStraight(SlurmEnvironment slurm) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
 

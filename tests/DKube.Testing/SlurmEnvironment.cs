@@ -32,9 +32,15 @@ public sealed class SlurmEnvironment
 
     public string? Partition => _values.GetValueOrDefault("DKUBE_SLURM_PARTITION");
 
+    private static string EnvFile => Environment.GetEnvironmentVariable("DKUBE_SLURM_ENV") is { Length: > 0 } configured ? configured : DefaultEnvFile;
+
+    /// <summary>The Slurm the env file describes, or null when there is none (nothing is started: the benchmark's choice).</summary>
+    public static SlurmEnvironment? Read() => File.Exists(EnvFile) ? new SlurmEnvironment(Parse(EnvFile)) : null;
+
+    /// <summary>The Slurm the env file describes, started first with slurm-up.sh when it is missing or does not answer (the tests' choice).</summary>
     public static async Task<SlurmEnvironment> LoadAsync()
     {
-        var envFile = Environment.GetEnvironmentVariable("DKUBE_SLURM_ENV") is { Length: > 0 } configured ? configured : DefaultEnvFile;
+        var envFile = EnvFile;
         if (!File.Exists(envFile) || !await new SlurmEnvironment(Parse(envFile)).AnswersAsync())
         {
             await RunAsync("bash", [Path.Combine(RepositoryRoot(), "deploy", "slurm", "slurm-up.sh"), Path.GetDirectoryName(envFile)!],

@@ -297,7 +297,7 @@ public sealed class PipelineRunGrain(
             {
                 Replace(task with { Created = false });
             }
-            else if (view.Status is DeploymentStatus.Running or DeploymentStatus.Error or DeploymentStatus.Stopped)
+            else if (view.Status.IsSettled())
             {
                 ConcludeDeployment(task, view);
             }
@@ -532,7 +532,7 @@ public sealed class PipelineRunGrain(
                 var deployment = await GrainFactory.GetGrain<IDeploymentGrain>(task.Deployment!).CreateChild(deploymentSpec, View.Owner, parent);
                 Replace(task with { Created = true, Status = PipelineRunStatus.Running, StartedAt = deployment.CreatedAt });
                 await SaveAsync();
-                if (deployment.Status is DeploymentStatus.Running or DeploymentStatus.Error or DeploymentStatus.Stopped)
+                if (deployment.Status.IsSettled())
                 {
                     // Created before and settled already (a retried create): its notice may have come while the task was not yet marked created.
                     ConcludeDeployment(View.Tasks.First(t => t.Name == task.Name), deployment);

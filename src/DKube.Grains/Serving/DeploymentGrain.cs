@@ -851,8 +851,7 @@ public sealed class DeploymentGrain(
     /// </summary>
     private void TellParentIfSettled()
     {
-        if (state.State.View is { Parent: not null, Status: DeploymentStatus.Running or DeploymentStatus.Error or DeploymentStatus.Stopped } view
-            && state.State.ParentTold is null)
+        if (state.State.View is { Parent: not null } view && view.Status.IsSettled() && state.State.ParentTold is null)
         {
             TellParent(view);
         }
