@@ -108,7 +108,9 @@ public static class AcceptFigures
         // The one GPU is held for the whole benchmark by a run that sleeps.
         using var holder = await tenant.Client.PostAsJsonAsync("/api/v1/runs", new { name = "holder", kind = "training", command = "sleep 3600", gpus = 1, group = Group });
         holder.EnsureSuccessStatusCode();
-        var status = (await holder.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+        var run = await holder.Content.ReadFromJsonAsync<JsonElement>();
+        tenant.StopAtEnd(run.GetProperty("id").GetString()!);
+        var status = run.GetProperty("status").GetString();
         if (status != nameof(WorkloadStatus.Running) && status != nameof(WorkloadStatus.Starting))
         {
             Console.WriteLine($"  the holder run is {status}, not running: the runs may execute");
