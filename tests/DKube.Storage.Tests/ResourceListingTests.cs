@@ -73,6 +73,9 @@ public sealed class ResourceListingTests : IAsyncLifetime
         // The new tenant: its runs are the newest rows of the table.
         { "new", ["gnew"], false, Scope.All, null, null },
         { "cid", ["gnew", "g3"], false, Scope.All, null, null },
+        // More groups than get a branch each: one branch over all of them.
+        { "cid", [.. Groups, .. Enumerable.Range(0, 20).Select(i => $"x{i}")], false, Scope.All, null, null },
+        { "cid", [.. Groups, .. Enumerable.Range(0, 20).Select(i => $"x{i}")], false, Scope.Shared, "p1", null },
         // The operator sees everything with scope all; mine and shared stay his own view.
         { "op", ["g3"], true, Scope.All, null, null },
         { "op", ["g3"], true, Scope.Shared, null, null },
