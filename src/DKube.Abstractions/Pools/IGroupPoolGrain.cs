@@ -41,6 +41,15 @@ public interface IGroupPoolGrain : IGrainWithStringKey
     [Alias("RefreshClusters")]
     Task RefreshClusters();
 
+    /// <summary>
+    /// Those of <paramref name="ids"/> this pool does not hold in its queue: unknown to it (their
+    /// submission never reached it) or admitted (their notice may have been lost). The reconciler
+    /// recovers only those, so a waiting run the pool holds costs no activation per sweep.
+    /// </summary>
+    [Alias("Unqueued")]
+    [ReadOnly]
+    Task<IReadOnlyList<string>> Unqueued(IReadOnlyList<string> ids);
+
     [Alias("GetView")]
     [ReadOnly]
     Task<PoolView> GetView();

@@ -102,7 +102,7 @@ public sealed class ClusterAgentKeeper(
             var ids = new List<string>();
             foreach (var kind in new[] { ResourceKinds.Run, ResourceKinds.Ide })
             {
-                ids.AddRange(await readModel.FindByStatusAsync(kind, InFlight, cancellationToken: cancellationToken));
+                ids.AddRange((await readModel.FindByStatusAsync(kind, InFlight, cancellationToken: cancellationToken)).Select(r => r.Id));
             }
 
             if (ids.Count > 0)

@@ -221,6 +221,9 @@ public sealed class GroupPoolGrain(
     /// quota, so it counts as used), and what runs. The clusters are asked for their queues: the
     /// few clusters this group has work on, not one grain per workload.
     /// </summary>
+    public Task<IReadOnlyList<string>> Unqueued(IReadOnlyList<string> ids) =>
+        Task.FromResult<IReadOnlyList<string>>(ids.Where(id => !_waiting.ContainsKey(id)).ToList());
+
     public async Task<PoolView> GetView()
     {
         var now = time.GetUtcNow();

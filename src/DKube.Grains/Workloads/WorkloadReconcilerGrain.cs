@@ -14,8 +14,8 @@ public sealed class WorkloadReconcilerGrain(ReadModelWriter readModel, Reconcile
 
     /// <summary>
     /// States a workload passes through on its way somewhere else. A workload still waiting for
-    /// GPUs is swept too: if its pool admitted it but could not tell it (the delivery gave up), the
-    /// pool answers the admission again; if it waits for room on its cluster, the cluster is asked
+    /// GPUs is swept too unless its pool holds it queued (<see cref="QueuedInPool"/>): if its pool
+    /// admitted it but could not tell it (the delivery gave up), the pool answers the admission again; if it waits for room on its cluster, the cluster is asked
     /// again (idempotent), which answers its placement if that notice was lost. Running is the executor's to end (its reports are retried
     /// until taken, and a dead silo's runs are adopted by the <see cref="Clusters.ClusterAgentKeeper"/>).
     /// </summary>
@@ -35,12 +35,13 @@ public sealed class WorkloadReconcilerGrain(ReadModelWriter readModel, Reconcile
             return;
         }
 
-        var ids = new List<string>();
+        var rows = new List<StatusRow>();
         foreach (var kind in new[] { ResourceKinds.Run, ResourceKinds.Ide })
         {
-            ids.AddRange(await readModel.FindByStatusAsync(kind, Transitional, options.Period));
+            rows.AddRange(await readModel.FindByStatusAsync(kind, Transitional, options.Period));
         }
 
+        var ids = await QueuedInPool.NeedingRecoveryAsync(GrainFactory, rows, logger);
         if (ids.Count == 0)
         {
             return;

@@ -8,8 +8,8 @@ using Orleans.Runtime;
 namespace DKube.Grains.Workloads;
 
 /// <summary>
-/// When a silo becomes active, every workload that had not ended is asked to recover: queued
-/// ones re-join their pool, running ones re-attach to their execution or are concluded (a local
+/// When a silo becomes active, every workload that had not ended is asked to recover (but those
+/// their pool holds queued, see <see cref="QueuedInPool"/>): queued ones re-join their pool, running ones re-attach to their execution or are concluded (a local
 /// process that died while the server was down is marked Failed and its GPUs are released).
 /// The silo also makes sure the reconciler's reminder is registered.
 /// </summary>
@@ -52,19 +52,23 @@ public sealed class WorkloadRecovery(IGrainFactory grains, ReadModelWriter readM
             logger.LogWarning(e, "Could not register the workload reconciler's reminder");
         }
 
-        var ids = new List<string>();
+        var rows = new List<StatusRow>();
         foreach (var kind in new[] { ResourceKinds.Run, ResourceKinds.Ide })
         {
-            ids.AddRange(await readModel.FindByStatusAsync(kind, Unfinished, cancellationToken: cancellationToken));
+            rows.AddRange(await readModel.FindByStatusAsync(kind, Unfinished, cancellationToken: cancellationToken));
         }
 
-        if (ids.Count == 0)
+        if (rows.Count == 0)
         {
             return;
         }
 
-        logger.LogInformation("Recovering {Count} unfinished workloads", ids.Count);
-        // In the background: a silo does not wait for its backlog before it serves.
-        _ = Task.Run(() => RecoverEachAsync(grains, ids, TimeSpan.Zero, logger), CancellationToken.None);
+        // In the background: a silo does not wait for its backlog (or its pools' activations) before it serves.
+        _ = Task.Run(async () =>
+        {
+            var ids = await QueuedInPool.NeedingRecoveryAsync(grains, rows, logger);
+            logger.LogInformation("Recovering {Count} unfinished workloads ({Queued} more wait in their pools' queues)", ids.Count, rows.Count - ids.Count);
+            await RecoverEachAsync(grains, ids, TimeSpan.Zero, logger);
+        }, CancellationToken.None);
     }
 }

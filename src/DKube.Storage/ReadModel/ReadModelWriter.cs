@@ -61,29 +61,29 @@ public sealed class ReadModelWriter(NpgsqlDataSource dataSource)
         DomainException.Conflict("name-taken", $"A {kind} named '{name}' already exists.");
 
     /// <summary>
-    /// Ids of the resources of <paramref name="kind"/> whose status is one of <paramref name="statuses"/>
-    /// (start-up recovery), oldest first; with <paramref name="unchangedFor"/>, only those whose row
-    /// has not changed for that long (the reconciler's stragglers).
+    /// The resources of <paramref name="kind"/> whose status is one of <paramref name="statuses"/>
+    /// (start-up recovery), oldest first, with their group and status; with <paramref name="unchangedFor"/>,
+    /// only those whose row has not changed for that long (the reconciler's stragglers).
     /// </summary>
-    public async Task<IReadOnlyList<string>> FindByStatusAsync(
+    public async Task<IReadOnlyList<StatusRow>> FindByStatusAsync(
         string kind, IReadOnlyCollection<string> statuses, TimeSpan? unchangedFor = null, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT id FROM dkube_resources
+            SELECT id, group_name, status FROM dkube_resources
             WHERE kind = @kind AND status = ANY(@statuses) AND updated_at <= now() - @unchanged
             ORDER BY created_at
             """);
         command.Parameters.AddWithValue("kind", kind);
         command.Parameters.AddWithValue("statuses", statuses.ToArray());
         command.Parameters.AddWithValue("unchanged", unchangedFor ?? TimeSpan.Zero);
-        var ids = new List<string>();
+        var rows = new List<StatusRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            ids.Add(reader.GetString(0));
+            rows.Add(new StatusRow(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         }
 
-        return ids;
+        return rows;
     }
 
     /// <summary>Every id of <paramref name="kinds"/> (repositories, for the blob collection's mark).</summary>
