@@ -14,6 +14,14 @@ public interface IGroupPoolGrain : IGrainWithStringKey
     [Alias("Submit")]
     Task<PoolDecision> Submit(PoolRequest request);
 
+    /// <summary>
+    /// <see cref="Submit"/> for many requests in order, with one state write for them all (a batch
+    /// of runs accepted together). The pool tells each admitted request's workload itself (as it
+    /// does after a release), so the caller need not; answers one decision per request, in order.
+    /// </summary>
+    [Alias("SubmitMany")]
+    Task<IReadOnlyList<PoolDecision>> SubmitMany(IReadOnlyList<PoolRequest> requests);
+
     /// <summary>Gives back what <paramref name="id"/> holds, or withdraws it from the queue; a no-op when unknown.</summary>
     [Alias("Release")]
     Task Release(string id);

@@ -1,3 +1,4 @@
+using DKube.Abstractions.Errors;
 using DKube.Abstractions.Tenancy;
 using DKube.Abstractions.Workloads;
 
@@ -13,4 +14,12 @@ public sealed record PoolDecision(
     // Id 3 was an estimated start that no caller read and that cost a replay of the queue; the pool view estimates.
     [property: Id(4)] string? RejectionCode,
     [property: Id(5)] string? Message,
-    [property: Id(6)] QuotaUse? Quota = null);
+    [property: Id(6)] QuotaUse? Quota = null)
+{
+    /// <summary>What a rejection answers the submitter: a quota breach, or the pool's reason (422).</summary>
+    public DomainException Refusal()
+    {
+        var message = Message ?? "The pool refused the request.";
+        return Quota is { } quota ? DomainException.QuotaExceeded(quota, message) : DomainException.Unprocessable(RejectionCode ?? "rejected", message);
+    }
+}

@@ -24,7 +24,8 @@ public static partial class WorkloadSpecBuilder
     public static readonly IReadOnlySet<string> RunKinds = new HashSet<string>(["training", "preprocessing"], StringComparer.Ordinal);
     public static readonly IReadOnlySet<string> IdeKinds = new HashSet<string>(["jupyterlab", "rstudio"], StringComparer.Ordinal);
 
-    public static async Task<WorkloadSpec> ForRunAsync(CreateRunRequest request, WorkloadSpec? basis, Caller caller, IGrainFactory grains)
+    /// <param name="shared">In a batch, the look-ups its specs share (each project asked once).</param>
+    public static async Task<WorkloadSpec> ForRunAsync(CreateRunRequest request, WorkloadSpec? basis, Caller caller, IGrainFactory grains, BatchLookups? shared = null)
     {
         var validator = new RequestValidator();
         var kind = request.Kind ?? basis?.Kind;
@@ -39,7 +40,7 @@ public static partial class WorkloadSpecBuilder
         var distribution = request.Distribution is { } d ? new Distribution(d.Mode ?? DistributionMode.Auto, d.Workers ?? 1) : basis?.Distribution;
         var backend = SlurmOptions(request.Slurm, validator) ?? basis?.BackendOptions ?? new Dictionary<string, string>();
         var common = await CommonAsync(request.Name, request.Group, request.Project, request.Code, request.Image, request.Hyperparameters, request.Gpus,
-            request.Cluster, request.Affinity, request.Inputs, (request.Cpus, request.MemoryGiB), basis, caller, grains, validator);
+            request.Cluster, request.Affinity, request.Inputs, (request.Cpus, request.MemoryGiB), basis, caller, grains, validator, shared);
         return common with
         {
             Kind = kind!,
@@ -73,7 +74,7 @@ public static partial class WorkloadSpecBuilder
     private static async Task<WorkloadSpec> CommonAsync(
         string? name, string? group, string? project, CodeRequest? code, string? image, Dictionary<string, JsonElement>? hyperparameters, int? gpus,
         string? cluster, IReadOnlyList<string>? affinity, InputsRequest? inputs, (double? Cpus, int? MemoryGiB) resources, WorkloadSpec? basis, Caller caller,
-        IGrainFactory grains, RequestValidator validator)
+        IGrainFactory grains, RequestValidator validator, BatchLookups? shared = null)
     {
         validator
             .Name("name", name ?? basis?.Name)
@@ -105,7 +106,7 @@ public static partial class WorkloadSpecBuilder
         string? projectGroup = null;
         if (projectId is not null)
         {
-            projectGroup = (await ProjectEndpoints.VisibleAsync(projectId, caller, grains)).Group;
+            projectGroup = (await BatchLookups.Shared(shared, "project", projectId, () => ProjectEndpoints.VisibleAsync(projectId, caller, grains))).Group;
         }
 
         var resolvedGroup = CallerGroups.Resolve(caller, group ?? projectGroup ?? basis?.Group);

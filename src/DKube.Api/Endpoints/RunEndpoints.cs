@@ -68,39 +68,96 @@ public static class RunEndpoints
         // Checked once for the batch, so a bad key is one 400 rather than a thousand.
         IdempotencyKey.IdFor(idempotencyKey, "r", caller);
         var results = new BatchItemResult[specs.Count];
-        // Submitted side by side: their state writes share the storage's group commits, which is
-        // where a batch gets its rate. The window is bounded because each spec's grain calls must
-        // answer within the call timeout on a loaded silo: all 1,000 at once on a starved 2-core
-        // machine (load average 60) answered 872 specs of 3,000 with errors.
+        void Fail(int i, Exception e)
+        {
+            var problem = ExceptionProblemMapper.ProblemFor(e, http, logger);
+            results[i] = new BatchItemResult(i, problem.Status ?? StatusCodes.Status500InternalServerError, null, problem);
+        }
+
+        // 1. Each spec resolved as POST /runs resolves it, the look-ups the specs share asked once;
+        // a spec that fails is answered on its own.
+        var shared = new BatchLookups();
+        var submissions = new RunSubmission?[specs.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, specs.Count), new ParallelOptions { MaxDegreeOfParallelism = BatchParallelism }, async (i, _) =>
         {
             try
             {
                 var id = IdempotencyKey.IdFor(idempotencyKey is null ? null : $"{idempotencyKey}/{i}", "r", caller);
-                results[i] = new BatchItemResult(i, StatusCodes.Status201Created, await SubmitAsync(specs[i], http, grains, directory, code, id), null);
+                var spec = await ResolveAsync(RequireNoTuning(specs[i]), http, grains, directory, code, shared);
+                submissions[i] = new RunSubmission(id, spec, caller, specs[i].CloneFrom, specs[i].Template);
             }
             catch (Exception e)
             {
-                var problem = ExceptionProblemMapper.ProblemFor(e, http, logger);
-                results[i] = new BatchItemResult(i, problem.Status ?? StatusCodes.Status500InternalServerError, null, problem);
+                Fail(i, e);
+            }
+        });
+
+        // 2. The resolved ones accepted set-wise: stored in one group commit, one submission per pool.
+        var resolved = Enumerable.Range(0, specs.Count).Where(i => submissions[i] is not null).ToList();
+        IReadOnlyList<RunAcceptance> accepted;
+        try
+        {
+            accepted = resolved.Count == 0 ? [] : await grains.GetGrain<IRunAcceptanceGrain>(0).Accept(resolved.Select(i => submissions[i]!).ToList());
+        }
+        catch (Exception e)
+        {
+            // Nothing known to be stored: each goes the one-run way below (idempotent per id).
+            logger.LogWarning(e, "Accepting a batch of {Count} runs at once failed; they are submitted one by one", resolved.Count);
+            accepted = Enumerable.Repeat(RunAcceptance.NotAccepted, resolved.Count).ToList();
+        }
+
+        // 3. What was not accepted set-wise (an id stored already, e.g. a retried batch) goes
+        // through its workload grain: the same spec reaches the same run, another is a 409.
+        var single = new List<int>();
+        for (var k = 0; k < resolved.Count; k++)
+        {
+            var (i, answer) = (resolved[k], accepted[k]);
+            if (answer.View is { } view)
+            {
+                results[i] = new BatchItemResult(i, StatusCodes.Status201Created, view, null);
+            }
+            else if (answer.Refusal is { } refusal)
+            {
+                Fail(i, refusal.Refusal());
+            }
+            else
+            {
+                single.Add(i);
+            }
+        }
+
+        await Parallel.ForEachAsync(single, new ParallelOptions { MaxDegreeOfParallelism = BatchParallelism }, async (i, _) =>
+        {
+            try
+            {
+                var run = submissions[i]!;
+                results[i] = new BatchItemResult(i, StatusCodes.Status201Created,
+                    await grains.GetGrain<IWorkloadGrain>(run.Id).Create(WorkloadType.Run, run.Spec, run.Owner, run.ClonedFrom, run.Template), null);
+            }
+            catch (Exception e)
+            {
+                Fail(i, e);
             }
         });
         return TypedResults.Ok(new BatchRunsAnswer(results));
     }
 
-    /// <summary>How many specs of one batch are in flight at once.</summary>
+    /// <summary>
+    /// How many specs of one batch are resolved (or, not accepted set-wise, submitted one by one) at
+    /// once: bounded because each one's grain calls must answer within the call timeout on a loaded
+    /// silo (all 1,000 at once on a starved 2-core machine answered 872 specs of 3,000 with errors).
+    /// </summary>
     private const int BatchParallelism = 128;
+
+    private static CreateRunRequest RequireNoTuning(CreateRunRequest request) => request.Tuning is null
+        ? request
+        : throw DomainException.Validation("tuning", "a study is submitted with POST /runs, not in a batch.");
 
     /// <summary>One run submission as POST /runs makes it: template or clone, references resolved, then the workload grain.</summary>
     private static async Task<WorkloadView> SubmitAsync(
         CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code, string id)
     {
-        if (request.Tuning is not null)
-        {
-            throw DomainException.Validation("tuning", "a study is submitted with POST /runs, not in a batch.");
-        }
-
-        var spec = await ResolveAsync(request, http, grains, directory, code);
+        var spec = await ResolveAsync(RequireNoTuning(request), http, grains, directory, code);
         return await grains.GetGrain<IWorkloadGrain>(id).Create(WorkloadType.Run, spec, http.Caller().Name, request.CloneFrom, request.Template);
     }
 
@@ -108,25 +165,34 @@ public static class RunEndpoints
     public static Task<WorkloadSpec> FromTemplateAsync(string template, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code) =>
         ResolveAsync(new CreateRunRequest(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, template), http, grains, directory, code);
 
-    /// <summary>A run's spec as POST /runs resolves it: template or clone, references, and the "some node fits" check.</summary>
+    /// <summary>
+    /// A run's spec as POST /runs resolves it: template or clone, references, and the "some node fits"
+    /// check; in a batch, each look-up its specs share is asked once (<paramref name="shared"/>).
+    /// </summary>
     private static async Task<WorkloadSpec> ResolveAsync(
-        CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code)
+        CreateRunRequest request, HttpContext http, IGrainFactory grains, IResourceDirectory directory, ICodeResolver code, BatchLookups? shared = null)
     {
         var caller = http.Caller();
         WorkloadSpec? basis = null;
         if (request.Template is { } template)
         {
-            basis = (await TemplateEndpoints.VisibleAsync(template, caller, grains)).Spec;
+            basis = (await BatchLookups.Shared(shared, "template", template, () => TemplateEndpoints.VisibleAsync(template, caller, grains))).Spec;
         }
 
         if (request.CloneFrom is { } source)
         {
-            basis = (await Workloads.VisibleAsync(source, WorkloadType.Run, caller, grains)).Spec;
+            basis = (await BatchLookups.Shared(shared, "clone", source, () => Workloads.VisibleAsync(source, WorkloadType.Run, caller, grains))).Spec;
         }
 
-        var spec = await RunReferences.ResolveAsync(
-            await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains), caller, grains, directory, code, http.RequestAborted);
-        await Workloads.RequireSomeNodeFitsAsync(spec, grains);
+        var built = await WorkloadSpecBuilder.ForRunAsync(request, basis, caller, grains, shared);
+        // In a batch the references are resolved once per distinct set of them (the names, commands
+        // and hyperparameters that differ between its specs play no part in them).
+        var references = shared is null || (built.Code is null && built.Inputs.Count == 0 && built.Output is null)
+            ? await RunReferences.ResolveAsync(built, caller, grains, directory, code, http.RequestAborted)
+            : await shared.Once("references", JsonSerializer.Serialize(new { built.Code, built.Inputs, built.Output }),
+                () => RunReferences.ResolveAsync(built, caller, grains, directory, code, http.RequestAborted));
+        var spec = built with { Inputs = references.Inputs, Output = references.Output, Code = references.Code };
+        await Workloads.RequireSomeNodeFitsAsync(spec, grains, shared);
         return spec;
     }
 

@@ -77,24 +77,32 @@ public static class Workloads
     /// the clusters it may run on has (the pool places by GPUs; cpus and memory are not packed, so
     /// this is only the "can never fit" check). Defaults are not checked: only what was asked for.
     /// </summary>
-    public static async Task RequireSomeNodeFitsAsync(WorkloadSpec spec, IGrainFactory grains)
+    /// <param name="shared">In a batch, the look-ups its specs share (each group's candidate nodes asked once).</param>
+    public static async Task RequireSomeNodeFitsAsync(WorkloadSpec spec, IGrainFactory grains, BatchLookups? shared = null)
     {
         if (spec.Cpus is null && spec.MemoryGiB is null)
         {
             return;
         }
 
+        var (clusters, nodes) = await BatchLookups.Shared(shared, "nodes", $"{spec.Group}/{spec.Cluster}", () => CandidateNodesAsync(spec, grains));
+        if (nodes.Count > 0 && !nodes.Any(n => n.Gpus >= spec.Gpus && n.Cpus >= (spec.Cpus ?? 0) && n.MemoryGiB >= (spec.MemoryGiB ?? 0)))
+        {
+            throw DomainException.Unprocessable("unplaceable",
+                $"No node of {string.Join(", ", clusters)} has {spec.Cpus ?? WorkloadSpec.DefaultCpus} CPUs, {spec.MemoryGiB ?? WorkloadSpec.DefaultMemoryGiB} GiB of memory and {spec.Gpus} GPUs for one worker.");
+        }
+    }
+
+    /// <summary>The clusters <paramref name="spec"/> may run on (its group's, narrowed to the one it names) and their nodes.</summary>
+    private static async Task<(List<string> Clusters, List<NodeInfo> Nodes)> CandidateNodesAsync(WorkloadSpec spec, IGrainFactory grains)
+    {
         // A cluster the group may not use is the pool's to refuse (unknown-cluster), not this check's.
         var clusters = ((await grains.GetGrain<IGroupGrain>(spec.Group).Get())?.Clusters is { Count: > 0 } ofGroup
                 ? ofGroup
                 : await grains.GetGrain<IClusterRegistryGrain>(IClusterRegistryGrain.Key).List())
             .Where(c => spec.Cluster is null || c == spec.Cluster).ToList();
         var nodes = (await Task.WhenAll(clusters.Select(c => grains.GetGrain<IClusterGrain>(c).GetNodes()))).SelectMany(n => n).ToList();
-        if (nodes.Count > 0 && !nodes.Any(n => n.Gpus >= spec.Gpus && n.Cpus >= (spec.Cpus ?? 0) && n.MemoryGiB >= (spec.MemoryGiB ?? 0)))
-        {
-            throw DomainException.Unprocessable("unplaceable",
-                $"No node of {string.Join(", ", clusters)} has {spec.Cpus ?? WorkloadSpec.DefaultCpus} CPUs, {spec.MemoryGiB ?? WorkloadSpec.DefaultMemoryGiB} GiB of memory and {spec.Gpus} GPUs for one worker.");
-        }
+        return (clusters, nodes);
     }
 
     /// <summary>Writes the log as text; with <paramref name="follow"/> the answer streams until the workload ends or the client leaves.</summary>

@@ -120,39 +120,64 @@ public sealed class GroupPoolGrain(
 
     public async Task<PoolDecision> Submit(PoolRequest request)
     {
+        var (decision, changed) = Decide(request);
+        // A repeated submission (a retry, a reconciler sweep) changes nothing; its answer may
+        // still rest on a write in flight, so it waits for that one but starts none.
+        await (changed ? SaveAsync() : StoredAsync());
+        return AnswerOf(decision);
+    }
+
+    public async Task<IReadOnlyList<PoolDecision>> SubmitMany(IReadOnlyList<PoolRequest> requests)
+    {
+        // Decided one after another without awaiting (the queue quota counts the earlier ones of
+        // the batch), then one write for them all.
+        var decisions = new AdmissionDecision[requests.Count];
+        var changed = false;
+        for (var i = 0; i < requests.Count; i++)
+        {
+            (decisions[i], var one) = Decide(requests[i]);
+            changed |= one;
+        }
+
+        await (changed ? SaveAsync() : StoredAsync());
+        // The submitter does not take up admissions itself (the workloads are stored, not active):
+        // each admitted one is told, as after a release (idempotent for one told already).
+        Notify(decisions.OfType<AdmittedDecision>().Select(a => a.Admission).ToList());
+        return decisions.Select(AnswerOf).ToList();
+    }
+
+    /// <summary>The pool's decision on <paramref name="request"/>, applied to memory; whether it changed what must be stored.</summary>
+    private (AdmissionDecision Decision, bool Changed) Decide(PoolRequest request)
+    {
         // No start estimate: it replays the whole queue (O(n)); the pool view estimates.
         var known = state.State.Kinds.ContainsKey(request.Id) || _waiting.ContainsKey(request.Id);
         var decision = _pool.Submit(SchedulingMapper.ToRequest(request), time.GetUtcNow(), estimateStart: false);
-        if (decision is not RejectedDecision && !known)
+        if (decision is RejectedDecision || known)
         {
-            if (decision is QueuedDecision { Entry: var entry })
-            {
-                _waiting[request.Id] = (request.Kind, request.OwnerOnly);
-                _unwritten[request.Id] = EntryOf(new QueuedRequest(entry.Request, entry.EnqueuedAt), request.Kind, request.OwnerOnly);
-            }
-            else
-            {
-                Running(request.Id, request.Kind, request.OwnerOnly);
-            }
+            return (decision, false);
+        }
 
-            await SaveAsync();
+        if (decision is QueuedDecision { Entry: var entry })
+        {
+            _waiting[request.Id] = (request.Kind, request.OwnerOnly);
+            _unwritten[request.Id] = EntryOf(new QueuedRequest(entry.Request, entry.EnqueuedAt), request.Kind, request.OwnerOnly);
         }
         else
         {
-            // A repeated submission (a retry, a reconciler sweep) changes nothing; its answer may
-            // still rest on a write in flight, so it waits for that one but starts none.
-            await StoredAsync();
+            Running(request.Id, request.Kind, request.OwnerOnly);
         }
 
-        return decision switch
-        {
-            AdmittedDecision admitted => new PoolDecision(PoolOutcome.Admitted, SchedulingMapper.ToAllocation(admitted.Admission.Placement), null, null, null),
-            QueuedDecision queued => new PoolDecision(PoolOutcome.Queued, null, queued.Entry.Position, null, null),
-            RejectedDecision rejected => new PoolDecision(PoolOutcome.Rejected, null, null, CodeOf(rejected.Reason), rejected.Message,
-                rejected.Breach is { } breach ? new QuotaUse(Group, breach.Quota, breach.Limit, breach.Use) : null),
-            _ => throw new InvalidOperationException($"Unknown decision {decision}."),
-        };
+        return (decision, true);
     }
+
+    private PoolDecision AnswerOf(AdmissionDecision decision) => decision switch
+    {
+        AdmittedDecision admitted => new PoolDecision(PoolOutcome.Admitted, SchedulingMapper.ToAllocation(admitted.Admission.Placement), null, null, null),
+        QueuedDecision queued => new PoolDecision(PoolOutcome.Queued, null, queued.Entry.Position, null, null),
+        RejectedDecision rejected => new PoolDecision(PoolOutcome.Rejected, null, null, CodeOf(rejected.Reason), rejected.Message,
+            rejected.Breach is { } breach ? new QuotaUse(Group, breach.Quota, breach.Limit, breach.Use) : null),
+        _ => throw new InvalidOperationException($"Unknown decision {decision}."),
+    };
 
     public async Task Release(string id)
     {

@@ -391,10 +391,7 @@ public sealed class WorkloadGrain(
                     ? waiting
                     : SaveBehind(View with { Status = WorkloadStatus.WaitingForGpus, QueuePosition = decision.Position });
             default:
-                var message = decision.Message ?? "The pool refused the request.";
-                var error = decision.Quota is { } quota
-                    ? DomainException.QuotaExceeded(quota, message)
-                    : DomainException.Unprocessable(decision.RejectionCode ?? "rejected", message);
+                var error = decision.Refusal();
                 if (forgetIfRejected)
                 {
                     // Never acknowledged: leave no trace.
@@ -409,7 +406,7 @@ public sealed class WorkloadGrain(
         }
     }
 
-    private static PoolRequest PoolRequestOf(WorkloadView view) => new(view.Id, view.Spec.Kind, view.Owner, view.Spec.Gpus, view.Spec.Workers,
+    internal static PoolRequest PoolRequestOf(WorkloadView view) => new(view.Id, view.Spec.Kind, view.Owner, view.Spec.Gpus, view.Spec.Workers,
         view.Spec.Distribution?.Mode ?? DistributionMode.Auto, view.Spec.Affinity, view.Spec.StartWithAvailableGpus, view.Spec.ExpectedDuration, view.Spec.Cluster, view.OwnerOnly);
 
     private void Launch()

@@ -20,7 +20,7 @@ public sealed class GrainStateBatcher : IAsyncDisposable
     private readonly string _serviceId;
     private readonly int _maxBatch;
     private readonly ILogger<GrainStateBatcher> _logger;
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingWrite[]> _queue = Channel.CreateUnbounded<PendingWrite[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _pump;
     private long _flushes;
     private long _writes;
@@ -41,12 +41,24 @@ public sealed class GrainStateBatcher : IAsyncDisposable
 
     internal Task EnqueueAsync(PendingWrite write)
     {
-        if (!_queue.Writer.TryWrite(write))
-        {
-            write.Done.SetException(new ObjectDisposedException(nameof(GrainStateBatcher)));
-        }
-
+        EnqueueMany([write]);
         return write.Done.Task;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="writes"/> so that they go into one flush together (a bulk acceptance:
+    /// one transaction, one multi-row statement, however full the flush already is); each write's
+    /// <see cref="PendingWrite.Done"/> says how it ended, as for a single write.
+    /// </summary>
+    internal void EnqueueMany(PendingWrite[] writes)
+    {
+        if (!_queue.Writer.TryWrite(writes))
+        {
+            foreach (var write in writes)
+            {
+                write.Done.SetException(new ObjectDisposedException(nameof(GrainStateBatcher)));
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -73,9 +85,13 @@ public sealed class GrainStateBatcher : IAsyncDisposable
                 (keys.Add(write.Key) ? batch : deferred).Add(write);
             }
 
-            while (batch.Count < _maxBatch && reader.TryRead(out var write))
+            // A bulk enqueue is taken whole, even past the bound: its writes share one flush.
+            while (batch.Count < _maxBatch && reader.TryRead(out var writes))
             {
-                (keys.Add(write.Key) ? batch : deferred).Add(write);
+                foreach (var write in writes)
+                {
+                    (keys.Add(write.Key) ? batch : deferred).Add(write);
+                }
             }
 
             if (batch.Count > 0)

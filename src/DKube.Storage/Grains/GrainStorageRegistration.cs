@@ -24,6 +24,8 @@ public static class GrainStorageRegistration
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             sp.GetRequiredService<ILogger<GrainStateBatcher>>()));
         services.AddSingleton<QueueEntryStore>();
+        services.AddSingleton(sp => new GrainStateBulkWriter(
+            sp.GetRequiredService<GrainStateBatcher>(), ActivatorUtilities.CreateInstance<OrleansGrainStorageSerializer>(sp)));
         services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new BatchedGrainStorage(
             sp.GetRequiredService<GrainStateBatcher>(),
             sp.GetRequiredService<NpgsqlDataSource>(),

@@ -70,12 +70,57 @@ public sealed class PoolQueueTableTests(GrainClusterFixture fixture)
         Assert.InRange(await StateBytesAsync(name) - small, 0, 16);
     }
 
+    [Fact]
+    /// <summary><see cref="IGroupPoolGrain.SubmitMany"/>: decided in order as single submissions (places, quota and unknown cluster per entry), idempotent per id, one write.</summary>
+    public async Task A_batch_is_answered_per_entry_in_order_with_one_write_of_the_pool()
+    {
+        var (name, pool) = await NewPoolAsync();
+        await fixture.Grains.GetGrain<IGroupGrain>(name).SetLimits(GroupLimits.None with { QueuedPerUser = 3 });
+        var before = await VersionAsync(pool);
+
+        var decisions = await pool.SubmitMany(
+        [
+            Request("a", 1), Request("b", 1), Request("c", 1), Request("elsewhere", 1, cluster: "no-such-cluster"), Request("d", 1), Request("e", 1),
+        ]);
+
+        Assert.Equal(
+            [PoolOutcome.Admitted, PoolOutcome.Queued, PoolOutcome.Queued, PoolOutcome.Rejected, PoolOutcome.Queued, PoolOutcome.Rejected],
+            decisions.Select(d => d.Outcome));
+        Assert.Equal([null, 1, 2, null, 3, null], decisions.Select(d => d.Position));
+        Assert.Equal("unknown-cluster", decisions[3].RejectionCode);
+        Assert.Equal("quota-exceeded", decisions[5].RejectionCode);
+        Assert.Equal(new QuotaUse(name, "queued-per-user", 3, 3), decisions[5].Quota);
+        Assert.Equal(before + 1, await VersionAsync(pool));
+        Assert.Equal(["b", "c", "d"], await RowsAsync(name));
+
+        // Submitted again (a retried batch): the same answers, nothing written.
+        var again = await pool.SubmitMany([Request("a", 1), Request("b", 1), Request("d", 1)]);
+        Assert.Equal([PoolOutcome.Admitted, PoolOutcome.Queued, PoolOutcome.Queued], again.Select(d => d.Outcome));
+        Assert.Equal([null, 1, 3], again.Select(d => d.Position));
+        Assert.Equal(before + 1, await VersionAsync(pool));
+
+        // Stored as decided: after deactivation the pool holds the same.
+        await fixture.DeactivateAsync(pool);
+        var view = await pool.GetView();
+        Assert.Equal(["a"], view.Running.Select(r => r.Id));
+        Assert.Equal(["b", "c", "d"], view.Queue.Select(q => q.Id));
+    }
+
     private async Task<(string Name, IGroupPoolGrain Pool)> NewPoolAsync()
     {
         var cluster = await fixture.Grains.NewClusterAsync(1);
         var name = GrainClusterFixture.NewKey("g");
         await fixture.Grains.GetGrain<IGroupGrain>(name).Create(1, [cluster.Name()], null, null);
         return (name, fixture.Grains.GetGrain<IGroupPoolGrain>(name));
+    }
+
+    private async Task<long> VersionAsync(IGroupPoolGrain pool)
+    {
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT version FROM dkube_grain_state WHERE state_name = 'pool' AND grain_id = @grain", connection);
+        command.Parameters.AddWithValue("grain", pool.GetGrainId().ToString());
+        return await command.ExecuteScalarAsync() is long version ? version : 0;
     }
 
     private async Task<List<string>> RowsAsync(string pool)

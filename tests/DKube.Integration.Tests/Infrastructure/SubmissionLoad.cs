@@ -9,6 +9,8 @@ namespace DKube.Integration.Tests.Infrastructure;
 /// every answer by status, and keeps what no fault may ever produce (a 500, a non-problem error,
 /// an answer slower than <see cref="AnswerBound"/>). With idempotency keys it does what the README
 /// tells a user to do: a submission answered 503 is sent again with the same key until it is answered.
+/// With a batch size it sends <c>POST /runs:batch</c> of that many copies of the body instead, and
+/// counts each item as a single submission's answer.
 /// </summary>
 public sealed class SubmissionLoad : IAsyncDisposable
 {
@@ -24,12 +26,13 @@ public sealed class SubmissionLoad : IAsyncDisposable
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly Task _loop;
     private readonly bool _keyed;
+    private readonly int _batch;
     private long _lastCreatedTicks;
     private string? _pendingKey;
 
-    public SubmissionLoad(ApiClient client, object body, TimeSpan interval, bool idempotencyKeys = false)
+    public SubmissionLoad(ApiClient client, object body, TimeSpan interval, bool idempotencyKeys = false, int batch = 0)
     {
-        (_client, _body, _interval, _keyed) = (client, body, interval, idempotencyKeys);
+        (_client, _body, _interval, _keyed, _batch) = (client, body, interval, idempotencyKeys, batch);
         _loop = Task.Run(RunAsync);
     }
 
@@ -89,26 +92,33 @@ public sealed class SubmissionLoad : IAsyncDisposable
 
         try
         {
+            var (path, body) = _batch > 0 ? ("runs:batch", new { runs = Enumerable.Repeat(_body, _batch) }) : ("runs", _body);
             var reply = _pendingKey is { } idempotencyKey
-                ? await _client.Send(HttpMethod.Post, "runs", _body, new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey })
-                : await _client.Post("runs", _body);
+                ? await _client.Send(HttpMethod.Post, path, body, new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey })
+                : await _client.Post(path, body);
             key = ((int)reply.Status).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (reply.Status == HttpStatusCode.Created)
+            var answers = reply.Status == HttpStatusCode.OK && _batch > 0
+                ? reply.Items.Select(i => ((HttpStatusCode)i!["status"]!.GetValue<int>(), i["run"]?["id"]?.ToString(), "application/problem+json", i.ToJsonString())).ToList()
+                : [(reply.Status, reply.Status == HttpStatusCode.Created ? reply["id"] : null, reply.ContentType, reply.ToString())];
+            foreach (var (status, id, contentType, text) in answers)
             {
-                // A keyed retry answers the run the first attempt stored: count it once.
-                if (!_acknowledged.Contains(reply["id"]))
+                if (status == HttpStatusCode.Created)
                 {
-                    _acknowledged.Enqueue(reply["id"]);
+                    // A keyed retry answers the run the first attempt stored: count it once.
+                    if (!_acknowledged.Contains(id!))
+                    {
+                        _acknowledged.Enqueue(id!);
+                    }
+
+                    Interlocked.Exchange(ref _lastCreatedTicks, DateTime.UtcNow.Ticks);
                 }
-
-                Interlocked.Exchange(ref _lastCreatedTicks, DateTime.UtcNow.Ticks);
-            }
-            else if (reply.Status != HttpStatusCode.ServiceUnavailable || reply.ContentType != "application/problem+json")
-            {
-                _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {reply}");
+                else if (status != HttpStatusCode.ServiceUnavailable || contentType != "application/problem+json")
+                {
+                    _violations.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {text}");
+                }
             }
 
-            if (reply.Status != HttpStatusCode.ServiceUnavailable)
+            if (answers.All(a => a.Item1 != HttpStatusCode.ServiceUnavailable))
             {
                 _pendingKey = null;
             }

@@ -46,6 +46,33 @@ public sealed class BatchSubmissionTests(LabFixture lab) : IClassFixture<LabFixt
 
         Assert.Equal(first.Select(i => i!["run"]!["id"]!.ToString()), again.Select(i => i!["run"]!["id"]!.ToString()));
         Assert.All(again, i => Assert.Equal(201, i!["status"]!.GetValue<int>()));
+        var listed = (await tenant.Client.Get("runs?scope=mine&limit=500")).Expect(HttpStatusCode.OK).Items.Strings("id");
+        Assert.Equal(first.Select(i => i!["run"]!["id"]!.ToString()).Order(), listed.Order());
+
+        // The same key with another spec at one index: that item is the one-run 409, the others still reach their runs.
+        var changed = new { runs = Enumerable.Range(0, 5).Select(i => new { name = $"k{i}", kind = "training", command = i == 2 ? "false" : "true", gpus = 0 }) };
+        var third = (await tenant.Client.Send(HttpMethod.Post, "runs:batch", changed, headers)).Expect(HttpStatusCode.OK).Items;
+        Assert.Equal([201, 201, 409, 201, 201], third.Select(i => i!["status"]!.GetValue<int>()));
+        Assert.Equal("https://dkube.io/problems/already-exists", third[2]!["problem"]!["type"]!.ToString());
+    }
+
+    [Fact]
+    public async Task The_runs_of_a_batch_queue_in_their_pool_in_order_and_each_runs_once_as_gpus_free()
+    {
+        using var tenant = await lab.NewTenantAsync(gpus: 2);
+        var body = new { runs = Enumerable.Range(0, 8).Select(i => new { name = $"q{i}", kind = "training", command = "sleep 0.2", gpus = 1 }) };
+
+        var items = (await tenant.Client.Post("runs:batch", body)).Expect(HttpStatusCode.OK).Items;
+
+        Assert.All(items, i => Assert.Equal(201, i!["status"]!.GetValue<int>()));
+        // The first two were admitted (their grains are told by the pool), the others wait at their place.
+        Assert.Equal(["Queued", "Queued", .. Enumerable.Repeat("WaitingForGpus", 6)], items.Select(i => i!["run"]!["status"]!.ToString()));
+        Assert.Equal([1, 2, 3, 4, 5, 6], items.Skip(2).Select(i => i!["run"]!["queuePosition"]!.GetValue<int>()));
+        foreach (var id in items.Select(i => i!["run"]!["id"]!.ToString()))
+        {
+            await tenant.WaitForStatus(id, "Complete");
+            Assert.Equal("1", (await tenant.Client.Get($"runs/{id}")).Expect(HttpStatusCode.OK)["attempt"]);
+        }
     }
 
     [Fact]
