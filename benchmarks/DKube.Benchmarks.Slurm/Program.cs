@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using DKube.Benchmarks;
 using DKube.Benchmarks.Slurm;
 using DKube.Server;
 using DKube.Testing;
@@ -39,8 +41,17 @@ using (var warm = await DKubeTenant.CreateAsync(op, server.Url, "bench-warm", "b
 }
 
 using var local = await DKubeTenant.CreateAsync(op, server.Url, "bench-local", "bench-local", Gpus);
+// What a run costs in CPU, whoever spends it: the server (this process), the launcher with the runs it
+// reaped (this process's children), and the embedded PostgreSQL (detached from this process by pg_ctl).
+var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+var (serverCpu, treeCpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, ProcessTreeCpu.Of(Environment.ProcessId), ProcessTreeCpu.Of(postmaster));
 var localTime = await JobMix.RunAsync(jobs, concurrency, i => local.SubmitAsync($"b{i}"), async () => Done(await local.CountEndedAsync(), jobs));
 var localRate = Report("DKube.Orleans, local executor", localTime);
+serverCpu = Process.GetCurrentProcess().TotalProcessorTime - serverCpu;
+treeCpu = ProcessTreeCpu.Of(Environment.ProcessId) - treeCpu;
+postgresCpu = ProcessTreeCpu.Of(postmaster) - postgresCpu;
+Console.WriteLine($"  CPU per run: {serverCpu.TotalMilliseconds / jobs:F2} ms server (this process) + {(treeCpu - serverCpu).TotalMilliseconds / jobs:F2} ms launcher and runs " +
+                  $"+ {postgresCpu.TotalMilliseconds / jobs:F2} ms PostgreSQL; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
 if (SlurmEnvironment.Read() is not { } slurm)
 {
