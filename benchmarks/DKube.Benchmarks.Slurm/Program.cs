@@ -11,10 +11,12 @@ using DKube.Testing;
 // Issue 4 "Done when": the same job mix (N one-GPU runs of `true` on 8 GPUs) through DKube.Orleans
 // on the local executor and straight through the same Slurm (slurmrestd), end to end: from the
 // first submission until every job has ended. Bonus: the mix through DKube onto that Slurm.
-// Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Slurm [jobs=200] [concurrency=16]
+// Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Slurm [jobs=200] [concurrency=16] [onto-slurm=yes|no]
 // Slurm is read from DKUBE_SLURM_ENV (default /tmp/dkube-slurm/env.sh; deploy/slurm/slurm-up.sh writes it).
 var jobs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
+// "no" leaves out DKube onto Slurm, the slowest phase, when only the local ratio is wanted.
+var ontoSlurm = args.Length <= 2 || args[2] != "no";
 const int Gpus = 8;
 
 var dataDir = Directory.CreateTempSubdirectory("dkube-bench-slurm-").FullName;
@@ -64,6 +66,10 @@ var prefix = $"bench{Guid.NewGuid():N}"[..13] + "-";
 var slurmTime = await JobMix.RunAsync(jobs, concurrency, i => straight.SubmitAsync(prefix + i), async () => Done(await straight.CountEndedAsync(prefix), jobs));
 var slurmRate = Report("Slurm straight (slurmrestd)", slurmTime);
 
+Console.WriteLine($"ratio DKube-local / Slurm straight: {localRate / slurmRate:F2}");
+if (!ontoSlurm)
+    return 0;
+
 (await DKubeTenant.PostAsync(op, "clusters", new
 {
     name = "bench-slurm",
@@ -79,7 +85,6 @@ using var onSlurm = await DKubeTenant.CreateAsync(op, server.Url, "bench-slurm",
 var onSlurmTime = await JobMix.RunAsync(jobs, concurrency, i => onSlurm.SubmitAsync($"s{i}"), async () => Done(await onSlurm.CountEndedAsync(), jobs));
 var onSlurmRate = Report("DKube.Orleans onto Slurm", onSlurmTime);
 
-Console.WriteLine($"ratio DKube-local / Slurm straight: {localRate / slurmRate:F2}");
 Console.WriteLine($"ratio DKube-on-Slurm / Slurm straight: {onSlurmRate / slurmRate:F2}");
 return 0;
 
