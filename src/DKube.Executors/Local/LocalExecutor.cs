@@ -79,6 +79,9 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
 
     public string Kind => "local";
 
+    /// <summary>A start is the launcher's spawn; Running is reported before <see cref="SubmitAsync"/> returns.</summary>
+    public bool SubmitsAtOnce => true;
+
     public async Task<string> SubmitAsync(ExecutionSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
