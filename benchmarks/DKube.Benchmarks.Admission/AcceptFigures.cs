@@ -27,73 +27,121 @@ public static class AcceptFigures
     {
         var dataDir = Directory.CreateTempSubdirectory("dkube-bench-accept-").FullName;
         var calls = new GrainCallCounter();
-        // Every accepted run waits, so the queue bounds of the group and of its one member are lifted.
-        await using var tenant = await OneTenantServer.StartAsync(dataDir, 21141, 32041, s => s.AddSingleton<IIncomingGrainCallFilter>(calls),
-            ["--QUOTA_QUEUED_PER_USER=10000000", "--QUOTA_QUEUED_PER_GROUP=10000000"]);
-        var (server, grains, http) = (tenant.Server, tenant.Grains, tenant.Client);
-        var database = server.App.Services.GetRequiredService<NpgsqlDataSource>();
-        await grains.GetGrain<DKube.Abstractions.Tenancy.IGroupGrain>(Group).Create(1, ["bench"], null, null);
-        await grains.GetGrain<DKube.Abstractions.Tenancy.IGroupGrain>(Group).AddMember("bench-api-user");
-
-        // The one GPU is held for the whole benchmark by a run that sleeps.
-        using (var holder = await http.PostAsJsonAsync("/api/v1/runs", new { name = "holder", kind = "training", command = "sleep 3600", gpus = 1, group = Group }))
-        {
-            holder.EnsureSuccessStatusCode();
-            var status = (await holder.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
-            Console.WriteLine($"DKube.Orleans acceptance alone: {Environment.ProcessorCount} cores, {Connections} connections, load average {LoadAverage()}; the holder run is {status}");
-        }
+        await using var tenant = await StartHeldAsync(dataDir, 21141, 32041, calls);
+        var http = tenant.Client;
+        Console.WriteLine($"DKube.Orleans acceptance alone: {Environment.ProcessorCount} cores, {Connections} connections, load average {PhaseProfile.LoadAverage()}");
 
         // Warm-up (JIT, connections, activations), not counted; it also checks that the runs queue.
         await PostAsync(http, "w", Math.Min(submissions / 4, 500));
         var client = await ClientShareAsync(http, Math.Min(submissions, 2_000));
         Console.WriteLine($"  the client's own share (GET /healthz, same HttpClient): {client / 1024,6:F1} KiB per request (included in the figures below)");
 
+        await PostPhaseAsync(dataDir, tenant, calls, "p", submissions);
+        await BatchPhaseAsync(dataDir, tenant, calls, batches, batchSize);
+        return 0;
+    }
+
+    /// <summary>
+    /// <paramref name="submissions"/> held runs posted from 64 connections, printed with their profile
+    /// and the allocating types (sampled from the runtime's allocation ticks). Answers the timing and the ids.
+    /// </summary>
+    public static async Task<(Latencies Latencies, TimeSpan Wall, string[] Ids)> PostPhaseAsync(
+        string dataDir, OneTenantServer tenant, GrainCallCounter calls, string prefix, int submissions)
+    {
+        var database = tenant.Server.App.Services.GetRequiredService<NpgsqlDataSource>();
+        (Latencies Latencies, TimeSpan Wall, string[] Ids) timed = default;
         using var allocations = new AllocationSampler();
-        await PhaseAsync(dataDir, "POST /runs (1-GPU, queued behind a held pool)", submissions, database, calls, async () =>
+        await PhaseProfile.RunAsync(dataDir, "POST /runs (1-GPU, queued behind a held pool)", submissions, "run", database, calls, async () =>
         {
             allocations.Start();
-            var timed = await PostAsync(http, "p", submissions);
+            timed = await PostAsync(tenant.Client, prefix, submissions);
             var types = allocations.Stop();
             var total = Math.Max(1, types.Sum(t => t.Bytes));
             return timed.Latencies.Report("  latency", timed.Wall) + Environment.NewLine + "  allocated by type (sampled share, KiB per run):" + Environment.NewLine +
                    string.Join(Environment.NewLine, types.Take(15).Select(t => $"    {100.0 * t.Bytes / total,5:F1} %  {t.Bytes / 1024.0 / submissions,6:F1}  {t.Type}"));
-        });
+        }, statements: true);
+        return timed;
+    }
 
-        await PhaseAsync(dataDir, $"POST /runs:batch ({batches} x {batchSize} specs), per run", batches * batchSize, database, calls, async () =>
+    /// <summary><paramref name="batches"/> batches of <paramref name="batchSize"/> held runs, one after another, printed with their profile.</summary>
+    public static async Task<(Latencies Latencies, TimeSpan Wall, int Accepted)> BatchPhaseAsync(
+        string dataDir, OneTenantServer tenant, GrainCallCounter calls, int batches, int batchSize)
+    {
+        var database = tenant.Server.App.Services.GetRequiredService<NpgsqlDataSource>();
+        var latencies = new Latencies();
+        var wall = new Stopwatch();
+        var accepted = 0;
+        await PhaseProfile.RunAsync(dataDir, $"POST /runs:batch ({batches} x {batchSize} specs)", batches * batchSize, "run", database, calls, async () =>
         {
-            var latencies = new Latencies();
-            var wall = Stopwatch.StartNew();
-            var accepted = 0;
+            wall.Start();
             for (var b = 0; b < batches; b++)
             {
                 var start = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsJsonAsync("/api/v1/runs:batch", new { runs = Enumerable.Range(0, batchSize).Select(i => Spec($"b{b}-", i)) });
+                using var response = await tenant.Client.PostAsJsonAsync("/api/v1/runs:batch", new { runs = Enumerable.Range(0, batchSize).Select(i => Spec($"b{b}-", i)) });
                 response.EnsureSuccessStatusCode();
                 var items = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("items");
                 accepted += items.EnumerateArray().Count(i => i.GetProperty("status").GetInt32() == 201);
                 latencies.Add(Stopwatch.GetElapsedTime(start));
             }
 
+            wall.Stop();
             return latencies.Report("  latency per batch", wall.Elapsed) + $"  => {accepted / wall.Elapsed.TotalSeconds:F0} runs/s ({accepted} accepted)";
-        });
-        return 0;
+        }, statements: true);
+        return (latencies, wall.Elapsed, accepted);
+    }
+
+    /// <summary>
+    /// The one-tenant server with pg_stat_statements loaded, <paramref name="calls"/> counting grain
+    /// calls, and the held group: one GPU that a <c>sleep</c> run holds, so that every 1-GPU run sent
+    /// to it (<see cref="Spec"/>) is stored and queued but never executes.
+    /// </summary>
+    public static async Task<OneTenantServer> StartHeldAsync(string dataDir, int siloPort, int gatewayPort, GrainCallCounter calls)
+    {
+        await StatementStatistics.PreloadAsync(Path.Combine(dataDir, "postgres"));
+        // Every accepted run waits, so the queue bounds of the group and of its one member are lifted.
+        var tenant = await OneTenantServer.StartAsync(dataDir, siloPort, gatewayPort, s => s.AddSingleton<IIncomingGrainCallFilter>(calls),
+            ["--QUOTA_QUEUED_PER_USER=10000000", "--QUOTA_QUEUED_PER_GROUP=10000000"]);
+        await StatementStatistics.CreateAsync(tenant.Server.App.Services.GetRequiredService<NpgsqlDataSource>());
+        await tenant.Grains.GetGrain<DKube.Abstractions.Tenancy.IGroupGrain>(Group).Create(1, ["bench"], null, null);
+        await tenant.Grains.GetGrain<DKube.Abstractions.Tenancy.IGroupGrain>(Group).AddMember("bench-api-user");
+
+        // The one GPU is held for the whole benchmark by a run that sleeps.
+        using var holder = await tenant.Client.PostAsJsonAsync("/api/v1/runs", new { name = "holder", kind = "training", command = "sleep 3600", gpus = 1, group = Group });
+        holder.EnsureSuccessStatusCode();
+        var run = await holder.Content.ReadFromJsonAsync<JsonElement>();
+        tenant.StopAtEnd(run.GetProperty("id").GetString()!);
+        var status = run.GetProperty("status").GetString();
+        if (status != nameof(WorkloadStatus.Running) && status != nameof(WorkloadStatus.Starting))
+        {
+            Console.WriteLine($"  the holder run is {status}, not running: the runs may execute");
+        }
+
+        return tenant;
     }
 
     /// <summary>A run of the held group that needs its one GPU: stored and queued, never started.</summary>
-    private static object Spec(string prefix, int i) =>
+    public static object Spec(string prefix, int i) =>
         new { name = prefix + i.ToString(CultureInfo.InvariantCulture), kind = "training", command = "true", gpus = 1, group = Group };
 
-    private static Task<(Latencies Latencies, TimeSpan Wall)> PostAsync(HttpClient http, string prefix, int count) =>
-        ClosedLoop.RunAsync(Connections, count, async i =>
+    /// <summary>Posts <paramref name="count"/> held runs from 64 connections; each must be answered as queued. Answers the ids too.</summary>
+    public static async Task<(Latencies Latencies, TimeSpan Wall, string[] Ids)> PostAsync(HttpClient http, string prefix, int count)
+    {
+        var ids = new string[count];
+        var (latencies, wall) = await ClosedLoop.RunAsync(Connections, count, async i =>
         {
             using var response = await http.PostAsJsonAsync("/api/v1/runs", Spec(prefix, i));
             response.EnsureSuccessStatusCode();
-            var status = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString();
+            var run = await response.Content.ReadFromJsonAsync<JsonElement>();
+            var status = run.GetProperty("status").GetString();
             if (status != nameof(WorkloadStatus.WaitingForGpus))
             {
                 throw new InvalidOperationException($"A run meant to queue is {status}.");
             }
+
+            ids[i] = run.GetProperty("id").GetString()!;
         });
+        return (latencies, wall, ids);
+    }
 
     /// <summary>Bytes this process allocates per request of the cheapest endpoint: roughly what the client side costs.</summary>
     private static async Task<double> ClientShareAsync(HttpClient http, int count)
@@ -106,35 +154,4 @@ public static class AcceptFigures
         });
         return (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / count;
     }
-
-    private static async Task PhaseAsync(string dataDir, string name, int runs, NpgsqlDataSource database, GrainCallCounter calls, Func<Task<string>> phase)
-    {
-        var before = await DatabaseWork.ReadAsync(database);
-        calls.Take();
-        var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-        var (cpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, ProcessTreeCpu.Of(postmaster));
-        var allocated = GC.GetTotalAllocatedBytes(precise: true);
-
-        var timing = await phase();
-
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        postgresCpu = ProcessTreeCpu.Of(postmaster) - postgresCpu;
-        var grainCalls = calls.Take();
-        var work = await DatabaseWork.ReadAsync(database) - before;
-        double Per(double n) => n / runs;
-
-        Console.WriteLine();
-        Console.WriteLine($"== {name}: {runs} runs");
-        Console.WriteLine(timing);
-        Console.WriteLine($"  per run: {work.Per(runs)}, {Per(grainCalls.Values.Sum()),5:F2} grain calls, {Per(allocated) / 1024,6:F1} KiB allocated, " +
-                          $"CPU {Per(cpu.TotalMilliseconds),5:F2} ms (this process) + {Per(postgresCpu.TotalMilliseconds),5:F2} ms (PostgreSQL)");
-        Console.WriteLine("  grain calls (per run):");
-        foreach (var (method, n) in grainCalls.OrderByDescending(c => c.Value).Take(10))
-        {
-            Console.WriteLine($"    {Per(n),7:F2}  {method}");
-        }
-    }
-
-    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 }

@@ -18,6 +18,8 @@ public sealed class OneTenantServer : IAsyncDisposable
 {
     public const int Connections = 64;
 
+    private readonly List<string> _stopAtEnd = [];
+
     private OneTenantServer(DKubeServer server, HttpClient client) => (Server, Client) = (server, client);
 
     public DKubeServer Server { get; }
@@ -50,8 +52,16 @@ public sealed class OneTenantServer : IAsyncDisposable
     public static object RunSpec(string prefix, int i) =>
         new { name = prefix + i.ToString(CultureInfo.InvariantCulture), kind = "training", command = "true", gpus = 0, group = "bench-api" };
 
+    /// <summary>A run to stop before the server does (a local process outlives its server, which a restart needs).</summary>
+    public void StopAtEnd(string runId) => _stopAtEnd.Add(runId);
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var id in _stopAtEnd)
+        {
+            using var stopped = await Client.PostAsync($"/api/v1/runs/{id}/stop", null);
+        }
+
         Client.Dispose();
         await Server.DisposeAsync();
     }

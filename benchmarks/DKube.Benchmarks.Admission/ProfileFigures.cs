@@ -5,7 +5,6 @@ using System.Text.Json;
 using DKube.Abstractions.Clusters;
 using DKube.Abstractions.Tenancy;
 using DKube.Server;
-using DKube.Storage.Postgres;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -24,18 +23,17 @@ public static class ProfileFigures
 {
     private const int Connections = OneTenantServer.Connections;
 
-    /// <summary>Marks the benchmark's own statements, so they are left out of the counts.</summary>
-    private const string Own = "/* dkube-profile */ ";
+    private const string Own = StatementStatistics.Own;
 
     public static async Task<int> RunAsync(int requests, int batchSize)
     {
         var dataDir = Directory.CreateTempSubdirectory("dkube-bench-profile-").FullName;
-        await PreloadStatementStatisticsAsync(Path.Combine(dataDir, "postgres"));
+        await StatementStatistics.PreloadAsync(Path.Combine(dataDir, "postgres"));
         var calls = new GrainCallCounter();
         await using var tenant = await OneTenantServer.StartAsync(dataDir, 21131, 32031, s => s.AddSingleton<IIncomingGrainCallFilter>(calls));
         var (server, grains, http) = (tenant.Server, tenant.Grains, tenant.Client);
         var database = server.App.Services.GetRequiredService<NpgsqlDataSource>();
-        await ExecuteAsync(database, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        await StatementStatistics.CreateAsync(database);
         Console.WriteLine($"DKube.Orleans API profile: {requests} requests a phase, {Connections} connections, batch of {batchSize}; counts per request");
 
         // Warm-up (JIT, connections, the pool's and cluster's activations), not counted.
@@ -70,23 +68,10 @@ public static class ProfileFigures
         return 0;
     }
 
-    /// <summary>
-    /// pg_stat_statements must be loaded when PostgreSQL starts: the embedded instance is made and
-    /// started once here, told to preload it, and stopped; the server then starts it from the same folder.
-    /// </summary>
-    private static async Task PreloadStatementStatisticsAsync(string root)
-    {
-        await using var pg = await EmbeddedPostgres.StartAsync(root);
-        await using var connection = new NpgsqlConnection(pg.ConnectionString);
-        await connection.OpenAsync();
-        await using var alter = new NpgsqlCommand("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'", connection);
-        await alter.ExecuteNonQueryAsync();
-    }
-
     private static async Task PhaseAsync(string name, int requests, NpgsqlDataSource database, GrainCallCounter calls, Func<Task> phase)
     {
         var before = await DatabaseWork.ReadAsync(database, Own);
-        await ExecuteAsync(database, "SELECT pg_stat_statements_reset()");
+        await StatementStatistics.ResetAsync(database);
         calls.Take();
         var execs = await ExecCounter.StartAsync();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -96,7 +81,7 @@ public static class ProfileFigures
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         var execCount = execs is null ? null : await execs.StopAsync();
         var grainCalls = calls.Take();
-        var statements = await StatementsAsync(database);
+        var statements = await StatementStatistics.ReadAsync(database);
         var (commits, walSyncs) = await DatabaseWork.ReadAsync(database, Own) - before;
         double Per(double n) => n / requests;
 
@@ -153,30 +138,5 @@ public static class ProfileFigures
 
             await Task.Delay(200);
         }
-    }
-
-    private static async Task<IReadOnlyList<(long Calls, double MeanMs, string Query)>> StatementsAsync(NpgsqlDataSource database)
-    {
-        await using var command = database.CreateCommand(
-            Own + "SELECT calls, mean_exec_time, query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())");
-        await using var reader = await command.ExecuteReaderAsync();
-        var statements = new List<(long, double, string)>();
-        while (await reader.ReadAsync())
-        {
-            var query = reader.GetString(2);
-            if (!query.Contains("dkube-profile", StringComparison.Ordinal) && !query.Contains("pg_stat_statements_reset", StringComparison.Ordinal))
-            {
-                var oneLine = string.Join(' ', query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-                statements.Add((reader.GetInt64(0), reader.GetDouble(1), oneLine.Length > 110 ? oneLine[..110] + "..." : oneLine));
-            }
-        }
-
-        return statements;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource database, string sql)
-    {
-        await using var command = database.CreateCommand(Own + sql);
-        await command.ExecuteNonQueryAsync();
     }
 }

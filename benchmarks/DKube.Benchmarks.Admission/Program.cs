@@ -18,7 +18,8 @@ using Microsoft.Extensions.DependencyInjection;
 //   http      POST /api/v1/runs through the real HTTP front.
 // Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission [poolN] [workloadN] [httpN]
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission api [submissions] [batches] [steadySeconds]
-//          the HTTP figures of issue 10 side by side (see ApiFigures).
+//          every HTTP figure of issue 10 side by side with its goal, on the acceptance-only setup (runs queued, none executing), each
+//          phase with what bounds it: runtime counters, top statements, grain calls, CPU (see ApiFigures).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission tenants [phaseSeconds]
 //          tenant B's latency alone and while tenant A floods POST /runs, and A's share of 429s (see TenantFigures).
 //        dotnet run -c Release --project benchmarks/DKube.Benchmarks.Admission profile [requests] [batchSize]

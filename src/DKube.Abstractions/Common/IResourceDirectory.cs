@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DKube.Abstractions.Tenancy;
 
 namespace DKube.Abstractions.Common;
@@ -15,8 +14,8 @@ public interface IResourceDirectory
     /// <summary>The user named <paramref name="name"/> as a caller (roles and groups), or null.</summary>
     Task<Caller?> FindCallerByNameAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>The resources of <paramref name="kind"/> that <paramref name="caller"/> may see.</summary>
-    Task<Page<JsonElement>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken);
+    /// <summary>The resources of <paramref name="kind"/> that <paramref name="caller"/> may see, each as the JSON text of its read-model body.</summary>
+    Task<Page<RawJson>> ListAsync(string kind, Caller caller, ListQuery query, CancellationToken cancellationToken);
 
     Task<Page<UserView>> ListUsersAsync(int limit, string? cursor, CancellationToken cancellationToken);
 

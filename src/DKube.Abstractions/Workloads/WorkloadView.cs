@@ -9,6 +9,10 @@ namespace DKube.Abstractions.Workloads;
 /// that serves HTTP) is reached from the gateway while it runs, <c>http://host:port</c>; null otherwise.
 /// </summary>
 [GenerateSerializer]
+// Never changed once made (the grain makes a new view with `with`, its collections are read-only):
+// a call within the silo (GET /runs/{id} from the co-hosted API, a parent's watch) hands over the
+// grain's own instance instead of a deep copy of the view and its spec on every read.
+[Immutable]
 [Alias("dkube.workload")]
 public sealed record WorkloadView(
     [property: Id(0)] string Id,

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Repos;
 using DKube.Abstractions.Tenancy;
@@ -58,7 +57,7 @@ public static class DataRepoEndpoints
         return TypedResults.Created($"{DKubeApi.BasePath}/{RepoKinds.Of(kind)}s/{view.Id}", view);
     }
 
-    private static async Task<Ok<ItemsPage<JsonElement>>> List(
+    private static async Task<Ok<ItemsPage<RawJson>>> List(
         RepoKind kind, HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project)
     {
         var caller = http.Caller();

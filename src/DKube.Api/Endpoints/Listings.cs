@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DKube.Abstractions.Common;
 using DKube.Abstractions.Tenancy;
 using DKube.Api.Auth;
@@ -20,10 +19,10 @@ public static class Listings
             .WithSummary($"List visible {what} (`scope`, `project`, `limit`, `cursor`).");
 
     /// <summary>One page of <paramref name="kind"/> as <paramref name="lister"/> sees it.</summary>
-    public static async Task<Ok<ItemsPage<JsonElement>>> PageAsync(
+    public static async Task<Ok<ItemsPage<RawJson>>> PageAsync(
         string kind, Caller lister, HttpContext http, IResourceDirectory directory, int? limit, string? cursor, string? scope, string? project)
     {
         var page = await directory.ListAsync(kind, lister, ListParameters.Parse(limit, cursor, scope, project), http.RequestAborted);
-        return TypedResults.Ok(new ItemsPage<JsonElement>(page.Items, page.NextCursor));
+        return TypedResults.Ok(new ItemsPage<RawJson>(page.Items, page.NextCursor));
     }
 }
