@@ -25,7 +25,7 @@ public static class PhaseProfile
 
         calls.Take();
         var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
-        var (cpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, TreeCpu(postmaster));
+        var (cpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, ProcessTreeCpu.Of(postmaster));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var sampler = new PhaseSampler();
 
@@ -35,7 +35,7 @@ public static class PhaseProfile
         await sampler.DisposeAsync();
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        postgresCpu = TreeCpu(postmaster) - postgresCpu;
+        postgresCpu = ProcessTreeCpu.Of(postmaster) - postgresCpu;
         var grainCalls = calls.Take();
         var top = statements ? await StatementStatistics.ReadAsync(database) : [];
         var work = await DatabaseWork.ReadAsync(database, StatementStatistics.Own) - before;
@@ -65,54 +65,4 @@ public static class PhaseProfile
     }
 
     public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
-
-    /// <summary>
-    /// CPU time of <paramref name="root"/> (the embedded PostgreSQL's postmaster, which pg_ctl
-    /// detached from this process) with what it reaped, and of its live children (the backends).
-    /// </summary>
-    private static TimeSpan TreeCpu(int root)
-    {
-        var parents = new Dictionary<int, (int Parent, long Ticks)>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                var stat = File.ReadAllText($"{dir}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                // Fields after the name, from state (3): ppid is 4, utime 14, stime 15, cutime 16, cstime 17.
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
-                          + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
-                parents[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), ticks);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        bool Below(int pid)
-        {
-            for (var depth = 0; depth < 16 && parents.TryGetValue(pid, out var p); depth++)
-            {
-                if (pid == root)
-                {
-                    return true;
-                }
-
-                pid = p.Parent;
-            }
-
-            return false;
-        }
-
-        // Clock ticks are 1/100 s on Linux.
-        return TimeSpan.FromMilliseconds(10.0 * parents.Where(p => Below(p.Key)).Sum(p => p.Value.Ticks));
-    }
 }

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using DKube.Benchmarks;
 using DKube.Benchmarks.Slurm;
 using DKube.Server;
 using DKube.Testing;
@@ -9,10 +11,12 @@ using DKube.Testing;
 // Issue 4 "Done when": the same job mix (N one-GPU runs of `true` on 8 GPUs) through DKube.Orleans
 // on the local executor and straight through the same Slurm (slurmrestd), end to end: from the
 // first submission until every job has ended. Bonus: the mix through DKube onto that Slurm.
-// Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Slurm [jobs=200] [concurrency=16]
+// Usage: dotnet run -c Release --project benchmarks/DKube.Benchmarks.Slurm [jobs=200] [concurrency=16] [onto-slurm=yes|no]
 // Slurm is read from DKUBE_SLURM_ENV (default /tmp/dkube-slurm/env.sh; deploy/slurm/slurm-up.sh writes it).
 var jobs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
+// "no" leaves out DKube onto Slurm, the slowest phase, when only the local ratio is wanted.
+var ontoSlurm = args.Length <= 2 || args[2] != "no";
 const int Gpus = 8;
 
 var dataDir = Directory.CreateTempSubdirectory("dkube-bench-slurm-").FullName;
@@ -39,8 +43,17 @@ using (var warm = await DKubeTenant.CreateAsync(op, server.Url, "bench-warm", "b
 }
 
 using var local = await DKubeTenant.CreateAsync(op, server.Url, "bench-local", "bench-local", Gpus);
+// What a run costs in CPU, whoever spends it: the server (this process), the launcher with the runs it
+// reaped (this process's children), and the embedded PostgreSQL (detached from this process by pg_ctl).
+var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+var (serverCpu, treeCpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, ProcessTreeCpu.Of(Environment.ProcessId), ProcessTreeCpu.Of(postmaster));
 var localTime = await JobMix.RunAsync(jobs, concurrency, i => local.SubmitAsync($"b{i}"), async () => Done(await local.CountEndedAsync(), jobs));
 var localRate = Report("DKube.Orleans, local executor", localTime);
+serverCpu = Process.GetCurrentProcess().TotalProcessorTime - serverCpu;
+treeCpu = ProcessTreeCpu.Of(Environment.ProcessId) - treeCpu;
+postgresCpu = ProcessTreeCpu.Of(postmaster) - postgresCpu;
+Console.WriteLine($"  CPU per run: {serverCpu.TotalMilliseconds / jobs:F2} ms server (this process) + {(treeCpu - serverCpu).TotalMilliseconds / jobs:F2} ms launcher and runs " +
+                  $"+ {postgresCpu.TotalMilliseconds / jobs:F2} ms PostgreSQL; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
 
 if (SlurmEnvironment.Read() is not { } slurm)
 {
@@ -52,6 +65,10 @@ using var straight = new SlurmStraight(slurm);
 var prefix = $"bench{Guid.NewGuid():N}"[..13] + "-";
 var slurmTime = await JobMix.RunAsync(jobs, concurrency, i => straight.SubmitAsync(prefix + i), async () => Done(await straight.CountEndedAsync(prefix), jobs));
 var slurmRate = Report("Slurm straight (slurmrestd)", slurmTime);
+
+Console.WriteLine($"ratio DKube-local / Slurm straight: {localRate / slurmRate:F2}");
+if (!ontoSlurm)
+    return 0;
 
 (await DKubeTenant.PostAsync(op, "clusters", new
 {
@@ -68,7 +85,6 @@ using var onSlurm = await DKubeTenant.CreateAsync(op, server.Url, "bench-slurm",
 var onSlurmTime = await JobMix.RunAsync(jobs, concurrency, i => onSlurm.SubmitAsync($"s{i}"), async () => Done(await onSlurm.CountEndedAsync(), jobs));
 var onSlurmRate = Report("DKube.Orleans onto Slurm", onSlurmTime);
 
-Console.WriteLine($"ratio DKube-local / Slurm straight: {localRate / slurmRate:F2}");
 Console.WriteLine($"ratio DKube-on-Slurm / Slurm straight: {onSlurmRate / slurmRate:F2}");
 return 0;
 

@@ -10,6 +10,13 @@ public interface IExecutor
     /// <summary>The cluster kind this executor serves: <c>local</c>, <c>kubernetes</c> or <c>slurm</c>.</summary>
     string Kind { get; }
 
+    /// <summary>
+    /// Whether <see cref="SubmitAsync"/> starts the work at once (a local spawn, Running reported
+    /// within milliseconds) rather than through a remote call that may take a while (a REST
+    /// submission, an API server): the agent shows a "submitting" step only where it may last.
+    /// </summary>
+    bool SubmitsAtOnce => false;
+
     /// <summary>Starts the work, or does nothing if work with this id already exists. Returns the backend's id for it.</summary>
     Task<string> SubmitAsync(ExecutionSpec spec, CancellationToken cancellationToken);
 

@@ -20,6 +20,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
     private readonly ConcurrentDictionary<string, LocalRun> _runs = new(StringComparer.Ordinal);
     private readonly LocalRunAccounts? _accounts;
     private readonly string? _setpriv;
+    private readonly string? _runWrapper;
     private readonly ProcessTreeSampler _sampler = new();
     private readonly NvidiaSmi _nvidiaSmi = new();
 
@@ -52,6 +53,14 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(uidBase, 1, nameof(options.RunUidBase));
             _accounts = new LocalRunAccounts(options.RootPath, uidBase);
+        }
+
+        // The compiled helper when it is there (built beside the server's binaries where gcc was); else the shell wrapper.
+        _runWrapper = OperatingSystem.IsLinux() && options.RunWrapperPath is { Length: > 0 } wrapper && Path.IsPathFullyQualified(wrapper) && File.Exists(wrapper)
+            ? wrapper
+            : null;
+        if (_accounts is not null && _runWrapper is null)
+        {
             // An absolute path: the wrapper runs it with the server's privileges, so no PATH may choose it.
             _setpriv = ResolveProgram(options.SetprivPath)
                 ?? throw new InvalidOperationException($"'{options.SetprivPath}' (util-linux) was not found: it is needed to run local work as its own account.");
@@ -64,9 +73,14 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             : null;
         if (_launcherInterpreter is null)
             _logger.LogInformation("Local runs are started by the server itself: no launcher interpreter ('{Launcher}')", options.LauncherPath);
+        if (_runWrapper is null)
+            _logger.LogInformation("Local runs start through the shell wrapper: no compiled run helper at '{RunWrapper}'", options.RunWrapperPath);
     }
 
     public string Kind => "local";
+
+    /// <summary>A start is the launcher's spawn; Running is reported before <see cref="SubmitAsync"/> returns.</summary>
+    public bool SubmitsAtOnce => true;
 
     public async Task<string> SubmitAsync(ExecutionSpec spec, CancellationToken cancellationToken)
     {
@@ -347,21 +361,7 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
             await GrantAsync(spec, paths, owner, hasHyperparameters, port, cancellationToken);
         await LocalRunFiles.WriteRecordAsync(paths, record, cancellationToken);
 
-        // No redirection through the server: the wrapper writes to the log itself, so the run
-        // does not depend on pipes that die with the server.
-        List<string> argv = [_shell, "-c", LocalWrapperScript.Text, "dkube-run", spec.Command];
-        if (account is { } runAs)
-        {
-            // The command's own shell reads its environment from a file only its account can read, then
-            // runs the command itself (eval, with no positional parameters left, as `sh -c` would):
-            // one exec fewer than a second shell. Everything before it (launcher or setsid, wrapper,
-            // setpriv) sees the server's variables only.
-            argv.AddRange(
-            [
-                _setpriv!, $"--reuid={runAs.Uid}", $"--regid={runAs.Gid}", "--clear-groups", "--no-new-privs", "--",
-                _shell, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && dkube_command=$2 && shift 2 && eval \"$dkube_command\"",
-            ]);
-        }
+        var argv = WrapperArguments(spec.Command, account);
 
         var environment = LocalEnvironment.Build(spec, paths, _options, hasHyperparameters, account is not null, withSpec: account is null, port: port);
         LocalRun run;
@@ -384,6 +384,40 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         return run;
     }
 
+    /// <summary>
+    /// What starts a run, as the session leader that records it. No redirection through the server:
+    /// the wrapper writes to the log itself, so the run does not depend on pipes that die with the server.
+    /// With the compiled helper: <c>dkube-runwrap [--uid --gid] -- shell -c command</c>, two execs
+    /// (helper, shell); with the shell wrapper: the wrapper, then setpriv for an own account, then the
+    /// shell, three execs.
+    /// </summary>
+    private List<string> WrapperArguments(string command, RunAccount? account)
+    {
+        // The command's own shell reads its environment from a file only its account can read, then
+        // runs the command itself (eval, with no positional parameters left, as `sh -c` would): one
+        // exec fewer than a second shell. Everything before it (launcher or setsid, wrapper, setpriv)
+        // sees the server's variables only.
+        List<string> shell = account is null
+            ? [_shell, "-c", command]
+            : [_shell, "-c", $". \"$DKUBE_WORK_DIR/{LocalRunPaths.ControlFolderName}/{LocalRunPaths.EnvironmentFileName}\" && dkube_command=$2 && shift 2 && eval \"$dkube_command\"", _shell, "-c", command];
+        if (_runWrapper is not null)
+        {
+            List<string> helper = [_runWrapper];
+            if (account is { } runAs)
+                helper.AddRange([$"--uid={runAs.Uid}", $"--gid={runAs.Gid}"]);
+            helper.Add("--");
+            helper.AddRange(shell);
+            return helper;
+        }
+
+        // The wrapper runs "$@" "$DKUBE_SHELL" -c "$command": its arguments after the command are
+        // what prefixes the shell (setpriv for an own account), and the shell comes from DKUBE_SHELL.
+        List<string> argv = [_shell, "-c", LocalWrapperScript.Text, "dkube-run", command];
+        if (account is { } owner)
+            argv.AddRange([_setpriv!, $"--reuid={owner.Uid}", $"--regid={owner.Gid}", "--clear-groups", "--no-new-privs", "--", .. shell.Take(3)]);
+        return argv;
+    }
+
     /// <summary>The running launcher, started on first use and again after it died; null when there is no interpreter for it.</summary>
     private LocalLauncher? Launcher()
     {
@@ -403,15 +437,19 @@ public sealed class LocalExecutor : IExecutor, IAsyncDisposable
         return LocalRun.Launched(id, paths, record, identity, exited, launcher.Gone);
     }
 
-    /// <summary>Without a launcher: the server forks the run itself, through setsid for its own session.</summary>
+    /// <summary>
+    /// Without a launcher: the server forks the run itself, through setsid for its own session (the
+    /// compiled helper calls setsid itself).
+    /// </summary>
     private LocalRun StartChild(string id, LocalRunPaths paths, LocalRunRecord record, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(_options.SetsidPath)
+        var direct = _runWrapper is not null;
+        var start = new ProcessStartInfo(direct ? argv[0] : _options.SetsidPath)
         {
             UseShellExecute = false,
             WorkingDirectory = paths.WorkDir,
         };
-        foreach (var argument in argv)
+        foreach (var argument in direct ? argv.Skip(1) : argv)
             start.ArgumentList.Add(argument);
         ChildEnvironment.Replace(start.Environment, environment);
         var child = Process.Start(start) ?? throw new InvalidOperationException($"The process of local run '{id}' did not start.");

@@ -52,6 +52,14 @@ public sealed class LocalExecutorOptions
     /// </summary>
     public string? LauncherPath { get; set; } = "/usr/bin/python3";
 
+    /// <summary>
+    /// The compiled per-run helper (<c>Local/native/dkube-runwrap.c</c>, built with the server where gcc
+    /// is) that starts each run in one exec: session, log, pid file, memory limit, the drop to the run's
+    /// account, exit code. An absolute path; null or missing: runs start through the shell wrapper
+    /// (and <see cref="SetprivPath"/>), one exec more per run.
+    /// </summary>
+    public string? RunWrapperPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "dkube-runwrap");
+
     /// <summary>util-linux <c>setpriv</c>, which drops to the run's account (no supplementary groups, no new privileges).</summary>
     public string SetprivPath { get; set; } = "setpriv";
 }

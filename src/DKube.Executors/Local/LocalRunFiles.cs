@@ -17,6 +17,11 @@ internal static class LocalRunFiles
 
     public static async Task<LocalRunRecord?> ReadRecordAsync(LocalRunPaths paths, CancellationToken cancellationToken)
     {
+        // Every start asks first whether the id is known (the agent's adopt-or-start): an exception
+        // per new run (no folder yet) was a measurable share of a start's cost.
+        if (!File.Exists(paths.RecordFile))
+            return null;
+
         try
         {
             await using var stream = File.OpenRead(paths.RecordFile);

@@ -187,7 +187,8 @@ public sealed class ClusterAgentGrain(
 
         // Nothing runs on its folders, so what a step cut short by a silo's death left there goes.
         dataFlow.FoldersOf(executor.StagingRoot).ClearStaged(executionId);
-        if (workload.Spec.Inputs.Count > 0 || workload.Spec.Code is not null)
+        var stages = workload.Spec.Inputs.Count > 0 || workload.Spec.Code is not null;
+        if (stages)
         {
             // Only a step worth showing when there is something to stage: otherwise it was a report,
             // a state write and a live event per run that "submitting" replaced at once.
@@ -196,7 +197,11 @@ public sealed class ClusterAgentGrain(
 
         var prepared = await dataFlow.PrepareAsync(workload, ExecutionSpecFactory.Create(workload, executionId, apiAccess.VariablesFor(workload)), cancellationToken, executor.StagingRoot);
         await dataFlow.RecordUsageAsync(workload, cancellationToken);
-        Progress(executionId, WorkloadSteps.Submitting);
+        // After staging, or where a submission is a remote call, the step says where the run is; a
+        // local start with nothing staged is a spawn that Running follows at once, and the step was
+        // one more report, state write and live event per run that nobody saw.
+        if (stages || !executor.SubmitsAtOnce)
+            Progress(executionId, WorkloadSteps.Submitting);
         cancellationToken.ThrowIfCancellationRequested();
         // Not cancelled half way: a stop waits for this step to end, then stops what it submitted.
         await executor.SubmitAsync(prepared, CancellationToken.None);

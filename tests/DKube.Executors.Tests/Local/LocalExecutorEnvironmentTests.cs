@@ -2,9 +2,17 @@ using System.Text.Json;
 
 namespace DKube.Executors.Tests.Local;
 
-public sealed class LocalExecutorEnvironmentTests : IAsyncLifetime
+public class LocalExecutorEnvironmentTests : IAsyncLifetime
 {
-    private readonly LocalHarness _harness = new();
+    private readonly LocalHarness _harness;
+
+    /// <summary>Runs start through the compiled helper (<c>dkube-runwrap</c>); <see cref="LocalExecutorEnvironmentShellWrapperTests"/> runs the same tests through the shell wrapper.</summary>
+    public LocalExecutorEnvironmentTests()
+        : this(shellWrapper: false)
+    {
+    }
+
+    protected LocalExecutorEnvironmentTests(bool shellWrapper) => _harness = new(shellWrapper);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -166,3 +174,6 @@ public sealed class LocalExecutorEnvironmentTests : IAsyncLifetime
             .Select(l => l.Split('=', 2))
             .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
 }
+
+/// <summary>The same tests with the shell wrapper, the fallback where no compiled helper was built.</summary>
+public sealed class LocalExecutorEnvironmentShellWrapperTests() : LocalExecutorEnvironmentTests(shellWrapper: true);

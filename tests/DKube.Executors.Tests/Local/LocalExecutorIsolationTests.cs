@@ -8,10 +8,18 @@ namespace DKube.Executors.Tests.Local;
 /// session, and reaches only its own folders. These tests run as root, as CI does.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class LocalExecutorIsolationTests : IAsyncLifetime
+public class LocalExecutorIsolationTests : IAsyncLifetime
 {
     private const int UidBase = 231000;
-    private readonly LocalHarness _harness = new();
+    private readonly LocalHarness _harness;
+
+    /// <summary>Runs start through the compiled helper (<c>dkube-runwrap</c>); <see cref="LocalExecutorIsolationShellWrapperTests"/> runs the same tests through the shell wrapper.</summary>
+    public LocalExecutorIsolationTests()
+        : this(shellWrapper: false)
+    {
+    }
+
+    protected LocalExecutorIsolationTests(bool shellWrapper) => _harness = new(shellWrapper);
 
     public Task InitializeAsync()
     {
@@ -63,7 +71,7 @@ public sealed class LocalExecutorIsolationTests : IAsyncLifetime
         Assert.Equal("0000000000000000", status["CapEff"]);
         Assert.Equal("1", status["NoNewPrivs"]);
         Assert.Equal((2L * 1024 * 1024).ToString(CultureInfo.InvariantCulture), Read(spec.Id, "limit"));
-        // The command's shell is the session leader's own child (setpriv execs it in place).
+        // The command's shell is the session leader's own child (setpriv, or the helper's fork, execs it in place).
         Assert.Equal(wrapper, Read(spec.Id, "parent"));
         // Its variables reached the command, which runs with no positional parameters, as `sh -c` would.
         Assert.Equal("hunter2|0|/bin/sh", Read(spec.Id, "seen"));
@@ -164,6 +172,52 @@ public sealed class LocalExecutorIsolationTests : IAsyncLifetime
         await Eventually.TrueAsync(() => !ProcFs.GroupHasLiveMembers(pid), "the run's whole group to be gone");
     }
 
+    [Fact]
+    public async Task A_run_of_its_own_account_reports_its_commands_exit_code_or_128_plus_its_signal_and_a_stop_reaches_its_children()
+    {
+        var executor = _harness.NewExecutor(runUidBase: UidBase);
+        var failed = LocalHarness.Spec("exit 3");
+        var killed = LocalHarness.Spec("kill -9 $$");
+        var parent = LocalHarness.Spec("sleep 1000 & echo $! > child.tmp && mv child.tmp child.pid; wait");
+
+        await executor.SubmitAsync(failed, CancellationToken.None);
+        await executor.SubmitAsync(killed, CancellationToken.None);
+        await executor.SubmitAsync(parent, CancellationToken.None);
+        var exited = await _harness.Sink.FinalAsync(failed.Id);
+        var signalled = await _harness.Sink.FinalAsync(killed.Id);
+
+        Assert.Equal((ExecutionState.Failed, 3), (exited.State, exited.ExitCode));
+        Assert.Equal((ExecutionState.Failed, 137), (signalled.State, signalled.ExitCode));
+        Assert.Equal("137", Read(killed.Id, ".dkube/exit_code"));
+        await Eventually.FileAsync(_harness.FileOf(parent.Id, "child.pid"));
+        var child = int.Parse(Read(parent.Id, "child.pid"), CultureInfo.InvariantCulture);
+        Assert.True(LocalHarness.IsAlive(child));
+        await executor.StopAsync(parent.Id, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(ExecutionState.Stopped, (await _harness.Sink.FinalAsync(parent.Id)).State);
+        await Eventually.TrueAsync(() => !LocalHarness.IsAlive(child), "the run's backgrounded child to be gone");
+    }
+
+    [Fact]
+    public async Task The_session_leader_is_the_run_helper_and_no_server_secret_reaches_it_or_the_command()
+    {
+        // A variable of the server's own (a connection string), not one of InheritedEnvironment.
+        Environment.SetEnvironmentVariable("DKUBE_TEST_SERVER_SECRET", "server-secret-4711");
+        var executor = _harness.NewExecutor(runUidBase: UidBase);
+        var spec = LocalHarness.Spec("env > env.txt; echo ready > ready; sleep 1000");
+
+        var pid = int.Parse(await executor.SubmitAsync(spec, CancellationToken.None), CultureInfo.InvariantCulture);
+        await Eventually.FileAsync(_harness.FileOf(spec.Id, "ready"));
+
+        // The compiled helper, or the shell wrapper where it is the fallback, leads the run's session (the pid the executor records).
+        Assert.Equal(_harness.ShellWrapper ? "sh" : "dkube-runwrap", (await File.ReadAllTextAsync($"/proc/{pid}/comm")).Trim());
+        Assert.Equal($"{pid}", Read(spec.Id, ".dkube/pid").Split(' ')[0]);
+        Assert.DoesNotContain("server-secret-4711", await File.ReadAllTextAsync($"/proc/{pid}/environ"), StringComparison.Ordinal);
+        Assert.DoesNotContain("server-secret-4711", Read(spec.Id, "env.txt"), StringComparison.Ordinal);
+        Assert.Contains("DKUBE_RUN_ID=", Read(spec.Id, "env.txt"), StringComparison.Ordinal);
+        await executor.StopAsync(spec.Id, TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal(ExecutionState.Stopped, (await _harness.Sink.FinalAsync(spec.Id)).State);
+    }
+
     private static int OwnerOf(string path)
     {
         using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u", path]) { RedirectStandardOutput = true })!;
@@ -175,3 +229,7 @@ public sealed class LocalExecutorIsolationTests : IAsyncLifetime
     private string Read(string id, string file) =>
         File.Exists(_harness.FileOf(id, file)) ? File.ReadAllText(_harness.FileOf(id, file)).Trim() : "<missing>";
 }
+
+/// <summary>The same tests with the shell wrapper, the fallback where no compiled helper was built.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class LocalExecutorIsolationShellWrapperTests() : LocalExecutorIsolationTests(shellWrapper: true);

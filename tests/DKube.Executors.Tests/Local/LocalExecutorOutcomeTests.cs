@@ -1,8 +1,16 @@
 namespace DKube.Executors.Tests.Local;
 
-public sealed class LocalExecutorOutcomeTests : IAsyncLifetime
+public class LocalExecutorOutcomeTests : IAsyncLifetime
 {
-    private readonly LocalHarness _harness = new();
+    private readonly LocalHarness _harness;
+
+    /// <summary>Runs start through the compiled helper (<c>dkube-runwrap</c>); <see cref="LocalExecutorOutcomeShellWrapperTests"/> runs the same tests through the shell wrapper.</summary>
+    public LocalExecutorOutcomeTests()
+        : this(shellWrapper: false)
+    {
+    }
+
+    protected LocalExecutorOutcomeTests(bool shellWrapper) => _harness = new(shellWrapper);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -67,3 +75,6 @@ public sealed class LocalExecutorOutcomeTests : IAsyncLifetime
         Assert.Contains("time limit", final.Reason, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The same tests with the shell wrapper, the fallback where no compiled helper was built.</summary>
+public sealed class LocalExecutorOutcomeShellWrapperTests() : LocalExecutorOutcomeTests(shellWrapper: true);

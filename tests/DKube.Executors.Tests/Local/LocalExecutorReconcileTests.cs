@@ -4,9 +4,17 @@ using DKube.Executors.Local;
 namespace DKube.Executors.Tests.Local;
 
 /// <summary>A second executor over the same root stands for the server after a restart.</summary>
-public sealed class LocalExecutorReconcileTests : IAsyncLifetime
+public class LocalExecutorReconcileTests : IAsyncLifetime
 {
-    private readonly LocalHarness _harness = new();
+    private readonly LocalHarness _harness;
+
+    /// <summary>Runs start through the compiled helper (<c>dkube-runwrap</c>); <see cref="LocalExecutorReconcileShellWrapperTests"/> runs the same tests through the shell wrapper.</summary>
+    public LocalExecutorReconcileTests()
+        : this(shellWrapper: false)
+    {
+    }
+
+    protected LocalExecutorReconcileTests(bool shellWrapper) => _harness = new(shellWrapper);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -122,3 +130,6 @@ public sealed class LocalExecutorReconcileTests : IAsyncLifetime
         Assert.Equal(ExecutionState.Stopped, (await afterSink.FinalAsync(spec.Id)).State);
     }
 }
+
+/// <summary>The same tests with the shell wrapper, the fallback where no compiled helper was built.</summary>
+public sealed class LocalExecutorReconcileShellWrapperTests() : LocalExecutorReconcileTests(shellWrapper: true);

@@ -2,9 +2,17 @@ using System.Globalization;
 
 namespace DKube.Executors.Tests.Local;
 
-public sealed class LocalExecutorStopTests : IAsyncLifetime
+public class LocalExecutorStopTests : IAsyncLifetime
 {
-    private readonly LocalHarness _harness = new();
+    private readonly LocalHarness _harness;
+
+    /// <summary>Runs start through the compiled helper (<c>dkube-runwrap</c>); <see cref="LocalExecutorStopShellWrapperTests"/> runs the same tests through the shell wrapper.</summary>
+    public LocalExecutorStopTests()
+        : this(shellWrapper: false)
+    {
+    }
+
+    protected LocalExecutorStopTests(bool shellWrapper) => _harness = new(shellWrapper);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -73,3 +81,6 @@ public sealed class LocalExecutorStopTests : IAsyncLifetime
         Assert.Empty(_harness.Sink.Of("never-submitted"));
     }
 }
+
+/// <summary>The same tests with the shell wrapper, the fallback where no compiled helper was built.</summary>
+public sealed class LocalExecutorStopShellWrapperTests() : LocalExecutorStopTests(shellWrapper: true);

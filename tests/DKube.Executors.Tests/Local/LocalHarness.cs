@@ -7,9 +7,15 @@ namespace DKube.Executors.Tests.Local;
 /// A fresh root folder per test, executors over it, and a cleanup that kills whatever a test left
 /// running (runs outlive their executor by design, so disposing the executor is not enough).
 /// </summary>
-internal sealed class LocalHarness : IAsyncDisposable
+/// <param name="shellWrapper">
+/// Start runs through the shell wrapper (the fallback without the compiled helper) instead of
+/// <c>dkube-runwrap</c>, which the build puts beside the test assembly and which must then be there.
+/// </param>
+internal sealed class LocalHarness(bool shellWrapper = false) : IAsyncDisposable
 {
     private readonly List<LocalExecutor> _executors = [];
+
+    public bool ShellWrapper => shellWrapper;
 
     public string Root { get; } = Directory.CreateTempSubdirectory("dkube-local-").FullName;
 
@@ -33,6 +39,10 @@ internal sealed class LocalHarness : IAsyncDisposable
         };
         if (launcherPath is not null)
             options.LauncherPath = launcherPath;
+        if (shellWrapper)
+            options.RunWrapperPath = null;
+        else
+            Assert.True(File.Exists(options.RunWrapperPath), $"the compiled run helper is built beside the tests (gcc): {options.RunWrapperPath}");
         var executor = new LocalExecutor(options, sink ?? Sink, TimeProvider.System, NullLogger<LocalExecutor>.Instance);
         _executors.Add(executor);
         return executor;

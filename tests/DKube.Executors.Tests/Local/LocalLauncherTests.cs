@@ -7,9 +7,17 @@ namespace DKube.Executors.Tests.Local;
 /// Runs are started by one long-lived launcher process per executor, not forked by the server one
 /// by one; the launcher is not their record, so they outlive it and their ends are still seen.
 /// </summary>
-public sealed class LocalLauncherTests : IAsyncLifetime
+public class LocalLauncherTests : IAsyncLifetime
 {
-    private readonly LocalHarness _harness = new();
+    private readonly LocalHarness _harness;
+
+    /// <summary>Runs start through the compiled helper (<c>dkube-runwrap</c>); <see cref="LocalLauncherShellWrapperTests"/> runs the same tests through the shell wrapper.</summary>
+    public LocalLauncherTests()
+        : this(shellWrapper: false)
+    {
+    }
+
+    protected LocalLauncherTests(bool shellWrapper) => _harness = new(shellWrapper);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -119,3 +127,6 @@ public sealed class LocalLauncherTests : IAsyncLifetime
         return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>The same tests with the shell wrapper, the fallback where no compiled helper was built.</summary>
+public sealed class LocalLauncherShellWrapperTests() : LocalLauncherTests(shellWrapper: true);

@@ -48,6 +48,22 @@ public sealed class WorkloadPathTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_local_run_with_nothing_to_stage_is_told_running_then_ended_with_no_submitting_step_between()
+    {
+        var world = await WorkloadWorld.CreateAsync(fixture);
+        var id = GrainClusterFixture.NewKey("r");
+        var run = fixture.Grains.GetGrain<IWorkloadGrain>(id);
+
+        await run.Create(WorkloadType.Run, world.Run("true"), WorkloadWorld.Owner, null, null);
+        var ended = await WorkloadWorld.FinalAsync(run);
+
+        Assert.Equal(WorkloadStatus.Complete, ended.Status);
+        // Running and Complete only: a local start is a spawn, so a "submitting" report between
+        // them was a state write and a live event per run that nobody saw.
+        Assert.Equal(2, fixture.Faults.Calls(id, nameof(IWorkloadGrain.Report)));
+    }
+
+    [Fact]
     public async Task Starts_asked_again_while_one_is_in_flight_join_it_and_start_one_process()
     {
         var world = await WorkloadWorld.CreateAsync(fixture);
