@@ -112,8 +112,10 @@ public sealed class RunAcceptanceTests(GrainClusterFixture fixture)
 
         // What the start-up recovery and the reconciler's sweep select (unfinished, resp. transitional and unchanged): these runs too.
         var found = await fixture.Services.GetRequiredService<ReadModelWriter>().FindByStatusAsync(ResourceKinds.Run, [nameof(WorkloadStatus.Queued)]);
-        Assert.Superset(ids.ToHashSet(), found.ToHashSet());
-        await WorkloadRecovery.RecoverEachAsync(fixture.Grains, found.Where(ids.Contains), TimeSpan.Zero, NullLogger.Instance);
+        // ...and that their pool does not hold queued, so the recovery asks them to recover.
+        var recovering = await QueuedInPool.NeedingRecoveryAsync(fixture.Grains, found.Where(r => ids.Contains(r.Id)).ToList(), NullLogger.Instance);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), recovering.Order(StringComparer.Ordinal));
+        await WorkloadRecovery.RecoverEachAsync(fixture.Grains, recovering, TimeSpan.Zero, NullLogger.Instance);
 
         foreach (var id in ids)
         {
