@@ -24,12 +24,29 @@ public sealed class GrainStateBatcher : IAsyncDisposable
     private readonly Task _pump;
     private long _flushes;
     private long _writes;
+    private long _writeWaitTicks;
 
     public GrainStateBatcher(NpgsqlDataSource dataSource, string serviceId, ILogger<GrainStateBatcher> logger, int maxBatch = 2_000)
     {
         (_dataSource, _serviceId, _logger, _maxBatch) = (dataSource, serviceId, logger, maxBatch);
+        Reads = new GrainStateReads(dataSource, serviceId);
         _pump = Task.Run(PumpAsync);
     }
+
+    /// <summary>The silo-wide coalesced look-ups of activating grains (the reading side of this group commit).</summary>
+    internal GrainStateReads Reads { get; }
+
+    /// <summary>Look-up statements sent so far; <see cref="StateReads"/> / this is the coalescing achieved.</summary>
+    public long ReadStatements => Reads.Statements;
+
+    /// <summary>Grain state look-ups answered so far.</summary>
+    public long StateReads => Reads.Reads;
+
+    /// <summary>Summed time look-ups waited for their answer (queue and statement): over <see cref="StateReads"/>, an activation's read time.</summary>
+    public TimeSpan ReadWait => Reads.Wait;
+
+    /// <summary>Summed time writes waited from their enqueue to their commit: over <see cref="Writes"/>, what a write waits for its flush.</summary>
+    public TimeSpan WriteWait => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeWaitTicks));
 
     /// <summary>Transactions committed so far (for tests and benchmarks: writes / flushes is the batching achieved).</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
@@ -120,6 +137,8 @@ public sealed class GrainStateBatcher : IAsyncDisposable
         // Counted before anyone is answered, so a writer that was answered sees its flush counted.
         Interlocked.Increment(ref _flushes);
         Interlocked.Add(ref _writes, batch.Count);
+        var committed = Stopwatch.GetTimestamp();
+        Interlocked.Add(ref _writeWaitTicks, batch.Sum(w => committed - w.Enqueued));
         foreach (var write in batch)
         {
             if (refused.TryGetValue(write, out var why))
