@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DKube.Abstractions.Workloads;
 using DKube.Server;
+using DKube.Storage.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -32,6 +33,7 @@ public static class AcceptFigures
             ["--QUOTA_QUEUED_PER_USER=10000000", "--QUOTA_QUEUED_PER_GROUP=10000000"]);
         var (server, grains, http) = (tenant.Server, tenant.Grains, tenant.Client);
         var database = server.App.Services.GetRequiredService<NpgsqlDataSource>();
+        var batcher = server.App.Services.GetRequiredService<GrainStateBatcher>();
         await grains.GetGrain<DKube.Abstractions.Tenancy.IGroupGrain>(Group).Create(1, ["bench"], null, null);
         await grains.GetGrain<DKube.Abstractions.Tenancy.IGroupGrain>(Group).AddMember("bench-api-user");
 
@@ -49,7 +51,7 @@ public static class AcceptFigures
         Console.WriteLine($"  the client's own share (GET /healthz, same HttpClient): {client / 1024,6:F1} KiB per request (included in the figures below)");
 
         using var allocations = new AllocationSampler();
-        await PhaseAsync(dataDir, "POST /runs (1-GPU, queued behind a held pool)", submissions, database, calls, async () =>
+        await PhaseAsync(dataDir, "POST /runs (1-GPU, queued behind a held pool)", submissions, database, batcher, calls, async () =>
         {
             allocations.Start();
             var timed = await PostAsync(http, "p", submissions);
@@ -59,7 +61,7 @@ public static class AcceptFigures
                    string.Join(Environment.NewLine, types.Take(15).Select(t => $"    {100.0 * t.Bytes / total,5:F1} %  {t.Bytes / 1024.0 / submissions,6:F1}  {t.Type}"));
         });
 
-        await PhaseAsync(dataDir, $"POST /runs:batch ({batches} x {batchSize} specs), per run", batches * batchSize, database, calls, async () =>
+        await PhaseAsync(dataDir, $"POST /runs:batch ({batches} x {batchSize} specs), per run", batches * batchSize, database, batcher, calls, async () =>
         {
             var latencies = new Latencies();
             var wall = Stopwatch.StartNew();
@@ -107,8 +109,14 @@ public static class AcceptFigures
         return (double)(GC.GetTotalAllocatedBytes(precise: true) - before) / count;
     }
 
-    private static async Task PhaseAsync(string dataDir, string name, int runs, NpgsqlDataSource database, GrainCallCounter calls, Func<Task<string>> phase)
+    private static async Task PhaseAsync(string dataDir, string name, int runs, NpgsqlDataSource database, GrainStateBatcher batcher, GrainCallCounter calls, Func<Task<string>> phase)
     {
+        if (runs == 0)
+        {
+            return;
+        }
+
+        var storage = StorageWork.Of(batcher);
         var before = await DatabaseWork.ReadAsync(database);
         calls.Take();
         var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDir, "postgres", "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
@@ -122,6 +130,7 @@ public static class AcceptFigures
         postgresCpu = TreeCpu(postmaster) - postgresCpu;
         var grainCalls = calls.Take();
         var work = await DatabaseWork.ReadAsync(database) - before;
+        storage = StorageWork.Of(batcher) - storage;
         double Per(double n) => n / runs;
 
         Console.WriteLine();
@@ -129,6 +138,8 @@ public static class AcceptFigures
         Console.WriteLine(timing);
         Console.WriteLine($"  per run: {work.Per(runs)}, {Per(grainCalls.Values.Sum()),5:F2} grain calls, {Per(allocated) / 1024,6:F1} KiB allocated, " +
                           $"CPU {Per(cpu.TotalMilliseconds),5:F2} ms (this process) + {Per(postgresCpu.TotalMilliseconds),5:F2} ms (PostgreSQL)");
+        // What a submission waits for besides CPU: its grain's state look-up (activation) and its writes' group commits.
+        Console.WriteLine($"  grain storage: {storage.Report(runs)}; load average {LoadAverage()}");
         Console.WriteLine("  grain calls (per run):");
         foreach (var (method, n) in grainCalls.OrderByDescending(c => c.Value).Take(10))
         {

@@ -145,6 +145,27 @@ public sealed class BatchedGrainStorageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListedStatesWithQueueEntriesAreStoredTogetherAndAStaleWriteAmongThemIsRefusedAlone()
+    {
+        // Submissions' writes (state, listing row, queue entry) go in one batch of statements; one
+        // of them from a stale activation must still be refused alone, the others stored.
+        await _storage.WriteStateAsync("note", Id("t-stale"), new GrainState<NoteState>(new NoteState { Title = "first" }));
+        var writes = Enumerable.Range(0, 60).Select(i => _storage.WriteStateAsync("note", Id($"t{i}"), new GrainState<NoteState>(new NoteState { Title = $"t{i}" }))).ToList();
+        var stale = _storage.WriteStateAsync("note", Id("t-stale"), new GrainState<NoteState>(new NoteState { Title = "second" }));
+        writes.AddRange(Enumerable.Range(60, 60).Select(i => _storage.WriteStateAsync("note", Id($"t{i}"), new GrainState<NoteState>(new NoteState { Title = $"t{i}" }))));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => stale);
+        await Task.WhenAll(writes);
+        Assert.Equal(121, await CountAsync("SELECT count(*) FROM dkube_resources WHERE kind = 'titled'"));
+        Assert.Equal(121, await CountAsync("SELECT count(*) FROM dkube_queue_entries WHERE pool = 'q'"));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM dkube_resources WHERE kind = 'titled' AND name = 'first'"));
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM dkube_resources WHERE name = 'second'"));
+        var read = new GrainState<NoteState>(new NoteState());
+        await _storage.ReadStateAsync("note", Id("t7"), read);
+        Assert.Equal(("t7", "1"), (read.State!.Title, read.ETag));
+    }
+
+    [Fact]
     public async Task GrainsActivatingAtOnceReadInFewStatementsAndEachGetsItsOwnState()
     {
         const int grains = 300;
