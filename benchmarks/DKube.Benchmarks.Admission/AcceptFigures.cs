@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DKube.Abstractions.Workloads;
 using DKube.Server;
+using DKube.Storage.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -59,7 +60,7 @@ public static class AcceptFigures
             var total = Math.Max(1, types.Sum(t => t.Bytes));
             return timed.Latencies.Report("  latency", timed.Wall) + Environment.NewLine + "  allocated by type (sampled share, KiB per run):" + Environment.NewLine +
                    string.Join(Environment.NewLine, types.Take(15).Select(t => $"    {100.0 * t.Bytes / total,5:F1} %  {t.Bytes / 1024.0 / submissions,6:F1}  {t.Type}"));
-        }, statements: true);
+        }, statements: true, batcher: tenant.Server.App.Services.GetRequiredService<GrainStateBatcher>());
         return timed;
     }
 
@@ -86,7 +87,7 @@ public static class AcceptFigures
 
             wall.Stop();
             return latencies.Report("  latency per batch", wall.Elapsed) + $"  => {accepted / wall.Elapsed.TotalSeconds:F0} runs/s ({accepted} accepted)";
-        }, statements: true);
+        }, statements: true, batcher: tenant.Server.App.Services.GetRequiredService<GrainStateBatcher>());
         return (latencies, wall.Elapsed, accepted);
     }
 

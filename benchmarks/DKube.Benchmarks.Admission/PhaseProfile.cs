@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using DKube.Storage.Grains;
 using Npgsql;
 
 namespace DKube.Benchmarks.Admission;
@@ -8,14 +9,14 @@ namespace DKube.Benchmarks.Admission;
 /// One phase of a benchmark and what bounds it, printed under its figures: per unit (a run accepted,
 /// a request answered) PostgreSQL commits and WAL fsyncs, grain calls by method, bytes allocated and
 /// CPU milliseconds of this process and of the embedded PostgreSQL; the runtime's counters over the
-/// phase (<see cref="PhaseSampler"/>); and, when pg_stat_statements is loaded, the statements that
+/// phase (<see cref="PhaseSampler"/>); with the grain storage's batcher, its reads, writes and waits (<see cref="StorageWork"/>); and, when pg_stat_statements is loaded, the statements that
 /// took PostgreSQL the most time.
 /// </summary>
 public static class PhaseProfile
 {
     /// <summary>Runs <paramref name="phase"/> (which answers its timing lines) and prints it with its profile.</summary>
     public static async Task RunAsync(
-        string dataDir, string name, int units, string unit, NpgsqlDataSource database, GrainCallCounter calls, Func<Task<string>> phase, bool statements = false)
+        string dataDir, string name, int units, string unit, NpgsqlDataSource database, GrainCallCounter calls, Func<Task<string>> phase, bool statements = false, GrainStateBatcher? batcher = null)
     {
         var before = await DatabaseWork.ReadAsync(database, StatementStatistics.Own);
         if (statements)
@@ -28,6 +29,7 @@ public static class PhaseProfile
         var (cpu, postgresCpu) = (Process.GetCurrentProcess().TotalProcessorTime, ProcessTreeCpu.Of(postmaster));
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var sampler = new PhaseSampler();
+        var storage = batcher is null ? default : StorageWork.Of(batcher);
 
         var timing = await phase();
 
@@ -46,6 +48,12 @@ public static class PhaseProfile
         Console.WriteLine(timing);
         Console.WriteLine($"  per {unit}: {work.Per(units)}, {Per(grainCalls.Values.Sum()),5:F2} grain calls, {Per(allocated) / 1024,6:F1} KiB allocated, " +
                           $"CPU {Per(cpu.TotalMilliseconds),5:F2} ms (this process) + {Per(postgresCpu.TotalMilliseconds),5:F2} ms (PostgreSQL)");
+        if (batcher is not null)
+        {
+            // What a submission waits for besides CPU: its grain's state look-up (activation) and its writes' group commits.
+            Console.WriteLine($"  grain storage: {(StorageWork.Of(batcher) - storage).Report(units)}");
+        }
+
         Console.WriteLine($"  grain calls (per {unit}):");
         foreach (var (method, n) in grainCalls.OrderByDescending(c => c.Value).Take(10))
         {

@@ -17,12 +17,22 @@ public sealed class NoteState : IProjectedState
     [Id(2)]
     public int? Gpus { get; set; }
 
+    /// <summary>A listing row without a name claim, and a queue entry in pool "q" (what a submission writes).</summary>
+    [Id(3)]
+    public string? Title { get; set; }
+
     public void ProjectWrite(string key, Projection projection)
     {
         if (Name is not null)
         {
             projection.ClaimName("note", Owner, Name, key)
                 .Resource(new ResourceRow("note", key, Name, Owner, "g", null, null, DateTimeOffset.UnixEpoch, new { name = Name }));
+        }
+
+        if (Title is not null)
+        {
+            projection.Resource(new ResourceRow("titled", key, Title, Owner, "g", null, null, DateTimeOffset.UnixEpoch, new { title = Title }))
+                .QueueEntry("q", new QueueEntryRow(key, Title.Length, [1, 2, 3]));
         }
 
         if (Gpus is { } gpus)

@@ -9,7 +9,7 @@ namespace DKube.Storage.Grains;
 /// Orleans grain storage on PostgreSQL whose writes go through the silo-wide
 /// <see cref="GrainStateBatcher"/> (group commit), and which writes the read-model projection of
 /// states that implement <see cref="IProjectedState"/> in the same transaction as the state.
-/// Reads are single look-ups (a grain reads once, when it activates); a grain with no row yet is
+/// Reads are look-ups coalesced across grains activating at once (<see cref="GrainStateReads"/>); a grain with no row yet is
 /// looked up in <paramref name="legacy"/> (the ADO.NET provider's OrleansStorage) when given, so
 /// what was stored before this provider is still found.
 /// </summary>
@@ -22,13 +22,8 @@ public sealed class BatchedGrainStorage(
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT version, payload FROM dkube_grain_state WHERE service_id = @service AND grain_id = @grain AND state_name = @state");
-        command.Parameters.AddWithValue("service", batcher.ServiceId);
-        command.Parameters.AddWithValue("grain", grainId.ToString());
-        command.Parameters.AddWithValue("state", stateName);
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
+        // Coalesced with the look-ups of other grains activating at the same time (one statement for all).
+        if (await batcher.Reads.ReadAsync(grainId.ToString(), stateName) is not { } stored)
         {
             if (legacy is not null && await LegacyHasRowsAsync())
             {
@@ -38,14 +33,14 @@ public sealed class BatchedGrainStorage(
             return;
         }
 
-        grainState.ETag = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
-        if (reader.IsDBNull(1))
+        grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
+        if (stored.Payload is null)
         {
             grainState.RecordExists = false;
             return;
         }
 
-        grainState.State = serializer.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
+        grainState.State = serializer.Deserialize<T>(new BinaryData(stored.Payload));
         grainState.RecordExists = true;
     }
 

@@ -24,12 +24,29 @@ public sealed class GrainStateBatcher : IAsyncDisposable
     private readonly Task _pump;
     private long _flushes;
     private long _writes;
+    private long _writeWaitTicks;
 
     public GrainStateBatcher(NpgsqlDataSource dataSource, string serviceId, ILogger<GrainStateBatcher> logger, int maxBatch = 2_000)
     {
         (_dataSource, _serviceId, _logger, _maxBatch) = (dataSource, serviceId, logger, maxBatch);
+        Reads = new GrainStateReads(dataSource, serviceId);
         _pump = Task.Run(PumpAsync);
     }
+
+    /// <summary>The silo-wide coalesced look-ups of activating grains (the reading side of this group commit).</summary>
+    internal GrainStateReads Reads { get; }
+
+    /// <summary>Look-up statements sent so far; <see cref="StateReads"/> / this is the coalescing achieved.</summary>
+    public long ReadStatements => Reads.Statements;
+
+    /// <summary>Grain state look-ups answered so far.</summary>
+    public long StateReads => Reads.Reads;
+
+    /// <summary>Summed time look-ups waited for their answer (queue and statement): over <see cref="StateReads"/>, an activation's read time.</summary>
+    public TimeSpan ReadWait => Reads.Wait;
+
+    /// <summary>Summed time writes waited from their enqueue to their commit: over <see cref="Writes"/>, what a write waits for its flush.</summary>
+    public TimeSpan WriteWait => Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _writeWaitTicks));
 
     /// <summary>Transactions committed so far (for tests and benchmarks: writes / flushes is the batching achieved).</summary>
     public long Flushes => Interlocked.Read(ref _flushes);
@@ -136,6 +153,8 @@ public sealed class GrainStateBatcher : IAsyncDisposable
         // Counted before anyone is answered, so a writer that was answered sees its flush counted.
         Interlocked.Increment(ref _flushes);
         Interlocked.Add(ref _writes, batch.Count);
+        var committed = Stopwatch.GetTimestamp();
+        Interlocked.Add(ref _writeWaitTicks, batch.Sum(w => committed - w.Enqueued));
         foreach (var write in batch)
         {
             if (refused.TryGetValue(write, out var why))
@@ -161,6 +180,11 @@ public sealed class GrainStateBatcher : IAsyncDisposable
     /// <summary>One transaction for the whole batch; answers the writes refused on their own (stale version, name taken).</summary>
     private async Task<Dictionary<PendingWrite, Exception>> CommitAsync(List<PendingWrite> batch)
     {
+        if (batch.All(w => w.Projection.RowsAndQueueOnly) && await TryCommitAtOnceAsync(batch))
+        {
+            return [];
+        }
+
         var refused = new Dictionary<PendingWrite, Exception>();
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -226,6 +250,49 @@ public sealed class GrainStateBatcher : IAsyncDisposable
         return refused;
     }
 
+    /// <summary>
+    /// The common flush (states, listing rows, queue entries: what submissions write) in one round
+    /// trip: every statement goes in one batch, then the commit, where statement by statement took
+    /// four round trips, each a wake-up of PostgreSQL and of this process for the flush that every
+    /// waiting write is held by. It assumes every write is at the version it read; when one is not
+    /// (two activations raced, rare), nothing is kept and the caller takes the path that refuses it alone.
+    /// </summary>
+    private async Task<bool> TryCommitAtOnceAsync(List<PendingWrite> batch)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var statements = new NpgsqlBatch(connection, transaction) { BatchCommands = { WriteStates(batch) } };
+        var projections = batch.Select(w => w.Projection).ToList();
+        if (projections.SelectMany(p => p.Resources).ToList() is { Count: > 0 } rows)
+        {
+            statements.BatchCommands.Add(ReadModelSql.UpsertResources(rows));
+        }
+
+        QueueEntryStore.AddWrites(statements, _serviceId, projections);
+        var written = 0;
+        await using (var reader = await statements.ExecuteReaderAsync())
+        {
+            // The states' RETURNING first; the rest are read through, so an error of a later statement surfaces here.
+            do
+            {
+                while (await reader.ReadAsync())
+                {
+                    written++;
+                }
+            }
+            while (await reader.NextResultAsync());
+        }
+
+        if (written != batch.Count)
+        {
+            await transaction.RollbackAsync();
+            return false;
+        }
+
+        await transaction.CommitAsync();
+        return true;
+    }
+
     private static async Task<Exception?> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingWrite write)
     {
         foreach (var claim in write.Projection.Claims)
@@ -245,14 +312,28 @@ public sealed class GrainStateBatcher : IAsyncDisposable
     /// </summary>
     private async Task<HashSet<(string, string)>> WriteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingWrite> writes)
     {
-        await using var command = new NpgsqlCommand("""
+        await using var statement = new NpgsqlBatch(connection, transaction) { BatchCommands = { WriteStates(writes) } };
+        var written = new HashSet<(string, string)>();
+        await using var reader = await statement.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            written.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return written;
+    }
+
+    /// <summary>The statement of <see cref="WriteStatesAsync"/>: it returns the keys it wrote.</summary>
+    private NpgsqlBatchCommand WriteStates(IReadOnlyList<PendingWrite> writes)
+    {
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO dkube_grain_state AS s (service_id, grain_id, state_name, version, payload)
             SELECT @service, g, n, v, p FROM unnest(@grain, @state, @version, @payload) AS t(g, n, v, p)
             ON CONFLICT (service_id, grain_id, state_name) DO UPDATE
                 SET version = EXCLUDED.version, payload = EXCLUDED.payload, updated_at = now()
                 WHERE s.version = EXCLUDED.version - 1
             RETURNING grain_id, state_name
-            """, connection, transaction);
+            """);
         command.Parameters.AddWithValue("service", _serviceId);
         command.Parameters.AddWithValue("grain", writes.Select(w => w.GrainId).ToArray());
         command.Parameters.AddWithValue("state", writes.Select(w => w.StateName).ToArray());
@@ -261,14 +342,7 @@ public sealed class GrainStateBatcher : IAsyncDisposable
         {
             Value = writes.Select(w => w.Payload).ToArray(),
         });
-        var written = new HashSet<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            written.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return written;
+        return command;
     }
 
     private static InconsistentStateException Stale(PendingWrite write) =>

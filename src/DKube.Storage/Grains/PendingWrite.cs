@@ -17,6 +17,9 @@ internal sealed class PendingWrite(string grainId, string stateName, long versio
 
     public Projection Projection { get; } = projection;
 
+    /// <summary>When it was queued (<see cref="System.Diagnostics.Stopwatch"/> ticks), for the time a write waits for its flush.</summary>
+    public long Enqueued { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public (string, string) Key => (GrainId, StateName);

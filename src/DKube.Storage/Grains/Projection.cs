@@ -32,6 +32,13 @@ public sealed class Projection
         && Users.Count == 0 && Groups.Count == 0 && AddedContents.Count == 0 && ClearedRepos.Count == 0
         && QueueEntries.Count == 0 && RemovedQueueEntries.Count == 0 && ClearedQueues.Count == 0;
 
+    /// <summary>
+    /// Whether it holds no more than listing rows and queue changes (a submission's writes): those
+    /// the batcher sends with the states in one round trip.
+    /// </summary>
+    internal bool RowsAndQueueOnly => RemovedResources.Count == 0 && Claims.Count == 0 && Releases.Count == 0
+        && Users.Count == 0 && Groups.Count == 0 && AddedContents.Count == 0 && ClearedRepos.Count == 0;
+
     /// <summary>Whether the callers (token look-ups) may have changed: users, roles, memberships.</summary>
     internal bool TouchesCallers => Users.Count > 0 || Groups.Count > 0;
 

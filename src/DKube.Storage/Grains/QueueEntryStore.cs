@@ -26,40 +26,50 @@ public sealed class QueueEntryStore(NpgsqlDataSource dataSource, GrainStateBatch
         return rows;
     }
 
-    /// <summary>Applies the queue changes of the stored writes, in the flush's transaction: clears, then removals, then upserts (one statement each).</summary>
+    /// <summary>Applies the queue changes of the stored writes, in the flush's transaction: clears, then removals, then upserts (one statement each, sent together).</summary>
     internal static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string serviceId, IReadOnlyList<Projection> stored)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        AddWrites(batch, serviceId, stored);
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Adds the statements of <see cref="WriteAsync"/> (none when nothing changed) to <paramref name="batch"/>.</summary>
+    internal static void AddWrites(NpgsqlBatch batch, string serviceId, IReadOnlyList<Projection> stored)
     {
         var cleared = stored.SelectMany(p => p.ClearedQueues).ToArray();
         var removed = stored.SelectMany(p => p.RemovedQueueEntries).ToList();
         var entries = stored.SelectMany(p => p.QueueEntries).ToList();
         if (cleared.Length > 0)
         {
-            await using var clear = new NpgsqlCommand(
-                "DELETE FROM dkube_queue_entries WHERE service_id = @service AND pool = ANY(@pool)", connection, transaction);
+            var clear = new NpgsqlBatchCommand("DELETE FROM dkube_queue_entries WHERE service_id = @service AND pool = ANY(@pool)");
             clear.Parameters.AddWithValue("service", serviceId);
             clear.Parameters.AddWithValue("pool", cleared);
-            await clear.ExecuteNonQueryAsync();
+            batch.BatchCommands.Add(clear);
         }
 
         if (removed.Count > 0)
         {
-            await using var delete = new NpgsqlCommand("""
+            var delete = new NpgsqlBatchCommand("""
                 DELETE FROM dkube_queue_entries e USING unnest(@pool, @id) AS t(p, i)
                 WHERE e.service_id = @service AND e.pool = t.p AND e.request_id = t.i
-                """, connection, transaction);
+                """);
             delete.Parameters.AddWithValue("service", serviceId);
             delete.Parameters.AddWithValue("pool", removed.Select(r => r.Pool).ToArray());
             delete.Parameters.AddWithValue("id", removed.Select(r => r.Id).ToArray());
-            await delete.ExecuteNonQueryAsync();
+            batch.BatchCommands.Add(delete);
         }
 
         if (entries.Count > 0)
         {
-            await using var upsert = new NpgsqlCommand("""
+            var upsert = new NpgsqlBatchCommand("""
                 INSERT INTO dkube_queue_entries (service_id, pool, request_id, seq, payload)
                 SELECT @service, p, i, s, b FROM unnest(@pool, @id, @seq, @payload) AS t(p, i, s, b)
                 ON CONFLICT (service_id, pool, request_id) DO UPDATE SET seq = EXCLUDED.seq, payload = EXCLUDED.payload
-                """, connection, transaction);
+                """);
             upsert.Parameters.AddWithValue("service", serviceId);
             upsert.Parameters.AddWithValue("pool", entries.Select(e => e.Pool).ToArray());
             upsert.Parameters.AddWithValue("id", entries.Select(e => e.Row.Id).ToArray());
@@ -68,7 +78,7 @@ public sealed class QueueEntryStore(NpgsqlDataSource dataSource, GrainStateBatch
             {
                 Value = entries.Select(e => e.Row.Payload).ToArray(),
             });
-            await upsert.ExecuteNonQueryAsync();
+            batch.BatchCommands.Add(upsert);
         }
     }
 }

@@ -22,14 +22,21 @@ internal static class ReadModelSql
             return;
         }
 
-        await using var command = new NpgsqlCommand("""
+        await using var batch = new NpgsqlBatch(connection, transaction) { BatchCommands = { UpsertResources(rows) } };
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The upsert of <paramref name="rows"/> (at least one) as a statement of a batch, for a caller that sends it with others in one round trip.</summary>
+    public static NpgsqlBatchCommand UpsertResources(IReadOnlyList<ResourceRow> rows)
+    {
+        var command = new NpgsqlBatchCommand("""
             INSERT INTO dkube_resources (kind, id, name, owner, group_name, project, status, created_at, updated_at, body)
             SELECT k, i, n, o, g, p, s, c, now(), b::jsonb
             FROM unnest(@kind, @id, @name, @owner, @group, @project, @status, @created, @body) AS t(k, i, n, o, g, p, s, c, b)
             ON CONFLICT (kind, id) DO UPDATE SET name = EXCLUDED.name, owner = EXCLUDED.owner,
                 group_name = EXCLUDED.group_name, project = EXCLUDED.project, status = EXCLUDED.status,
                 updated_at = now(), body = EXCLUDED.body
-            """, connection, transaction);
+            """);
         command.Parameters.AddWithValue("kind", rows.Select(r => r.Kind).ToArray());
         command.Parameters.AddWithValue("id", rows.Select(r => r.Id).ToArray());
         command.Parameters.AddWithValue("name", rows.Select(r => r.Name).ToArray());
@@ -39,7 +46,7 @@ internal static class ReadModelSql
         command.Parameters.Add(new NpgsqlParameter("status", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Status).ToArray() });
         command.Parameters.AddWithValue("created", rows.Select(r => r.CreatedAt).ToArray());
         command.Parameters.AddWithValue("body", rows.Select(r => JsonSerializer.Serialize(r.Body, r.Body.GetType(), ReadModelWriter.Json)).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     public static async Task DeleteResourcesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<(string Kind, string Id)> keys, CancellationToken cancellationToken)
