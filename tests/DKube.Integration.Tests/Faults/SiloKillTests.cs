@@ -34,10 +34,13 @@ public sealed class SiloKillTests(ITestOutputHelper output)
     /// The same with batches (<c>POST /runs:batch</c>): the silo dies with batches between their
     /// one commit and their pool's submission or in flight; every run a batch answered 201 is there
     /// after the restart (queued in its pool or recovered into it) and runs once.
+    /// Each run sleeps a little so the two GPUs work off fewer runs a second than the batches bring
+    /// (20): the queue grows however fast the machine starts runs (a bare echo drained it on a quiet
+    /// machine, CI: "only 10 runs waited in the pool").
     /// </summary>
     [Fact]
     public Task Every_run_of_an_acknowledged_batch_survives_a_silo_sigkill_mid_stream_and_runs_once() =>
-        StreamThroughKillAsync(groupGpus: 2, runGpus: 1, "echo ran-once", queues: true, batch: 10);
+        StreamThroughKillAsync(groupGpus: 2, runGpus: 1, "sleep 0.3; echo ran-once", queues: true, batch: 10);
 
     private async Task StreamThroughKillAsync(int groupGpus, int runGpus, string command, bool queues, int batch = 0)
     {
