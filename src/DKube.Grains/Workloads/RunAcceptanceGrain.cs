@@ -25,11 +25,10 @@ public sealed class RunAcceptanceGrain(
     public async Task<IReadOnlyList<RunAcceptance>> Accept(IReadOnlyList<RunSubmission> runs)
     {
         var now = time.GetUtcNow();
-        // The state the workload grain's own create stores: Queued, attempt 1.
+        // The state the workload grain's own create stores.
         var states = runs.Select(r => (Grain: GrainFactory.GetGrain<IWorkloadGrain>(r.Id).GetGrainId(), State: new WorkloadState
         {
-            View = new WorkloadView(r.Id, r.Spec.Name, WorkloadType.Run, r.Spec.Kind, r.Owner, r.Spec.Group, r.Spec.Project, WorkloadStatus.Queued,
-                null, null, null, null, now, null, null, r.Spec, r.ClonedFrom, r.Template, 1),
+            View = WorkloadGrain.FirstView(r.Id, WorkloadType.Run, r.Spec, r.Owner, now, r.ClonedFrom, r.Template, parent: null),
         })).ToList();
         var answers = Enumerable.Repeat(RunAcceptance.NotAccepted, runs.Count).ToArray();
         var stored = await store.InsertManyAsync(StateName, states);

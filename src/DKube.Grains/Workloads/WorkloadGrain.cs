@@ -122,10 +122,18 @@ public sealed class WorkloadGrain(
             return existing is { Status: WorkloadStatus.Queued, Allocation: null } ? await SubmitToPoolAsync(forgetIfRejected: false) : existing;
         }
 
-        await SaveAsync(new WorkloadView(Id, spec.Name, type, spec.Kind, owner, spec.Group, spec.Project, WorkloadStatus.Queued,
-            null, null, null, null, time.GetUtcNow(), null, null, spec, clonedFrom, template, 1, Parent: parent));
+        await SaveAsync(FirstView(Id, type, spec, owner, time.GetUtcNow(), clonedFrom, template, parent));
         return await SubmitToPoolAsync(forgetIfRejected: true);
     }
+
+    /// <summary>
+    /// The first state of a workload: Queued, attempt 1. Also what a batch stores for its runs
+    /// without activating them (<see cref="RunAcceptanceGrain"/>), so they activate as if created here.
+    /// </summary>
+    internal static WorkloadView FirstView(
+        string id, WorkloadType type, WorkloadSpec spec, string owner, DateTimeOffset createdAt, string? clonedFrom, string? template, WorkloadParent? parent) =>
+        new(id, spec.Name, type, spec.Kind, owner, spec.Group, spec.Project, WorkloadStatus.Queued,
+            null, null, null, null, createdAt, null, null, spec, clonedFrom, template, 1, Parent: parent);
 
     public Task<WorkloadView?> Get() => Task.FromResult(state.State.View);
 

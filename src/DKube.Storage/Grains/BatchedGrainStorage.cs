@@ -46,28 +46,24 @@ public sealed class BatchedGrainStorage(
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var projection = new Projection();
-        (grainState.State as IProjectedState)?.ProjectWrite(grainId.Key.ToString()!, projection);
-        var version = await StoreAsync(stateName, grainId, grainState, serializer.Serialize(grainState.State).ToArray(), projection);
+        var version = await StoreAsync(stateName, grainId, grainState, serializer.Serialize(grainState.State).ToArray());
         grainState.ETag = version;
         grainState.RecordExists = true;
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var projection = new Projection();
-        (grainState.State as IProjectedState)?.ProjectClear(grainId.Key.ToString()!, projection);
-        grainState.ETag = await StoreAsync(stateName, grainId, grainState, null, projection);
+        grainState.ETag = await StoreAsync(stateName, grainId, grainState, null);
         grainState.RecordExists = false;
         // Orleans leaves resetting the in-memory state to the provider (as its own providers do):
         // without this a cleared grain that stays active still answers with what was deleted.
         grainState.State = Activator.CreateInstance<T>();
     }
 
-    private async Task<string> StoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[]? payload, Projection projection)
+    private async Task<string> StoreAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, byte[]? payload)
     {
         var read = string.IsNullOrEmpty(grainState.ETag) ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var write = new PendingWrite(grainId.ToString(), stateName, read + 1, payload, projection);
+        var write = PendingWrite.Of(grainId, stateName, read + 1, grainState.State, payload);
         await batcher.EnqueueAsync(write);
         return write.Version.ToString(CultureInfo.InvariantCulture);
     }

@@ -19,24 +19,14 @@ public sealed class GrainStateBulkWriter(GrainStateBatcher batcher, IGrainStorag
     /// (nothing of it written), or what else kept it from being stored.
     /// </summary>
     public Task<Exception?[]> InsertManyAsync<T>(string stateName, IReadOnlyList<(GrainId Grain, T State)> states) =>
-        StoreManyAsync(states.Select(s =>
-        {
-            var projection = new Projection();
-            (s.State as IProjectedState)?.ProjectWrite(s.Grain.Key.ToString()!, projection);
-            return new PendingWrite(s.Grain.ToString(), stateName, 1, serializer.Serialize(s.State).ToArray(), projection);
-        }).ToArray());
+        StoreManyAsync(states.Select(s => PendingWrite.Of(s.Grain, stateName, 1, s.State, serializer.Serialize(s.State).ToArray())).ToArray());
 
     /// <summary>
     /// Clears states that <see cref="InsertManyAsync{T}"/> stored and nothing has written since (a
     /// batch entry refused after it was stored), with their read-model rows, in one flush.
     /// </summary>
     public Task<Exception?[]> ClearInsertedAsync<T>(string stateName, IReadOnlyList<(GrainId Grain, T State)> states) =>
-        StoreManyAsync(states.Select(s =>
-        {
-            var projection = new Projection();
-            (s.State as IProjectedState)?.ProjectClear(s.Grain.Key.ToString()!, projection);
-            return new PendingWrite(s.Grain.ToString(), stateName, 2, null, projection);
-        }).ToArray());
+        StoreManyAsync(states.Select(s => PendingWrite.Of(s.Grain, stateName, 2, s.State, null)).ToArray());
 
     private async Task<Exception?[]> StoreManyAsync(PendingWrite[] writes)
     {

@@ -23,4 +23,23 @@ internal sealed class PendingWrite(string grainId, string stateName, long versio
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public (string, string) Key => (GrainId, StateName);
+
+    /// <summary>
+    /// The write of <paramref name="state"/> at <paramref name="version"/> (or its clear, when
+    /// <paramref name="serialized"/> is null) with the read-model changes the state projects.
+    /// </summary>
+    public static PendingWrite Of(Orleans.Runtime.GrainId grain, string stateName, long version, object? state, byte[]? serialized)
+    {
+        var projection = new Projection();
+        var key = grain.Key.ToString()!;
+        if (state is IProjectedState projected)
+        {
+            if (serialized is null)
+                projected.ProjectClear(key, projection);
+            else
+                projected.ProjectWrite(key, projection);
+        }
+
+        return new PendingWrite(grain.ToString(), stateName, version, serialized, projection);
+    }
 }
